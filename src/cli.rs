@@ -1,0 +1,122 @@
+//! The command line: arguments (clap), one module per subcommand, and the
+//! mapping from outcomes to exit codes (CLI.md).
+
+mod info;
+mod output;
+mod tracks;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use output::Output;
+
+/// Look inside CD, DVD and disk images: tracks, filesystems, raw sectors.
+#[derive(Debug, Parser)]
+#[command(
+    name = "discscope",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// An image to open in the full-screen inspector.
+    pub image: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Summarise an image: format, sessions, tracks, filesystems, diagnostics.
+    Info {
+        image: PathBuf,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List sessions, tracks, indexes and pregaps.
+    Tracks {
+        image: PathBuf,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What a command found, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing wrong.
+    Clean,
+    /// The command ran and found problems (exit 1).
+    #[allow(dead_code)] // returned by `verify` and `check`
+    Problems,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 2 } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let mut out = Output::stdout(cli.color);
+    let result =
+        run(cli, &mut out).and_then(|outcome| out.flush().map(|()| outcome).map_err(Into::into));
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            let message = discscope::inspect::escape(&format!("{error:#}")).into_owned();
+            let _ = writeln!(std::io::stderr(), "discscope: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Some(Command::Info { image, json }) => info::run(&image, json, out),
+        Some(Command::Tracks { image, json }) => tracks::run(&image, json, out),
+        None => {
+            // The full-screen inspector arrives with the TUI issue; until then
+            // the bare command explains itself.
+            if let Some(image) = cli.image {
+                anyhow::bail!(
+                    "{}: the full-screen inspector is not built yet; try `discscope info {}`",
+                    image.display(),
+                    image.display()
+                );
+            }
+            let mut command = <Cli as clap::CommandFactory>::command();
+            write!(out, "{}", command.render_help())?;
+            Ok(Outcome::Clean)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,107 @@
+//! `discscope info IMAGE`: what the image is and what it holds.
+
+use std::io::Write;
+use std::path::Path;
+
+use discscope::container;
+use discscope::inspect::{escape, summary};
+
+use super::{Outcome, Output};
+
+pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome> {
+    let medium = container::open(image)?;
+    let info = summary::info(&medium);
+    if json {
+        out.json(&info)?;
+        return Ok(Outcome::Clean);
+    }
+    let label = |out: &Output, text: &str| out.paint("1", &format!("{text:<12}"));
+    writeln!(out, "{}{}", label(out, "image"), escape(&info.path))?;
+    writeln!(
+        out,
+        "{}{}",
+        label(out, "format"),
+        describe_format(info.format)
+    )?;
+    writeln!(
+        out,
+        "{}{} sectors of {} bytes ({})",
+        label(out, "size"),
+        info.sector_count,
+        info.sector_size,
+        human_bytes(info.size_bytes)
+    )?;
+    if let Some(catalog) = &info.catalog {
+        writeln!(out, "{}{}", label(out, "catalog"), escape(catalog))?;
+    }
+    for field in &info.cd_text {
+        writeln!(
+            out,
+            "{}{}",
+            label(out, &field.field.to_lowercase()),
+            escape(&field.value)
+        )?;
+    }
+    if !info.sessions.is_empty() {
+        let sessions: Vec<String> = info
+            .sessions
+            .iter()
+            .map(|s| format!("{}: tracks {}-{}", s.number, s.first_track, s.last_track))
+            .collect();
+        writeln!(out, "{}{}", label(out, "sessions"), sessions.join("; "))?;
+        writeln!(out)?;
+        super::tracks::print_table(&info.tracks, out)?;
+    }
+    if !info.diagnostics.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", out.paint("1", "diagnostics"))?;
+        for d in &info.diagnostics {
+            let place = match (d.line, d.lba) {
+                (Some(line), _) => format!("line {line}: "),
+                (None, Some(lba)) => format!("sector {lba}: "),
+                _ => String::new(),
+            };
+            let severity = match d.severity {
+                "error" => out.paint("1;31", d.severity),
+                "warning" => out.paint("1;33", d.severity),
+                _ => out.paint("1;36", d.severity),
+            };
+            writeln!(
+                out,
+                "  {severity} [{}] {place}{}",
+                d.code,
+                escape(&d.message)
+            )?;
+            if let Some(suggestion) = &d.suggestion {
+                writeln!(out, "      help: {}", escape(suggestion))?;
+            }
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+fn describe_format(format: &str) -> &'static str {
+    match format {
+        "cue" => "cue sheet (CDRWIN)",
+        "iso" => "ISO image (2048-byte sectors)",
+        "bin" => "raw CD image without a sheet",
+        "disk" => "raw disk image (512-byte sectors)",
+        _ => "image",
+    }
+}
+
+/// Bytes in binary units with one decimal.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{value:.1} {}", UNITS.get(unit).copied().unwrap_or("?"))
+    }
+}

@@ -1,0 +1,74 @@
+//! `discscope tracks IMAGE`: the track table.
+
+use std::io::Write;
+use std::path::Path;
+
+use discscope::container;
+use discscope::inspect::{escape, summary};
+
+use super::{Outcome, Output};
+
+pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome> {
+    let medium = container::open(image)?;
+    let table = summary::tracks(&medium);
+    if json {
+        out.json(&table)?;
+    } else {
+        print_table(&table.tracks, out)?;
+    }
+    Ok(Outcome::Clean)
+}
+
+/// The table shared by `tracks` and `info`.
+pub fn print_table(tracks: &[summary::TrackInfo], out: &mut Output) -> anyhow::Result<()> {
+    if tracks.is_empty() {
+        writeln!(out, "no tracks (a disk image: see `info`)")?;
+        return Ok(());
+    }
+    let header = format!(
+        "{:>3} {:>4}  {:<10}  {:<5} {:>8}  {:<8} {:>7} {:>8} {:>7}  {}",
+        "#", "sess", "mode", "kind", "start", "msf", "pregap", "length", "postgap", "file"
+    );
+    writeln!(out, "{}", out.paint("1", &header))?;
+    for t in tracks {
+        let pregap = if t.pregap > 0 && !t.pregap_in_file {
+            format!("{}*", t.pregap)
+        } else {
+            t.pregap.to_string()
+        };
+        writeln!(
+            out,
+            "{:>3} {:>4}  {:<10}  {:<5} {:>8}  {:<8} {:>7} {:>8} {:>7}  {}",
+            t.number,
+            t.session,
+            t.mode,
+            t.kind,
+            t.start,
+            t.msf.as_deref().unwrap_or("-"),
+            pregap,
+            t.length,
+            t.postgap,
+            t.file.as_deref().map(escape).unwrap_or_default(),
+        )?;
+        let extra: Vec<String> = t
+            .indexes
+            .iter()
+            .filter(|i| i.number > 1)
+            .map(|i| format!("index {:02} at {}", i.number, i.lba))
+            .chain((!t.flags.is_empty()).then(|| format!("flags {}", t.flags.join(" "))))
+            .chain(t.isrc.as_deref().map(|i| format!("isrc {}", escape(i))))
+            .chain(
+                t.cd_text
+                    .iter()
+                    .map(|f| format!("{} \"{}\"", f.field.to_lowercase(), escape(&f.value))),
+            )
+            .collect();
+        if !extra.is_empty() {
+            writeln!(out, "{:>14}{}", "", extra.join(", "))?;
+        }
+    }
+    if tracks.iter().any(|t| t.pregap > 0 && !t.pregap_in_file) {
+        writeln!(out, "  * pregap not stored in the image (reads as zeros)")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! Containers: from an image file on disk to a [`Medium`].
+//!
+//! The kind is decided by content first and by extension second.
+
+pub mod cue;
+mod detect;
+mod raw;
+
+pub use detect::{Detected, detect};
+
+use std::path::Path;
+
+use crate::error::Result;
+use crate::medium::Medium;
+
+/// Opens any supported image.
+pub fn open(path: &Path) -> Result<Medium> {
+    match detect(path)? {
+        Detected::Cue(sheet) => cue::open(&sheet),
+        Detected::Raw(kind) => raw::open(path, kind),
+    }
+}

@@ -1,0 +1,235 @@
+//! Finding the file a FILE line names.
+//!
+//! Order: the name relative to the sheet's folder; the same name with
+//! another case; the base name of an absolute or Windows path in the
+//! sheet's folder (exact, then any case). Every fallback is a diagnostic.
+//! Only regular files are accepted.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+
+/// Where a FILE name led.
+#[derive(Debug)]
+pub enum Resolution {
+    Found {
+        path: PathBuf,
+        notes: Vec<Diagnostic>,
+    },
+    /// Nothing usable: the reason as an error diagnostic.
+    Failed(Diagnostic),
+}
+
+/// Resolves `name` for a sheet in `folder`; `(line, column)` locate the name.
+pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolution {
+    let mut notes = Vec::new();
+    let windows_like = name.contains('\\') || has_drive_letter(name);
+    let direct = folder.join(name);
+    let is_absolute = Path::new(name).is_absolute() || has_drive_letter(name);
+
+    if !windows_like {
+        if let Some(found) = existing(&direct) {
+            if is_absolute {
+                notes.push(
+                    Diagnostic::warning(
+                        "cue.file-absolute",
+                        format!("FILE names an absolute path `{name}`"),
+                    )
+                    .at_sheet(line, column)
+                    .suggest("name the file relative to the sheet so the set can move"),
+                );
+            } else if escapes(name) {
+                notes.push(
+                    Diagnostic::warning(
+                        "cue.file-outside-folder",
+                        format!("FILE `{name}` lies outside the sheet's folder"),
+                    )
+                    .at_sheet(line, column),
+                );
+            }
+            return checked(found, name, line, column, notes);
+        }
+        if let Some(found) = case_insensitive(&direct) {
+            let actual = found
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            notes.push(
+                Diagnostic::warning(
+                    "cue.file-case",
+                    format!("FILE `{name}` was found only as `{actual}` (letter case differs)"),
+                )
+                .at_sheet(line, column)
+                .suggest(format!("write FILE \"{actual}\"")),
+            );
+            return checked(found, name, line, column, notes);
+        }
+    }
+
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    if (is_absolute || windows_like || name.contains('/'))
+        && !base.is_empty()
+        && base != ".."
+        && base != "."
+    {
+        let candidate = folder.join(base);
+        let found = existing(&candidate)
+            .map(|p| (p, false))
+            .or_else(|| case_insensitive(&candidate).map(|p| (p, true)));
+        if let Some((found, case_changed)) = found {
+            let actual = found
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            notes.push(
+                Diagnostic::warning(
+                    if is_absolute {
+                        "cue.file-absolute"
+                    } else {
+                        "cue.file-path-stripped"
+                    },
+                    format!(
+                        "FILE `{name}` was not found there; using `{actual}` beside the sheet{}",
+                        if case_changed {
+                            " (letter case differs)"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+                .at_sheet(line, column)
+                .suggest(format!("write FILE \"{actual}\"")),
+            );
+            return checked(found, name, line, column, notes);
+        }
+    }
+
+    Resolution::Failed(
+        Diagnostic::error("cue.file-missing", format!("FILE `{name}` does not exist"))
+            .at_sheet(line, column)
+            .suggest(format!("put `{base}` beside the sheet or correct the name")),
+    )
+}
+
+fn checked(
+    path: PathBuf,
+    name: &str,
+    line: usize,
+    column: usize,
+    notes: Vec<Diagnostic>,
+) -> Resolution {
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_file() => Resolution::Found { path, notes },
+        Ok(meta) => Resolution::Failed(
+            Diagnostic::error(
+                "cue.file-not-regular",
+                format!("FILE `{name}` {}", crate::io::describe_non_regular(&meta)),
+            )
+            .at_sheet(line, column),
+        ),
+        Err(error) => Resolution::Failed(
+            Diagnostic::error("cue.file-unreadable", format!("FILE `{name}`: {error}"))
+                .at_sheet(line, column),
+        ),
+    }
+}
+
+/// The path if something exists there (following links, as opening would).
+fn existing(path: &Path) -> Option<PathBuf> {
+    std::fs::metadata(path).ok().map(|_| path.to_owned())
+}
+
+/// A directory entry whose name equals the last component ignoring case.
+fn case_insensitive(path: &Path) -> Option<PathBuf> {
+    let parent = path.parent()?;
+    let wanted = path.file_name()?.to_str()?.to_lowercase();
+    let entries = std::fs::read_dir(if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    })
+    .ok()?;
+    let mut matches = entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.to_lowercase() == wanted)
+        })
+        .take(1024)
+        .map(|entry| entry.path())
+        .collect::<Vec<_>>();
+    matches.sort();
+    matches.into_iter().next()
+}
+
+fn has_drive_letter(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    matches!(bytes, [letter, b':', b'\\' | b'/', ..] if letter.is_ascii_alphabetic())
+}
+
+/// Whether a relative name climbs out of its folder.
+fn escapes(name: &str) -> bool {
+    let mut depth: i32 = 0;
+    for component in Path::new(name).components() {
+        match component {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fallbacks_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Game.bin"), b"x").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+
+        let Resolution::Found { notes, .. } = resolve(dir.path(), "Game.bin", 1, 6) else {
+            panic!()
+        };
+        assert!(notes.is_empty());
+
+        let Resolution::Found { path, notes } = resolve(dir.path(), "GAME.BIN", 1, 6) else {
+            panic!()
+        };
+        assert_eq!(path.file_name().unwrap(), "Game.bin");
+        assert_eq!(notes[0].code, "cue.file-case");
+
+        let Resolution::Found { notes, .. } = resolve(dir.path(), "C:\\Games\\game.bin", 1, 6)
+        else {
+            panic!()
+        };
+        assert_eq!(notes[0].code, "cue.file-absolute");
+
+        let Resolution::Found { notes, .. } = resolve(dir.path(), "/nowhere/Game.bin", 1, 6) else {
+            panic!()
+        };
+        assert_eq!(notes[0].code, "cue.file-absolute");
+
+        let Resolution::Failed(error) = resolve(dir.path(), "sub", 2, 6) else {
+            panic!()
+        };
+        assert_eq!(error.code, "cue.file-not-regular");
+
+        let Resolution::Failed(error) = resolve(dir.path(), "/dev/zero", 2, 6) else {
+            panic!()
+        };
+        assert_eq!(error.code, "cue.file-not-regular");
+
+        let Resolution::Failed(error) = resolve(dir.path(), "missing.bin", 3, 6) else {
+            panic!()
+        };
+        assert_eq!(error.code, "cue.file-missing");
+    }
+}

@@ -1,0 +1,141 @@
+//! Deciding what an image file is.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::io::{FileSource, ReadAt};
+
+/// The sync pattern that opens every raw data sector (ECMA-130 §14.1).
+pub const SYNC: [u8; 12] = [
+    0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00,
+];
+
+/// A sheet-less image's layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RawKind {
+    /// 2048-byte user data sectors holding ISO 9660.
+    Iso,
+    /// 2352-byte raw sectors with sync; the mode byte of sector 0.
+    Raw2352 { mode: u8 },
+    /// 2336-byte mode 2 sectors without sync and header.
+    Raw2336,
+    /// 512-byte sectors of a floppy or hard disk.
+    Disk,
+}
+
+/// What a path turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detected {
+    /// A cue sheet (possibly found beside a `.bin`).
+    Cue(PathBuf),
+    Raw(RawKind),
+}
+
+const CUE_WORDS: [&str; 8] = [
+    "FILE",
+    "REM",
+    "TITLE",
+    "CATALOG",
+    "PERFORMER",
+    "SONGWRITER",
+    "CDTEXTFILE",
+    "TRACK",
+];
+
+/// Looks at the file's content (and name when content is silent).
+pub fn detect(path: &Path) -> Result<Detected> {
+    let source = FileSource::open(path)?;
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let head_len = source.len().min(64 * 1024) as usize;
+    let head = source.read_vec(0, head_len)?;
+
+    if extension == "cue" || looks_like_cue(&head) {
+        return Ok(Detected::Cue(path.to_owned()));
+    }
+    if extension == "bin" {
+        if let Some(sheet) = sibling_with_extension(path, "cue") {
+            return Ok(Detected::Cue(sheet));
+        }
+    }
+    if bytes_at(&source, 0x8001, 5)?.as_deref() == Some(b"CD001") {
+        return Ok(Detected::Raw(RawKind::Iso));
+    }
+    if head.starts_with(&SYNC) {
+        let mode = head.get(15).copied().unwrap_or(1);
+        return Ok(Detected::Raw(RawKind::Raw2352 { mode }));
+    }
+    if looks_like_2336(&source)? {
+        return Ok(Detected::Raw(RawKind::Raw2336));
+    }
+    if extension == "bin" && source.len() % 2352 == 0 && !source.is_empty() {
+        // A sheet-less audio image: no sync, a multiple of the raw size.
+        return Ok(Detected::Raw(RawKind::Raw2352 { mode: 0xff }));
+    }
+    if source.is_empty() {
+        return Err(Error::image(path, "the file is empty"));
+    }
+    Ok(Detected::Raw(RawKind::Disk))
+}
+
+fn bytes_at(source: &FileSource, offset: u64, len: usize) -> Result<Option<Vec<u8>>> {
+    if offset + len as u64 > source.len() {
+        return Ok(None);
+    }
+    source.read_vec(offset, len).map(Some)
+}
+
+/// A cue sheet's first meaningful word is one of its commands.
+fn looks_like_cue(head: &[u8]) -> bool {
+    if head.contains(&0) {
+        return false;
+    }
+    let text = String::from_utf8_lossy(head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head));
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    CUE_WORDS.contains(&first.as_str())
+        && text
+            .lines()
+            .any(|l| l.trim_start().to_ascii_uppercase().starts_with("FILE"))
+}
+
+/// Mode 2 sectors stored without sync and header: the subheader's two
+/// copies match, and ISO 9660 sits at sector 16 if the disc has a filesystem.
+fn looks_like_2336(source: &FileSource) -> Result<bool> {
+    if source.len() % 2336 != 0 || source.len() < 2336 * 17 {
+        return Ok(false);
+    }
+    let descriptor = bytes_at(source, 16 * 2336 + 8 + 1, 5)?;
+    Ok(descriptor.as_deref() == Some(b"CD001"))
+}
+
+/// `name.EXT` beside `path`, matching the extension in any case.
+pub fn sibling_with_extension(path: &Path, extension: &str) -> Option<PathBuf> {
+    let stem = path.file_stem()?.to_str()?;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let exact = folder.join(format!("{stem}.{extension}"));
+    if exact.is_file() {
+        return Some(exact);
+    }
+    let wanted = format!("{stem}.{extension}").to_lowercase();
+    let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .take(100_000)
+        .filter(|e| e.file_name().to_string_lossy().to_lowercase() == wanted)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}

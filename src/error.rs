@@ -1,0 +1,73 @@
+//! The library's error type. Every variant says where: a file, a sheet line,
+//! a byte offset or an LBA.
+
+use std::path::PathBuf;
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, and where.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An operating-system error on a named file.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A read that ran past the end of its source.
+    #[error(
+        "{source_name}: read of {len} bytes at offset {offset:#x} runs past the end ({size:#x} bytes)"
+    )]
+    ShortRead {
+        source_name: String,
+        offset: u64,
+        len: usize,
+        size: u64,
+    },
+    /// A cue sheet (or other text descriptor) that cannot be used, with its line.
+    #[error("{}:{line}: {message}", path.display())]
+    Sheet {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    /// An image whose content is not understood or is impossible.
+    #[error("{}: {message}", path.display())]
+    Image { path: PathBuf, message: String },
+    /// A structure inside an image that is damaged beyond use.
+    #[error("at byte {offset:#x}: {message}")]
+    Corrupt { offset: u64, message: String },
+    /// An address outside the medium.
+    #[error("sector {lba} is outside the image (sectors {first}..{end})")]
+    OutOfRange { lba: i64, first: i64, end: i64 },
+    /// A request that makes no sense for this image.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn image(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
+        Error::Image {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn corrupt(offset: u64, message: impl Into<String>) -> Error {
+        Error::Corrupt {
+            offset,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The medium model: what a container yields. Optical media are sessions of
+//! tracks of indexes; disks are one flat run of sectors. Either way,
+//! [`Medium::read_sector`] answers for any address and says where the bytes
+//! came from.
+
+mod map;
+mod mode;
+mod track;
+
+pub use map::{Extent, ExtentData, Gap};
+pub use mode::{ALL_MODES, TrackMode};
+pub use track::{CdText, Index, Session, Track, TrackFlags};
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::io::ReadAt;
+use crate::units::Lba;
+
+/// The container format an image was read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Cue,
+    Iso,
+    Bin,
+    Disk,
+    Imz,
+    Ccd,
+    Toc,
+    Nrg,
+    Mds,
+    Cdi,
+    Chd,
+}
+
+impl Format {
+    /// The name used in `info --json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Cue => "cue",
+            Format::Iso => "iso",
+            Format::Bin => "bin",
+            Format::Disk => "disk",
+            Format::Imz => "imz",
+            Format::Ccd => "ccd",
+            Format::Toc => "toc",
+            Format::Nrg => "nrg",
+            Format::Mds => "mds",
+            Format::Cdi => "cdi",
+            Format::Chd => "chd",
+        }
+    }
+}
+
+/// A file holding sector data.
+pub struct SourceFile {
+    /// The name as the descriptor (cue sheet) wrote it, or the file name.
+    pub name: String,
+    /// Where it was found.
+    pub path: PathBuf,
+    pub reader: Arc<dyn ReadAt>,
+}
+
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("len", &self.reader.len())
+            .finish()
+    }
+}
+
+/// Optical disc or flat block device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediumKind {
+    Optical,
+    Disk,
+}
+
+/// Where the bytes of a sector came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Read from `files[file]` at byte `offset`.
+    File { file: usize, offset: u64 },
+    /// Not stored by the image: read as zeros.
+    Virtual(Gap),
+}
+
+/// One sector as stored (2352 raw, 2048 cooked, 512 disk, ...).
+#[derive(Clone, Debug)]
+pub struct Sector {
+    pub lba: Lba,
+    pub bytes: Vec<u8>,
+    /// Index into [`Medium::tracks`], if the sector belongs to a track.
+    pub track: Option<usize>,
+    pub origin: Origin,
+}
+
+/// An opened image.
+#[derive(Debug)]
+pub struct Medium {
+    pub format: Format,
+    pub kind: MediumKind,
+    /// The path the user gave.
+    pub path: PathBuf,
+    /// The nominal sector size: the largest a track uses, or 512 for disks.
+    pub sector_size: u32,
+    pub sessions: Vec<Session>,
+    pub tracks: Vec<Track>,
+    pub catalog: Option<String>,
+    /// Disc-level CD-TEXT from the sheet.
+    pub cd_text: CdText,
+    pub cd_text_file: Option<String>,
+    /// Disc-level REM lines kept verbatim (without `REM`).
+    pub rem: Vec<String>,
+    pub files: Vec<SourceFile>,
+    /// The address map, sorted by start and without overlaps.
+    pub extents: Vec<Extent>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Medium {
+    /// The first address the map covers.
+    pub fn first_lba(&self) -> Lba {
+        self.extents.first().map_or(Lba(0), |e| e.start)
+    }
+
+    /// One past the last address the map covers.
+    pub fn end_lba(&self) -> Lba {
+        self.extents.last().map_or(Lba(0), Extent::end)
+    }
+
+    /// Sectors in the image's address space from the first to the last
+    /// covered address (session gaps included).
+    pub fn sector_count(&self) -> u64 {
+        u64::try_from(self.end_lba().0 - self.first_lba().0).unwrap_or(0)
+    }
+
+    /// The extent holding `lba`.
+    pub fn extent_at(&self, lba: Lba) -> Option<&Extent> {
+        let index = self.extents.partition_point(|e| e.end() <= lba);
+        self.extents.get(index).filter(|e| e.contains(lba))
+    }
+
+    /// The index of the track holding `lba` (pregap included).
+    pub fn track_at(&self, lba: Lba) -> Option<usize> {
+        self.extent_at(lba).and_then(|e| e.track)
+    }
+
+    /// The stored size of the sector at `lba`.
+    pub fn sector_size_at(&self, lba: Lba) -> Option<u32> {
+        self.extent_at(lba).map(|e| e.sector_size)
+    }
+
+    /// Where the sector at `lba` lives, without reading it.
+    pub fn origin_of(&self, lba: Lba) -> Result<Origin> {
+        let extent = self.extent_at(lba).ok_or_else(|| self.out_of_range(lba))?;
+        extent.origin_of(lba)
+    }
+
+    /// Reads the sector at `lba` as stored.
+    pub fn read_sector(&self, lba: Lba) -> Result<Sector> {
+        let extent = self.extent_at(lba).ok_or_else(|| self.out_of_range(lba))?;
+        let size = extent.sector_size as usize;
+        let mut bytes = vec![0; size];
+        let origin = extent.origin_of(lba)?;
+        if let Origin::File { file, offset } = origin {
+            let source = self
+                .files
+                .get(file)
+                .ok_or_else(|| Error::Unsupported(format!("no file {file} in the image")))?;
+            let n = source.reader.read_at(offset, &mut bytes)?;
+            if n < size {
+                // A file that ends mid-sector: the rest reads as zeros, noted by
+                // the container when it was opened.
+                bytes
+                    .get_mut(n..)
+                    .into_iter()
+                    .flatten()
+                    .for_each(|b| *b = 0);
+            }
+        }
+        Ok(Sector {
+            lba,
+            bytes,
+            track: extent.track,
+            origin,
+        })
+    }
+
+    /// A human description of where `lba` lives: "Track 02.bin, offset 0x1f8a0".
+    pub fn describe_origin(&self, origin: &Origin) -> String {
+        match origin {
+            Origin::File { file, offset } => {
+                let name = self.files.get(*file).map_or("?", |f| f.name.as_str());
+                format!("{name}, offset {offset:#x}")
+            }
+            Origin::Virtual(gap) => format!("{} (not stored; reads as zeros)", gap.as_str()),
+        }
+    }
+
+    fn out_of_range(&self, lba: Lba) -> Error {
+        Error::OutOfRange {
+            lba: lba.0,
+            first: self.first_lba().0,
+            end: self.end_lba().0,
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! The address map: runs of sectors and where each run is stored.
+
+use crate::error::{Error, Result};
+use crate::medium::Origin;
+use crate::units::Lba;
+
+/// Why a run of sectors is not stored in the image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gap {
+    /// A cue `PREGAP`.
+    Pregap,
+    /// A cue `POSTGAP`.
+    Postgap,
+    /// Lead-out, lead-in and pregap between two sessions.
+    SessionGap,
+}
+
+impl Gap {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gap::Pregap => "pregap",
+            Gap::Postgap => "postgap",
+            Gap::SessionGap => "session gap",
+        }
+    }
+}
+
+/// Where a run's bytes are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExtentData {
+    /// In `files[file]` from byte `offset`, one sector after another.
+    File { file: usize, offset: u64 },
+    /// Not stored.
+    Zero(Gap),
+}
+
+/// A run of equally sized sectors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extent {
+    pub start: Lba,
+    pub count: u64,
+    pub sector_size: u32,
+    /// Index into `Medium::tracks`.
+    pub track: Option<usize>,
+    pub data: ExtentData,
+}
+
+impl Extent {
+    pub fn end(&self) -> Lba {
+        Lba(self
+            .start
+            .0
+            .saturating_add(i64::try_from(self.count).unwrap_or(i64::MAX)))
+    }
+
+    pub fn contains(&self, lba: Lba) -> bool {
+        lba >= self.start && lba < self.end()
+    }
+
+    pub(crate) fn origin_of(&self, lba: Lba) -> Result<Origin> {
+        let index = u64::try_from(lba.0 - self.start.0)
+            .map_err(|_| Error::Unsupported(format!("sector {lba} precedes its extent")))?;
+        Ok(match &self.data {
+            ExtentData::File { file, offset } => Origin::File {
+                file: *file,
+                offset: index
+                    .checked_mul(u64::from(self.sector_size))
+                    .and_then(|o| o.checked_add(*offset))
+                    .ok_or_else(|| {
+                        Error::Unsupported(format!("sector {lba} is beyond any file offset"))
+                    })?,
+            },
+            ExtentData::Zero(gap) => Origin::Virtual(*gap),
+        })
+    }
+}

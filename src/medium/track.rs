@@ -1,0 +1,128 @@
+//! Sessions, tracks, indexes and their metadata.
+
+use crate::medium::TrackMode;
+use crate::units::Lba;
+
+/// A session: a run of consecutive tracks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub number: u8,
+    pub first_track: u8,
+    pub last_track: u8,
+}
+
+/// An index point of a track.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Index {
+    pub number: u8,
+    pub lba: Lba,
+}
+
+/// Sub-channel control flags from a cue `FLAGS` line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TrackFlags {
+    /// Digital copy permitted.
+    pub dcp: bool,
+    /// Four-channel audio.
+    pub four_channel: bool,
+    /// Pre-emphasis.
+    pub pre_emphasis: bool,
+    /// Serial copy management system.
+    pub scms: bool,
+}
+
+impl TrackFlags {
+    /// The flags as cue sheets spell them, in the order they are listed.
+    pub fn names(self) -> Vec<&'static str> {
+        [
+            (self.dcp, "DCP"),
+            (self.four_channel, "4CH"),
+            (self.pre_emphasis, "PRE"),
+            (self.scms, "SCMS"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
+    }
+
+    /// Sets a flag by its cue name; `false` for an unknown name.
+    pub fn set(&mut self, name: &str) -> bool {
+        let flag = match name.to_ascii_uppercase().as_str() {
+            "DCP" => &mut self.dcp,
+            "4CH" => &mut self.four_channel,
+            "PRE" => &mut self.pre_emphasis,
+            "SCMS" => &mut self.scms,
+            _ => return false,
+        };
+        *flag = true;
+        true
+    }
+}
+
+/// CD-TEXT fields (TITLE, PERFORMER, SONGWRITER, ...), in sheet order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CdText {
+    pub fields: Vec<(String, String)>,
+}
+
+impl CdText {
+    /// The first value of a field, by name (case-insensitive).
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(field))
+            .map(|(_, value)| value.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+}
+
+/// One track.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Track {
+    pub number: u8,
+    pub session: u8,
+    pub mode: TrackMode,
+    /// INDEX 01.
+    pub start: Lba,
+    /// Sectors before INDEX 01 (INDEX 00 or PREGAP).
+    pub pregap: u64,
+    /// False for a PREGAP the image does not store.
+    pub pregap_in_file: bool,
+    /// Sectors from INDEX 01 to the next track's pregap (or the end).
+    pub length: u64,
+    /// A POSTGAP (never stored).
+    pub postgap: u64,
+    pub indexes: Vec<Index>,
+    /// Index into `Medium::files` of the file holding INDEX 01.
+    pub file: Option<usize>,
+    /// Byte offset of INDEX 01 in that file.
+    pub file_offset: Option<u64>,
+    pub flags: TrackFlags,
+    pub isrc: Option<String>,
+    pub cd_text: CdText,
+    /// REM lines kept verbatim (without `REM`).
+    pub rem: Vec<String>,
+}
+
+impl Track {
+    pub fn is_audio(&self) -> bool {
+        self.mode.is_audio()
+    }
+
+    /// The first sector of the track, pregap included.
+    pub fn pregap_start(&self) -> Lba {
+        Lba(self.start.0 - i64::try_from(self.pregap).unwrap_or(0))
+    }
+
+    /// One past the last sector of the track (before any postgap).
+    pub fn end(&self) -> Lba {
+        Lba(self.start.0 + i64::try_from(self.length).unwrap_or(0))
+    }
+
+    pub fn kind(&self) -> &'static str {
+        if self.is_audio() { "audio" } else { "data" }
+    }
+}

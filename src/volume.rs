@@ -1,0 +1,141 @@
+//! A volume: the 2048-byte blocks of a data track (or the bytes of a disk)
+//! as one flat byte range, which is all a filesystem reader sees.
+//!
+//! Block `n` of an optical volume is the user data of the sector at LBA `n`,
+//! because ISO 9660 and UDF address sectors by their absolute LBA. Every byte
+//! offset maps back to a sector, so filesystem extents can be shown on disc.
+
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::io::ReadAt;
+use crate::medium::{Medium, MediumKind};
+use crate::units::Lba;
+
+/// Bytes per filesystem block on optical media.
+pub const BLOCK: u64 = 2048;
+
+/// The user-data view of a medium.
+#[derive(Debug, Clone)]
+pub struct Volume {
+    medium: Arc<Medium>,
+    /// The first LBA that belongs to the volume (block 0 is still LBA 0).
+    first: Lba,
+    /// One past the last LBA.
+    end: Lba,
+    block: u64,
+}
+
+impl Volume {
+    /// The volume of the data track `track` (an index into `medium.tracks`),
+    /// addressed from LBA 0 and reaching to the end of the medium so that a
+    /// later session's filesystem can see the earlier sessions' files.
+    pub fn of_track(medium: Arc<Medium>, track: usize) -> Result<Volume> {
+        let Some(t) = medium.tracks.get(track) else {
+            return Err(Error::Unsupported(format!("no track {}", track + 1)));
+        };
+        if t.mode.block_offset().is_none() {
+            return Err(Error::Unsupported(format!(
+                "track {} is audio and holds no filesystem",
+                t.number
+            )));
+        }
+        let first = t.pregap_start();
+        let end = medium.end_lba();
+        Ok(Volume {
+            medium,
+            first,
+            end,
+            block: BLOCK,
+        })
+    }
+
+    /// The whole of a disk image, in its own sector size.
+    pub fn of_disk(medium: Arc<Medium>) -> Result<Volume> {
+        if medium.kind != MediumKind::Disk {
+            return Err(Error::Unsupported("not a disk image".into()));
+        }
+        let (first, end) = (medium.first_lba(), medium.end_lba());
+        let block = u64::from(medium.sector_size);
+        Ok(Volume {
+            medium,
+            first,
+            end,
+            block,
+        })
+    }
+
+    pub fn medium(&self) -> &Arc<Medium> {
+        &self.medium
+    }
+
+    /// Bytes per block.
+    pub fn block_size(&self) -> u64 {
+        self.block
+    }
+
+    /// The sector holding byte `offset` of the volume.
+    pub fn lba_of(&self, offset: u64) -> Lba {
+        Lba(i64::try_from(offset / self.block).unwrap_or(i64::MAX))
+    }
+
+    /// Reads one block's user data into `buf` (`block_size` bytes).
+    fn read_block(&self, lba: Lba, buf: &mut [u8]) -> Result<()> {
+        if lba < self.first || lba >= self.end {
+            return Err(Error::OutOfRange {
+                lba: lba.0,
+                first: self.first.0,
+                end: self.end.0,
+            });
+        }
+        let sector = self.medium.read_sector(lba)?;
+        let offset = match self.medium.kind {
+            MediumKind::Disk => 0,
+            MediumKind::Optical => sector
+                .track
+                .and_then(|t| self.medium.tracks.get(t))
+                .and_then(|t| t.mode.block_offset())
+                .unwrap_or(0),
+        };
+        let data = sector.bytes.get(offset..).unwrap_or_default();
+        let n = data.len().min(buf.len());
+        if let (Some(dst), Some(src)) = (buf.get_mut(..n), data.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        buf.get_mut(n..).into_iter().flatten().for_each(|b| *b = 0);
+        Ok(())
+    }
+}
+
+impl ReadAt for Volume {
+    fn len(&self) -> u64 {
+        u64::try_from(self.end.0.max(0)).unwrap_or(0) * self.block
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize> {
+        let len = self.len();
+        if offset >= len {
+            return Ok(0);
+        }
+        let want = (len - offset).min(buf.len() as u64) as usize;
+        let mut block = vec![0u8; self.block as usize];
+        let mut done = 0;
+        while done < want {
+            let at = offset + done as u64;
+            self.read_block(self.lba_of(at), &mut block)?;
+            let within = (at % self.block) as usize;
+            let n = (self.block as usize - within).min(want - done);
+            if let (Some(dst), Some(src)) =
+                (buf.get_mut(done..done + n), block.get(within..within + n))
+            {
+                dst.copy_from_slice(src);
+            }
+            done += n;
+        }
+        Ok(done)
+    }
+
+    fn name(&self) -> String {
+        self.medium.path.display().to_string()
+    }
+}
