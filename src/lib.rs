@@ -21,6 +21,7 @@
 pub mod container;
 pub mod diagnostic;
 pub mod error;
+pub mod fs;
 pub mod inspect;
 pub mod io;
 pub mod medium;
