@@ -25,6 +25,7 @@ pub mod fs;
 pub mod inspect;
 pub mod io;
 pub mod medium;
+pub mod tui;
 pub mod units;
 pub mod volume;
 

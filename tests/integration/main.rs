@@ -17,3 +17,4 @@ mod support;
 mod cue;
 mod medium;
 mod mutation;
+mod tui;

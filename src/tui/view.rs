@@ -1,0 +1,84 @@
+//! Lays out the screen and hands each area to its pane. Rendering reads the
+//! state and never does I/O.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::tui::app::{App, Overlay, Pane};
+use crate::tui::panes;
+use crate::tui::theme::Theme;
+
+/// Where each pane goes for a terminal size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    pub tracks: Rect,
+    pub hex: Rect,
+    pub inspector: Rect,
+    pub status: Rect,
+    pub hints: Rect,
+}
+
+/// The layout: side by side when wide, hex over inspector when narrow.
+pub fn areas(size: Rect) -> Areas {
+    let [main, status, hints] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(size);
+    let left_width = if size.width >= 120 { 34 } else { 24 };
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)]).areas(main);
+    let (hex, inspector) = if size.width >= 150 {
+        let [hex, inspector] =
+            Layout::horizontal([Constraint::Min(60), Constraint::Length(48)]).areas(right);
+        (hex, inspector)
+    } else {
+        let [hex, inspector] =
+            Layout::vertical([Constraint::Percentage(62), Constraint::Min(5)]).areas(right);
+        (hex, inspector)
+    };
+    Areas {
+        tracks: left,
+        hex,
+        inspector,
+        status,
+        hints,
+    }
+}
+
+/// Hex bytes per row that fit a pane of `width` columns (borders included).
+pub fn hex_columns(width: u16) -> usize {
+    // offset (8) + gap (2) + 3 per byte + gap (1) + 1 per byte + borders (2)
+    let usable = usize::from(width).saturating_sub(13);
+    match usable / 4 {
+        n if n >= 32 => 32,
+        n if n >= 16 => 16,
+        n if n >= 8 => 8,
+        _ => 4,
+    }
+}
+
+/// Draws one frame.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = Theme {
+        color: app.options.color,
+        ascii: app.options.ascii,
+    };
+    let areas = areas(frame.area());
+    panes::tracks::render(frame, areas.tracks, app, &theme, app.focus == Pane::Tracks);
+    panes::hex::render(frame, areas.hex, app, &theme, app.focus == Pane::Hex);
+    panes::inspector::render(
+        frame,
+        areas.inspector,
+        app,
+        &theme,
+        app.focus == Pane::Inspector,
+    );
+    panes::status::render(frame, areas.status, areas.hints, app, &theme);
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help => panes::help::render(frame, frame.area(), &theme),
+        Overlay::Prompt(prompt) => panes::prompt::render(frame, areas.hints, prompt, &theme),
+    }
+}
