@@ -110,7 +110,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
                     ),
                     ascii: cli.ascii,
                 };
-                discscope::tui::run(std::sync::Arc::new(medium), options)?;
+                discscope::tui::run(std::sync::Arc::new(medium), Vec::new(), options)?;
                 return Ok(Outcome::Clean);
             }
             // Until the built-in demo disc lands, the bare command explains itself.

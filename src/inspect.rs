@@ -5,5 +5,6 @@ pub mod escape;
 pub mod hex;
 pub mod search;
 pub mod summary;
+pub mod tree;
 
 pub use escape::escape;

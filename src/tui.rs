@@ -17,6 +17,7 @@ use std::time::Duration;
 use ratatui::crossterm::event::{Event as TermEvent, MouseEventKind};
 
 use crate::error::{Error, Result};
+use crate::fs::Filesystem;
 use crate::medium::Medium;
 use app::{App, Effect, Options};
 use event::{Event, Events};
@@ -25,10 +26,10 @@ use event::{Event, Events};
 const TICK: Duration = Duration::from_millis(100);
 
 /// Runs the inspector on an opened medium until the user quits.
-pub fn run(medium: Arc<Medium>, options: Options) -> Result<()> {
+pub fn run(medium: Arc<Medium>, views: Vec<Arc<dyn Filesystem>>, options: Options) -> Result<()> {
     let mut guard = terminal::Guard::enter().map_err(|e| Error::io("terminal", e))?;
     let events = Events::start();
-    let mut app = App::new(medium, options);
+    let mut app = App::new(medium, views, options);
     let mut dirty = true;
     while !app.quit {
         if dirty {
@@ -44,7 +45,7 @@ pub fn run(medium: Arc<Medium>, options: Options) -> Result<()> {
             app.sync();
             guard
                 .terminal
-                .draw(|frame| view::draw(frame, &app))
+                .draw(|frame| view::draw(frame, &mut app))
                 .map_err(|e| Error::io("terminal", e))?;
         }
         let Some(event) = events.next(app.busy(), TICK) else {

@@ -7,8 +7,12 @@ use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use tui_tree_widget::TreeState;
+
+use crate::fs::Filesystem;
 use crate::inspect::hex::SectorView;
 use crate::inspect::search::{Hit, Pattern};
+use crate::inspect::tree::{FsTree, TreeId};
 use crate::medium::Medium;
 use crate::tui::action::Action;
 use crate::tui::job::{JobReport, Running};
@@ -19,11 +23,12 @@ use crate::units::{Lba, Msf};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
     Tracks,
+    Tree,
     Hex,
     Inspector,
 }
 
-const PANES: [Pane; 3] = [Pane::Tracks, Pane::Hex, Pane::Inspector];
+const PANES: [Pane; 4] = [Pane::Tracks, Pane::Tree, Pane::Hex, Pane::Inspector];
 
 /// A one-line input at the bottom of the screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,6 +93,8 @@ pub struct App {
     pub hex_columns: usize,
     pub hex_rows: usize,
     pub track_row: usize,
+    pub tree: FsTree,
+    pub tree_state: TreeState<TreeId>,
     pub sector: SectorView,
     pub goto_history: Vec<String>,
     pub search_history: Vec<String>,
@@ -97,12 +104,19 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(medium: Arc<Medium>, options: Options) -> App {
+    pub fn new(medium: Arc<Medium>, views: Vec<Arc<dyn Filesystem>>, options: Options) -> App {
         let lba = medium
             .tracks
             .first()
             .map_or(medium.first_lba(), |t| t.start.max(medium.first_lba()));
         let sector = SectorView::load(&medium, lba);
+        let mut tree = FsTree::new(views);
+        tree.open_roots();
+        let mut tree_state = TreeState::default();
+        if let Some(first) = tree.views().first().map(|_| TreeId::View(0)) {
+            tree_state.open(vec![first]);
+            tree_state.select(vec![first]);
+        }
         App {
             medium,
             options,
@@ -115,6 +129,8 @@ impl App {
             hex_columns: 16,
             hex_rows: 16,
             track_row: 0,
+            tree,
+            tree_state,
             sector,
             goto_history: Vec::new(),
             search_history: Vec::new(),
@@ -239,12 +255,14 @@ impl App {
             }
             Action::Goto => self.open_prompt(PromptKind::Goto),
             Action::Search => self.open_prompt(PromptKind::Search),
-            Action::Open => {
-                if self.focus == Pane::Tracks {
+            Action::Open => match self.focus {
+                Pane::Tracks => {
                     self.open_track(self.track_row);
                     self.focus = Pane::Hex;
                 }
-            }
+                Pane::Tree => self.open_tree_node(true),
+                Pane::Hex | Pane::Inspector => {}
+            },
             Action::ToggleView => {
                 self.view = match self.view {
                     ViewMode::Raw => ViewMode::UserData,
@@ -273,8 +291,56 @@ impl App {
         }
     }
 
+    /// Opens the selected tree row: a directory is read and unfolded; with
+    /// `jump`, the hex pane moves to the first sector of what it names.
+    fn open_tree_node(&mut self, jump: bool) {
+        let Some(&id) = self.tree_state.selected().last() else {
+            return;
+        };
+        self.tree.open(id);
+        let path = self.tree_state.selected().to_vec();
+        let is_branch = matches!(id, TreeId::View(_) | TreeId::Structures(_))
+            || self
+                .tree
+                .node(id)
+                .is_some_and(|n| n.kind == crate::fs::NodeKind::Dir);
+        if is_branch && !(jump && self.tree.node(id).is_none()) {
+            if jump {
+                self.tree_state.toggle(path);
+            } else {
+                self.tree_state.open(path);
+            }
+        }
+        if jump {
+            match self.tree.first_lba(id) {
+                Some(lba) => {
+                    self.go_to(lba);
+                    self.view = ViewMode::Raw;
+                    self.cursor = 0;
+                    self.hex_top = 0;
+                }
+                None if !is_branch => self.message = Some("this entry has no data on disc".into()),
+                None => {}
+            }
+        }
+    }
+
     fn move_in_pane(&mut self, action: Action) {
         match self.focus {
+            Pane::Tree => {
+                match action {
+                    Action::Up => self.tree_state.key_up(),
+                    Action::Down => self.tree_state.key_down(),
+                    Action::PageUp => self
+                        .tree_state
+                        .select_relative(|i| i.map_or(0, |i| i.saturating_sub(10))),
+                    Action::PageDown => {
+                        self.tree_state.select_relative(|i| i.map_or(0, |i| i + 10))
+                    }
+                    Action::Home => self.tree_state.select_first(),
+                    _ => self.tree_state.select_last(),
+                };
+            }
             Pane::Tracks => {
                 let last = self.medium.tracks.len().saturating_sub(1);
                 self.track_row = match action {

@@ -6,6 +6,7 @@ pub mod inspector;
 pub mod prompt;
 pub mod status;
 pub mod tracks;
+pub mod tree;
 
 use ratatui::widgets::{Block, Borders};
 

@@ -12,6 +12,7 @@ use crate::tui::theme::Theme;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Areas {
     pub tracks: Rect,
+    pub tree: Rect,
     pub hex: Rect,
     pub inspector: Rect,
     pub status: Rect,
@@ -38,8 +39,11 @@ pub fn areas(size: Rect) -> Areas {
             Layout::vertical([Constraint::Percentage(62), Constraint::Min(5)]).areas(right);
         (hex, inspector)
     };
+    let [tracks, tree] =
+        Layout::vertical([Constraint::Percentage(40), Constraint::Min(3)]).areas(left);
     Areas {
-        tracks: left,
+        tracks,
+        tree,
         hex,
         inspector,
         status,
@@ -60,13 +64,15 @@ pub fn hex_columns(width: u16) -> usize {
 }
 
 /// Draws one frame.
-pub fn draw(frame: &mut Frame, app: &App) {
+pub fn draw(frame: &mut Frame, app: &mut App) {
     let theme = Theme {
         color: app.options.color,
         ascii: app.options.ascii,
     };
     let areas = areas(frame.area());
     panes::tracks::render(frame, areas.tracks, app, &theme, app.focus == Pane::Tracks);
+    let tree_focused = app.focus == Pane::Tree;
+    panes::tree::render(frame, areas.tree, app, &theme, tree_focused);
     panes::hex::render(frame, areas.hex, app, &theme, app.focus == Pane::Hex);
     panes::inspector::render(
         frame,

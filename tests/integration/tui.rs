@@ -43,7 +43,7 @@ fn disc(dir: &std::path::Path, data_name: &str) -> std::path::PathBuf {
 
 fn app(path: &std::path::Path) -> App {
     let medium = container::open(path).unwrap();
-    App::new(Arc::new(medium), Options::default())
+    App::new(Arc::new(medium), Vec::new(), Options::default())
 }
 
 fn screen(app: &mut App, width: u16, height: u16) -> String {
