@@ -17,4 +17,5 @@ mod support;
 mod cue;
 mod medium;
 mod mutation;
+mod pty;
 mod tui;
