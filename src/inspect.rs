@@ -3,6 +3,7 @@
 
 pub mod escape;
 pub mod hex;
+pub mod map;
 pub mod search;
 pub mod summary;
 pub mod tree;

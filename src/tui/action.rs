@@ -23,5 +23,6 @@ pub enum Action {
     Search,
     Open,
     ToggleView,
+    Map,
     Cancel,
 }

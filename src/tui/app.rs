@@ -11,6 +11,7 @@ use tui_tree_widget::TreeState;
 
 use crate::fs::Filesystem;
 use crate::inspect::hex::SectorView;
+use crate::inspect::map::DiscMap;
 use crate::inspect::search::{Hit, Pattern};
 use crate::inspect::tree::{FsTree, TreeId};
 use crate::medium::Medium;
@@ -52,6 +53,8 @@ pub enum Overlay {
     None,
     Help,
     Prompt(Prompt),
+    /// The disc map, with the sector its cursor is on.
+    Map(Lba),
 }
 
 /// Raw sector bytes or user data only.
@@ -92,6 +95,9 @@ pub struct App {
     /// Hex geometry, set from the terminal size.
     pub hex_columns: usize,
     pub hex_rows: usize,
+    /// Disc map geometry (cells across and down), set from the terminal size.
+    pub map_columns: usize,
+    pub map_rows: usize,
     pub track_row: usize,
     pub tree: FsTree,
     pub tree_state: TreeState<TreeId>,
@@ -128,6 +134,8 @@ impl App {
             hex_top: 0,
             hex_columns: 16,
             hex_rows: 16,
+            map_columns: 64,
+            map_rows: 16,
             track_row: 0,
             tree,
             tree_state,
@@ -214,6 +222,12 @@ impl App {
             self.overlay = Overlay::None;
             return Vec::new();
         }
+        if let Overlay::Map(at) = self.overlay {
+            if action != Action::Quit {
+                self.map_key(at, action);
+                return Vec::new();
+            }
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Overlay::Help,
@@ -253,6 +267,7 @@ impl App {
                     self.open_track(next);
                 }
             }
+            Action::Map => self.overlay = Overlay::Map(self.lba),
             Action::Goto => self.open_prompt(PromptKind::Goto),
             Action::Search => self.open_prompt(PromptKind::Search),
             Action::Open => match self.focus {
@@ -280,6 +295,38 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// The disc map for the current geometry.
+    pub fn disc_map(&self) -> DiscMap {
+        DiscMap::build(&self.medium, self.map_columns * self.map_rows)
+    }
+
+    fn map_key(&mut self, at: Lba, action: Action) {
+        let map = self.disc_map();
+        let cell = map.cell_of(at);
+        let last = map.cells.len().saturating_sub(1);
+        let columns = self.map_columns.max(1);
+        let next = match action {
+            Action::Left => cell.saturating_sub(1),
+            Action::Right => (cell + 1).min(last),
+            Action::Up => cell.saturating_sub(columns),
+            Action::Down => (cell + columns).min(last),
+            Action::Home | Action::PageUp => 0,
+            Action::End | Action::PageDown => last,
+            Action::Open => {
+                self.go_to(map.lba_of(cell));
+                self.cursor = 0;
+                self.hex_top = 0;
+                self.overlay = Overlay::None;
+                return;
+            }
+            _ => {
+                self.overlay = Overlay::None;
+                return;
+            }
+        };
+        self.overlay = Overlay::Map(map.lba_of(next));
     }
 
     fn open_track(&mut self, index: usize) {

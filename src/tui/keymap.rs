@@ -168,6 +168,13 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
+        keys: &[(KeyCode::Char('m'), NONE)],
+        label: "m",
+        action: Action::Map,
+        help: "disc map: the whole image; Enter jumps",
+        hint: true,
+    },
+    Binding {
         keys: &[(KeyCode::Esc, NONE)],
         label: "Esc",
         action: Action::Cancel,

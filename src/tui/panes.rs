@@ -3,6 +3,7 @@
 pub mod help;
 pub mod hex;
 pub mod inspector;
+pub mod map;
 pub mod prompt;
 pub mod status;
 pub mod tracks;

@@ -63,6 +63,20 @@ pub fn hex_columns(width: u16) -> usize {
     }
 }
 
+/// Fits the state to a terminal size: hex bytes per row and rows, disc map
+/// cells. Called before drawing and after a resize.
+pub fn fit(app: &mut App, size: Rect) {
+    let areas = areas(size);
+    app.set_hex_geometry(
+        hex_columns(areas.hex.width),
+        usize::from(areas.hex.height.saturating_sub(2)),
+    );
+    let (columns, rows) = panes::map::geometry(size);
+    app.map_columns = columns.max(1);
+    app.map_rows = rows.max(1);
+    app.sync();
+}
+
 /// Draws one frame.
 pub fn draw(frame: &mut Frame, app: &mut App) {
     let theme = Theme {
@@ -82,9 +96,10 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         app.focus == Pane::Inspector,
     );
     panes::status::render(frame, areas.status, areas.hints, app, &theme);
-    match &app.overlay {
+    match &app.overlay.clone() {
         Overlay::None => {}
         Overlay::Help => panes::help::render(frame, frame.area(), &theme),
         Overlay::Prompt(prompt) => panes::prompt::render(frame, areas.hints, prompt, &theme),
+        Overlay::Map(at) => panes::map::render(frame, frame.area(), app, *at, &theme),
     }
 }

@@ -127,6 +127,18 @@ fn goto_prompt_validates_and_remembers() {
 }
 
 #[test]
+fn disc_map_jumps() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&disc(dir.path(), "data.bin"));
+    key(&mut app, KeyCode::Char('m'));
+    insta::assert_snapshot!("map_80x24", screen(&mut app, 80, 24));
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.lba.0, 34, "the last cell is the last sector of track 2");
+    assert!(!screen(&mut app, 80, 24).contains("Disc map"));
+}
+
+#[test]
 fn hostile_names_are_escaped_on_screen() {
     let dir = tempfile::tempdir().unwrap();
     let evil = "a\x1b[2Jb\x1b]52;c;aGk=\x07c\u{9b}d\u{202e}e.bin";
