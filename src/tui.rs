@@ -14,7 +14,7 @@ pub mod view;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ratatui::crossterm::event::{Event as TermEvent, MouseEventKind};
+use ratatui::crossterm::event::{Event as TermEvent, MouseButton, MouseEventKind};
 
 use crate::error::{Error, Result};
 use crate::fs::Filesystem;
@@ -56,7 +56,19 @@ pub fn run(medium: Arc<Medium>, views: Vec<Arc<dyn Filesystem>>, options: Option
             Event::Term(TermEvent::Mouse(mouse)) => match mouse.kind {
                 MouseEventKind::ScrollDown => app.update(action::Action::Down),
                 MouseEventKind::ScrollUp => app.update(action::Action::Up),
-                _ => Vec::new(),
+                MouseEventKind::Down(MouseButton::Left) => {
+                    let size = guard
+                        .terminal
+                        .size()
+                        .map_err(|e| Error::io("terminal", e))?;
+                    let screen = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+                    view::click(&mut app, screen, mouse.column, mouse.row);
+                    Vec::new()
+                }
+                _ => {
+                    dirty = false;
+                    continue;
+                }
             },
             Event::Term(TermEvent::Resize(..)) => Vec::new(),
             Event::Term(_) => {

@@ -329,6 +329,36 @@ impl App {
         self.overlay = Overlay::Map(map.lba_of(next));
     }
 
+    /// Selects the track on a line of the tracks pane (as a click does).
+    pub fn select_track_line(&mut self, line: usize) {
+        // Lines are tracks, except session headings and the selected track's details.
+        let mut at = 0;
+        for (index, track) in self.medium.tracks.iter().enumerate() {
+            let heading = self.medium.sessions.len() > 1
+                && self
+                    .medium
+                    .sessions
+                    .iter()
+                    .any(|s| s.first_track == track.number);
+            at += usize::from(heading);
+            if at == line {
+                self.track_row = index;
+                return;
+            }
+            at += 1;
+            if index == self.track_row {
+                at += 2 + usize::from(track.pregap > 0);
+            }
+        }
+    }
+
+    /// Puts the cursor on a byte of the shown range (as a click does).
+    pub fn click_byte(&mut self, offset: usize) {
+        if offset < self.shown_len() {
+            self.cursor = offset;
+        }
+    }
+
     fn open_track(&mut self, index: usize) {
         if let Some(track) = self.medium.tracks.get(index) {
             self.track_row = index;

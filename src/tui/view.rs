@@ -77,6 +77,45 @@ pub fn fit(app: &mut App, size: Rect) {
     app.sync();
 }
 
+/// A left click: focus the pane under the pointer and select what was hit.
+pub fn click(app: &mut App, screen: Rect, column: u16, row: u16) {
+    let areas = areas(screen);
+    let at = ratatui::layout::Position { x: column, y: row };
+    if areas.tracks.contains(at) {
+        app.focus = Pane::Tracks;
+        let line = usize::from(row.saturating_sub(areas.tracks.y + 1));
+        app.select_track_line(line);
+    } else if areas.tree.contains(at) {
+        app.focus = Pane::Tree;
+        app.tree_state.click_at(at);
+    } else if areas.hex.contains(at) {
+        app.focus = Pane::Hex;
+        let columns = app.hex_columns;
+        let x = usize::from(column.saturating_sub(areas.hex.x + 1));
+        let line = usize::from(row.saturating_sub(areas.hex.y + 1)) + app.hex_top;
+        // "oooo  " then 3 columns a byte with an extra space mid-row, then "|text|".
+        let rel = x.checked_sub(6);
+        let text_start = 3 * columns + 2;
+        let byte = rel.and_then(|rel| {
+            if rel < 3 * columns + 1 {
+                let rel = if rel >= 3 * (columns / 2) {
+                    rel.saturating_sub(1)
+                } else {
+                    rel
+                };
+                Some(rel / 3)
+            } else {
+                rel.checked_sub(text_start).filter(|&i| i < columns)
+            }
+        });
+        if let Some(byte) = byte.filter(|&b| b < columns) {
+            app.click_byte(line * columns + byte);
+        }
+    } else if areas.inspector.contains(at) {
+        app.focus = Pane::Inspector;
+    }
+}
+
 /// Draws one frame.
 pub fn draw(frame: &mut Frame, app: &mut App) {
     let theme = Theme {

@@ -127,6 +127,22 @@ fn goto_prompt_validates_and_remembers() {
 }
 
 #[test]
+fn clicks_focus_and_select() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&disc(dir.path(), "data.bin"));
+    let size = ratatui::layout::Rect::new(0, 0, 80, 24);
+    screen(&mut app, 80, 24);
+    // Row 2, column 4 of the hex pane, past the mid-row gap: the "O" of HELLO.
+    view::click(&mut app, size, 25 + 6 + 3 * 4 + 1, 3);
+    assert_eq!(app.cursor, 2 * 8 + 4);
+    assert_eq!(app.sector.bytes[app.cursor], b'O');
+    // The second track's line in the tracks pane.
+    view::click(&mut app, size, 3, 4);
+    assert_eq!(app.focus, discscope::tui::app::Pane::Tracks);
+    assert_eq!(app.track_row, 1);
+}
+
+#[test]
 fn disc_map_jumps() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&disc(dir.path(), "data.bin"));
