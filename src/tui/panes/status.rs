@@ -42,6 +42,8 @@ pub fn render(frame: &mut Frame, status: Rect, hints: Rect, app: &App, theme: &T
         text.push_str(" | ");
         text.push_str(&escape(message));
     }
+    let width = usize::from(status.width);
+    let text = format!("{text:<width$}");
     frame.render_widget(Paragraph::new(Line::styled(text, theme.status())), status);
 
     let mut spans = Vec::new();
