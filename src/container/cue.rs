@@ -64,10 +64,14 @@ pub fn read_sheet(path: &Path) -> Result<Sheet> {
 /// Opens the disc a sheet describes.
 pub fn open(path: &Path) -> Result<Medium> {
     let sheet = read_sheet(path)?;
-    let fail = |d: &Diagnostic| Error::Sheet {
-        path: path.to_owned(),
-        line: d.line().unwrap_or(0),
-        message: d.message.clone(),
+    // A problem of the whole sheet (no tracks at all) has no line to name.
+    let fail = |d: &Diagnostic| match d.line().filter(|&line| line > 0) {
+        Some(line) => Error::Sheet {
+            path: path.to_owned(),
+            line,
+            message: d.message.clone(),
+        },
+        None => Error::image(path, d.message.clone()),
     };
     if let Some(error) = sheet.first_error() {
         return Err(fail(error));
@@ -146,4 +150,33 @@ pub fn open(path: &Path) -> Result<Medium> {
         extents: layout.extents,
         diagnostics,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_without_a_line_do_not_name_line_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.bin"), [0u8; 2352]).unwrap();
+        let sheet = dir.path().join("empty.cue");
+        std::fs::write(&sheet, "FILE a.bin BINARY\n").unwrap();
+        let error = open(&sheet).unwrap_err();
+        assert!(matches!(error, Error::Image { .. }), "{error:?}");
+        assert!(!error.to_string().contains(":0:"), "{error}");
+
+        std::fs::write(
+            &sheet,
+            "FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:75\n",
+        )
+        .unwrap();
+        let error = open(&sheet).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("empty.cue:3: INDEX 01 00:00:75: frame must be below 75"),
+            "{error}"
+        );
+    }
 }
