@@ -2,8 +2,10 @@
 //!
 //! Addresses follow the sheet's data: the first stored sector is LBA 0 (as
 //! libcdio's cd-info counts), so a track 1 whose INDEX 01 is at 00:02:00 in
-//! its file starts at LBA 150. A PREGAP or POSTGAP adds sectors that are not
-//! stored; a PREGAP on the first track sits at negative addresses.
+//! its file starts at LBA 150. Stored sectors before the first INDEX of the
+//! sheet are track 1's pregap, as if INDEX 00 were at 00:00:00. A PREGAP or
+//! POSTGAP adds sectors that are not stored; a PREGAP on the first track
+//! sits at negative addresses.
 //!
 //! Sessions: the first track of a later session begins its pregap 11,250
 //! sectors (lead-out 6,750, or a `REM LEAD-OUT` time, plus lead-in 4,500)
@@ -123,6 +125,15 @@ pub fn lay_out(sheet: &Sheet, payloads: &[Payload]) -> Result<Layout, Box<Diagno
         // Bytes of this file already placed, and the file time reached.
         let mut consumed = 0u64;
         let mut at_time = 0i64;
+        if walker.current.is_none() && payload.len > 0 {
+            // Data before the sheet's first INDEX: track 1's pregap.
+            let first = marks
+                .peek()
+                .filter(|m| m.file != file_number || m.time.frames() > 0);
+            if let Some(first) = first {
+                walker.begin_track(first.track);
+            }
+        }
         loop {
             let next = marks.peek().filter(|m| m.file == file_number).copied();
             let until = next.map(|m| m.time.frames());
@@ -199,6 +210,20 @@ impl Walker<'_> {
                 remaining / size
             }
         };
+        if let Some(track) =
+            owner.filter(|&t| count > 0 && self.states.get(t).is_some_and(|s| s.indexes.is_empty()))
+        {
+            let number = self.tracks().get(track).map_or(0, |t| t.number);
+            let at = next.map(|m| m.span).unwrap_or_default();
+            self.layout.notes.push(
+                Diagnostic::info(
+                    "cue.unindexed-data",
+                    format!("{count} sectors before the first INDEX are read as TRACK {number:02}'s pregap"),
+                )
+                .at_sheet(at.line, at.column)
+                .suggest("add `INDEX 00 00:00:00` to say so"),
+            );
+        }
         let Some(owner) = owner else {
             if count > 0 {
                 self.layout.notes.push(Diagnostic::info(
@@ -339,6 +364,9 @@ impl Walker<'_> {
         self.layout
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 fn mode_of(tracks: &[TrackBlock], index: usize) -> crate::medium::TrackMode {
     tracks
