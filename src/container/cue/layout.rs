@@ -7,12 +7,14 @@
 //! POSTGAP adds sectors that are not stored; a PREGAP on the first track
 //! sits at negative addresses.
 //!
-//! Sessions: the first track of a later session begins its pregap 11,250
-//! sectors (lead-out 6,750, or a `REM LEAD-OUT` time, plus lead-in 4,500)
-//! after the previous session ends, and its INDEX 01 lies at least 150
-//! sectors after that: the 11,400-sector gap that redump-style sheets
-//! assume. A pregap the sheet gives (INDEX 00 or PREGAP) counts toward those
-//! 150 sectors.
+//! Sessions: the first track of a later session begins its pregap after
+//! the previous session's lead-out and the new session's lead-in (4,500
+//! sectors), and its INDEX 01 lies at least 150 sectors after that. The
+//! lead-out is a `REM LEAD-OUT` time when the sheet gives one, else 6,750
+//! sectors after the first session and 2,250 after later ones (Orange Book
+//! multisession), so session 2's INDEX 01 lies 11,400 sectors after
+//! session 1's end, the gap redump-style sheets assume. A pregap the sheet
+//! gives (INDEX 00 or PREGAP) counts toward those 150 sectors.
 
 use crate::container::cue::payload::Payload;
 use crate::container::cue::sheet::{Sheet, Span, TrackBlock};
@@ -20,8 +22,10 @@ use crate::diagnostic::Diagnostic;
 use crate::medium::{Extent, ExtentData, Gap, Index, Session, Track};
 use crate::units::{Lba, Msf};
 
-/// Sectors of a session's lead-out when the sheet does not say.
+/// Sectors of the first session's lead-out when the sheet does not say.
 pub const LEAD_OUT_SECTORS: i64 = 6_750;
+/// Sectors of a later session's lead-out when the sheet does not say.
+pub const LATER_LEAD_OUT_SECTORS: i64 = 2_250;
 /// Sectors of a later session's lead-in.
 pub const LEAD_IN_SECTORS: i64 = 4_500;
 /// The pregap every session's first track has on a real disc.
@@ -262,12 +266,18 @@ impl Walker<'_> {
         let (session, pregap, mode) = (block.session, block.pregap, block.mode);
         let pregap_given = pregap.map_or(0, |(m, _)| m.frames()) + stored_pregap(block);
         if let Some(previous) = previous_session.filter(|&s| s != session) {
+            let first_session = self.tracks().first().map(|t| t.session);
+            let default_lead_out = if Some(previous) == first_session {
+                LEAD_OUT_SECTORS
+            } else {
+                LATER_LEAD_OUT_SECTORS
+            };
             let lead_out = self
                 .sheet
                 .lead_outs
                 .iter()
                 .find(|(s, _)| *s == previous)
-                .map_or(LEAD_OUT_SECTORS, |(_, t)| t.frames());
+                .map_or(default_lead_out, |(_, t)| t.frames());
             let gap = lead_out + LEAD_IN_SECTORS + (SESSION_PREGAP_SECTORS - pregap_given).max(0);
             self.push(gap as u64, 2352, None, ExtentData::Zero(Gap::SessionGap));
         }

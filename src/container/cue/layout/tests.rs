@@ -80,6 +80,25 @@ fn second_session_lies_11400_sectors_after_the_first() {
 }
 
 #[test]
+fn later_sessions_follow_a_shorter_lead_out() {
+    let layout = lay(
+        "REM SESSION 01\nFILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n\
+         REM SESSION 02\nFILE b.bin BINARY\nTRACK 02 MODE1/2352\nINDEX 01 00:00:00\n\
+         REM SESSION 03\nFILE c.bin BINARY\nTRACK 03 MODE1/2352\nINDEX 01 00:00:00\n",
+        &[1000, 300, 20],
+    );
+    // Session 2 ends at 12,700; then 2,250 + 4,500 + 150.
+    assert_eq!(
+        table(&layout),
+        [
+            (1, 1, 0, 0, 1000),
+            (2, 2, 12_400, 0, 300),
+            (3, 3, 19_600, 0, 20)
+        ]
+    );
+}
+
+#[test]
 fn a_lead_out_time_in_the_sheet_wins() {
     let layout = lay(
         "REM SESSION 01\nFILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nREM LEAD-OUT 00:10:00\n\
