@@ -189,7 +189,7 @@ fn mixed_mode_sectors_come_from_the_right_bytes() {
 }
 
 /// Runs the binary, killing it if it outlives `limit`.
-fn run_within(args: &[&std::ffi::OsStr], limit: Duration) -> (i32, String, Duration) {
+pub fn run_within(args: &[&std::ffi::OsStr], limit: Duration) -> (i32, String, Duration) {
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_discscope"))
         .args(args)

@@ -7,4 +7,5 @@
 mod support;
 
 mod cue;
+mod cue_corpus;
 mod cue_oracles;
