@@ -294,3 +294,56 @@ fn oracle_parsers_read_the_recorded_files() {
         [1, 2, 3, 170]
     );
 }
+
+#[test]
+fn every_sector_reads_the_same_from_both_sets() {
+    use discscope::medium::Origin;
+    use discscope::units::Lba;
+    let multi = discscope::container::open(&mixed("multi.cue")).unwrap();
+    let single = discscope::container::open(&mixed("single.cue")).unwrap();
+    assert_eq!(
+        (multi.first_lba(), multi.end_lba()),
+        (single.first_lba(), single.end_lba())
+    );
+    // chdman's frames hold every stored sector; unstored pregaps add to them.
+    let chd = parse_chdman(&read(&mixed("multi.chdman.txt")));
+    let stored: u64 = chd.iter().map(|t| t.frames).sum();
+    let unstored: u64 = chd
+        .iter()
+        .filter(|t| !t.pregap_stored)
+        .map(|t| t.pregap)
+        .sum();
+    let end = (stored + unstored) as i64;
+    assert_eq!((multi.first_lba(), multi.end_lba()), (Lba(0), Lba(end)));
+    let bcd = |n: i64| ((n / 10) << 4 | n % 10) as u8;
+    let mut from_files = 0;
+    for lba in 0..end {
+        let a = multi.read_sector(Lba(lba)).unwrap();
+        let b = single.read_sector(Lba(lba)).unwrap();
+        assert_eq!(a.bytes, b.bytes, "LBA {lba}");
+        assert_eq!(a.track, b.track, "LBA {lba}");
+        match (&a.origin, &b.origin) {
+            (Origin::File { offset: x, .. }, Origin::File { offset: y, .. }) => {
+                from_files += 1;
+                // single.bin holds every stored sector in order.
+                assert_eq!(*y, from_files * 2352 - 2352, "LBA {lba}");
+                assert!(*x <= *y, "LBA {lba}");
+            }
+            (Origin::Virtual(_), Origin::Virtual(_)) => {
+                assert!(a.bytes.iter().all(|&b| b == 0), "LBA {lba}");
+            }
+            other => panic!("LBA {lba}: {other:?}"),
+        }
+        if lba < 300 {
+            // vcdimager wrote each data sector's absolute time: LBA + 150.
+            let msf = lba + 150;
+            let header = [bcd(msf / 4500), bcd(msf / 75 % 60), bcd(msf % 75), 2];
+            assert_eq!(
+                a.bytes[..12],
+                [0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0]
+            );
+            assert_eq!(a.bytes[12..16], header, "LBA {lba}");
+        }
+    }
+    assert_eq!(from_files, stored);
+}
