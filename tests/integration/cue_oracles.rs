@@ -315,7 +315,7 @@ fn every_sector_reads_the_same_from_both_sets() {
         .sum();
     let end = (stored + unstored) as i64;
     assert_eq!((multi.first_lba(), multi.end_lba()), (Lba(0), Lba(end)));
-    let bcd = |n: i64| ((n / 10) << 4 | n % 10) as u8;
+    let bcd = |n: i64| (((n / 10) << 4) | (n % 10)) as u8;
     let mut from_files = 0;
     for lba in 0..end {
         let a = multi.read_sector(Lba(lba)).unwrap();
