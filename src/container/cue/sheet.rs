@@ -450,6 +450,7 @@ impl Parser {
                 return;
             }
         };
+        self.track_sequence(number, at);
         let session = self.session;
         let Some(file) = self.sheet.files.len().checked_sub(1) else {
             self.report(
@@ -473,6 +474,36 @@ impl Parser {
             cd_text: CdText::default(),
             rem: Vec::new(),
         });
+    }
+
+    /// Track numbers rise by one (the first may be above 1). A repeated or
+    /// falling number makes "track N" ambiguous; a skipped one only odd.
+    fn track_sequence(&mut self, number: u8, at: Span) {
+        let Some(previous) = self.sheet.tracks.last().map(|t| t.number) else {
+            return;
+        };
+        let expected = previous.saturating_add(1);
+        if number <= previous {
+            self.report(
+                Diagnostic::error(
+                    "cue.track-order",
+                    format!(
+                        "TRACK {number:02} follows TRACK {previous:02}; track numbers must rise"
+                    ),
+                )
+                .at_sheet(at.line, at.column)
+                .suggest(format!("number this track {expected:02}")),
+            );
+        } else if number != expected {
+            self.report(
+                Diagnostic::warning(
+                    "cue.track-number-gap",
+                    format!("TRACK {number:02} follows TRACK {previous:02}; track numbers should rise by one"),
+                )
+                .at_sheet(at.line, at.column)
+                .suggest(format!("number this track {expected:02}")),
+            );
+        }
     }
 
     fn no_track(&mut self, command: &Token) {
@@ -796,6 +827,34 @@ mod tests {
         let sessions: Vec<_> = sheet.tracks.iter().map(|t| t.session).collect();
         assert_eq!(sessions, [1, 2]);
         assert_eq!(sheet.lead_outs, [(1, "00:10:00".parse().unwrap())]);
+    }
+
+    #[test]
+    fn track_numbers_must_rise() {
+        let codes = |text: &str| {
+            parse(text)
+                .diagnostics
+                .iter()
+                .map(|d| (d.code, d.line()))
+                .collect::<Vec<_>>()
+        };
+        let head = "FILE a.bin BINARY\nTRACK 04 AUDIO\nINDEX 01 00:00:00\n";
+        assert_eq!(
+            codes(&format!("{head}TRACK 05 AUDIO\nINDEX 01 00:01:00\n")),
+            []
+        );
+        assert_eq!(
+            codes(&format!("{head}TRACK 04 AUDIO\nINDEX 01 00:01:00\n")),
+            [("cue.track-order", Some(4))]
+        );
+        assert_eq!(
+            codes(&format!("{head}TRACK 02 AUDIO\nINDEX 01 00:01:00\n")),
+            [("cue.track-order", Some(4))]
+        );
+        assert_eq!(
+            codes(&format!("{head}TRACK 07 AUDIO\nINDEX 01 00:01:00\n")),
+            [("cue.track-number-gap", Some(4))]
+        );
     }
 
     #[test]
