@@ -72,6 +72,8 @@ struct Walker<'a> {
     cursor: Lba,
     /// The track whose sectors come next.
     current: Option<usize>,
+    /// Stored sectors before the sheet's first INDEX (track 1's pregap).
+    leading: u64,
 }
 
 /// Lays out the tracks. `payloads[i]` is the data of `sheet.files[i]`.
@@ -123,6 +125,7 @@ pub fn lay_out(sheet: &Sheet, payloads: &[Payload]) -> Result<Layout, Box<Diagno
         states: vec![TrackState::default(); tracks.len()],
         cursor: Lba(-first_pregap),
         current: None,
+        leading: 0,
     };
     let mut marks = marks.iter().peekable();
     for (file_number, payload) in payloads.iter().enumerate() {
@@ -214,19 +217,9 @@ impl Walker<'_> {
                 remaining / size
             }
         };
-        if let Some(track) =
-            owner.filter(|&t| count > 0 && self.states.get(t).is_some_and(|s| s.indexes.is_empty()))
-        {
-            let number = self.tracks().get(track).map_or(0, |t| t.number);
-            let at = next.map(|m| m.span).unwrap_or_default();
-            self.layout.notes.push(
-                Diagnostic::info(
-                    "cue.unindexed-data",
-                    format!("{count} sectors before the first INDEX are read as TRACK {number:02}'s pregap"),
-                )
-                .at_sheet(at.line, at.column)
-                .suggest("add `INDEX 00 00:00:00` to say so"),
-            );
+        if owner.is_some_and(|t| self.states.get(t).is_some_and(|s| s.indexes.is_empty())) {
+            // Before the sheet's first INDEX: noted once, in `finish`.
+            self.leading += count;
         }
         let Some(owner) = owner else {
             if count > 0 {
@@ -333,6 +326,20 @@ impl Walker<'_> {
     }
 
     fn finish(mut self) -> Layout {
+        if let Some(track) = self.sheet.tracks.first().filter(|_| self.leading > 0) {
+            let at = track.indexes.first().map_or(track.span, |i| i.span);
+            self.layout.notes.push(
+                Diagnostic::info(
+                    "cue.unindexed-data",
+                    format!(
+                        "{} sectors before the first INDEX are read as TRACK {:02}'s pregap",
+                        self.leading, track.number
+                    ),
+                )
+                .at_sheet(at.line, at.column)
+                .suggest("add `INDEX 00 00:00:00` to say so"),
+            );
+        }
         let states = std::mem::take(&mut self.states);
         for (block, state) in self.sheet.tracks.iter().zip(states) {
             let start = state

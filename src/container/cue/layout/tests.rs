@@ -44,6 +44,15 @@ fn data_before_the_first_index_is_track_one_pregap() {
     assert_eq!(table(&explicit), table(&late));
     assert!(explicit.notes.is_empty());
     assert_eq!(explicit.extents, late.extents);
+
+    // Leading data over several files is one pregap, noted once.
+    let files = lay(
+        "FILE a.bin BINARY\nFILE b.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:02\n",
+        &[3, 10],
+    );
+    assert_eq!(table(&files), [(1, 1, 5, 5, 8)]);
+    assert_eq!(files.notes.len(), 1);
+    assert!(files.notes[0].message.starts_with("5 sectors"));
 }
 
 #[test]
