@@ -155,6 +155,23 @@ fn mixed_mode_starts_match_cd_info() {
 }
 
 #[test]
+fn single_bin_track_lengths_match_bchunk() {
+    // bchunk cuts single.bin at each INDEX 01 and the next track's INDEX 00
+    // (or the end), keeping 2048 bytes of a data sector and all of audio.
+    let sizes: Vec<u64> = read(&mixed("single.bchunk.txt"))
+        .lines()
+        .map(|line| line.split_whitespace().nth(1).unwrap().parse().unwrap())
+        .collect();
+    let ours = tracks(&mixed("single.cue"));
+    assert_eq!(sizes.len(), ours.len());
+    for (track, size) in ours.iter().zip(sizes) {
+        let per_sector = if track["kind"] == "data" { 2048 } else { 2352 };
+        assert_eq!(size % per_sector, 0, "{track}");
+        assert_eq!(num(track, "length") as u64, size / per_sector, "{track}");
+    }
+}
+
+#[test]
 fn multi_file_and_single_file_sheets_give_the_same_table() {
     let strip = |mut tracks: Vec<Value>| {
         for track in &mut tracks {
