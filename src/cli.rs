@@ -89,7 +89,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Problems) => ExitCode::from(1),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            let message = discscope::inspect::escape(&format!("{error:#}")).into_owned();
+            let message = discscope::inspect::escape(&describe(&error)).into_owned();
             let _ = writeln!(std::io::stderr(), "discscope: {message}");
             ExitCode::from(2)
         }
@@ -119,6 +119,20 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             Ok(Outcome::Clean)
         }
     }
+}
+
+/// The error and its causes on one line, without repeating a cause that the
+/// message above it already quotes (library errors include their source).
+fn describe(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -6,7 +6,8 @@ pub mod resolve;
 pub mod sheet;
 pub mod text;
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
@@ -64,10 +65,14 @@ pub fn read_sheet(path: &Path) -> Result<Sheet> {
 /// Opens the disc a sheet describes.
 pub fn open(path: &Path) -> Result<Medium> {
     let sheet = read_sheet(path)?;
-    let fail = |d: &Diagnostic| Error::Sheet {
-        path: path.to_owned(),
-        line: d.line().unwrap_or(0),
-        message: d.message.clone(),
+    // A problem of the whole sheet (no tracks at all) has no line to name.
+    let fail = |d: &Diagnostic| match d.line().filter(|&line| line > 0) {
+        Some(line) => Error::Sheet {
+            path: path.to_owned(),
+            line,
+            message: d.message.clone(),
+        },
+        None => Error::image(path, d.message.clone()),
     };
     if let Some(error) = sheet.first_error() {
         return Err(fail(error));
@@ -76,6 +81,9 @@ pub fn open(path: &Path) -> Result<Medium> {
     let mut diagnostics = sheet.diagnostics.clone();
     let mut files = Vec::new();
     let mut payloads = Vec::new();
+    // A sheet may name one file many times: open it once, so a hostile
+    // sheet cannot run out of file descriptors.
+    let mut opened: HashMap<PathBuf, Arc<dyn ReadAt>> = HashMap::new();
     for file in &sheet.files {
         let found = match resolve::resolve(
             folder,
@@ -89,9 +97,21 @@ pub fn open(path: &Path) -> Result<Medium> {
             }
             Resolution::Failed(error) => return Err(fail(&error)),
         };
-        let source = FileSource::open(&found)?;
+        let reader = match opened.get(&found) {
+            Some(reader) => Arc::clone(reader),
+            None => {
+                let source = FileSource::open(&found).map_err(|error| Error::Sheet {
+                    path: path.to_owned(),
+                    line: file.span.line,
+                    message: format!("FILE `{}`: {}", file.name, io_reason(error)),
+                })?;
+                let reader: Arc<dyn ReadAt> = Arc::new(Pager::new(source));
+                opened.insert(found.clone(), Arc::clone(&reader));
+                reader
+            }
+        };
         let mut notes = Vec::new();
-        let payload = payload::locate(&source, file.kind, &mut notes)?;
+        let payload = payload::locate(reader.as_ref(), file.kind, &mut notes)?;
         for note in notes {
             diagnostics.push(note.at_sheet(file.span.line, file.span.column));
         }
@@ -120,7 +140,7 @@ pub fn open(path: &Path) -> Result<Medium> {
         files.push(SourceFile {
             name: file.name.clone(),
             path: found,
-            reader: Arc::new(Pager::new(source)),
+            reader,
         });
     }
     let layout = layout::lay_out(&sheet, &payloads).map_err(|d| fail(&d))?;
@@ -146,4 +166,55 @@ pub fn open(path: &Path) -> Result<Medium> {
         extents: layout.extents,
         diagnostics,
     })
+}
+
+/// The operating system's reason alone: the sheet's line names the file.
+fn io_reason(error: Error) -> String {
+    match error {
+        Error::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_without_a_line_do_not_name_line_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.bin"), [0u8; 2352]).unwrap();
+        let sheet = dir.path().join("empty.cue");
+        std::fs::write(&sheet, "FILE a.bin BINARY\n").unwrap();
+        let error = open(&sheet).unwrap_err();
+        assert!(matches!(error, Error::Image { .. }), "{error:?}");
+        assert!(!error.to_string().contains(":0:"), "{error}");
+
+        std::fs::write(
+            &sheet,
+            "FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:75\n",
+        )
+        .unwrap();
+        let error = open(&sheet).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("empty.cue:3: INDEX 01 00:00:75: frame must be below 75"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_file_named_many_times_is_opened_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.bin"), [0u8; 2352]).unwrap();
+        let sheet = dir.path().join("many.cue");
+        let mut text = "FILE a.bin BINARY\n".repeat(30_000);
+        text.push_str("TRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+        std::fs::write(&sheet, text).unwrap();
+        let medium = open(&sheet).unwrap();
+        assert_eq!(medium.files.len(), 30_000);
+        let first = &medium.files[0].reader;
+        assert!(medium.files.iter().all(|f| Arc::ptr_eq(&f.reader, first)));
+    }
 }

@@ -15,6 +15,8 @@
 mod support;
 
 mod cue;
+mod cue_corpus;
+mod cue_oracles;
 mod medium;
 mod mutation;
 mod pty;

@@ -2,15 +2,19 @@
 //!
 //! Addresses follow the sheet's data: the first stored sector is LBA 0 (as
 //! libcdio's cd-info counts), so a track 1 whose INDEX 01 is at 00:02:00 in
-//! its file starts at LBA 150. A PREGAP or POSTGAP adds sectors that are not
-//! stored; a PREGAP on the first track sits at negative addresses.
+//! its file starts at LBA 150. Stored sectors before the first INDEX of the
+//! sheet are track 1's pregap, as if INDEX 00 were at 00:00:00. A PREGAP or
+//! POSTGAP adds sectors that are not stored; a PREGAP on the first track
+//! sits at negative addresses.
 //!
-//! Sessions: the first track of a later session begins its pregap 11,250
-//! sectors (lead-out 6,750, or a `REM LEAD-OUT` time, plus lead-in 4,500)
-//! after the previous session ends, and its INDEX 01 lies at least 150
-//! sectors after that: the 11,400-sector gap that redump-style sheets
-//! assume. A pregap the sheet gives (INDEX 00 or PREGAP) counts toward those
-//! 150 sectors.
+//! Sessions: the first track of a later session begins its pregap after
+//! the previous session's lead-out and the new session's lead-in (4,500
+//! sectors), and its INDEX 01 lies at least 150 sectors after that. The
+//! lead-out is a `REM LEAD-OUT` time when the sheet gives one, else 6,750
+//! sectors after the first session and 2,250 after later ones (Orange Book
+//! multisession), so session 2's INDEX 01 lies 11,400 sectors after
+//! session 1's end, the gap redump-style sheets assume. A pregap the sheet
+//! gives (INDEX 00 or PREGAP) counts toward those 150 sectors.
 
 use crate::container::cue::payload::Payload;
 use crate::container::cue::sheet::{Sheet, Span, TrackBlock};
@@ -18,8 +22,10 @@ use crate::diagnostic::Diagnostic;
 use crate::medium::{Extent, ExtentData, Gap, Index, Session, Track};
 use crate::units::{Lba, Msf};
 
-/// Sectors of a session's lead-out when the sheet does not say.
+/// Sectors of the first session's lead-out when the sheet does not say.
 pub const LEAD_OUT_SECTORS: i64 = 6_750;
+/// Sectors of a later session's lead-out when the sheet does not say.
+pub const LATER_LEAD_OUT_SECTORS: i64 = 2_250;
 /// Sectors of a later session's lead-in.
 pub const LEAD_IN_SECTORS: i64 = 4_500;
 /// The pregap every session's first track has on a real disc.
@@ -66,6 +72,8 @@ struct Walker<'a> {
     cursor: Lba,
     /// The track whose sectors come next.
     current: Option<usize>,
+    /// Stored sectors before the sheet's first INDEX (track 1's pregap).
+    leading: u64,
 }
 
 /// Lays out the tracks. `payloads[i]` is the data of `sheet.files[i]`.
@@ -117,12 +125,22 @@ pub fn lay_out(sheet: &Sheet, payloads: &[Payload]) -> Result<Layout, Box<Diagno
         states: vec![TrackState::default(); tracks.len()],
         cursor: Lba(-first_pregap),
         current: None,
+        leading: 0,
     };
     let mut marks = marks.iter().peekable();
     for (file_number, payload) in payloads.iter().enumerate() {
         // Bytes of this file already placed, and the file time reached.
         let mut consumed = 0u64;
         let mut at_time = 0i64;
+        if walker.current.is_none() && payload.len > 0 {
+            // Data before the sheet's first INDEX: track 1's pregap.
+            let first = marks
+                .peek()
+                .filter(|m| m.file != file_number || m.time.frames() > 0);
+            if let Some(first) = first {
+                walker.begin_track(first.track);
+            }
+        }
         loop {
             let next = marks.peek().filter(|m| m.file == file_number).copied();
             let until = next.map(|m| m.time.frames());
@@ -199,6 +217,10 @@ impl Walker<'_> {
                 remaining / size
             }
         };
+        if owner.is_some_and(|t| self.states.get(t).is_some_and(|s| s.indexes.is_empty())) {
+            // Before the sheet's first INDEX: noted once, in `finish`.
+            self.leading += count;
+        }
         let Some(owner) = owner else {
             if count > 0 {
                 self.layout.notes.push(Diagnostic::info(
@@ -237,12 +259,18 @@ impl Walker<'_> {
         let (session, pregap, mode) = (block.session, block.pregap, block.mode);
         let pregap_given = pregap.map_or(0, |(m, _)| m.frames()) + stored_pregap(block);
         if let Some(previous) = previous_session.filter(|&s| s != session) {
+            let first_session = self.tracks().first().map(|t| t.session);
+            let default_lead_out = if Some(previous) == first_session {
+                LEAD_OUT_SECTORS
+            } else {
+                LATER_LEAD_OUT_SECTORS
+            };
             let lead_out = self
                 .sheet
                 .lead_outs
                 .iter()
                 .find(|(s, _)| *s == previous)
-                .map_or(LEAD_OUT_SECTORS, |(_, t)| t.frames());
+                .map_or(default_lead_out, |(_, t)| t.frames());
             let gap = lead_out + LEAD_IN_SECTORS + (SESSION_PREGAP_SECTORS - pregap_given).max(0);
             self.push(gap as u64, 2352, None, ExtentData::Zero(Gap::SessionGap));
         }
@@ -298,6 +326,20 @@ impl Walker<'_> {
     }
 
     fn finish(mut self) -> Layout {
+        if let Some(track) = self.sheet.tracks.first().filter(|_| self.leading > 0) {
+            let at = track.indexes.first().map_or(track.span, |i| i.span);
+            self.layout.notes.push(
+                Diagnostic::info(
+                    "cue.unindexed-data",
+                    format!(
+                        "{} sectors before the first INDEX are read as TRACK {:02}'s pregap",
+                        self.leading, track.number
+                    ),
+                )
+                .at_sheet(at.line, at.column)
+                .suggest("add `INDEX 00 00:00:00` to say so"),
+            );
+        }
         let states = std::mem::take(&mut self.states);
         for (block, state) in self.sheet.tracks.iter().zip(states) {
             let start = state
@@ -339,6 +381,9 @@ impl Walker<'_> {
         self.layout
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 fn mode_of(tracks: &[TrackBlock], index: usize) -> crate::medium::TrackMode {
     tracks

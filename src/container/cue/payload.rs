@@ -47,7 +47,12 @@ pub fn locate(
             }
             Some(whole)
         }
-        FileKind::Wave if riff => chunk(reader, 12, b"data", false)?,
+        FileKind::Wave if riff => {
+            if let Some(note) = wave_format(reader)? {
+                notes.push(note);
+            }
+            chunk(reader, 12, b"data", false)?
+        }
         FileKind::Aiff if aiff => chunk(reader, 12, b"SSND", true)?.map(|p| Payload {
             // SSND starts with an offset and a block size.
             offset: p.offset + 8,
@@ -65,6 +70,37 @@ pub fn locate(
         }
         FileKind::Mp3 | FileKind::Flac | FileKind::Ogg => None,
     })
+}
+
+/// Warns when a WAVE's `fmt ` chunk is not CD audio (PCM, 2 channels,
+/// 44,100 Hz, 16 bits): its bytes would be read as CD frames all the same.
+// Sources: Microsoft RIFF WAVE, the `fmt ` chunk (WAVEFORMATEX).
+fn wave_format(reader: &dyn ReadAt) -> Result<Option<Diagnostic>> {
+    let Some(fmt) = chunk(reader, 12, b"fmt ", false)? else {
+        return Ok(None);
+    };
+    let mut head = [0u8; 16];
+    if fmt.len < 16 || reader.read_exact_at(fmt.offset, &mut head).is_err() {
+        return Ok(None);
+    }
+    let [t0, t1, c0, c1, r0, r1, r2, r3, .., b0, b1] = head;
+    let (tag, channels, bits) = (
+        u16::from_le_bytes([t0, t1]),
+        u16::from_le_bytes([c0, c1]),
+        u16::from_le_bytes([b0, b1]),
+    );
+    let rate = u32::from_le_bytes([r0, r1, r2, r3]);
+    // 1 is PCM; 0xFFFE (extensible) carries PCM in its sub-format.
+    if matches!(tag, 1 | 0xFFFE) && channels == 2 && rate == 44_100 && bits == 16 {
+        return Ok(None);
+    }
+    Ok(Some(Diagnostic::warning(
+        "cue.wave-format",
+        format!(
+            "the WAVE holds format {tag:#06x}, {channels} channel(s), {rate} Hz, {bits}-bit; \
+             CD audio is PCM, 2 channels, 44,100 Hz, 16-bit, so its sectors will not play as stored"
+        ),
+    )))
 }
 
 fn chunk(
@@ -100,10 +136,41 @@ mod tests {
     use super::*;
     use crate::io::MemorySource;
 
+    fn wave(channels: u16, rate: u32, bits: u16) -> MemorySource {
+        let mut wav = b"RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0".to_vec();
+        wav.extend(channels.to_le_bytes());
+        wav.extend(rate.to_le_bytes());
+        wav.extend((rate * u32::from(channels) * u32::from(bits / 8)).to_le_bytes());
+        wav.extend((channels * bits / 8).to_le_bytes());
+        wav.extend(bits.to_le_bytes());
+        wav.extend(b"data\x04\0\0\0\x01\x02\x03\x04");
+        MemorySource::new(wav, "t.wav")
+    }
+
+    #[test]
+    fn warns_about_wave_that_is_not_cd_audio() {
+        let mut notes = Vec::new();
+        let cd = locate(&wave(2, 44_100, 16), FileKind::Wave, &mut notes).unwrap();
+        assert_eq!(cd, Some(Payload { offset: 44, len: 4 }));
+        assert!(notes.is_empty(), "{notes:?}");
+        for odd in [
+            wave(1, 44_100, 16),
+            wave(2, 48_000, 16),
+            wave(2, 44_100, 24),
+        ] {
+            let mut notes = Vec::new();
+            let payload = locate(&odd, FileKind::Wave, &mut notes).unwrap();
+            assert_eq!(payload, Some(Payload { offset: 44, len: 4 }));
+            assert_eq!(notes.len(), 1);
+            assert_eq!(notes[0].code, "cue.wave-format");
+        }
+    }
+
     #[test]
     fn finds_wave_data() {
         let mut wav = b"RIFF\0\0\0\0WAVEfmt \x10\0\0\0".to_vec();
-        wav.extend([0u8; 16]);
+        // PCM, 2 channels, 44,100 Hz, 176,400 bytes/s, 4-byte frames, 16-bit.
+        wav.extend(b"\x01\0\x02\0\x44\xac\0\0\x10\xb1\x02\0\x04\0\x10\0");
         wav.extend(b"data\x08\0\0\0");
         wav.extend([1u8; 8]);
         let source = MemorySource::new(wav, "t.wav");

@@ -66,6 +66,32 @@ pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolut
         }
     }
 
+    // A relative path written on Windows (`disc\\track.bin`), or one whose
+    // folders differ in case: walk it a component at a time.
+    if !is_absolute && (windows_like || name.contains('/')) {
+        if let Some(found) = walk_any_case(folder, name) {
+            let shown = found
+                .strip_prefix(folder)
+                .unwrap_or(&found)
+                .to_string_lossy()
+                .into_owned();
+            let (code, why) = if windows_like {
+                ("cue.file-backslash", "Windows separators")
+            } else {
+                ("cue.file-case", "letter case differs")
+            };
+            notes.push(
+                Diagnostic::warning(
+                    code,
+                    format!("FILE `{name}` was found as `{shown}` ({why})"),
+                )
+                .at_sheet(line, column)
+                .suggest(format!("write FILE \"{shown}\"")),
+            );
+            return checked(found, name, line, column, notes);
+        }
+    }
+
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     if (is_absolute || windows_like || name.contains('/'))
         && !base.is_empty()
@@ -164,6 +190,24 @@ fn case_insensitive(path: &Path) -> Option<PathBuf> {
     matches.into_iter().next()
 }
 
+/// `name` under `folder`, each component matched exactly or else in any
+/// letter case; `/` and `\\` both separate.
+fn walk_any_case(folder: &Path, name: &str) -> Option<PathBuf> {
+    let mut path = folder.to_owned();
+    for part in name
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+    {
+        let exact = path.join(part);
+        path = if part == ".." || std::fs::symlink_metadata(&exact).is_ok() {
+            exact
+        } else {
+            case_insensitive(&exact)?
+        };
+    }
+    existing(&path)
+}
+
 fn has_drive_letter(name: &str) -> bool {
     let bytes = name.as_bytes();
     matches!(bytes, [letter, b':', b'\\' | b'/', ..] if letter.is_ascii_alphabetic())
@@ -216,6 +260,20 @@ mod tests {
             panic!()
         };
         assert_eq!(notes[0].code, "cue.file-absolute");
+
+        std::fs::write(dir.path().join("sub/Track 1.bin"), b"x").unwrap();
+        for (name, code) in [
+            ("sub\\Track 1.bin", "cue.file-backslash"),
+            ("SUB\\track 1.BIN", "cue.file-backslash"),
+            ("Sub/track 1.bin", "cue.file-case"),
+        ] {
+            let Resolution::Found { path, notes } = resolve(dir.path(), name, 1, 6) else {
+                panic!("{name}")
+            };
+            assert_eq!(path, dir.path().join("sub/Track 1.bin"), "{name}");
+            assert_eq!(notes[0].code, code, "{name}");
+            assert!(notes[0].message.contains("`sub/Track 1.bin`"), "{name}");
+        }
 
         let Resolution::Failed(error) = resolve(dir.path(), "sub", 2, 6) else {
             panic!()

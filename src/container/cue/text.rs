@@ -1,4 +1,5 @@
-//! Cue sheet text: decoding (UTF-8, BOM, Shift-JIS, Latin-1), lines, and
+//! Cue sheet text: decoding (UTF-8, BOM, UTF-16 with BOM, Shift-JIS,
+//! Latin-1), lines, and
 //! tokens with their line and column.
 
 use crate::diagnostic::Diagnostic;
@@ -11,6 +12,9 @@ pub const MAX_SHEET_BYTES: usize = 1 << 20;
 pub enum Encoding {
     Utf8,
     Utf8Bom,
+    /// With its byte order mark, as EAC's "Unicode" sheets are written.
+    Utf16Le,
+    Utf16Be,
     ShiftJis,
     Latin1,
 }
@@ -20,6 +24,8 @@ impl Encoding {
         match self {
             Encoding::Utf8 => "UTF-8",
             Encoding::Utf8Bom => "UTF-8 with BOM",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
             Encoding::ShiftJis => "Shift-JIS",
             Encoding::Latin1 => "Latin-1 (Windows-1252)",
         }
@@ -101,10 +107,17 @@ pub fn recognise_other(bytes: &[u8]) -> Option<NotASheet> {
     if bytes.len() > MAX_SHEET_BYTES {
         return Some(NotASheet::TooLarge);
     }
+    if let Some((_, codec)) = utf16(bytes) {
+        // Its zero bytes are half of every ASCII letter: judge the text.
+        let (text, _, _) = codec.decode(bytes.get(..4096).unwrap_or(bytes));
+        let controls = text.chars().filter(|&c| is_control(c)).count();
+        let binary = text.contains('\0') || controls * 20 > text.chars().count().max(1);
+        return binary.then_some(NotASheet::Binary);
+    }
     let head = bytes.get(..4096).unwrap_or(bytes);
     let controls = head
         .iter()
-        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1a)))
+        .filter(|&&b| b == 0 || is_control(char::from(b)))
         .count();
     if head.contains(&0) || controls * 20 > head.len().max(1) {
         return Some(NotASheet::Binary);
@@ -135,7 +148,11 @@ pub fn recognise_other(bytes: &[u8]) -> Option<NotASheet> {
 /// Decodes the sheet: UTF-8 (with or without BOM) when valid, else
 /// Shift-JIS when it decodes cleanly, else Latin-1 (which always does).
 pub fn decode(bytes: &[u8]) -> SheetText {
-    let (encoding, text) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+    let (encoding, text) = if let Some((encoding, codec)) = utf16(bytes) {
+        // decode() strips the byte order mark.
+        let (text, _, _) = codec.decode(bytes);
+        (encoding, text.into_owned())
+    } else if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         (
             Encoding::Utf8Bom,
             String::from_utf8_lossy(rest).into_owned(),
@@ -156,6 +173,21 @@ pub fn decode(bytes: &[u8]) -> SheetText {
         encoding,
         lines,
         endings,
+    }
+}
+
+/// Control characters a text sheet does not hold (tab, line ends, form
+/// feed and the DOS end-of-file mark are allowed).
+fn is_control(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1a')
+}
+
+/// A UTF-16 byte order mark, and the decoder it calls for.
+fn utf16(bytes: &[u8]) -> Option<(Encoding, &'static encoding_rs::Encoding)> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some((Encoding::Utf16Le, encoding_rs::UTF_16LE)),
+        [0xFE, 0xFF, ..] => Some((Encoding::Utf16Be, encoding_rs::UTF_16BE)),
+        _ => None,
     }
 }
 
@@ -269,6 +301,31 @@ mod tests {
         let sjis = decode(b"TITLE \"\x93\xfa\x96\x7b\"\n");
         assert_eq!(sjis.encoding, Encoding::ShiftJis);
         assert_eq!(sjis.lines[0], "TITLE \"\u{65e5}\u{672c}\"");
+    }
+
+    #[test]
+    fn decodes_utf16_with_a_byte_order_mark() {
+        let sheet = "FILE \"caf\u{e9}.bin\" BINARY\r\n  TRACK 01 AUDIO\r\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(sheet.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(sheet.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for (bytes, encoding) in [(le, Encoding::Utf16Le), (be, Encoding::Utf16Be)] {
+            assert_eq!(recognise_other(&bytes), None);
+            let mut junk = bytes.clone();
+            junk.extend([1, 2, 3, 4, 5, 6, 0, 0].repeat(8));
+            assert_eq!(recognise_other(&junk), Some(NotASheet::Binary));
+            let text = decode(&bytes);
+            assert_eq!(text.encoding, encoding);
+            assert_eq!(
+                text.lines,
+                ["FILE \"caf\u{e9}.bin\" BINARY", "  TRACK 01 AUDIO"]
+            );
+        }
     }
 
     #[test]
