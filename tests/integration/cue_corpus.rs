@@ -2,13 +2,6 @@
 //! recorded `.right` answers, or a live run), and broken sheets end with a
 //! clear error or open with diagnostics. None panics or hangs.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
