@@ -1,14 +1,6 @@
 //! Cue sheets made by real tools (`tests/fixtures/cue/make.sh`) against the
 //! answers chdman and cd-info recorded beside them, and hostile sheets.
 
-// Helpers here are test code too: failing loudly is their job.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
