@@ -1,0 +1,301 @@
+//! Disk images: partition tables and FAT, compared with mtools, sleuthkit,
+//! sfdisk and sgdisk on fixtures made by tests/fixtures/disk/make.sh.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use discscope::container;
+use discscope::fs::{Filesystem, Node, NodeKind};
+use discscope::partition::probe::{self, Probe};
+use discscope::volume::Volume;
+
+use crate::support::fixture;
+
+/// Inflates a `.gz` fixture into `dir` (gzip header without optional fields).
+pub fn gunzip(path: &Path, dir: &Path) -> PathBuf {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..3], &[0x1f, 0x8b, 8], "gzip deflate");
+    assert_eq!(bytes[3] & !0x01, 0, "no optional gzip fields");
+    let raw = miniz_oxide::inflate::decompress_to_vec(&bytes[10..bytes.len() - 8]).unwrap();
+    let out = dir.join(path.file_stem().unwrap());
+    std::fs::write(&out, raw).unwrap();
+    out
+}
+
+pub fn open_disk(path: &Path) -> (Volume, Probe) {
+    let medium = Arc::new(container::open(path).unwrap());
+    let volume = Volume::of_disk(medium).unwrap();
+    let probe = probe::probe(&volume);
+    (volume, probe)
+}
+
+/// Every node below `dir` as (path, node), depth first, like `fls -r -p`.
+pub fn walk(fs: &dyn Filesystem, dir: &Node, prefix: &str, out: &mut Vec<(String, Node)>) {
+    for child in fs.children(dir).unwrap() {
+        let path = format!("{prefix}{}", child.name);
+        out.push((path.clone(), child.clone()));
+        if child.kind == NodeKind::Dir && !child.deleted {
+            walk(fs, &child, &format!("{path}/"), out);
+        }
+    }
+}
+
+pub fn read_all(fs: &dyn Filesystem, node: &Node) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 1000];
+    loop {
+        let n = fs.read(node, out.len() as u64, &mut buf).unwrap();
+        if n == 0 {
+            return out;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// `fls -r -p` lines as (deleted, is_dir, path), without the label and the
+/// virtual `$` entries.
+fn fls(name: &str) -> Vec<(bool, bool, String)> {
+    let text = std::fs::read_to_string(fixture(&format!("disk/oracle/{name}.fls"))).unwrap();
+    let mut out: Vec<_> = text
+        .lines()
+        .filter(|l| {
+            !l.contains("(Volume Label Entry)") && !l.starts_with("v/v") && !l.starts_with("V/V")
+        })
+        .map(|l| {
+            let (head, path) = l.split_once(":\t").unwrap();
+            (head.contains('*'), head.starts_with("d/d"), path.to_owned())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn ours(fs: &dyn Filesystem) -> Vec<(bool, bool, String)> {
+    let mut nodes = Vec::new();
+    walk(fs, &fs.root().unwrap(), "", &mut nodes);
+    let mut out: Vec<_> = nodes
+        .iter()
+        .map(|(p, n)| (n.deleted, n.kind == NodeKind::Dir, p.clone()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// (long-or-short name, size) pairs per directory from `mdir -/ -a`.
+fn mdir_sizes(name: &str) -> Vec<(String, u64)> {
+    let text = std::fs::read_to_string(fixture(&format!("disk/oracle/{name}.mdir"))).unwrap();
+    let mut out = Vec::new();
+    let mut dir = String::new();
+    for line in text.lines() {
+        if let Some(d) = line.strip_prefix("Directory for ::/") {
+            dir = d.to_owned();
+            continue;
+        }
+        // NAME EXT SIZE|<DIR> DATE TIME [LONG NAME], in fixed columns.
+        if line.len() < 40 || line.starts_with(' ') || line.starts_with('.') {
+            continue;
+        }
+        let size_text = line[13..22].trim();
+        let long = line.get(40..).map(str::trim).unwrap_or("");
+        let short = {
+            let base = line[..8].trim_end();
+            let ext = line[9..12].trim_end();
+            if ext.is_empty() {
+                base.to_owned()
+            } else {
+                format!("{base}.{ext}")
+            }
+        };
+        let name = if long.is_empty() {
+            short
+        } else {
+            long.to_owned()
+        };
+        let path = if dir.is_empty() {
+            name
+        } else {
+            format!("{dir}/{name}")
+        };
+        if size_text != "<DIR>" {
+            out.push((path, size_text.replace(' ', "").parse().unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn our_sizes(fs: &dyn Filesystem) -> Vec<(String, u64)> {
+    let mut nodes = Vec::new();
+    walk(fs, &fs.root().unwrap(), "", &mut nodes);
+    let mut out: Vec<_> = nodes
+        .iter()
+        .filter(|(_, n)| !n.deleted && n.kind == NodeKind::File)
+        .map(|(p, n)| (p.clone(), n.size))
+        .collect();
+    out.sort();
+    out
+}
+
+fn mtype_files(fs: &dyn Filesystem, name: &str) {
+    let mut nodes = Vec::new();
+    walk(fs, &fs.root().unwrap(), "", &mut nodes);
+    let mut checked = 0;
+    for entry in std::fs::read_dir(fixture("disk/oracle")).unwrap() {
+        let file = entry.unwrap().file_name().into_string().unwrap();
+        let Some(path) = file.strip_prefix(&format!("{name}.mtype.")) else {
+            continue;
+        };
+        let path = path.replace('%', "/");
+        let node = &nodes
+            .iter()
+            .find(|(p, _)| *p == path)
+            .unwrap_or_else(|| panic!("{path} missing"))
+            .1;
+        let expected = std::fs::read(fixture(&format!("disk/oracle/{file}"))).unwrap();
+        assert_eq!(read_all(fs, node), expected, "{path}");
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+}
+
+#[test]
+fn fat12_floppy_matches_mtools_and_sleuthkit() {
+    let (_, probe) = open_disk(&fixture("disk/floppy.img"));
+    assert!(probe.table.is_none());
+    assert_eq!(probe.found.len(), 1, "{:?}", probe.diagnostics);
+    let fs = probe.found[0].fs.as_ref();
+    assert_eq!(fs.kind(), "fat12");
+    assert_eq!(fs.label(), "FLOPPY");
+    assert_eq!(ours(fs), fls("floppy"));
+    assert_eq!(our_sizes(fs), mdir_sizes("floppy"));
+    mtype_files(fs, "floppy");
+    let deleted: Vec<_> = fs
+        .children(&fs.root().unwrap())
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.deleted)
+        .collect();
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(
+        read_all(fs, &deleted[0]),
+        b"gone\n",
+        "a deleted file's data is still there"
+    );
+    let structures = fs.structures();
+    let bpb = structures.iter().find(|s| s.kind == "bpb").unwrap();
+    let field = |name: &str| bpb.fields.iter().find(|f| f.name == name).unwrap();
+    assert_eq!(field("bytes per sector").offset, 11);
+    assert_eq!(field("bytes per sector").value, "512");
+    assert_eq!(field("volume label").offset, 43);
+    assert!(structures.iter().filter(|s| s.kind == "fat").count() == 2);
+    assert!(fs.diagnostics().is_empty(), "{:?}", fs.diagnostics());
+}
+
+#[test]
+fn fat16_in_gpt_matches_sgdisk_sfdisk_and_fls() {
+    let scratch = tempfile::tempdir().unwrap();
+    let image = gunzip(&fixture("disk/gpt16.img.gz"), scratch.path());
+    let (_, probe) = open_disk(&image);
+    let table = probe.table.as_ref().unwrap();
+    assert!(table.diagnostics.is_empty(), "{:?}", table.diagnostics);
+    assert_eq!(
+        table.disk_guid.as_deref(),
+        Some("11111111-2222-3333-4444-555555555555")
+    );
+    let sfdisk = std::fs::read_to_string(fixture("disk/oracle/gpt16.sfdisk")).unwrap();
+    let line = sfdisk
+        .lines()
+        .find(|l| l.starts_with("gpt16.img1 "))
+        .unwrap();
+    let p = &table.partitions[0];
+    assert_eq!(table.partitions.len(), 1);
+    assert_eq!(
+        line,
+        format!(
+            "gpt16.img{} : start={:>12}, size={:>12}, type={}, uuid={}, name=\"{}\"",
+            p.index,
+            p.start,
+            p.length,
+            p.type_code,
+            p.guid.as_deref().unwrap(),
+            p.name.as_deref().unwrap()
+        )
+    );
+    let sgdisk = std::fs::read_to_string(fixture("disk/oracle/gpt16.sgdisk")).unwrap();
+    let row: Vec<&str> = sgdisk.lines().last().unwrap().split_whitespace().collect();
+    assert_eq!(
+        row[..3],
+        [
+            p.index.to_string(),
+            p.start.to_string(),
+            (p.start + p.length - 1).to_string()
+        ]
+    );
+    assert_eq!(p.type_name, Some("EFI System"));
+    assert_eq!(probe.found.len(), 1);
+    let fs = probe.found[0].fs.as_ref();
+    assert_eq!(fs.kind(), "fat16");
+    assert_eq!(fs.label(), "GPTFAT16");
+    assert_eq!(probe.found[0].start().0, 40);
+    assert_eq!(ours(fs), fls("gpt16"));
+    assert_eq!(our_sizes(fs), mdir_sizes("gpt16"));
+}
+
+#[test]
+fn fat32_in_mbr_matches_sfdisk_mmls_and_mtools() {
+    let scratch = tempfile::tempdir().unwrap();
+    let image = gunzip(&fixture("disk/mbr32.img.gz"), scratch.path());
+    let (_, probe) = open_disk(&image);
+    let table = probe.table.as_ref().unwrap();
+    assert!(table.diagnostics.is_empty(), "{:?}", table.diagnostics);
+    let sfdisk = std::fs::read_to_string(fixture("disk/oracle/mbr32.sfdisk")).unwrap();
+    let expected: Vec<&str> = sfdisk
+        .lines()
+        .filter(|l| l.starts_with("mbr32.img"))
+        .collect();
+    let got: Vec<String> = table
+        .partitions
+        .iter()
+        .map(|p| {
+            format!(
+                "mbr32.img{} : start={:>12}, size={:>12}, type={:x}{}",
+                p.index,
+                p.start,
+                p.length,
+                u8::from_str_radix(&p.type_code[2..], 16).unwrap(),
+                if p.bootable { ", bootable" } else { "" }
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    // mmls: the data rows (not Meta / Unallocated) give start, end, length.
+    let mmls = std::fs::read_to_string(fixture("disk/oracle/mbr32.mmls")).unwrap();
+    let rows: Vec<(u64, u64)> = mmls
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .filter(|l| l.split_whitespace().nth(1).is_some_and(|s| s.contains(':')))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[2].parse().unwrap(), f[4].parse().unwrap())
+        })
+        .collect();
+    let ours: Vec<(u64, u64)> = table
+        .partitions
+        .iter()
+        .filter(|p| !p.container)
+        .map(|p| (p.start, p.length))
+        .collect();
+    assert_eq!(ours, rows);
+    assert_eq!(probe.found.len(), 1);
+    let fs = probe.found[0].fs.as_ref();
+    assert_eq!(fs.kind(), "fat32");
+    assert_eq!(fs.label(), "MBRFAT32");
+    assert_eq!(ours_fs(fs), fls("mbr32"));
+    assert_eq!(our_sizes(fs), mdir_sizes("mbr32"));
+    mtype_files(fs, "mbr32");
+    assert!(fs.structures().iter().any(|s| s.kind == "fsinfo"));
+}
+
+fn ours_fs(fs: &dyn Filesystem) -> Vec<(bool, bool, String)> {
+    ours(fs)
+}
