@@ -4,6 +4,7 @@
 
 pub mod cue;
 mod detect;
+mod imz;
 mod raw;
 
 pub use detect::{Detected, detect};
@@ -18,5 +19,6 @@ pub fn open(path: &Path) -> Result<Medium> {
     match detect(path)? {
         Detected::Cue(sheet) => cue::open(&sheet),
         Detected::Raw(kind) => raw::open(path, kind),
+        Detected::Imz => imz::open(path),
     }
 }

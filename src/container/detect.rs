@@ -29,6 +29,8 @@ pub enum Detected {
     /// A cue sheet (possibly found beside a `.bin`).
     Cue(PathBuf),
     Raw(RawKind),
+    /// A zip archive holding one image (`.imz`).
+    Imz,
 }
 
 const CUE_WORDS: [&str; 8] = [
@@ -59,6 +61,9 @@ pub fn detect(path: &Path) -> Result<Detected> {
         if let Some(sheet) = sibling_with_extension(path, "cue") {
             return Ok(Detected::Cue(sheet));
         }
+    }
+    if super::imz::is_zip(&head) {
+        return Ok(Detected::Imz);
     }
     if bytes_at(&source, 0x8001, 5)?.as_deref() == Some(b"CD001") {
         return Ok(Detected::Raw(RawKind::Iso));

@@ -188,6 +188,16 @@ impl FatFs {
                 "the boot sector lacks the 0x55AA signature",
             ));
         }
+        if self.map.base == 0 {
+            if let Some(message) = geometry::disagreement(
+                self.source.len(),
+                bpb.total_sectors,
+                bpb.heads,
+                bpb.sectors_per_track,
+            ) {
+                found.push(Diagnostic::warning("fat.geometry", message));
+            }
+        }
         if self.table.dirty(self.source.as_ref()) {
             found.push(Diagnostic::warning(
                 "fat.dirty",

@@ -299,3 +299,166 @@ fn fat32_in_mbr_matches_sfdisk_mmls_and_mtools() {
 fn ours_fs(fs: &dyn Filesystem) -> Vec<(bool, bool, String)> {
     ours(fs)
 }
+
+#[test]
+fn imz_opens_transparently() {
+    let medium = Arc::new(container::open(&fixture("disk/floppy.imz")).unwrap());
+    assert_eq!(medium.format.as_str(), "imz");
+    assert!(medium.diagnostics.is_empty(), "{:?}", medium.diagnostics);
+    let probe = probe::probe(&Volume::of_disk(medium).unwrap());
+    let fs = probe.found[0].fs.as_ref();
+    assert_eq!(fs.label(), "FLOPPY");
+    assert_eq!(ours(fs), fls("floppy"));
+}
+
+/// Runs `discscope info --json` on a hostile fixture within the time bound.
+fn hostile_info(name: &str) -> crate::support::Run {
+    let run = crate::support::discscope([
+        "info",
+        "--json",
+        fixture(&format!("disk/hostile/{name}")).to_str().unwrap(),
+    ]);
+    assert!(
+        run.elapsed.as_secs_f64() < 2.0,
+        "{name} took {:?}",
+        run.elapsed
+    );
+    run
+}
+
+fn within_two_seconds<T>(f: impl FnOnce() -> T) -> T {
+    let start = std::time::Instant::now();
+    let out = f();
+    assert!(
+        start.elapsed().as_secs_f64() < 2.0,
+        "took {:?}",
+        start.elapsed()
+    );
+    out
+}
+
+#[test]
+fn hostile_fat_cycle_is_reported_and_read_fails() {
+    within_two_seconds(|| {
+        let (_, probe) = open_disk(&fixture("disk/hostile/fat-cycle.img"));
+        let fs = probe.found[0].fs.as_ref();
+        let file = fs
+            .children(&fs.root().unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|n| n.name == "THREE.TXT")
+            .unwrap();
+        let mut buf = vec![0u8; 4096];
+        // The chain 2 → 3 → 4 → 2 stops at the cycle: three of the four
+        // clusters the 2000 bytes need.
+        let err = fs.read(&file, 0, &mut buf).unwrap_err().to_string();
+        assert!(err.contains("circular"), "{err}");
+        let diagnostics = fs.diagnostics();
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.code == "fat.chain" && d.message.contains("circular")),
+            "{diagnostics:?}"
+        );
+    });
+}
+
+#[test]
+fn hostile_fat_clusters_0_and_1() {
+    within_two_seconds(|| {
+        let (_, probe) = open_disk(&fixture("disk/hostile/fat-cluster01.img"));
+        let fs = probe.found[0].fs.as_ref();
+        let children = fs.children(&fs.root().unwrap()).unwrap();
+        let three = children.iter().find(|n| n.name == "THREE.TXT").unwrap();
+        let second = children.iter().find(|n| n.name == "SECOND.TXT").unwrap();
+        let mut buf = vec![0u8; 4096];
+        let err = fs.read(three, 0, &mut buf).unwrap_err().to_string();
+        assert!(err.contains("invalid cluster 1"), "{err}");
+        let err = fs.read(second, 0, &mut buf).unwrap_err().to_string();
+        assert!(err.contains("chain ends after 0 clusters"), "{err}");
+        let diagnostics = fs.diagnostics();
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message.contains("no first cluster")),
+            "{diagnostics:?}"
+        );
+    });
+}
+
+#[test]
+fn hostile_fat_bytes_per_sector_0() {
+    within_two_seconds(|| {
+        let (_, probe) = open_disk(&fixture("disk/hostile/fat-bps0.img"));
+        assert!(probe.found.is_empty());
+        assert!(
+            probe
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "fat.unusable" && d.message.contains("bytes per sector is 0")),
+            "{:?}",
+            probe.diagnostics
+        );
+    });
+}
+
+#[test]
+fn hostile_ebr_loop() {
+    let run = hostile_info("ebr-loop.img");
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let json = run.json();
+    assert_eq!(json["partitions"].as_array().unwrap().len(), 2);
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"partition.ebr-loop"), "{codes:?}");
+}
+
+#[test]
+fn hostile_gpt_with_2_pow_32_entries() {
+    let run = hostile_info("gpt-huge.img");
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let json = run.json();
+    let messages: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("claims 4294967295 entries")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn hostile_zip_bomb_imz() {
+    let run = hostile_info("bomb.imz");
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("more than 64 MiB"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(run.stderr().lines().count(), 1);
+}
+
+#[test]
+fn info_json_lists_partitions() {
+    let scratch = tempfile::tempdir().unwrap();
+    let image = gunzip(&fixture("disk/mbr32.img.gz"), scratch.path());
+    let run = crate::support::discscope(["info", "--json", image.to_str().unwrap()]);
+    let json = run.json();
+    let parts = json["partitions"].as_array().unwrap();
+    assert_eq!(parts.len(), 3);
+    assert_eq!(parts[0]["scheme"], "mbr");
+    assert_eq!(parts[0]["type"], "0x0c");
+    assert_eq!(parts[0]["start"], 2048);
+    assert_eq!(parts[0]["bootable"], true);
+    assert_eq!(parts[2]["index"], 5);
+}

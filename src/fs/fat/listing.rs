@@ -212,6 +212,18 @@ fn node(fs: &FatFs, offset: u64, name: String, short: &Short) -> Node {
             );
         }
     }
+    if !short.is_dir() && !short.deleted && short.first_cluster == 0 && short.size > 0 {
+        fs.note(
+            Diagnostic::error(
+                "fat.chain",
+                format!(
+                    "{name}: {} bytes but no first cluster (cluster 0)",
+                    short.size
+                ),
+            )
+            .at(Location::Offset(offset)),
+        );
+    }
     let mut notes = vec![
         ("attributes".to_owned(), short.attribute_text()),
         ("first cluster".to_owned(), short.first_cluster.to_string()),
