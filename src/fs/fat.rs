@@ -6,6 +6,7 @@
 //! node can be re-read from disk without any state.
 
 pub mod bpb;
+mod check;
 pub mod dir;
 pub mod geometry;
 mod listing;

@@ -16,3 +16,4 @@ mod support;
 
 mod cue;
 mod disk;
+mod disk_corpus;

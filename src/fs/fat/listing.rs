@@ -99,7 +99,8 @@ pub(super) fn find_label(fs: &FatFs, root: &Node) -> Option<String> {
         }
         let short = Short::decode(&e);
         if short.is_label() {
-            return Some(short.label());
+            // An all-blank label entry means no label (as blkid reads it).
+            return Some(short.label()).filter(|l| !l.is_empty());
         }
     }
     None
