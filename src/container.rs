@@ -2,6 +2,7 @@
 //!
 //! The kind is decided by content first and by extension second.
 
+pub mod ccd;
 pub mod cue;
 mod detect;
 mod imz;
@@ -20,5 +21,6 @@ pub fn open(path: &Path) -> Result<Medium> {
         Detected::Cue(sheet) => cue::open(&sheet),
         Detected::Raw(kind) => raw::open(path, kind),
         Detected::Imz => imz::open(path),
+        Detected::Ccd(sheet) => ccd::open(&sheet),
     }
 }

@@ -27,6 +27,7 @@ pub mod inspect;
 pub mod io;
 pub mod medium;
 pub mod partition;
+pub mod subchannel;
 pub mod units;
 pub mod volume;
 

@@ -31,6 +31,8 @@ pub enum Detected {
     Raw(RawKind),
     /// A zip archive holding one image (`.imz`).
     Imz,
+    /// A CloneCD set, by its `.ccd`.
+    Ccd(PathBuf),
 }
 
 const CUE_WORDS: [&str; 8] = [
@@ -60,6 +62,14 @@ pub fn detect(path: &Path) -> Result<Detected> {
     if extension == "bin" {
         if let Some(sheet) = sibling_with_extension(path, "cue") {
             return Ok(Detected::Cue(sheet));
+        }
+    }
+    if extension == "ccd" {
+        return Ok(Detected::Ccd(path.to_owned()));
+    }
+    if matches!(extension.as_str(), "img" | "sub") {
+        if let Some(ccd) = sibling_with_extension(path, "ccd") {
+            return Ok(Detected::Ccd(ccd));
         }
     }
     if super::imz::is_zip(&head) {

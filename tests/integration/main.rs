@@ -14,6 +14,7 @@
 
 mod support;
 
+mod ccd;
 mod cue;
 mod disk;
 mod disk_corpus;

@@ -1,0 +1,166 @@
+//! CloneCD: sets made by tests/fixtures/ccd/make.sh (our own encoder, checked
+//! against real sectors) compared with the .ccd's TOC, ccd2iso's output and
+//! the subchannel we wrote.
+
+use std::sync::Arc;
+
+use discscope::container;
+use discscope::io::{FileSource, ReadAt};
+use discscope::subchannel::{QData, SubFile};
+use discscope::units::Lba;
+use discscope::volume::Volume;
+
+use crate::support::fixture;
+
+/// (point, PLBA) pairs read straight from the .ccd text.
+fn toc_points(ccd: &str) -> Vec<(u8, i64)> {
+    let text = std::fs::read_to_string(fixture(ccd)).unwrap();
+    let mut out = Vec::new();
+    let mut point = None;
+    for line in text.lines() {
+        if let Some(p) = line.strip_prefix("Point=0x") {
+            point = Some(u8::from_str_radix(p, 16).unwrap());
+        }
+        if let (Some(p), Some(lba)) = (point, line.strip_prefix("PLBA=")) {
+            out.push((p, lba.parse().unwrap()));
+            point = None;
+        }
+    }
+    out
+}
+
+#[test]
+fn clonecd_track_table_equals_the_toc() {
+    for path in ["ccd/good/data.ccd", "ccd/good/data.img"] {
+        let medium = container::open(&fixture(path)).unwrap();
+        assert_eq!(medium.format.as_str(), "ccd", "{path}");
+        assert!(medium.diagnostics.is_empty(), "{:?}", medium.diagnostics);
+        let points = toc_points("ccd/good/data.ccd");
+        let track_points: Vec<(u8, i64)> = points
+            .iter()
+            .copied()
+            .filter(|(p, _)| (1..=99).contains(p))
+            .collect();
+        let ours: Vec<(u8, i64)> = medium
+            .tracks
+            .iter()
+            .map(|t| (t.number, t.start.0))
+            .collect();
+        assert_eq!(ours, track_points);
+        let leadout = points.iter().find(|(p, _)| *p == 0xA2).unwrap().1;
+        let last = medium.tracks.last().unwrap();
+        assert_eq!(last.end().0, leadout);
+        assert_eq!(last.mode.cue_name(), "MODE1/2352");
+        assert_eq!(medium.catalog.as_deref(), Some("1234567890123"));
+        assert_eq!(medium.sessions.len(), 1);
+    }
+}
+
+#[test]
+fn clonecd_user_data_equals_ccd2iso() {
+    let medium = Arc::new(container::open(&fixture("ccd/good/data.ccd")).unwrap());
+    let volume = Volume::of_track(medium, 0).unwrap();
+    let expected = std::fs::read(fixture("ccd/oracle/ccd2iso.iso")).unwrap();
+    assert_eq!(volume.len(), expected.len() as u64);
+    assert_eq!(volume.read_vec(0, expected.len()).unwrap(), expected);
+}
+
+#[test]
+fn clonecd_subchannel_q_decodes_and_checks() {
+    let sub = SubFile::new(
+        FileSource::open(&fixture("ccd/good/data.sub")).unwrap(),
+        Lba(0),
+    );
+    let report = sub.scan().unwrap();
+    assert_eq!(report.sectors, 49);
+    assert!(
+        report.bad_crc.is_empty() && report.wrong_position.is_empty(),
+        "{report:?}"
+    );
+    let q = sub.q(Lba(16)).unwrap().unwrap();
+    assert!(q.crc_ok() && q.is_data());
+    match q.data {
+        QData::Position {
+            track,
+            index,
+            relative,
+            absolute,
+        } => {
+            assert_eq!((track, index), (1, 1));
+            assert_eq!(relative.unwrap().to_string(), "00:00:16");
+            assert_eq!(absolute.unwrap().to_string(), "00:02:16");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(sub.q(Lba(49)).unwrap().is_none(), "past the end");
+    let mcn = sub.q(Lba(35)).unwrap().unwrap();
+    assert!(mcn.crc_ok());
+    assert_eq!(mcn.adr, 2);
+    match mcn.data {
+        QData::Catalog {
+            mcn,
+            absolute_frame,
+        } => {
+            assert_eq!(mcn, "1234567890123");
+            assert_eq!(absolute_frame, 35);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn clonecd_wrong_q_crcs_are_found_and_named() {
+    let sub = SubFile::new(
+        FileSource::open(&fixture("ccd/badq/data.sub")).unwrap(),
+        Lba(0),
+    );
+    let report = sub.scan().unwrap();
+    assert_eq!(report.bad_crc, [Lba(20), Lba(25)]);
+    assert!(report.pattern().unwrap().contains("LibCrypt"));
+    let medium = container::open(&fixture("ccd/badq/data.ccd")).unwrap();
+    assert_eq!(medium.tracks.len(), 1);
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus (run by .ci/run)"]
+fn corpus_clonecd_around_isofs_m1() {
+    let scratch = tempfile::tempdir().unwrap();
+    for ext in ["ccd", "sub"] {
+        std::fs::copy(
+            fixture(&format!("ccd/around/isofs-m1.{ext}")),
+            scratch.path().join(format!("isofs-m1.{ext}")),
+        )
+        .unwrap();
+    }
+    let bin = crate::support::corpus().join("libcdio/test/data/isofs-m1.bin");
+    let img = scratch.path().join("isofs-m1.img");
+    std::fs::copy(&bin, &img).unwrap();
+    let medium = Arc::new(container::open(&scratch.path().join("isofs-m1.ccd")).unwrap());
+    assert!(medium.diagnostics.is_empty(), "{:?}", medium.diagnostics);
+    assert_eq!(medium.tracks.len(), 1);
+    assert_eq!(
+        (medium.tracks[0].start.0, medium.tracks[0].length),
+        (0, 302)
+    );
+    let iso = scratch.path().join("out.iso");
+    let status = std::process::Command::new("ccd2iso")
+        .arg(&img)
+        .arg(&iso)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let expected = std::fs::read(&iso).unwrap();
+    let volume = Volume::of_track(medium, 0).unwrap();
+    assert_eq!(volume.read_vec(0, expected.len()).unwrap(), expected);
+    let sub = SubFile::new(
+        FileSource::open(&scratch.path().join("isofs-m1.sub")).unwrap(),
+        Lba(0),
+    );
+    let report = sub.scan().unwrap();
+    assert_eq!((report.sectors, report.bad_crc.len()), (302, 0));
+    match sub.q(Lba(260)).unwrap().unwrap().data {
+        QData::Catalog { mcn, .. } => assert_eq!(mcn, "1234567890123"),
+        other => panic!("{other:?}"),
+    }
+}
