@@ -18,3 +18,4 @@ mod ccd;
 mod cue;
 mod disk;
 mod disk_corpus;
+mod disk_mutate;
