@@ -86,8 +86,8 @@ impl Partition {
 #[derive(Clone, Debug, Default)]
 pub struct Table {
     pub partitions: Vec<Partition>,
-    /// For a GPT disk, the MBR entries other than the protective one (a
-    /// hybrid MBR).
+    /// A second table's partitions on the same disk: a hybrid MBR's entries
+    /// beside a GPT, or an Apple Partition Map beside an MBR (isohybrid).
     pub hybrid: Vec<Partition>,
     pub disk_guid: Option<String>,
     /// The tables' sectors, with `lba` in 512-byte units from the source's start.
@@ -109,10 +109,25 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
     if let Some(table) = gpt::read(source, mbr.as_ref())? {
         return Ok(Some(table));
     }
-    if let Some(table) = apm::read(source)? {
-        return Ok(Some(table));
+    let mbr = mbr.filter(|t| !t.partitions.is_empty());
+    match (apm::read(source)?, mbr) {
+        // A PC reads the MBR; the APM is for Macs: keep both, MBR first.
+        (Some(apm), Some(mut mbr)) => {
+            mbr.diagnostics.push(Diagnostic::info(
+                "partition.apm-beside-mbr",
+                format!(
+                    "an Apple Partition Map with {} entries sits beside the MBR",
+                    apm.partitions.len()
+                ),
+            ));
+            mbr.diagnostics.extend(apm.diagnostics);
+            mbr.structures.extend(apm.structures);
+            mbr.hybrid = apm.partitions;
+            Ok(Some(mbr))
+        }
+        (Some(apm), None) => Ok(Some(apm)),
+        (None, mbr) => Ok(mbr),
     }
-    Ok(mbr.filter(|t| !t.partitions.is_empty()))
 }
 
 /// Formats a GUID stored mixed-endian (the first three fields little-endian).

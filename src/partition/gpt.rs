@@ -153,11 +153,19 @@ fn read_with(
     };
     table.disk_guid = Some(guid_text(&chosen.disk_guid));
     read_entries(source, sector, &chosen, &mut table, disk_sectors)?;
-    if let Some(b) = backup
-        .as_ref()
-        .filter(|b| b.crc_ok && b.entries_lba != chosen.entries_lba)
-    {
-        check_backup_array(source, sector, b, &mut table)?;
+    // The other copy's entry array, when it is a separate one, is checked too.
+    let other = if chosen == primary {
+        backup.as_ref().filter(|b| b.crc_ok)
+    } else {
+        Some(&primary)
+    };
+    if let Some(other) = other.filter(|o| o.entries_lba != chosen.entries_lba) {
+        let which = if chosen == primary {
+            "backup"
+        } else {
+            "primary"
+        };
+        check_array(source, sector, other, which, &mut table)?;
     }
     protective(&mut table, mbr);
     Ok(table)
@@ -332,10 +340,11 @@ fn read_entries(
     Ok(())
 }
 
-fn check_backup_array(
+fn check_array(
     source: &dyn ReadAt,
     sector: u64,
     b: &Header,
+    which: &str,
     table: &mut Table,
 ) -> Result<()> {
     let Some(offset) = b
@@ -355,8 +364,8 @@ fn check_backup_array(
     let array = source.read_vec(offset, len as usize)?;
     if CRC32.checksum(&array) != b.entries_crc {
         table.diagnostics.push(Diagnostic::error(
-            "gpt.backup-entries-crc",
-            "the backup GPT entry array's CRC32 does not match its header",
+            "gpt.entries-crc",
+            format!("the {which} GPT entry array's CRC32 does not match its header"),
         ));
     }
     Ok(())

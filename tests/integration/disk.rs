@@ -462,3 +462,127 @@ fn info_json_lists_partitions() {
     assert_eq!(parts[0]["bootable"], true);
     assert_eq!(parts[2]["index"], 5);
 }
+
+/// (start, size, type) rows of `sfdisk -d`, types as sfdisk prints them.
+fn sfdisk_rows(name: &str) -> Vec<(u64, u64, String)> {
+    let text = std::fs::read_to_string(fixture(&format!("disk/oracle/{name}.sfdisk"))).unwrap();
+    text.lines()
+        .filter(|l| l.contains(": start="))
+        .map(|l| {
+            let field = |key: &str| {
+                let at = l.find(key).unwrap() + key.len();
+                l[at..].split(',').next().unwrap().trim().to_owned()
+            };
+            (
+                field("start=").parse().unwrap(),
+                field("size=").parse().unwrap(),
+                field("type="),
+            )
+        })
+        .collect()
+}
+
+fn sfdisk_type(p: &discscope::partition::Partition) -> String {
+    match p.type_code.strip_prefix("0x") {
+        Some(hex) => format!("{:x}", u8::from_str_radix(hex, 16).unwrap()),
+        None => p.type_code.clone(),
+    }
+}
+
+/// Opens an ISO fixture's data track and probes its system area.
+fn open_iso(name: &str, scratch: &Path) -> (PathBuf, Probe) {
+    let image = gunzip(&fixture(&format!("disk/{name}.iso.gz")), scratch);
+    let medium = Arc::new(container::open(&image).unwrap());
+    assert_eq!(medium.format.as_str(), "iso");
+    let volume = Volume::of_track(medium, 0).unwrap();
+    (image, probe::probe(&volume))
+}
+
+#[test]
+fn isohybrid_system_areas_equal_sfdisk_and_hold_the_esp() {
+    let scratch = tempfile::tempdir().unwrap();
+    for kind in ["mbr", "gpt", "apm"] {
+        let name = format!("hybrid-{kind}");
+        let (_, probe) = open_iso(&name, scratch.path());
+        let table = probe.table.as_ref().unwrap();
+        let ours: Vec<(u64, u64, String)> = table
+            .partitions
+            .iter()
+            .map(|p| (p.start, p.length, sfdisk_type(p)))
+            .collect();
+        assert_eq!(ours, sfdisk_rows(&name), "{name}");
+        assert_eq!(probe.found.len(), 1, "{name}: {:?}", probe.diagnostics);
+        let found = &probe.found[0];
+        assert_eq!(found.partition.as_ref().unwrap().index, 2);
+        let fs = found.fs.as_ref();
+        assert_eq!((fs.kind(), fs.label().as_str()), ("fat12", "ESP"));
+        assert_eq!(ours_fs(fs), fls("hybrid-mbr.esp"), "{name}");
+        // The ESP's first sector, in the ISO's 2048-byte LBAs.
+        let start = found.partition.as_ref().unwrap().start;
+        assert_eq!(found.start().0 as u64, start * 512 / 2048);
+    }
+}
+
+#[test]
+fn apm_entries_equal_xorriso_report() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (_, probe) = open_iso("hybrid-apm", scratch.path());
+    let table = probe.table.unwrap();
+    let report = std::fs::read_to_string(fixture("disk/oracle/hybrid-apm.xorriso")).unwrap();
+    // "APM start and size :   N  START  SIZE" in 2048-byte blocks; xorriso
+    // numbers the entries after the partition map's own entry.
+    let rows: Vec<(String, u64, u64)> = report
+        .lines()
+        .filter_map(|l| l.strip_prefix("APM start and size :"))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (
+                f[0].to_owned(),
+                f[1].parse().unwrap(),
+                f[2].parse().unwrap(),
+            )
+        })
+        .collect();
+    let names: Vec<String> = report
+        .lines()
+        .filter_map(|l| l.strip_prefix("APM partition name :"))
+        .map(|l| l.split_whitespace().nth(1).unwrap().to_owned())
+        .collect();
+    assert!(!rows.is_empty());
+    for ((_, start, size), name) in rows.iter().zip(&names) {
+        let p = table
+            .hybrid
+            .iter()
+            .find(|p| p.name.as_deref() == Some(name.as_str()))
+            .unwrap_or_else(|| panic!("{name} not in {:?}", table.hybrid));
+        assert_eq!(
+            (p.start, p.length, p.sector_size),
+            (*start, *size, 2048),
+            "{name}"
+        );
+    }
+    assert!(
+        table
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "partition.apm-beside-mbr")
+    );
+}
+
+#[test]
+fn damaged_gpt_crcs_are_reported() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (image, probe) = open_iso("gpt-damaged", scratch.path());
+    let table = probe.table.unwrap();
+    let codes: Vec<&str> = table.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"gpt.header-crc"), "{codes:?}");
+    assert!(codes.contains(&"gpt.using-backup"), "{codes:?}");
+    assert!(codes.contains(&"gpt.entries-crc"), "{codes:?}");
+    // The backup header is intact; its (separate) entry array is read.
+    assert_eq!(table.partitions.len(), 2);
+    let run = crate::support::discscope(["info", "--json", image.to_str().unwrap()]);
+    let json = run.json();
+    assert_eq!(json["partitions"].as_array().unwrap().len(), 2);
+    let messages = json["diagnostics"].to_string();
+    assert!(messages.contains("gpt.header-crc"), "{messages}");
+}
