@@ -178,7 +178,7 @@ fn tracks(sheet: &Sheet, toc: &Toc, stored: u64, diagnostics: &mut Vec<Diagnosti
         let pregap = indexes
             .iter()
             .find(|x| x.number == 0)
-            .and_then(|x| u64::try_from(start.0 - x.lba.0).ok())
+            .and_then(|x| u64::try_from(start.0.checked_sub(x.lba.0)?).ok())
             .unwrap_or(0);
         let next = starts.get(i + 1).map(|(_, _, _, s)| *s);
         let end = match next {
@@ -208,11 +208,14 @@ fn tracks(sheet: &Sheet, toc: &Toc, stored: u64, diagnostics: &mut Vec<Diagnosti
             start: *start,
             pregap,
             pregap_in_file: true,
-            length: u64::try_from(end - start.0).unwrap_or(0),
+            length: end
+                .checked_sub(start.0)
+                .and_then(|l| u64::try_from(l).ok())
+                .unwrap_or(0),
             postgap: 0,
             indexes,
             file: Some(0),
-            file_offset: u64::try_from(start.0).ok().map(|s| s * RAW),
+            file_offset: u64::try_from(start.0).ok().and_then(|s| s.checked_mul(RAW)),
             flags,
             isrc: None,
             cd_text: CdText::default(),

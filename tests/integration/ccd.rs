@@ -3,6 +3,7 @@
 //! the subchannel we wrote.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use discscope::container;
 use discscope::io::{FileSource, ReadAt};
@@ -163,4 +164,70 @@ fn corpus_clonecd_around_isofs_m1() {
         QData::Catalog { mcn, .. } => assert_eq!(mcn, "1234567890123"),
         other => panic!("{other:?}"),
     }
+}
+
+/// Mutated `.ccd` sheets (numbers replaced by extremes, lines dropped or
+/// duplicated) beside a real `.img`: every variant opens or fails cleanly.
+#[test]
+fn mutated_ccd_sheets_never_panic() {
+    let scratch = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("ccd/good/data.img"), scratch.path().join("m.img")).unwrap();
+    let text = std::fs::read_to_string(fixture("ccd/good/data.ccd")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let extremes = [
+        "-9223372036854775808",
+        "9223372036854775807",
+        "0x7fffffffffffffff",
+        "-1",
+        "99999999999",
+        "0xff",
+        "",
+        "x",
+    ];
+    let mut seed = 0x1234_5678_9abc_def1u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let ccd = scratch.path().join("m.ccd");
+    let start = Instant::now();
+    for i in 0..1000 {
+        let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        for _ in 0..=next() % 4 {
+            let at = (next() % out.len() as u64) as usize;
+            match next() % 3 {
+                0 => {
+                    if let Some((key, _)) = out[at].clone().split_once('=') {
+                        out[at] = format!(
+                            "{key}={}",
+                            extremes[(next() % extremes.len() as u64) as usize]
+                        );
+                    }
+                }
+                1 => {
+                    out.remove(at);
+                }
+                _ => {
+                    let copy = out[at].clone();
+                    out.insert(at, copy);
+                }
+            }
+        }
+        std::fs::write(&ccd, out.join("\r\n")).unwrap();
+        let result = std::panic::catch_unwind(|| {
+            if let Ok(medium) = container::open(&ccd) {
+                let medium = Arc::new(medium);
+                for t in 0..medium.tracks.len() {
+                    if let Ok(v) = Volume::of_track(medium.clone(), t) {
+                        let _ = v.read_vec(16 * 2048, 2048);
+                    }
+                }
+                let _ = medium.read_sector(Lba(0));
+            }
+        });
+        assert!(result.is_ok(), "variant {i} panicked:\n{}", out.join("\n"));
+    }
+    assert!(start.elapsed().as_secs() < 30);
 }

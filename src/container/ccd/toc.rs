@@ -4,6 +4,10 @@ use crate::container::ccd::sheet::{Sheet, number};
 use crate::diagnostic::Diagnostic;
 use crate::units::{Lba, MSF_LBA_OFFSET};
 
+/// Addresses a `.ccd` may name: beyond these no disc exists, and bounding
+/// them keeps every later sum far from overflow.
+pub const LBA_RANGE: std::ops::RangeInclusive<i64> = -1_000_000..=100_000_000;
+
 /// One `[Entry N]`: a lead-in Q frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -98,6 +102,19 @@ impl Toc {
                 p_msf: (byte("PMin"), byte("PSec"), byte("PFrame")),
                 p_lba: field("PLBA").unwrap_or(0),
             };
+            if matches!(point, 1..=99 | 0xA2) && !LBA_RANGE.contains(&entry.p_lba) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "ccd.plba-range",
+                        format!(
+                            "[{}] PLBA={} is not an address on any disc; entry ignored",
+                            section.name, entry.p_lba
+                        ),
+                    )
+                    .at_sheet(section.line, 1),
+                );
+                continue;
+            }
             if matches!(point, 1..=99 | 0xA2)
                 && entry.p_time_lba() != entry.p_lba
                 && section.get("PLBA").is_some()
