@@ -10,6 +10,7 @@ mod check;
 pub mod dir;
 pub mod geometry;
 mod listing;
+pub mod nested;
 pub mod table;
 
 use std::sync::{Arc, Mutex};

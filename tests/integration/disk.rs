@@ -586,3 +586,38 @@ fn damaged_gpt_crcs_are_reported() {
     let messages = json["diagnostics"].to_string();
     assert!(messages.contains("gpt.header-crc"), "{messages}");
 }
+
+#[test]
+fn fat_image_inside_a_fat_file_opens_as_a_nested_volume() {
+    let scratch = tempfile::tempdir().unwrap();
+    let image = gunzip(&fixture("disk/nested.img.gz"), scratch.path());
+    let medium = Arc::new(container::open(&image).unwrap());
+    let outer = discscope::fs::fat::probe(&Volume::of_disk(medium.clone()).unwrap())
+        .unwrap()
+        .unwrap();
+    let outer: Arc<dyn Filesystem> = Arc::new(outer);
+    let file = outer
+        .children(&outer.root().unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|n| n.name == "EFI.IMG")
+        .unwrap();
+    let inner = discscope::fs::fat::nested::probe_file(outer.clone(), file.clone(), 512)
+        .unwrap()
+        .unwrap();
+    assert_eq!((inner.kind(), inner.label().as_str()), ("fat12", "ESP"));
+    let mut nodes = Vec::new();
+    walk(&inner, &inner.root().unwrap(), "", &mut nodes);
+    let (_, boot) = nodes
+        .iter()
+        .find(|(p, _)| p == "EFI/BOOT/BOOTX64.EFI")
+        .unwrap();
+    assert_eq!(read_all(&inner, boot), b"not really a boot loader\n");
+    // The nested file's extent names the outer disk's sector that holds it.
+    let lba = boot.extents[0].lba;
+    let sector = medium.read_sector(lba).unwrap();
+    assert!(
+        sector.bytes.starts_with(b"not really a boot loader\n"),
+        "sector {lba}"
+    );
+}
