@@ -302,6 +302,21 @@ impl FatFs {
         out
     }
 
+    /// A node's directory entry as an annotated structure.
+    pub fn entry_structure(&self, node: &Node) -> Option<Structure> {
+        if node.id == ROOT_ID {
+            return None;
+        }
+        let bytes = self.source.read_vec(node.id, dir::ENTRY).ok()?;
+        Some(Structure {
+            kind: "dir",
+            name: format!("Directory entry of {}", node.name),
+            lba: self.map.lba(node.id),
+            bytes: dir::ENTRY as u64,
+            fields: dir::entry_fields(&bytes),
+        })
+    }
+
     /// Re-reads the short entry at byte `id`.
     fn entry_at(&self, id: u64) -> Result<Short> {
         let bytes = self.source.read_vec(id, dir::ENTRY)?;

@@ -81,8 +81,8 @@ fn ours(fs: &dyn Filesystem) -> Vec<(bool, bool, String)> {
     out
 }
 
-/// (long-or-short name, size) pairs per directory from `mdir -/ -a`.
-fn mdir_sizes(name: &str) -> Vec<(String, u64)> {
+/// (path, size, "YYYY-MM-DDTHH:MM") per file from `mdir -/ -a`.
+fn mdir_sizes(name: &str) -> Vec<(String, u64, String)> {
     let text = std::fs::read_to_string(fixture(&format!("disk/oracle/{name}.mdir"))).unwrap();
     let mut out = Vec::new();
     let mut dir = String::new();
@@ -116,21 +116,30 @@ fn mdir_sizes(name: &str) -> Vec<(String, u64)> {
         } else {
             format!("{dir}/{name}")
         };
+        let when: Vec<&str> = line[23..].split_whitespace().take(2).collect();
+        let (hour, minute) = when[1].split_once(':').unwrap();
+        let when = format!("{}T{:0>2}:{minute}", when[0], hour);
         if size_text != "<DIR>" {
-            out.push((path, size_text.replace(' ', "").parse().unwrap()));
+            out.push((path, size_text.replace(' ', "").parse().unwrap(), when));
         }
     }
     out.sort();
     out
 }
 
-fn our_sizes(fs: &dyn Filesystem) -> Vec<(String, u64)> {
+fn our_sizes(fs: &dyn Filesystem) -> Vec<(String, u64, String)> {
     let mut nodes = Vec::new();
     walk(fs, &fs.root().unwrap(), "", &mut nodes);
     let mut out: Vec<_> = nodes
         .iter()
         .filter(|(_, n)| !n.deleted && n.kind == NodeKind::File)
-        .map(|(p, n)| (p.clone(), n.size))
+        .map(|(p, n)| {
+            (
+                p.clone(),
+                n.size,
+                n.mtime.unwrap().to_string()[..16].to_owned(),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -188,6 +197,28 @@ fn fat12_floppy_matches_mtools_and_sleuthkit() {
     assert_eq!(field("bytes per sector").value, "512");
     assert_eq!(field("volume label").offset, 43);
     assert!(structures.iter().filter(|s| s.kind == "fat").count() == 2);
+    let (_, probe) = open_disk(&fixture("disk/floppy.img"));
+    let readme = fs
+        .children(&fs.root().unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|n| n.name == "README.TXT")
+        .unwrap();
+    let fat = discscope::fs::fat::probe(&probe.found[0].volume)
+        .unwrap()
+        .unwrap();
+    let entry = fat.entry_structure(&readme).unwrap();
+    let size = entry.fields.iter().find(|f| f.name == "size").unwrap();
+    assert_eq!((size.offset, size.value.as_str()), (28, "26"));
+    assert_eq!(
+        entry
+            .fields
+            .iter()
+            .find(|f| f.name == "write date")
+            .unwrap()
+            .value,
+        "2023-11-14T22:13:20Z"
+    );
     assert!(fs.diagnostics().is_empty(), "{:?}", fs.diagnostics());
 }
 

@@ -257,6 +257,105 @@ impl LongName {
     }
 }
 
+/// Every field of a 32-byte short entry with its offset, for the inspector.
+pub fn entry_fields(e: &[u8]) -> Vec<crate::fs::Field> {
+    let short = Short::decode(e);
+    let when = |t: Option<Timestamp>| t.map_or_else(|| "none".to_owned(), |t| t.to_string());
+    let f = |offset: u64, length: u64, name, value: String, meaning| crate::fs::Field {
+        offset,
+        length,
+        name,
+        value,
+        meaning,
+    };
+    vec![
+        f(
+            0,
+            11,
+            "name",
+            format!("{:?}", decode_oem(&short.raw_name)),
+            "8.3 name, space padded; 0xE5 = deleted",
+        ),
+        f(
+            11,
+            1,
+            "attributes",
+            short.attribute_text(),
+            "read-only, hidden, system, volume, directory, archive",
+        ),
+        f(
+            12,
+            1,
+            "case flags",
+            format!("{:#04x}", short.case_flags),
+            "0x08 base lower case, 0x10 extension lower case",
+        ),
+        f(
+            13,
+            1,
+            "creation tenths",
+            u8_at(e, 13).to_string(),
+            "hundredths of a second (0-199)",
+        ),
+        f(
+            14,
+            2,
+            "creation time",
+            format!("{:#06x}", le16(e, 14)),
+            "hours, minutes, seconds/2",
+        ),
+        f(
+            16,
+            2,
+            "creation date",
+            when(short.created),
+            "years since 1980, month, day",
+        ),
+        f(
+            18,
+            2,
+            "access date",
+            when(short.accessed),
+            "date of last access",
+        ),
+        f(
+            20,
+            2,
+            "first cluster (high)",
+            le16(e, 20).to_string(),
+            "upper 16 bits (FAT32)",
+        ),
+        f(
+            22,
+            2,
+            "write time",
+            format!("{:#06x}", le16(e, 22)),
+            "hours, minutes, seconds/2",
+        ),
+        f(
+            24,
+            2,
+            "write date",
+            when(short.modified),
+            "date and time of last write",
+        ),
+        f(
+            26,
+            2,
+            "first cluster (low)",
+            le16(e, 26).to_string(),
+            "lower 16 bits",
+        ),
+        f(
+            28,
+            4,
+            "size",
+            short.size.to_string(),
+            "bytes; 0 for directories",
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
