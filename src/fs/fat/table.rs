@@ -71,13 +71,18 @@ pub struct Chain {
     pub broken: Option<Break>,
 }
 
-/// FAT copy 0, cached or read on demand.
+/// Bytes of FAT read at once when the FAT is too big to keep whole.
+const PAGE: u64 = 64 * 1024;
+
+/// FAT copy 0, kept whole or read a page at a time.
 #[derive(Debug)]
 pub struct Table {
     fat_type: FatType,
     offset: u64,
     bytes: u64,
     cache: Option<Vec<u8>>,
+    /// The last page read, for FATs too big to keep whole.
+    page: std::sync::Mutex<Option<(u64, Vec<u8>)>>,
     /// The highest valid cluster number (clusters + 1, bounded by the FAT).
     pub max_cluster: u32,
 }
@@ -104,6 +109,7 @@ impl Table {
             offset: bpb.fat_offset,
             bytes,
             cache,
+            page: std::sync::Mutex::new(None),
             max_cluster: u32::try_from(max_cluster).unwrap_or(0),
         })
     }
@@ -123,7 +129,7 @@ impl Table {
         let window = buf.get_mut(..width as usize)?;
         match &self.cache {
             Some(cache) => window.copy_from_slice(cache.get(at as usize..(at + width) as usize)?),
-            None => source.read_exact_at(self.offset + at, window).ok()?,
+            None => self.read_paged(source, at, window)?,
         }
         Some(match self.fat_type {
             FatType::Fat12 if n % 2 == 1 => u32::from(le16(&buf, 0) >> 4),
@@ -131,6 +137,27 @@ impl Table {
             FatType::Fat16 => u32::from(le16(&buf, 0)),
             FatType::Fat32 => le32(&buf, 0) & 0x0FFF_FFFF,
         })
+    }
+
+    /// Copies `window.len()` FAT bytes at `at` through the one-page cache; a
+    /// FAT12 entry straddling two pages is read directly.
+    fn read_paged(&self, source: &dyn ReadAt, at: u64, window: &mut [u8]) -> Option<()> {
+        let index = at / PAGE;
+        let within = (at % PAGE) as usize;
+        let mut page = self.page.lock().ok()?;
+        if page.as_ref().is_none_or(|(i, _)| *i != index) {
+            let start = self.offset + index * PAGE;
+            let len = PAGE
+                .min(self.bytes - index * PAGE)
+                .min(source.len().saturating_sub(start));
+            *page = Some((index, source.read_vec(start, len as usize).ok()?));
+        }
+        let bytes = &page.as_ref()?.1;
+        match bytes.get(within..within + window.len()) {
+            Some(src) => window.copy_from_slice(src),
+            None => source.read_exact_at(self.offset + at, window).ok()?,
+        }
+        Some(())
     }
 
     /// What entry `n` means.
@@ -232,4 +259,44 @@ pub fn compare_copies(source: &dyn ReadAt, bpb: &Bpb, n: u64) -> Result<Option<(
         at += len as u64;
     }
     Ok(first.map(|f| (differing, f)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::MemorySource;
+
+    /// A FAT16 whose FAT spans three 64 KiB pages, with a chain that jumps
+    /// between them; read whole and read page by page it must agree.
+    #[test]
+    fn paged_reads_equal_whole_reads() {
+        let fat_sectors: u16 = 274;
+        let mut disk = vec![0u8; (1 + usize::from(fat_sectors)) * 512];
+        let b = &mut disk[..512];
+        b[..3].copy_from_slice(&[0xEB, 0x3C, 0x90]);
+        b[11..13].copy_from_slice(&512u16.to_le_bytes());
+        b[13] = 1;
+        b[14] = 1;
+        b[16] = 1;
+        b[17..19].copy_from_slice(&16u16.to_le_bytes());
+        b[21] = 0xF8;
+        b[22..24].copy_from_slice(&fat_sectors.to_le_bytes());
+        b[32..36].copy_from_slice(&70_000u32.to_le_bytes());
+        let bpb = crate::fs::fat::bpb::parse(&disk[..512]).unwrap();
+        let links: [(u32, u16); 4] = [(2, 40_000), (40_000, 3), (3, 65_000), (65_000, 0xFFFF)];
+        for (from, to) in links {
+            let at = 512 + from as usize * 2;
+            disk[at..at + 2].copy_from_slice(&to.to_le_bytes());
+        }
+        let source = MemorySource::new(disk, "fat16");
+        let whole = Table::new(&source, &bpb).unwrap();
+        assert!(whole.cache.is_some());
+        let mut paged = Table::new(&source, &bpb).unwrap();
+        paged.cache = None;
+        let a = whole.chain(&source, 2, 100);
+        let b = paged.chain(&source, 2, 100);
+        assert_eq!(a, b);
+        assert_eq!(a.clusters, [2, 40_000, 3, 65_000]);
+        assert!(a.broken.is_none());
+    }
 }
