@@ -26,6 +26,7 @@ use crate::medium::{
     CdText, Extent, ExtentData, Format, Index, Medium, MediumKind, Session, SourceFile, Track,
     TrackFlags, TrackMode,
 };
+use crate::subchannel::SubFile;
 use crate::units::Lba;
 
 /// The largest `.ccd` read (real ones are a few KiB).
@@ -35,6 +36,18 @@ const RAW: u64 = 2352;
 /// The `.sub` beside a `.ccd`, if there is one.
 pub fn sub_file(ccd: &Path) -> Option<PathBuf> {
     sibling_with_extension(ccd, "sub")
+}
+
+/// The subchannel of an opened CloneCD medium (its `.sub`, records from
+/// LBA 0), for `sector` and `verify`; `None` for other media or without one.
+pub fn subchannel(medium: &Medium) -> Result<Option<SubFile<FileSource>>> {
+    if medium.format != Format::Ccd {
+        return Ok(None);
+    }
+    match sub_file(&medium.path) {
+        Some(path) => Ok(Some(SubFile::new(FileSource::open(&path)?, Lba(0)))),
+        None => Ok(None),
+    }
 }
 
 /// Opens a CloneCD set from its `.ccd`.

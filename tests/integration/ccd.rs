@@ -231,3 +231,57 @@ fn mutated_ccd_sheets_never_panic() {
     }
     assert!(start.elapsed().as_secs() < 30);
 }
+
+/// Track starts and the lead-out from cd-info on the same layout as a cue.
+fn cd_info_rows() -> Vec<(u32, i64, String)> {
+    let text = std::fs::read_to_string(fixture("ccd/oracle/mixed.cd-info")).unwrap();
+    text.lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let number = f.first()?.strip_suffix(':')?.parse().ok()?;
+            Some((number, f.get(2)?.parse().ok()?, f.get(3)?.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn clonecd_mixed_set_equals_cd_info_and_its_subchannel() {
+    let medium = container::open(&fixture("ccd/mixed/mixed.ccd")).unwrap();
+    assert!(medium.diagnostics.is_empty(), "{:?}", medium.diagnostics);
+    let rows = cd_info_rows();
+    let mut ours: Vec<(u32, i64, String)> = medium
+        .tracks
+        .iter()
+        .map(|t| (u32::from(t.number), t.start.0, t.kind().to_owned()))
+        .collect();
+    ours.push((170, medium.tracks.last().unwrap().end().0, "leadout".into()));
+    assert_eq!(ours, rows);
+    let audio = &medium.tracks[1];
+    assert_eq!((audio.pregap, audio.mode.cue_name()), (150, "AUDIO"));
+    assert_eq!(medium.tracks[0].end(), audio.pregap_start());
+    // The subchannel agrees: index 0 in the pregap, index 1 from the start.
+    let sub = container::ccd::subchannel(&medium).unwrap().unwrap();
+    assert_eq!(sub.scan().unwrap().bad_crc, []);
+    for (lba, want_index) in [
+        (audio.pregap_start().0, 0),
+        (audio.start.0 - 1, 0),
+        (audio.start.0, 1),
+    ] {
+        match sub.q(Lba(lba)).unwrap().unwrap().data {
+            QData::Position {
+                track,
+                index,
+                absolute,
+                ..
+            } => {
+                assert_eq!((track, index), (2, want_index), "LBA {lba}");
+                assert_eq!(absolute.unwrap().to_lba(), Lba(lba));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // Audio samples come back as stored.
+    let sector = medium.read_sector(audio.start).unwrap();
+    let first = i16::from_le_bytes([sector.bytes[4], sector.bytes[5]]);
+    assert!(first > 0 && first < 8000, "{first}");
+}
