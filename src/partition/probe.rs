@@ -52,11 +52,11 @@ pub fn probe(volume: &Volume) -> Probe {
             });
             return out;
         }
-        Some(Err(e)) => {
-            out.diagnostics
-                .push(Diagnostic::error("fat.unusable", e.to_string()));
-            return out;
-        }
+        // A boot sector that looks like FAT but is not usable may still be
+        // an MBR (boot loaders start with a jump too): try the tables first.
+        Some(Err(e)) => out
+            .diagnostics
+            .push(Diagnostic::error("fat.unusable", e.to_string())),
         None => {}
     }
     let table = match partition::read(volume) {
@@ -70,6 +70,14 @@ pub fn probe(volume: &Volume) -> Probe {
     let Some(mut table) = table else {
         return out;
     };
+    for d in out
+        .diagnostics
+        .iter_mut()
+        .filter(|d| d.code == "fat.unusable")
+    {
+        d.severity = crate::diagnostic::Severity::Info;
+        d.message = format!("sector 0 is a partition table, not FAT ({})", d.message);
+    }
     for s in &mut table.structures {
         s.lba = volume.lba_of(u64::try_from(s.lba.0).unwrap_or(0) * 512);
     }
