@@ -250,6 +250,7 @@ fn corpus_dosfstools_damaged_images() {
         ("check-chain_too_long", &["clusters but its chain has"]),
         ("check-bad_names", &["does not allow"]),
         ("check-duplicate_names", &["appears twice"]),
+        ("check-dot_entries", &["does not start with \".\""]),
         ("check-fat16_dos_cln_shut", &["not unmounted cleanly"]),
         ("check-fat32_dos_cln_shut", &["not unmounted cleanly"]),
     ];
@@ -282,6 +283,57 @@ fn corpus_dosfstools_damaged_images() {
                 "{name}: no {w:?} in {findings:#?}"
             );
         }
+        std::fs::remove_file(image).unwrap();
+    }
+}
+
+/// Every dosfstools `.fsck` image opens (or fails with a clear error),
+/// walks, reads and checks within 2 s.
+#[test]
+#[ignore = "needs ../shared/corpus (run by .ci/run)"]
+fn corpus_dosfstools_every_image_is_bounded() {
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = crate::support::corpus().join("dosfstools/tests");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter_map(|n| n.strip_suffix(".fsck").map(str::to_owned))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15);
+    for name in names {
+        let image = scratch.path().join(format!("{name}.img"));
+        let status = Command::new("xxd")
+            .arg("-r")
+            .arg(dir.join(format!("{name}.fsck")))
+            .arg(&image)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let start = Instant::now();
+        let medium = Arc::new(container::open(&image).unwrap());
+        let probe = probe::probe(&Volume::of_disk(medium).unwrap());
+        let mut findings = probe.diagnostics.clone();
+        for found in &probe.found {
+            let fs = found.fs.as_ref();
+            let mut nodes = Vec::new();
+            walk(fs, &fs.root().unwrap(), "", &mut nodes);
+            for (_, node) in nodes.iter().filter(|(_, n)| n.kind == NodeKind::File) {
+                let mut buf = vec![0u8; 1 << 16];
+                let _ = fs.read(node, 0, &mut buf);
+            }
+            findings.extend(fs.diagnostics());
+        }
+        assert!(
+            start.elapsed().as_secs_f64() < 2.0,
+            "{name}: {:?}",
+            start.elapsed()
+        );
+        eprintln!(
+            "{name}: {} filesystem(s), findings: {:?}",
+            probe.found.len(),
+            findings.iter().map(|d| d.code).collect::<Vec<_>>()
+        );
         std::fs::remove_file(image).unwrap();
     }
 }

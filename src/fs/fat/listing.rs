@@ -111,7 +111,8 @@ pub(super) fn children(fs: &FatFs, dir: &Node) -> Result<Vec<Node>> {
     let mut nodes = Vec::new();
     let mut long = LongName::default();
     let mut names = HashSet::new();
-    for (offset, e) in entries {
+    let subdirectory = dir.id != ROOT_ID;
+    for (position, (offset, e)) in entries.into_iter().enumerate() {
         let Some(&lead) = e.first() else { break };
         if lead == 0 {
             break;
@@ -122,10 +123,33 @@ pub(super) fn children(fs: &FatFs, dir: &Node) -> Result<Vec<Node>> {
             continue;
         }
         let short = Short::decode(&e);
-        if short.is_label()
-            || (!short.deleted
-                && (short.raw_name == *b".          " || short.raw_name == *b"..         "))
-        {
+        let dot = short.raw_name == *b".          ";
+        let dotdot = short.raw_name == *b"..         ";
+        if subdirectory && !short.deleted && (dot || dotdot) && position != usize::from(dotdot) {
+            fs.note(
+                Diagnostic::warning(
+                    "fat.dot-entries",
+                    format!(
+                        "{} is entry {} of {}; it belongs at entry {}",
+                        if dot { "\".\"" } else { "\"..\"" },
+                        position + 1,
+                        path_of(dir),
+                        usize::from(dotdot) + 1
+                    ),
+                )
+                .at(Location::Offset(offset)),
+            );
+        }
+        if subdirectory && position == 0 && !dot {
+            fs.note(
+                Diagnostic::warning(
+                    "fat.dot-entries",
+                    format!("{} does not start with \".\" and \"..\"", path_of(dir)),
+                )
+                .at(Location::Offset(offset)),
+            );
+        }
+        if short.is_label() || (!short.deleted && (dot || dotdot)) {
             long.clear();
             continue;
         }
