@@ -38,11 +38,16 @@ pub struct Probe {
     /// Filesystems that were recognised but could not be opened, and table
     /// problems.
     pub diagnostics: Vec<Diagnostic>,
+    /// The floppy format a whole disk image's size names, if it names one.
+    pub floppy: Option<fat::geometry::Geometry>,
 }
 
 /// Probes a volume for FAT and partition tables (one line in a probe list).
 pub fn probe(volume: &Volume) -> Probe {
     let mut out = Probe::default();
+    if volume.base() == 0 && volume.medium().kind == MediumKind::Disk {
+        out.floppy = fat::geometry::from_size(volume.len());
+    }
     match fat::probe(volume) {
         Some(Ok(fs)) => {
             out.found.push(Found {

@@ -171,6 +171,7 @@ fn mtype_files(fs: &dyn Filesystem, name: &str) {
 fn fat12_floppy_matches_mtools_and_sleuthkit() {
     let (_, probe) = open_disk(&fixture("disk/floppy.img"));
     assert!(probe.table.is_none());
+    assert_eq!(probe.floppy.unwrap().name, "720 KB 3.5\"");
     assert_eq!(probe.found.len(), 1, "{:?}", probe.diagnostics);
     let fs = probe.found[0].fs.as_ref();
     assert_eq!(fs.kind(), "fat12");
