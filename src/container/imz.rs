@@ -76,6 +76,14 @@ pub fn open(path: &Path) -> Result<Medium> {
     }
     let data_at = member.local + 30 + u64::from(le16(&header, 26)) + u64::from(le16(&header, 28));
     let compressed = member.compressed.min(source.len().saturating_sub(data_at));
+    // Stored data is the image itself and deflate never shrinks it to
+    // nothing: more input than the cap means more output than the cap.
+    if compressed > MAX_IMAGE as u64 + (1 << 20) {
+        return Err(bad(format!(
+            "{:?} holds {compressed} compressed bytes, more than an .imz image may expand to",
+            member.name
+        )));
+    }
     let data = source.read_vec(data_at, compressed as usize)?;
     let image = match member.method {
         0 => data,

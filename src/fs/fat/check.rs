@@ -62,11 +62,11 @@ impl FatFs {
                             "fat.depth",
                             format!("{child_path} is nested deeper than {MAX_DEPTH} levels"),
                         ));
-                    } else if first != 0 && !seen_dirs.insert(first) {
+                    } else if first == 0 || !seen_dirs.insert(first) {
                         found.push(Diagnostic::error(
                             "fat.directory-loop",
                             format!(
-                                "{child_path} is a directory already visited (cluster {first})"
+                                "{child_path} leads to a directory already visited (cluster {first}; 0 is the root)"
                             ),
                         ));
                     } else {
