@@ -18,6 +18,7 @@
 //! # Ok::<(), discscope::Error>(())
 //! ```
 
+mod byteorder;
 pub mod container;
 pub mod diagnostic;
 pub mod error;
@@ -25,6 +26,8 @@ pub mod fs;
 pub mod inspect;
 pub mod io;
 pub mod medium;
+pub mod partition;
+pub mod subchannel;
 pub mod tui;
 pub mod units;
 pub mod volume;

@@ -14,9 +14,13 @@
 
 mod support;
 
+mod ccd;
 mod cue;
 mod cue_corpus;
 mod cue_oracles;
+mod disk;
+mod disk_corpus;
+mod disk_mutate;
 mod medium;
 mod mutation;
 mod pty;

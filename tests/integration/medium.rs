@@ -164,5 +164,8 @@ fn corpus_img_holding_iso_opens_as_iso() {
     let medium = container::open(&path).unwrap();
     assert_eq!(medium.format, Format::Iso);
     assert_eq!(medium.tracks[0].mode, TrackMode::Mode1_2048);
-    assert_eq!(medium.tracks[0].length, std::fs::metadata(&path).unwrap().len() / 2048);
+    assert_eq!(
+        medium.tracks[0].length,
+        std::fs::metadata(&path).unwrap().len() / 2048
+    );
 }
