@@ -24,6 +24,7 @@ pub mod error;
 pub mod inspect;
 pub mod io;
 pub mod medium;
+pub mod sector;
 pub mod units;
 pub mod volume;
 

@@ -7,3 +7,4 @@
 mod support;
 
 mod cue;
+mod sector;
