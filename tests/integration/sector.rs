@@ -69,3 +69,23 @@ fn corpus_isofs_m1_round_trip() {
     let image = corpus().join("libcdio/test/data/isofs-m1.cue");
     assert_eq!(assert_round_trip(&image), 302);
 }
+
+#[test]
+fn vcdimager_image_verifies_clean_and_round_trips() {
+    let image = fixture("sector/videocd.cue");
+    let medium = container::open(&image).unwrap();
+    let report = verify::verify(&medium, None, &|_, _| {}).unwrap();
+    assert!(report.ok(), "{:?}", report.bad);
+    assert_eq!(report.sectors, 685);
+    assert_eq!(report.good_sectors, 685);
+    let form1 = report.per_mode[SectorMode::Mode2Form1.index()];
+    let form2 = report.per_mode[SectorMode::Mode2Form2.index()];
+    assert!(form1 > 0 && form2 > 0, "form 1 {form1}, form 2 {form2}");
+    assert_eq!(form1 + form2, 685);
+    assert_eq!(assert_round_trip(&image), 685);
+    // One track at a time adds up to the whole.
+    let one = verify::verify(&medium, Some(1), &|_, _| {}).unwrap();
+    let two = verify::verify(&medium, Some(2), &|_, _| {}).unwrap();
+    assert_eq!(one.sectors + two.sectors, 685);
+    assert!(verify::verify(&medium, Some(3), &|_, _| {}).is_err());
+}
