@@ -43,7 +43,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut bad = 0;
             for (i, s) in data.iter().enumerate() {
-                let v = judge(black_box(s), Lba(i as i64), Storage::Raw { expected_mode: None });
+                let v = judge(
+                    black_box(s),
+                    Lba(i as i64),
+                    Storage::Raw {
+                        expected_mode: None,
+                    },
+                );
                 bad += usize::from(v.is_bad());
             }
             assert_eq!(bad, 0);

@@ -22,6 +22,7 @@ pub mod edc;
 pub mod encode;
 mod gf;
 pub mod header;
+mod kernel;
 pub mod layout;
 mod mode;
 pub mod subheader;

@@ -309,7 +309,10 @@ fn print_decoded(v: &Verdict, s: &Sector, out: &mut Output) -> anyhow::Result<()
             if p.copies_match() {
                 out.paint("32", "match")
             } else {
-                out.paint("1;31", &format!("DIFFER (second {:02x?})", p.second.to_bytes()))
+                out.paint(
+                    "1;31",
+                    &format!("DIFFER (second {:02x?})", p.second.to_bytes()),
+                )
             }
         )?;
     }
@@ -363,7 +366,10 @@ fn print_decoded(v: &Verdict, s: &Sector, out: &mut Output) -> anyhow::Result<()
     let verdict = if v.problems.is_empty() {
         out.paint("32", "no problems found")
     } else {
-        out.paint("1;31", &format!("problems: {}", v.problems.names().join(", ")))
+        out.paint(
+            "1;31",
+            &format!("problems: {}", v.problems.names().join(", ")),
+        )
     };
     writeln!(out, "{}{verdict}", label(out, "verdict"))?;
     Ok(())

@@ -15,7 +15,12 @@ use super::{Outcome, Output};
 /// Below this many sectors a progress bar would only flicker.
 const PROGRESS_FROM: u64 = 20_000;
 
-pub fn run(image: &Path, track: Option<u8>, json: bool, out: &mut Output) -> anyhow::Result<Outcome> {
+pub fn run(
+    image: &Path,
+    track: Option<u8>,
+    json: bool,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
     let medium = container::open(image)?;
     let started = Instant::now();
     let bar = std::io::stderr().is_terminal().then(|| {

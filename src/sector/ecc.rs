@@ -14,9 +14,9 @@
 //!
 //! A codeword is judged on the bytes as stored: its two syndromes are zero
 //! exactly when its stored parity equals the parity its stored data gives.
-//! The syndromes of all codewords are computed at once, eight byte lanes per
-//! `u64`, by Horner's rule: multiplying a lane by α is a shift and a
-//! conditional xor, so no tables are needed in the hot loop.
+//! The syndromes of all codewords are computed at once, one byte lane per
+//! codeword, by Horner's rule: multiplying a lane by α is a shift and a
+//! conditional xor, so no tables are needed and the loops vectorise.
 
 use super::gf;
 
@@ -28,8 +28,12 @@ const ROW: usize = 86;
 const ROWS: usize = 26;
 /// Zero bytes before each row, so that every Q lane reads a straight run.
 const PAD: usize = 50;
-/// Bytes between rows in the skewed grid.
-const STRIDE: usize = 200;
+/// Bytes between rows in the skewed grid (the last Q step reads 64 bytes
+/// from 138).
+const STRIDE: usize = 208;
+/// Lanes computed at once: 86 P and 52 Q lanes rounded up for vector code.
+const P_LANES: usize = 96;
+const Q_LANES: usize = 64;
 /// Where P and Q parity start in a raw sector.
 pub const P_OFFSET: usize = 2076;
 pub const Q_OFFSET: usize = 2248;
@@ -67,21 +71,26 @@ impl EccCheck {
     }
 }
 
-/// Multiplies each byte lane by α.
+/// One Horner step on every byte lane: `sum ^= row`, `horner = α·horner ^ row`.
+/// Written as a plain byte loop so the compiler turns it into vector code
+/// (SSE2 everywhere on x86-64, AVX2 where the caller enables it).
 #[inline(always)]
-fn mul_alpha(x: u64) -> u64 {
-    let carry = (x >> 7) & 0x0101_0101_0101_0101;
-    ((x & 0x7f7f_7f7f_7f7f_7f7f) << 1) ^ (carry * 0x1d)
+fn step<const N: usize>(sum: &mut [u8; N], horner: &mut [u8; N], row: &[u8; N]) {
+    for ((s, h), &w) in sum.iter_mut().zip(horner.iter_mut()).zip(row) {
+        *s ^= w;
+        // α·h: shift left, reduce by 0x1D when the top bit falls out.
+        let carry = ((*h as i8) >> 7) as u8 & 0x1d;
+        *h = (*h << 1) ^ carry ^ w;
+    }
 }
 
-/// `N` little-endian words from the start of `bytes` (zeros past its end).
+/// The `N` bytes at `at`, or zeros past the end.
 #[inline(always)]
-fn words<const N: usize>(bytes: &[u8]) -> [u64; N] {
-    let mut out = [0u64; N];
-    for (word, chunk) in out.iter_mut().zip(bytes.chunks_exact(8)) {
-        *word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-    }
-    out
+fn row_at<const N: usize>(bytes: &[u8], at: usize) -> &[u8; N] {
+    bytes
+        .get(at..at + N)
+        .and_then(|s| s.try_into().ok())
+        .unwrap_or(&[0; N])
 }
 
 /// The code region laid out for both codes: row `r` of the matrix at
@@ -93,6 +102,7 @@ struct Grid {
 
 impl Grid {
     /// `region` is sector bytes 12..2352.
+    #[inline(always)]
     fn new(region: &[u8; REGION], zero_header: bool, with_q: bool) -> Grid {
         let mut bytes = [0u8; ROWS * STRIDE];
         for (row, data) in bytes.chunks_exact_mut(STRIDE).zip(region.chunks_exact(ROW)) {
@@ -124,49 +134,47 @@ impl Grid {
     }
 
     /// P syndromes per byte lane: (sum, Horner sum) over the 26 rows.
-    fn p_syndromes(&self) -> ([u64; 11], [u64; 11]) {
-        let (mut sum, mut horner) = ([0u64; 11], [0u64; 11]);
+    #[inline(always)]
+    fn p_syndromes(&self) -> ([u8; P_LANES], [u8; P_LANES]) {
+        let (mut sum, mut horner) = ([0u8; P_LANES], [0u8; P_LANES]);
         for row in self.bytes.chunks_exact(STRIDE) {
-            let w: [u64; 11] = words(row.get(PAD..PAD + 88).unwrap_or_default());
-            for ((s, h), w) in sum.iter_mut().zip(horner.iter_mut()).zip(w) {
-                *s ^= w;
-                *h = mul_alpha(*h) ^ w;
-            }
+            step(&mut sum, &mut horner, row_at(row, PAD));
         }
         (sum, horner)
     }
 
     /// Q syndromes per lane `2q + plane` (codeword `k = 25 - q`); the Horner
     /// sum of lane `q` carries an extra factor α^q.
-    fn q_syndromes(&self) -> ([u64; 7], [u64; 7]) {
-        let (mut sum, mut horner) = ([0u64; 7], [0u64; 7]);
-        for step in 0..Q_STEPS {
-            let at = (step % ROWS) * STRIDE + 2 * step;
-            let w: [u64; 7] = words(self.bytes.get(at..at + 56).unwrap_or_default());
-            for ((s, h), w) in sum.iter_mut().zip(horner.iter_mut()).zip(w) {
-                *s ^= w;
-                *h = mul_alpha(*h) ^ w;
-            }
+    #[inline(always)]
+    fn q_syndromes(&self) -> ([u8; Q_LANES], [u8; Q_LANES]) {
+        let (mut sum, mut horner) = ([0u8; Q_LANES], [0u8; Q_LANES]);
+        for step_index in 0..Q_STEPS {
+            let at = (step_index % ROWS) * STRIDE + 2 * step_index;
+            step(&mut sum, &mut horner, row_at(&self.bytes, at));
         }
         (sum, horner)
     }
 }
 
-fn lane(words: &[u64], index: usize) -> u8 {
-    words
-        .get(index / 8)
-        .map_or(0, |w| (w >> (8 * (index % 8))) as u8)
+fn lane(lanes: &[u8], index: usize) -> u8 {
+    lanes.get(index).copied().unwrap_or(0)
 }
 
 fn region_of(sector: &[u8; 2352]) -> &[u8; REGION] {
     // The tail of a 2352-byte array is always 2340 bytes long.
-    sector
-        .last_chunk::<REGION>()
-        .unwrap_or(&[0; REGION])
+    sector.last_chunk::<REGION>().unwrap_or(&[0; REGION])
 }
 
 /// Checks P and Q parity of a raw sector. `zero_header` for mode 2.
 pub fn check(sector: &[u8; 2352], zero_header: bool) -> EccCheck {
+    super::kernel::check(&[], Some((sector, zero_header)))
+        .1
+        .unwrap_or_default()
+}
+
+/// [`check`] without CPU dispatch, inlined into the dispatched kernels.
+#[inline(always)]
+pub(crate) fn check_portable(sector: &[u8; 2352], zero_header: bool) -> EccCheck {
     let grid = Grid::new(region_of(sector), zero_header, true);
     let (ps, ph) = grid.p_syndromes();
     let mut p_bad = 0u128;

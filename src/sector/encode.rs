@@ -2,12 +2,12 @@
 //!
 //! Sources: ECMA-130 §14.1–§14.4 and Annex A; CD-ROM XA (form 1 and form 2).
 
-use super::edc;
+use super::SYNC;
 use super::ecc;
+use super::edc;
 use super::header::Header;
 use super::layout::RAW_SIZE;
 use super::subheader::Subheader;
-use super::SYNC;
 use crate::error::{Error, Result};
 use crate::units::Lba;
 
@@ -84,7 +84,13 @@ mod tests {
         let user: Vec<u8> = (0..2324u32).map(|i| (i * 7 + 3) as u8).collect();
         let data: &[u8; 2048] = user[..2048].try_into().unwrap();
         let m1 = mode1(Lba(1234), data).unwrap();
-        let v = judge(&m1, Lba(1234), Storage::Raw { expected_mode: Some(1) });
+        let v = judge(
+            &m1,
+            Lba(1234),
+            Storage::Raw {
+                expected_mode: Some(1),
+            },
+        );
         assert!(v.problems.is_empty(), "{:?}", v.problems);
         let sub = Subheader {
             file: 1,
@@ -93,7 +99,13 @@ mod tests {
             coding: 0,
         };
         let f1 = mode2_form1(Lba(-20), sub, data).unwrap();
-        let v = judge(&f1, Lba(-20), Storage::Raw { expected_mode: Some(2) });
+        let v = judge(
+            &f1,
+            Lba(-20),
+            Storage::Raw {
+                expected_mode: Some(2),
+            },
+        );
         assert_eq!(v.mode, crate::sector::SectorMode::Mode2Form1);
         assert!(v.problems.is_empty(), "{:?}", v.problems);
         let sub2 = Subheader {
@@ -101,7 +113,13 @@ mod tests {
             ..sub
         };
         let f2 = mode2_form2(Lba(5), sub2, user[..].try_into().unwrap(), true).unwrap();
-        let v = judge(&f2, Lba(5), Storage::Raw { expected_mode: Some(2) });
+        let v = judge(
+            &f2,
+            Lba(5),
+            Storage::Raw {
+                expected_mode: Some(2),
+            },
+        );
         assert_eq!(v.mode, crate::sector::SectorMode::Mode2Form2);
         assert!(v.problems.is_empty() && v.note.is_none());
         assert!(mode1(Lba(-151), data).is_err());

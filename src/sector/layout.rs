@@ -296,7 +296,11 @@ impl Layout {
                 | SectorMode::Mode2Form2
                 | SectorMode::Mode2Formless
         );
-        let skip = if raw { RAW_SIZE.saturating_sub(size) } else { 0 };
+        let skip = if raw {
+            RAW_SIZE.saturating_sub(size)
+        } else {
+            0
+        };
         Layout {
             mode,
             table,

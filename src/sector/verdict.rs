@@ -7,9 +7,10 @@
 //! carry EDC 0 in sectors 12–15; some discs compute the ECC of their last
 //! mode 2 sector over the header instead of zeros.
 
-use super::edc::{self, EdcCheck};
 use super::ecc::{self, EccCheck};
+use super::edc::{self, EdcCheck};
 use super::header::Header;
+use super::kernel;
 use super::layout::{FieldKind, Layout, RAW_SIZE};
 use super::subheader::SubheaderPair;
 use super::{SYNC, SectorMode, Storage};
@@ -190,13 +191,18 @@ impl Verdict {
         match kind {
             FieldKind::Sync => self.sync_ok,
             FieldKind::Header => self.header.map(|_| {
-                !self.problems.contains(Problem::HeaderMsf) && !self.problems.contains(Problem::Mode)
+                !self.problems.contains(Problem::HeaderMsf)
+                    && !self.problems.contains(Problem::Mode)
             }),
             FieldKind::Subheader => self.subheader.map(|s| s.copies_match()),
             FieldKind::Edc => self.edc.map(|e| e.ok() || self.note.is_some()),
             FieldKind::Zero => self.zero_ok,
-            FieldKind::EccP => self.ecc.map(|e| e.p_ok() || self.note == Some(Note::EccOverHeader)),
-            FieldKind::EccQ => self.ecc.map(|e| e.q_ok() || self.note == Some(Note::EccOverHeader)),
+            FieldKind::EccP => self
+                .ecc
+                .map(|e| e.p_ok() || self.note == Some(Note::EccOverHeader)),
+            FieldKind::EccQ => self
+                .ecc
+                .map(|e| e.q_ok() || self.note == Some(Note::EccOverHeader)),
             _ => None,
         }
     }
@@ -285,7 +291,8 @@ fn judge_raw(raw: &[u8; RAW_SIZE], lba: Lba, expected_mode: Option<u8>) -> Verdi
 fn judge_mode1(raw: &[u8; RAW_SIZE], verdict: &mut Verdict) {
     verdict.mode = SectorMode::Mode1;
     let layout = Layout::new(SectorMode::Mode1, RAW_SIZE);
-    if let Some(check) = edc_check(raw, &layout, 0) {
+    let (edc, ecc) = edc_and_ecc(raw, &layout, 0, false);
+    if let Some(check) = edc {
         if !check.ok() {
             verdict.problems.insert(Problem::Edc);
         }
@@ -298,7 +305,7 @@ fn judge_mode1(raw: &[u8; RAW_SIZE], verdict: &mut Verdict) {
             verdict.problems.insert(Problem::Zero);
         }
     }
-    record_ecc(verdict, ecc::check(raw, false));
+    record_ecc(verdict, ecc);
 }
 
 /// Mode 2 in raw coordinates (a headerless sector has been placed at 16).
@@ -331,13 +338,13 @@ fn judge_mode2(raw: &[u8; RAW_SIZE], lba: Lba, verdict: &mut Verdict) {
         }
     } else {
         verdict.mode = SectorMode::Mode2Form1;
-        if let Some(check) = edc_check(raw, &form1, 16) {
-            if !check.ok() {
+        let (edc, check) = edc_and_ecc(raw, &form1, 16, true);
+        if let Some(edc) = edc {
+            if !edc.ok() {
                 verdict.problems.insert(Problem::Edc);
             }
-            verdict.edc = Some(check);
+            verdict.edc = Some(edc);
         }
-        let check = ecc::check(raw, true);
         if !check.ok() && ecc::check(raw, false).ok() && raw.starts_with(&SYNC) {
             verdict.ecc = Some(check);
             verdict.note = Some(Note::EccOverHeader);
@@ -360,6 +367,25 @@ fn record_ecc(verdict: &mut Verdict, check: EccCheck) {
         verdict.problems.insert(Problem::EccQ);
     }
     verdict.ecc = Some(check);
+}
+
+/// EDC and ECC of a raw sector in one pass of the kernel.
+fn edc_and_ecc(
+    raw: &[u8; RAW_SIZE],
+    layout: &Layout,
+    from: usize,
+    zero_header: bool,
+) -> (Option<EdcCheck>, EccCheck) {
+    let field = layout.range(FieldKind::Edc);
+    let span = field
+        .as_ref()
+        .and_then(|f| raw.get(from..f.start))
+        .unwrap_or_default();
+    let (computed, ecc) = kernel::check(span, Some((raw, zero_header)));
+    let edc = field
+        .and_then(|f| edc::stored(raw, f.start))
+        .map(|stored| EdcCheck { stored, computed });
+    (edc, ecc.unwrap_or_default())
 }
 
 /// EDC of a raw sector per `layout`: it covers `from` up to the EDC field.

@@ -249,14 +249,20 @@ fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Report) ->
     let mut n = 0;
     while n < buffer.len() {
         let rest = buffer.get_mut(n..).unwrap_or_default();
-        let got = source.reader.read_at(offset.saturating_add(n as u64), rest)?;
+        let got = source
+            .reader
+            .read_at(offset.saturating_add(n as u64), rest)?;
         if got == 0 {
             break;
         }
         n += got;
     }
     // A file that ends early reads as zeros, as `Medium::read_sector` does.
-    buffer.get_mut(n..).into_iter().flatten().for_each(|b| *b = 0);
+    buffer
+        .get_mut(n..)
+        .into_iter()
+        .flatten()
+        .for_each(|b| *b = 0);
     for (i, bytes) in buffer.chunks_exact(job.size).enumerate() {
         let lba = Lba(job.start.0 + i as i64);
         let verdict = judge(bytes, lba, job.storage);

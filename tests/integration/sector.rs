@@ -167,10 +167,18 @@ fn fast_edc_and_ecc_agree_with_the_plain_ones() {
         let check = ecc::check(&damaged, mode2);
         let (p, q) = plain::check(&damaged, mode2);
         for (n, ok) in p.iter().enumerate() {
-            assert_eq!(check.p_bad >> n & 1 == 0, *ok, "round {round}: P codeword {n}");
+            assert_eq!(
+                check.p_bad >> n & 1 == 0,
+                *ok,
+                "round {round}: P codeword {n}"
+            );
         }
         for (n, ok) in q.iter().enumerate() {
-            assert_eq!(check.q_bad >> n & 1 == 0, *ok, "round {round}: Q codeword {n}");
+            assert_eq!(
+                check.q_bad >> n & 1 == 0,
+                *ok,
+                "round {round}: Q codeword {n}"
+            );
         }
         let len = rng.below(2353);
         assert_eq!(
@@ -238,7 +246,10 @@ fn verify_errors(image: &Path) -> (i32, Vec<(i64, Vec<String>)>) {
             (e["lba"].as_i64().unwrap(), problems)
         })
         .collect();
-    assert_eq!(json["bad_sectors"].as_u64().unwrap() as usize, json["errors"].as_array().unwrap().len());
+    assert_eq!(
+        json["bad_sectors"].as_u64().unwrap() as usize,
+        json["errors"].as_array().unwrap().len()
+    );
     (run.code(), errors)
 }
 
@@ -347,12 +358,25 @@ fn sector_json_follows_the_contract() {
         .collect();
     assert_eq!(
         names,
-        ["sync", "header", "subheader", "user_data", "edc", "ecc_p", "ecc_q"]
+        [
+            "sync",
+            "header",
+            "subheader",
+            "user_data",
+            "edc",
+            "ecc_p",
+            "ecc_q"
+        ]
     );
     assert_eq!(sectors[1]["lba"], 17);
     // Every address form names the same sector.
     for addr in ["16", "00:02:16", &format!("{:#x}", 16 * 2352 + 100)] {
-        let run = discscope(["sector".as_ref(), image.as_os_str(), addr.as_ref(), "--json".as_ref()]);
+        let run = discscope([
+            "sector".as_ref(),
+            image.as_os_str(),
+            addr.as_ref(),
+            "--json".as_ref(),
+        ]);
         assert_eq!(run.json()["sectors"][0]["lba"], 16, "{addr}");
     }
     let bad = discscope(["sector".as_ref(), image.as_os_str(), "12:xx".as_ref()]);
@@ -374,24 +398,43 @@ fn sector_text_names_fields_without_colour() {
     assert!(text.contains("0010 │ 00 00 09 00 00 00 09 00"), "{text}");
     assert!(text.contains("subheader file 0 channel 0 submode 0x09 [data eor]"));
     assert!(text.contains("verdict   no problems found"));
+    // (`--color` goes after the subcommand: before it, clap takes the
+    // subcommand name for the inspector's IMAGE.)
     let coloured = discscope([
-        "--color=always".as_ref(),
         "sector".as_ref(),
+        "--color=always".as_ref(),
         image.as_os_str(),
         "16".as_ref(),
     ]);
-    assert!(coloured.stdout().contains("\x1b[33m0"), "header bytes in yellow");
+    assert!(
+        coloured.stdout().contains("\x1b[33m0"),
+        "header bytes in yellow"
+    );
     assert!(coloured.stdout().contains("■ ecc_q"));
 }
 
 #[test]
 fn verify_text_and_track_filter() {
     let image = fixture("sector/videocd.cue");
-    let run = discscope(["verify".as_ref(), image.as_os_str(), "--track".as_ref(), "2".as_ref()]);
+    let run = discscope([
+        "verify".as_ref(),
+        image.as_os_str(),
+        "--track".as_ref(),
+        "2".as_ref(),
+    ]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    assert!(run.stdout().contains("verified 385 sectors"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("verified 385 sectors"),
+        "{}",
+        run.stdout()
+    );
     assert!(run.stdout().contains("mode 2 form 2"));
-    let none = discscope(["verify".as_ref(), image.as_os_str(), "--track".as_ref(), "9".as_ref()]);
+    let none = discscope([
+        "verify".as_ref(),
+        image.as_os_str(),
+        "--track".as_ref(),
+        "9".as_ref(),
+    ]);
     assert_eq!(none.code(), 2);
     assert!(none.stderr().contains("no track 9"), "{}", none.stderr());
 }
@@ -403,15 +446,30 @@ fn storage_kinds_are_judged_by_what_they_store() {
     let headerless = sector::judge(&raw[16..], Lba(3), Storage::Headerless);
     assert_eq!(headerless.mode, SectorMode::Mode2Form1);
     assert!(headerless.problems.is_empty(), "{:?}", headerless.problems);
-    assert_eq!(headerless.layout.range(sector::FieldKind::Edc), Some(2056..2060));
+    assert_eq!(
+        headerless.layout.range(sector::FieldKind::Edc),
+        Some(2056..2060)
+    );
     let cooked = sector::judge(&user, Lba(3), Storage::Cooked);
     assert_eq!(cooked.mode, SectorMode::Cooked);
-    let empty = sector::judge(&[0u8; 2352], Lba(3), Storage::Raw { expected_mode: Some(1) });
+    let empty = sector::judge(
+        &[0u8; 2352],
+        Lba(3),
+        Storage::Raw {
+            expected_mode: Some(1),
+        },
+    );
     assert_eq!(empty.note, Some(sector::Note::Empty));
     assert!(empty.problems.is_empty());
     let mut fill = [0x55u8; 2352];
     fill[..16].copy_from_slice(&raw[..16]);
-    let filled = sector::judge(&fill, Lba(3), Storage::Raw { expected_mode: Some(2) });
+    let filled = sector::judge(
+        &fill,
+        Lba(3),
+        Storage::Raw {
+            expected_mode: Some(2),
+        },
+    );
     assert_eq!(filled.note, Some(sector::Note::Fill55));
     assert!(filled.problems.is_empty());
     // Form 2 with EDC 0: allowed.
@@ -420,33 +478,69 @@ fn storage_kinds_are_judged_by_what_they_store() {
         ..SUB_FORM1
     };
     let form2 = encode::mode2_form2(Lba(3), sub2, &[9u8; 2324], false).unwrap();
-    let v = sector::judge(&form2, Lba(3), Storage::Raw { expected_mode: Some(2) });
+    let v = sector::judge(
+        &form2,
+        Lba(3),
+        Storage::Raw {
+            expected_mode: Some(2),
+        },
+    );
     assert_eq!(v.note, Some(sector::Note::Form2EdcZero));
     assert!(v.problems.is_empty());
     // PlayStation: form 1 sectors 12-15 with EDC 0.
     let mut psx = encode::mode2_form1(Lba(13), SUB_FORM1, &user).unwrap();
     psx[2072..2076].fill(0);
     ecc::write_parity(&mut psx, true);
-    let v = sector::judge(&psx, Lba(13), Storage::Raw { expected_mode: Some(2) });
+    let v = sector::judge(
+        &psx,
+        Lba(13),
+        Storage::Raw {
+            expected_mode: Some(2),
+        },
+    );
     assert_eq!(v.note, Some(sector::Note::PlaystationEdcZero));
     assert!(v.problems.is_empty(), "{:?}", v.problems);
     let mut elsewhere = encode::mode2_form1(Lba(40), SUB_FORM1, &user).unwrap();
     elsewhere[2072..2076].fill(0);
     ecc::write_parity(&mut elsewhere, true);
-    let v = sector::judge(&elsewhere, Lba(40), Storage::Raw { expected_mode: Some(2) });
+    let v = sector::judge(
+        &elsewhere,
+        Lba(40),
+        Storage::Raw {
+            expected_mode: Some(2),
+        },
+    );
     assert_eq!(v.problems.names(), ["edc"]);
     // ECC over a non-zeroed header.
     let mut over = encode::mode2_form1(Lba(50), SUB_FORM1, &user).unwrap();
     ecc::write_parity(&mut over, false);
-    let v = sector::judge(&over, Lba(50), Storage::Raw { expected_mode: Some(2) });
+    let v = sector::judge(
+        &over,
+        Lba(50),
+        Storage::Raw {
+            expected_mode: Some(2),
+        },
+    );
     assert_eq!(v.note, Some(sector::Note::EccOverHeader));
     assert!(v.problems.is_empty());
     // A mode byte that is neither 0, 1 nor 2, and a mode 1 sector in a mode 2 track.
     let mut odd = encode::mode1(Lba(3), &user).unwrap();
-    let v = sector::judge(&odd, Lba(3), Storage::Raw { expected_mode: Some(2) });
+    let v = sector::judge(
+        &odd,
+        Lba(3),
+        Storage::Raw {
+            expected_mode: Some(2),
+        },
+    );
     assert_eq!(v.problems.names(), ["mode"]);
     odd[15] = 7;
-    let v = sector::judge(&odd, Lba(3), Storage::Raw { expected_mode: Some(1) });
+    let v = sector::judge(
+        &odd,
+        Lba(3),
+        Storage::Raw {
+            expected_mode: Some(1),
+        },
+    );
     assert_eq!(v.mode, SectorMode::Unknown);
     assert!(v.problems.contains(sector::Problem::Mode));
 }

@@ -47,6 +47,18 @@ fn gf_inverse(a: u8) -> u8 {
     (1..=255u8).find(|&b| gf_mul(a, b) == 1).expect("non-zero")
 }
 
+/// α^0..α^44, each by repeated multiplication: the weights of the check
+/// matrix's second row.
+fn weights() -> &'static [u8] {
+    static WEIGHTS: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    WEIGHTS.get_or_init(|| (0..45).map(gf_pow_alpha).collect())
+}
+
+fn inverse_of_1_plus_alpha() -> u8 {
+    static INVERSE: std::sync::OnceLock<u8> = std::sync::OnceLock::new();
+    *INVERSE.get_or_init(|| gf_inverse(3))
+}
+
 /// Byte `plane` of 16-bit word `word` of the region starting at sector
 /// byte 12, with the header taken as zero in mode 2.
 fn symbol(sector: &[u8; 2352], word: usize, plane: usize, zero_header: bool) -> u8 {
@@ -83,7 +95,7 @@ fn syndromes_zero(symbols: &[u8]) -> bool {
     let mut s1 = 0u8;
     for (i, &v) in symbols.iter().enumerate() {
         s0 ^= v;
-        s1 ^= gf_mul(gf_pow_alpha(n - 1 - i), v);
+        s1 ^= gf_mul(weights()[n - 1 - i], v);
     }
     s0 == 0 && s1 == 0
 }
@@ -106,10 +118,10 @@ fn parity_for(data: &[u8]) -> (u8, u8) {
     let mut b = 0u8; // Σ α^(n-1-i) d_i
     for (i, &d) in data.iter().enumerate() {
         a ^= d;
-        b ^= gf_mul(gf_pow_alpha(n - 1 - i), d);
+        b ^= gf_mul(weights()[n - 1 - i], d);
     }
     // p0 + p1 = a and α p0 + p1 = b, so (1 + α) p0 = a + b.
-    let p0 = gf_mul(a ^ b, gf_inverse(3));
+    let p0 = gf_mul(a ^ b, inverse_of_1_plus_alpha());
     (p0, a ^ p0)
 }
 
