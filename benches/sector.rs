@@ -1,6 +1,13 @@
 //! EDC + ECC verification throughput of in-memory raw sectors, the work
 //! `discscope verify` does per sector once the bytes are read.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // test code: a panic is a failed test
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -100,37 +100,68 @@ struct Grid {
     bytes: [u8; ROWS * STRIDE],
 }
 
+/// Where each Q parity byte goes in the grid: `q[n]` (p0 of codeword
+/// `k = n / 2`, plane `n % 2`) as column 43 of row `(43 + k) % 26`, and
+/// `q[52 + n]` (p1) as column 44 of row `(44 + k) % 26`.
+// Const evaluation: an index out of range fails the build, never a run.
+#[allow(clippy::indexing_slicing)]
+const Q_PLACES: [usize; 104] = {
+    let mut places = [0usize; 104];
+    let mut n = 0;
+    while n < Q_CODEWORDS {
+        let (k, plane) = (n / 2, n % 2);
+        places[n] = ((43 + k) % ROWS) * STRIDE + PAD + ROW + plane;
+        places[Q_CODEWORDS + n] = ((44 + k) % ROWS) * STRIDE + PAD + ROW + 2 + plane;
+        n += 1;
+    }
+    places
+};
+
+thread_local! {
+    /// A grid per thread: its zero padding is written once, not per sector.
+    static SCRATCH: std::cell::RefCell<Grid> = const {
+        std::cell::RefCell::new(Grid { bytes: [0; ROWS * STRIDE] })
+    };
+}
+
 impl Grid {
     /// `region` is sector bytes 12..2352.
     #[inline(always)]
     fn new(region: &[u8; REGION], zero_header: bool, with_q: bool) -> Grid {
-        let mut bytes = [0u8; ROWS * STRIDE];
-        for (row, data) in bytes.chunks_exact_mut(STRIDE).zip(region.chunks_exact(ROW)) {
+        let mut grid = Grid {
+            bytes: [0; ROWS * STRIDE],
+        };
+        grid.fill(region, zero_header, with_q);
+        grid
+    }
+
+    /// Writes the rows and the Q parity (or zeros) over a grid whose
+    /// padding is zero.
+    #[inline(always)]
+    fn fill(&mut self, region: &[u8; REGION], zero_header: bool, with_q: bool) {
+        for (row, data) in self
+            .bytes
+            .chunks_exact_mut(STRIDE)
+            .zip(region.chunks_exact(ROW))
+        {
             if let Some(dst) = row.get_mut(PAD..PAD + ROW) {
                 dst.copy_from_slice(data);
             }
         }
         if zero_header {
-            bytes.iter_mut().skip(PAD).take(4).for_each(|b| *b = 0);
+            self.bytes.iter_mut().skip(PAD).take(4).for_each(|b| *b = 0);
         }
-        if with_q {
-            let q = region.get(Q_OFFSET - 12..).unwrap_or_default();
-            for k in 0..ROWS {
-                for plane in 0..2 {
-                    let p0 = q.get(2 * k + plane).copied().unwrap_or(0);
-                    let p1 = q.get(Q_CODEWORDS + 2 * k + plane).copied().unwrap_or(0);
-                    let at0 = ((43 + k) % ROWS) * STRIDE + PAD + ROW + plane;
-                    let at1 = ((44 + k) % ROWS) * STRIDE + PAD + ROW + 2 + plane;
-                    if let Some(b) = bytes.get_mut(at0) {
-                        *b = p0;
-                    }
-                    if let Some(b) = bytes.get_mut(at1) {
-                        *b = p1;
-                    }
-                }
+        let q = region.get(Q_OFFSET - 12..).unwrap_or_default();
+        for (n, &at) in Q_PLACES.iter().enumerate() {
+            let value = if with_q {
+                q.get(n).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            if let Some(b) = self.bytes.get_mut(at) {
+                *b = value;
             }
         }
-        Grid { bytes }
     }
 
     /// P syndromes per byte lane: (sum, Horner sum) over the 26 rows.
@@ -175,15 +206,41 @@ pub fn check(sector: &[u8; 2352], zero_header: bool) -> EccCheck {
 /// [`check`] without CPU dispatch, inlined into the dispatched kernels.
 #[inline(always)]
 pub(crate) fn check_portable(sector: &[u8; 2352], zero_header: bool) -> EccCheck {
-    let grid = Grid::new(region_of(sector), zero_header, true);
+    let region = region_of(sector);
+    SCRATCH
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut grid) => {
+                grid.fill(region, zero_header, true);
+                judge_grid(&grid)
+            }
+            Err(_) => judge_grid(&Grid::new(region, zero_header, true)),
+        })
+        .unwrap_or_else(|_| judge_grid(&Grid::new(region, zero_header, true)))
+}
+
+#[inline(always)]
+fn judge_grid(grid: &Grid) -> EccCheck {
     let (ps, ph) = grid.p_syndromes();
+    let (qs, qh) = grid.q_syndromes();
+    let p_any = ps
+        .iter()
+        .zip(&ph)
+        .take(P_CODEWORDS)
+        .fold(0u8, |acc, (s, h)| acc | s | h);
+    let q_any = qs
+        .iter()
+        .zip(&qh)
+        .take(Q_CODEWORDS)
+        .fold(0u8, |acc, (s, h)| acc | s | h);
+    if p_any | q_any == 0 {
+        return EccCheck::default();
+    }
     let mut p_bad = 0u128;
     for n in 0..P_CODEWORDS {
         if lane(&ps, n) | lane(&ph, n) != 0 {
             p_bad |= 1 << n;
         }
     }
-    let (qs, qh) = grid.q_syndromes();
     let mut q_bad = 0u64;
     for q in 0..ROWS {
         for plane in 0..2 {

@@ -1,6 +1,13 @@
 //! Raw sectors: verification and encoding against real images, damage
 //! detection, and a plain second implementation of EDC and ECC.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // test code: a panic is a failed test
+
 mod plain;
 
 use std::path::Path;
@@ -543,4 +550,70 @@ fn storage_kinds_are_judged_by_what_they_store() {
     );
     assert_eq!(v.mode, SectorMode::Unknown);
     assert!(v.problems.contains(sector::Problem::Mode));
+}
+
+#[test]
+fn mixed_mode_image_counts_audio_separately() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = mode1_image(dir.path(), 30);
+    let mut bytes = std::fs::read(&data).unwrap();
+    // 20 sectors of "audio": any bytes at all, never judged.
+    let mut rng = Rng(5);
+    let mut audio = vec![0u8; 20 * 2352];
+    rng.fill(&mut audio);
+    bytes.extend_from_slice(&audio);
+    std::fs::write(dir.path().join("mixed.bin"), bytes).unwrap();
+    let cue = dir.path().join("mixed.cue");
+    std::fs::write(
+        &cue,
+        "FILE \"mixed.bin\" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n    INDEX 01 00:00:30\n",
+    )
+    .unwrap();
+    let run = discscope(["verify".as_ref(), "--json".as_ref(), cue.as_os_str()]);
+    assert_eq!(run.code(), 0, "{}", run.stdout());
+    let json = run.json();
+    assert_eq!(json["sectors"], 50);
+    assert_eq!(json["data_sectors"], 30);
+    assert_eq!(json["audio_sectors"], 20);
+    assert_eq!(json["bad_sectors"], 0);
+    assert_eq!(json["modes"]["audio"], 20);
+    assert_eq!(json["modes"]["mode1"], 30);
+    let text = discscope(["verify".as_ref(), cue.as_os_str()]).stdout();
+    assert!(text.contains("(counted, not judged)"), "{text}");
+}
+
+#[test]
+fn judging_arbitrary_bytes_never_panics() {
+    let mut rng = Rng(99);
+    let storages = [
+        Storage::Raw {
+            expected_mode: None,
+        },
+        Storage::Raw {
+            expected_mode: Some(2),
+        },
+        Storage::Headerless,
+        Storage::Cooked,
+        Storage::Audio,
+        Storage::Disk,
+    ];
+    for round in 0..2000 {
+        let len = match round % 4 {
+            0 => 2352,
+            1 => 2336,
+            _ => rng.below(3000),
+        };
+        let mut bytes = vec![0u8; len];
+        rng.fill(&mut bytes);
+        if round % 3 == 0 && len >= 16 {
+            bytes[..12].copy_from_slice(&sector::SYNC);
+            bytes[15] = (round % 4) as u8;
+        }
+        for storage in storages {
+            let lba = Lba(rng.below(500_000) as i64 - 1000);
+            let v = sector::judge(&bytes, lba, storage);
+            let covered: usize = v.layout.fields().map(|f| f.length).sum();
+            assert!(covered <= len.max(2352), "{storage:?} {len}");
+        }
+    }
 }
