@@ -28,6 +28,10 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
+    /// Draw boxes with ASCII characters (for terminals without line drawing).
+    #[arg(long, global = true)]
+    pub ascii: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -128,15 +132,19 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
         }) => sector::run(&image, &addr, count, json, out),
         Some(Command::Verify { image, track, json }) => verify::run(&image, track, json, out),
         None => {
-            // The full-screen inspector arrives with the TUI issue; until then
-            // the bare command explains itself.
             if let Some(image) = cli.image {
-                anyhow::bail!(
-                    "{}: the full-screen inspector is not built yet; try `discscope info {}`",
-                    image.display(),
-                    image.display()
-                );
+                let medium = discscope::container::open(&image)?;
+                let options = discscope::tui::app::Options {
+                    color: output::color_wanted(
+                        cli.color,
+                        std::io::IsTerminal::is_terminal(&std::io::stdout()),
+                    ),
+                    ascii: cli.ascii,
+                };
+                discscope::tui::run(std::sync::Arc::new(medium), Vec::new(), options)?;
+                return Ok(Outcome::Clean);
             }
+            // Until the built-in demo disc lands, the bare command explains itself.
             let mut command = <Cli as clap::CommandFactory>::command();
             write!(out, "{}", command.render_help())?;
             Ok(Outcome::Clean)

@@ -2,6 +2,10 @@
 //! the faces only lay it out.
 
 pub mod escape;
+pub mod hex;
+pub mod map;
+pub mod search;
 pub mod summary;
+pub mod tree;
 
 pub use escape::escape;

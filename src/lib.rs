@@ -21,10 +21,12 @@
 pub mod container;
 pub mod diagnostic;
 pub mod error;
+pub mod fs;
 pub mod inspect;
 pub mod io;
 pub mod medium;
 pub mod sector;
+pub mod tui;
 pub mod units;
 pub mod volume;
 

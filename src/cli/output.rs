@@ -18,6 +18,17 @@ impl std::fmt::Debug for Output {
     }
 }
 
+/// Colour for `--color`, honouring `NO_COLOR` when automatic.
+pub fn color_wanted(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
 impl Output {
     pub fn stdout(choice: ColorChoice) -> Output {
         let stdout = io::stdout();

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::container::cue::text::{self, NotASheet};
 use crate::error::{Error, Result};
 use crate::io::{FileSource, ReadAt};
 
@@ -55,6 +56,12 @@ pub fn detect(path: &Path) -> Result<Detected> {
     if extension == "cue" || looks_like_cue(&head) {
         return Ok(Detected::Cue(path.to_owned()));
     }
+    if let Some(format) = recognise_unsupported(&source, &head, &extension)? {
+        return Err(Error::image(
+            path,
+            format!("this is {format}, which discscope cannot open yet"),
+        ));
+    }
     if extension == "bin" {
         if let Some(sheet) = sibling_with_extension(path, "cue") {
             return Ok(Detected::Cue(sheet));
@@ -78,6 +85,39 @@ pub fn detect(path: &Path) -> Result<Detected> {
         return Err(Error::image(path, "the file is empty"));
     }
     Ok(Detected::Raw(RawKind::Disk))
+}
+
+/// Formats that are recognised but not read yet, named so the user knows
+/// what they have.
+fn recognise_unsupported(
+    source: &FileSource,
+    head: &[u8],
+    extension: &str,
+) -> Result<Option<&'static str>> {
+    if head.starts_with(b"MComprHD") {
+        return Ok(Some("a MAME CHD image"));
+    }
+    if head.starts_with(b"MEDIA DESCRIPTOR") {
+        return Ok(Some("an Alcohol 120% .mds descriptor"));
+    }
+    match text::recognise_other(head) {
+        Some(NotASheet::CloneCdControl) => return Ok(Some("a CloneCD .ccd control file")),
+        Some(NotASheet::CdrdaoToc) => return Ok(Some("a cdrdao .toc file")),
+        _ => {}
+    }
+    let len = source.len();
+    if len >= 12 {
+        let tail = source.read_vec(len - 12, 12)?;
+        if tail.get(..4) == Some(b"NER5") || tail.get(4..8) == Some(b"NERO") {
+            return Ok(Some("a Nero .nrg image"));
+        }
+    }
+    Ok(match extension {
+        "nrg" => Some("a Nero .nrg image"),
+        "cdi" => Some("a DiscJuggler .cdi image"),
+        "mdf" => Some("an Alcohol 120% .mdf data file (open its .mds)"),
+        _ => None,
+    })
 }
 
 fn bytes_at(source: &FileSource, offset: u64, len: usize) -> Result<Option<Vec<u8>>> {

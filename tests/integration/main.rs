@@ -4,7 +4,19 @@
 //! `#[ignore]`; `.ci/run` runs them with `--ignored`, and they fail when the
 //! corpus is missing. Everything else uses committed fixtures only.
 
+// Tests may panic: that is how they fail.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 mod cue;
+mod medium;
+mod mutation;
+mod pty;
 mod sector;
+mod tui;

@@ -1,0 +1,111 @@
+//! Renders the inspector's real screens (the same `App` and `view::draw` the
+//! binary uses) into cell grids for `scripts/screenshots.sh`, which paints
+//! them as PNGs. Usage: `cargo run --example screens -- IMAGE OUT_DIR`.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use discscope::tui::app::{App, Options};
+use discscope::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Modifier};
+
+fn color(color: Color) -> String {
+    match color {
+        Color::Reset => "reset".into(),
+        Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
+        Color::Indexed(i) => format!("idx{i}"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// One JSON line per row: `[[symbol, fg, bg, flags], ...]`.
+fn dump(buffer: &Buffer, out: &mut impl Write) -> std::io::Result<()> {
+    let area = buffer.area;
+    for y in 0..area.height {
+        let cells: Vec<serde_json::Value> = (0..area.width)
+            .filter_map(|x| buffer.cell((x, y)))
+            .map(|cell| {
+                let m = cell.modifier;
+                let flags = format!(
+                    "{}{}{}",
+                    if m.contains(Modifier::BOLD) { "b" } else { "" },
+                    if m.contains(Modifier::REVERSED) {
+                        "r"
+                    } else {
+                        ""
+                    },
+                    if m.contains(Modifier::UNDERLINED) {
+                        "u"
+                    } else {
+                        ""
+                    },
+                );
+                serde_json::json!([cell.symbol(), color(cell.fg), color(cell.bg), flags])
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::Value::Array(cells))?;
+    }
+    Ok(())
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let image = args.next().ok_or("usage: screens IMAGE OUT_DIR")?;
+    let out_dir = std::path::PathBuf::from(args.next().ok_or("usage: screens IMAGE OUT_DIR")?);
+    std::fs::create_dir_all(&out_dir)?;
+    let medium = Arc::new(discscope::container::open(std::path::Path::new(&image))?);
+    let views = discscope_views(&medium);
+    let options = Options {
+        color: true,
+        ascii: false,
+    };
+
+    type Step = fn(&mut App);
+    let scenes: [(&str, u16, u16, Step); 4] = [
+        ("inspector", 140, 40, |app| {
+            app.update(discscope::tui::action::Action::NextSector);
+            for _ in 0..16 {
+                app.update(discscope::tui::action::Action::NextSector);
+            }
+            for _ in 0..13 {
+                app.update(discscope::tui::action::Action::Right);
+            }
+        }),
+        ("help", 100, 32, |app| key(app, KeyCode::Char('?'))),
+        ("map", 100, 32, |app| key(app, KeyCode::Char('m'))),
+        ("small", 80, 24, |app| {
+            key(app, KeyCode::Char('g'));
+            for c in "00:02:75".chars() {
+                key(app, KeyCode::Char(c));
+            }
+            key(app, KeyCode::Enter);
+        }),
+    ];
+    for (name, width, height, step) in scenes {
+        let mut app = App::new(medium.clone(), views.clone(), options);
+        view::fit(&mut app, ratatui::layout::Rect::new(0, 0, width, height));
+        step(&mut app);
+        let mut terminal = Terminal::new(TestBackend::new(width, height))?;
+        view::fit(&mut app, ratatui::layout::Rect::new(0, 0, width, height));
+        terminal.draw(|frame| view::draw(frame, &mut app))?;
+        let mut file = std::fs::File::create(out_dir.join(format!("{name}.cells")))?;
+        dump(terminal.backend().buffer(), &mut file)?;
+        println!("{name}: {width}x{height}");
+    }
+    Ok(())
+}
+
+/// The filesystem views the binary would show.
+fn discscope_views(
+    _medium: &Arc<discscope::medium::Medium>,
+) -> Vec<Arc<dyn discscope::fs::Filesystem>> {
+    Vec::new()
+}

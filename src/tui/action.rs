@@ -1,0 +1,28 @@
+//! What the user (or a job) asks the application to do.
+
+/// An intent, independent of the key that produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    FocusNext,
+    FocusPrev,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    NextSector,
+    PrevSector,
+    NextTrack,
+    PrevTrack,
+    Goto,
+    Search,
+    Open,
+    ToggleView,
+    Map,
+    Cancel,
+}

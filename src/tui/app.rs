@@ -1,0 +1,595 @@
+//! Application state and the one place it changes: `update(Action)`.
+//!
+//! `update` does no I/O. It returns effects (start a search); the loop runs
+//! them and reloads the current sector when the address moved.
+
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use tui_tree_widget::TreeState;
+
+use crate::fs::Filesystem;
+use crate::inspect::hex::SectorView;
+use crate::inspect::map::DiscMap;
+use crate::inspect::search::{Hit, Pattern};
+use crate::inspect::tree::{FsTree, TreeId};
+use crate::medium::Medium;
+use crate::tui::action::Action;
+use crate::tui::job::{JobReport, Running};
+use crate::tui::keymap;
+use crate::units::{Lba, Msf};
+
+/// The panes focus cycles through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Tracks,
+    Tree,
+    Hex,
+    Inspector,
+}
+
+const PANES: [Pane; 4] = [Pane::Tracks, Pane::Tree, Pane::Hex, Pane::Inspector];
+
+/// A one-line input at the bottom of the screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: String,
+    pub error: Option<String>,
+    /// Position while walking back through history.
+    pub recall: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    Goto,
+    Search,
+}
+
+/// What covers the panes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    Prompt(Prompt),
+    /// The disc map, with the sector its cursor is on.
+    Map(Lba),
+}
+
+/// Raw sector bytes or user data only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewMode {
+    Raw,
+    UserData,
+}
+
+/// Work for the loop to do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    StartSearch(Pattern),
+    CancelJobs,
+}
+
+/// Display options from the command line and environment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    pub color: bool,
+    pub ascii: bool,
+}
+
+/// Everything the screen shows.
+#[derive(Debug)]
+pub struct App {
+    pub medium: Arc<Medium>,
+    pub options: Options,
+    pub focus: Pane,
+    pub overlay: Overlay,
+    pub view: ViewMode,
+    /// The sector shown.
+    pub lba: Lba,
+    /// Byte under the cursor, within the shown range of the sector.
+    pub cursor: usize,
+    /// First hex row on screen.
+    pub hex_top: usize,
+    /// Hex geometry, set from the terminal size.
+    pub hex_columns: usize,
+    pub hex_rows: usize,
+    /// Disc map geometry (cells across and down), set from the terminal size.
+    pub map_columns: usize,
+    pub map_rows: usize,
+    pub track_row: usize,
+    pub tree: FsTree,
+    pub tree_state: TreeState<TreeId>,
+    pub sector: SectorView,
+    pub goto_history: Vec<String>,
+    pub search_history: Vec<String>,
+    pub message: Option<String>,
+    pub jobs: Vec<Running>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(medium: Arc<Medium>, views: Vec<Arc<dyn Filesystem>>, options: Options) -> App {
+        let lba = medium
+            .tracks
+            .first()
+            .map_or(medium.first_lba(), |t| t.start.max(medium.first_lba()));
+        let sector = SectorView::load(&medium, lba);
+        let mut tree = FsTree::new(views);
+        tree.open_roots();
+        let mut tree_state = TreeState::default();
+        if let Some(first) = tree.views().first().map(|_| TreeId::View(0)) {
+            tree_state.open(vec![first]);
+            tree_state.select(vec![first]);
+        }
+        App {
+            medium,
+            options,
+            focus: Pane::Hex,
+            overlay: Overlay::None,
+            view: ViewMode::Raw,
+            lba,
+            cursor: 0,
+            hex_top: 0,
+            hex_columns: 16,
+            hex_rows: 16,
+            map_columns: 64,
+            map_rows: 16,
+            track_row: 0,
+            tree,
+            tree_state,
+            sector,
+            goto_history: Vec::new(),
+            search_history: Vec::new(),
+            message: None,
+            jobs: Vec::new(),
+            quit: false,
+        }
+    }
+
+    /// The byte range of the sector the hex pane shows.
+    pub fn shown_range(&self) -> std::ops::Range<usize> {
+        match self.view {
+            ViewMode::Raw => 0..self.sector.bytes.len(),
+            ViewMode::UserData => self.sector.user_data(),
+        }
+    }
+
+    fn shown_len(&self) -> usize {
+        self.shown_range().len()
+    }
+
+    /// Reloads the sector after the address changed; the only I/O the UI
+    /// thread does, one sector through the page cache.
+    pub fn sync(&mut self) {
+        if self.sector.lba != self.lba {
+            self.sector = SectorView::load(&self.medium, self.lba);
+            if let Some(track) = self.sector.track {
+                self.track_row = track;
+            }
+        }
+        let len = self.shown_len();
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+        self.scroll_to_cursor();
+    }
+
+    fn scroll_to_cursor(&mut self) {
+        let row = self.cursor / self.hex_columns.max(1);
+        if row < self.hex_top {
+            self.hex_top = row;
+        } else if row >= self.hex_top + self.hex_rows.max(1) {
+            self.hex_top = row + 1 - self.hex_rows.max(1);
+        }
+    }
+
+    /// Sets the hex geometry for the current terminal size.
+    pub fn set_hex_geometry(&mut self, columns: usize, rows: usize) {
+        self.hex_columns = columns.max(1);
+        self.hex_rows = rows.max(1);
+        self.scroll_to_cursor();
+    }
+
+    fn go_to(&mut self, lba: Lba) {
+        let (first, end) = (self.medium.first_lba(), self.medium.end_lba());
+        if end <= first {
+            return;
+        }
+        self.lba = Lba(lba.0.clamp(first.0, end.0 - 1));
+    }
+
+    /// Translates a key press: prompts take text, everything else goes
+    /// through the key map.
+    pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match self.overlay {
+            Overlay::Prompt(_) => return self.prompt_key(key),
+            Overlay::Help if keymap::action_for(key) != Some(Action::Quit) => {
+                self.overlay = Overlay::None;
+                return Vec::new();
+            }
+            _ => {}
+        }
+        match keymap::action_for(key) {
+            Some(action) => self.update(action),
+            None => Vec::new(),
+        }
+    }
+
+    /// The state change for an action.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        self.message = None;
+        if self.overlay == Overlay::Help && !matches!(action, Action::Quit) {
+            self.overlay = Overlay::None;
+            return Vec::new();
+        }
+        if let Overlay::Map(at) = self.overlay {
+            if action != Action::Quit {
+                self.map_key(at, action);
+                return Vec::new();
+            }
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.overlay = Overlay::Help,
+            Action::FocusNext | Action::FocusPrev => {
+                let at = PANES.iter().position(|&p| p == self.focus).unwrap_or(0);
+                let step = if action == Action::FocusNext {
+                    1
+                } else {
+                    PANES.len() - 1
+                };
+                self.focus = PANES
+                    .get((at + step) % PANES.len())
+                    .copied()
+                    .unwrap_or(Pane::Hex);
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => self.move_in_pane(action),
+            Action::Left => self.cursor = self.cursor.saturating_sub(1),
+            Action::Right => {
+                self.cursor = (self.cursor + 1).min(self.shown_len().saturating_sub(1))
+            }
+            Action::NextSector => self.go_to(Lba(self.lba.0 + 1)),
+            Action::PrevSector => self.go_to(Lba(self.lba.0 - 1)),
+            Action::NextTrack | Action::PrevTrack => {
+                let count = self.medium.tracks.len();
+                if count > 0 {
+                    let current = self.sector.track.unwrap_or(self.track_row);
+                    let next = if action == Action::NextTrack {
+                        (current + 1).min(count - 1)
+                    } else {
+                        current.saturating_sub(1)
+                    };
+                    self.open_track(next);
+                }
+            }
+            Action::Map => self.overlay = Overlay::Map(self.lba),
+            Action::Goto => self.open_prompt(PromptKind::Goto),
+            Action::Search => self.open_prompt(PromptKind::Search),
+            Action::Open => match self.focus {
+                Pane::Tracks => {
+                    self.open_track(self.track_row);
+                    self.focus = Pane::Hex;
+                }
+                Pane::Tree => self.open_tree_node(true),
+                Pane::Hex | Pane::Inspector => {}
+            },
+            Action::ToggleView => {
+                self.view = match self.view {
+                    ViewMode::Raw => ViewMode::UserData,
+                    ViewMode::UserData => ViewMode::Raw,
+                };
+                self.cursor = 0;
+                self.hex_top = 0;
+            }
+            Action::Cancel => {
+                if !self.jobs.is_empty() {
+                    self.message = Some("search cancelled".into());
+                    return vec![Effect::CancelJobs];
+                }
+                self.overlay = Overlay::None;
+            }
+        }
+        Vec::new()
+    }
+
+    /// The disc map for the current geometry.
+    pub fn disc_map(&self) -> DiscMap {
+        DiscMap::build(&self.medium, self.map_columns * self.map_rows)
+    }
+
+    fn map_key(&mut self, at: Lba, action: Action) {
+        let map = self.disc_map();
+        let cell = map.cell_of(at);
+        let last = map.cells.len().saturating_sub(1);
+        let columns = self.map_columns.max(1);
+        let next = match action {
+            Action::Left => cell.saturating_sub(1),
+            Action::Right => (cell + 1).min(last),
+            Action::Up => cell.saturating_sub(columns),
+            Action::Down => (cell + columns).min(last),
+            Action::Home | Action::PageUp => 0,
+            Action::End | Action::PageDown => last,
+            Action::Open => {
+                self.go_to(map.lba_of(cell));
+                self.cursor = 0;
+                self.hex_top = 0;
+                self.overlay = Overlay::None;
+                return;
+            }
+            _ => {
+                self.overlay = Overlay::None;
+                return;
+            }
+        };
+        self.overlay = Overlay::Map(map.lba_of(next));
+    }
+
+    /// Selects the track on a line of the tracks pane (as a click does).
+    pub fn select_track_line(&mut self, line: usize) {
+        // Lines are tracks, except session headings and the selected track's details.
+        let mut at = 0;
+        for (index, track) in self.medium.tracks.iter().enumerate() {
+            let heading = self.medium.sessions.len() > 1
+                && self
+                    .medium
+                    .sessions
+                    .iter()
+                    .any(|s| s.first_track == track.number);
+            at += usize::from(heading);
+            if at == line {
+                self.track_row = index;
+                return;
+            }
+            at += 1;
+            if index == self.track_row {
+                at += 2 + usize::from(track.pregap > 0);
+            }
+        }
+    }
+
+    /// Puts the cursor on a byte of the shown range (as a click does).
+    pub fn click_byte(&mut self, offset: usize) {
+        if offset < self.shown_len() {
+            self.cursor = offset;
+        }
+    }
+
+    fn open_track(&mut self, index: usize) {
+        if let Some(track) = self.medium.tracks.get(index) {
+            self.track_row = index;
+            self.go_to(track.start);
+            self.cursor = 0;
+            self.hex_top = 0;
+        }
+    }
+
+    /// Opens the selected tree row: a directory is read and unfolded; with
+    /// `jump`, the hex pane moves to the first sector of what it names.
+    fn open_tree_node(&mut self, jump: bool) {
+        let Some(&id) = self.tree_state.selected().last() else {
+            return;
+        };
+        self.tree.open(id);
+        let path = self.tree_state.selected().to_vec();
+        let is_branch = matches!(id, TreeId::View(_) | TreeId::Structures(_))
+            || self
+                .tree
+                .node(id)
+                .is_some_and(|n| n.kind == crate::fs::NodeKind::Dir);
+        if is_branch && !(jump && self.tree.node(id).is_none()) {
+            if jump {
+                self.tree_state.toggle(path);
+            } else {
+                self.tree_state.open(path);
+            }
+        }
+        if jump {
+            match self.tree.first_lba(id) {
+                Some(lba) => {
+                    self.go_to(lba);
+                    self.view = ViewMode::Raw;
+                    self.cursor = 0;
+                    self.hex_top = 0;
+                }
+                None if !is_branch => self.message = Some("this entry has no data on disc".into()),
+                None => {}
+            }
+        }
+    }
+
+    fn move_in_pane(&mut self, action: Action) {
+        match self.focus {
+            Pane::Tree => {
+                match action {
+                    Action::Up => self.tree_state.key_up(),
+                    Action::Down => self.tree_state.key_down(),
+                    Action::PageUp => self
+                        .tree_state
+                        .select_relative(|i| i.map_or(0, |i| i.saturating_sub(10))),
+                    Action::PageDown => {
+                        self.tree_state.select_relative(|i| i.map_or(0, |i| i + 10))
+                    }
+                    Action::Home => self.tree_state.select_first(),
+                    _ => self.tree_state.select_last(),
+                };
+            }
+            Pane::Tracks => {
+                let last = self.medium.tracks.len().saturating_sub(1);
+                self.track_row = match action {
+                    Action::Up => self.track_row.saturating_sub(1),
+                    Action::Down => (self.track_row + 1).min(last),
+                    Action::PageUp | Action::Home => 0,
+                    _ => last,
+                };
+            }
+            Pane::Hex | Pane::Inspector => {
+                let columns = self.hex_columns.max(1);
+                let page = columns * self.hex_rows.max(1);
+                let last = self.shown_len().saturating_sub(1);
+                self.cursor = match action {
+                    Action::Up => self.cursor.saturating_sub(columns),
+                    Action::Down => (self.cursor + columns).min(last),
+                    Action::PageUp => self.cursor.saturating_sub(page),
+                    Action::PageDown => (self.cursor + page).min(last),
+                    Action::Home => 0,
+                    _ => last,
+                };
+            }
+        }
+    }
+
+    fn open_prompt(&mut self, kind: PromptKind) {
+        self.overlay = Overlay::Prompt(Prompt {
+            kind,
+            input: String::new(),
+            error: None,
+            recall: None,
+        });
+    }
+
+    fn prompt_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Overlay::Prompt(mut prompt) = std::mem::replace(&mut self.overlay, Overlay::None)
+        else {
+            return Vec::new();
+        };
+        let history = match prompt.kind {
+            PromptKind::Goto => &self.goto_history,
+            PromptKind::Search => &self.search_history,
+        };
+        match key.code {
+            KeyCode::Esc => return Vec::new(),
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Vec::new();
+            }
+            KeyCode::Enter => return self.submit(prompt),
+            KeyCode::Backspace => {
+                prompt.input.pop();
+            }
+            KeyCode::Up if !history.is_empty() => {
+                let at = prompt
+                    .recall
+                    .map_or(history.len() - 1, |i| i.saturating_sub(1));
+                prompt.input = history.get(at).cloned().unwrap_or_default();
+                prompt.recall = Some(at);
+            }
+            KeyCode::Down if prompt.recall.is_some() => {
+                let at = prompt.recall.map_or(0, |i| i + 1);
+                prompt.input = history.get(at).cloned().unwrap_or_default();
+                prompt.recall = (at < history.len()).then_some(at);
+            }
+            KeyCode::Char(c) if prompt.input.chars().count() < 256 => {
+                prompt.input.push(c);
+                prompt.error = None;
+            }
+            _ => {}
+        }
+        self.overlay = Overlay::Prompt(prompt);
+        Vec::new()
+    }
+
+    fn submit(&mut self, mut prompt: Prompt) -> Vec<Effect> {
+        let input = prompt.input.trim().to_owned();
+        match prompt.kind {
+            PromptKind::Goto => match parse_address(&self.medium, &input) {
+                Ok(lba) => {
+                    remember(&mut self.goto_history, input);
+                    self.go_to(lba);
+                    self.cursor = 0;
+                    self.hex_top = 0;
+                    Vec::new()
+                }
+                Err(error) => {
+                    prompt.error = Some(error);
+                    self.overlay = Overlay::Prompt(prompt);
+                    Vec::new()
+                }
+            },
+            PromptKind::Search => match Pattern::parse(&input) {
+                Ok(pattern) => {
+                    remember(&mut self.search_history, input);
+                    vec![Effect::CancelJobs, Effect::StartSearch(pattern)]
+                }
+                Err(error) => {
+                    prompt.error = Some(error);
+                    self.overlay = Overlay::Prompt(prompt);
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    /// Applies a background job's report.
+    pub fn job(&mut self, report: JobReport) {
+        match report {
+            JobReport::Progress { id, done, total } => {
+                if let Some(job) = self.jobs.iter_mut().find(|j| j.id == id) {
+                    job.done = done;
+                    job.total = total;
+                }
+            }
+            JobReport::SearchDone { id, pattern, hit } => {
+                if !self.jobs.iter().any(|j| j.id == id) {
+                    return; // a newer search replaced it
+                }
+                self.jobs.retain(|j| j.id != id);
+                match hit {
+                    Some(Hit { lba, offset }) => {
+                        self.go_to(lba);
+                        self.view = ViewMode::Raw;
+                        self.cursor = offset;
+                        self.message =
+                            Some(format!("found `{pattern}` at sector {lba}, byte {offset}"));
+                    }
+                    None => self.message = Some(format!("`{pattern}` not found")),
+                }
+            }
+        }
+    }
+
+    /// Whether anything runs in the background (the loop ticks only then).
+    pub fn busy(&self) -> bool {
+        !self.jobs.is_empty()
+    }
+}
+
+fn remember(history: &mut Vec<String>, entry: String) {
+    history.retain(|h| *h != entry);
+    history.push(entry);
+    if history.len() > 50 {
+        history.remove(0);
+    }
+}
+
+/// An address as the user types it: `1234` LBA, `-150`, `mm:ss:ff` absolute
+/// time, `0x1A2B00` byte offset into the sector space.
+pub fn parse_address(medium: &Medium, text: &str) -> Result<Lba, String> {
+    if text.is_empty() {
+        return Err("type an LBA, mm:ss:ff or a 0x byte offset".into());
+    }
+    let lba = if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        let offset =
+            u64::from_str_radix(hex, 16).map_err(|_| format!("`{text}` is not a hex offset"))?;
+        Lba(i64::try_from(offset / u64::from(medium.sector_size.max(1))).unwrap_or(i64::MAX))
+    } else if text.contains(':') {
+        text.parse::<Msf>()
+            .map_err(|e| format!("`{text}`: {e}"))?
+            .to_lba()
+    } else {
+        Lba(text
+            .parse::<i64>()
+            .map_err(|_| format!("`{text}` is not a sector number"))?)
+    };
+    let (first, end) = (medium.first_lba(), medium.end_lba());
+    if lba < first || lba >= end {
+        return Err(format!(
+            "sector {lba} is outside the image ({first}..{})",
+            end.0 - 1
+        ));
+    }
+    Ok(lba)
+}

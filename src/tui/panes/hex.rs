@@ -1,0 +1,89 @@
+//! The hex pane: the current sector, every byte coloured by its field, the
+//! byte under the cursor and its whole field highlighted.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::inspect::hex;
+use crate::tui::app::{App, ViewMode};
+use crate::tui::theme::Theme;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: bool) {
+    let view = &app.sector;
+    let msf = app
+        .lba
+        .to_msf()
+        .map(|m| m.to_string())
+        .unwrap_or_else(|| "--:--:--".into());
+    let title = format!(
+        " LBA {} ({msf}) {} {} bytes ",
+        app.lba,
+        match app.view {
+            ViewMode::Raw => "raw",
+            ViewMode::UserData => "user data",
+        },
+        app.shown_range().len()
+    );
+    let block = super::block(&title, theme, focused);
+    if let Some(error) = &view.error {
+        let text = Paragraph::new(Line::styled(
+            crate::inspect::escape(error).into_owned(),
+            theme.error(),
+        ))
+        .block(block);
+        frame.render_widget(text, area);
+        return;
+    }
+    let columns = app.hex_columns;
+    let range = app.shown_range();
+    let cursor_field = view.field_at(range.start + app.cursor).cloned();
+    let rows = hex::rows(
+        view,
+        range.clone(),
+        columns,
+        app.hex_top,
+        usize::from(area.height.saturating_sub(2)),
+    );
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|row| {
+            let mut spans = vec![Span::styled(format!("{:04x}  ", row.offset), theme.dim())];
+            let mut text = Vec::with_capacity(row.bytes.len());
+            for (i, &(byte, kind)) in row.bytes.iter().enumerate() {
+                let offset = row.offset + i;
+                let style = if offset == range.start + app.cursor {
+                    theme.cursor()
+                } else if cursor_field.as_ref().is_some_and(|f| f.contains(offset)) {
+                    theme.field(kind).patch(theme.cursor_field())
+                } else {
+                    theme.field(kind)
+                };
+                spans.push(Span::styled(format!("{byte:02x}"), style));
+                spans.push(Span::raw(if i + 1 == columns / 2 { "  " } else { " " }));
+                let shown = if byte.is_ascii_graphic() || byte == b' ' {
+                    byte as char
+                } else {
+                    '.'
+                };
+                text.push(Span::styled(
+                    shown.to_string(),
+                    if offset == range.start + app.cursor {
+                        theme.cursor()
+                    } else {
+                        theme.field(kind)
+                    },
+                ));
+            }
+            let pad = columns.saturating_sub(row.bytes.len()) * 3;
+            spans.push(Span::raw(" ".repeat(pad)));
+            spans.push(Span::styled("|", Style::new()));
+            spans.extend(text);
+            spans.push(Span::styled("|", Style::new()));
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

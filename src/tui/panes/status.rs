@@ -1,0 +1,55 @@
+//! The status line (image, address, track, mode, jobs) and the key hints.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::inspect::escape;
+use crate::tui::app::App;
+use crate::tui::keymap;
+use crate::tui::theme::Theme;
+
+pub fn render(frame: &mut Frame, status: Rect, hints: Rect, app: &App, theme: &Theme) {
+    let name = app
+        .medium
+        .path
+        .file_name()
+        .map(|n| escape(&n.to_string_lossy()).into_owned())
+        .unwrap_or_default();
+    let track = app
+        .sector
+        .track
+        .and_then(|t| app.medium.tracks.get(t))
+        .map_or_else(
+            || "-".to_owned(),
+            |t| format!("T{:02} {}", t.number, t.mode.cue_name()),
+        );
+    let msf = app
+        .lba
+        .to_msf()
+        .map(|m| m.to_string())
+        .unwrap_or_else(|| "--:--:--".into());
+    let mut text = format!(" {name} | LBA {} {msf} | {track}", app.lba);
+    for job in &app.jobs {
+        let percent = (job.done * 100).checked_div(job.total).unwrap_or(0);
+        text.push_str(&format!(
+            " | {} {percent}% (Esc cancels)",
+            escape(&job.label)
+        ));
+    }
+    if let Some(message) = &app.message {
+        text.push_str(" | ");
+        text.push_str(&escape(message));
+    }
+    let width = usize::from(status.width);
+    let text = format!("{text:<width$}");
+    frame.render_widget(Paragraph::new(Line::styled(text, theme.status())), status);
+
+    let mut spans = Vec::new();
+    for (key, help) in keymap::hints() {
+        spans.push(Span::styled(format!(" {key}"), theme.key()));
+        spans.push(Span::raw(format!(" {help} ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), hints);
+}

@@ -1,0 +1,88 @@
+//! Sessions and tracks (or, for disks, the sector range).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::inspect::escape;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: bool) {
+    let medium = &app.medium;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_line = 0;
+    for session in &medium.sessions {
+        if medium.sessions.len() > 1 {
+            lines.push(Line::styled(
+                format!("Session {}", session.number),
+                theme.dim(),
+            ));
+        }
+        for (index, track) in medium
+            .tracks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.session == session.number)
+        {
+            let here = app.sector.track == Some(index);
+            let marker = if here { ">" } else { " " };
+            let text = format!(
+                "{marker}{:02} {:<10} {:>7}",
+                track.number,
+                track.mode.cue_name(),
+                track.start.0
+            );
+            let style = if index == app.track_row && focused {
+                theme.selected()
+            } else if here {
+                theme.title()
+            } else {
+                ratatui::style::Style::new()
+            };
+            if index == app.track_row {
+                selected_line = lines.len();
+            }
+            lines.push(Line::from(Span::styled(text, style)));
+            if index == app.track_row {
+                let file = track
+                    .file
+                    .and_then(|f| medium.files.get(f))
+                    .map(|f| escape(&f.name).into_owned())
+                    .unwrap_or_default();
+                lines.push(Line::styled(
+                    format!("   {} sectors", track.length),
+                    theme.dim(),
+                ));
+                if track.pregap > 0 {
+                    let stored = if track.pregap_in_file {
+                        ""
+                    } else {
+                        " (not stored)"
+                    };
+                    lines.push(Line::styled(
+                        format!("   pregap {}{stored}", track.pregap),
+                        theme.dim(),
+                    ));
+                }
+                if !file.is_empty() {
+                    lines.push(Line::styled(format!("   {file}"), theme.dim()));
+                }
+            }
+        }
+    }
+    if medium.tracks.is_empty() {
+        lines.push(Line::raw(format!(
+            "disk image, {} sectors",
+            medium.sector_count()
+        )));
+        lines.push(Line::raw(format!("of {} bytes", medium.sector_size)));
+    }
+    let height = usize::from(area.height.saturating_sub(2));
+    let top = selected_line.saturating_sub(height.saturating_sub(3));
+    let paragraph = Paragraph::new(lines)
+        .scroll((u16::try_from(top).unwrap_or(0), 0))
+        .block(super::block(" Tracks ", theme, focused));
+    frame.render_widget(paragraph, area);
+}

@@ -1,0 +1,172 @@
+//! The inspector's screens, rendered into a test backend and compared with
+//! snapshots at 80×24 and 200×60.
+
+use std::sync::Arc;
+
+use discscope::container;
+use discscope::tui::action::Action;
+use discscope::tui::app::{App, Options};
+use discscope::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const SYNC: [u8; 12] = [0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0];
+
+/// A small mode 1 image plus a sheet with an audio track, in `dir`.
+fn disc(dir: &std::path::Path, data_name: &str) -> std::path::PathBuf {
+    let mut data = Vec::new();
+    for lba in 0..20u32 {
+        let mut sector = vec![0u8; 2352];
+        sector[..12].copy_from_slice(&SYNC);
+        let msf = discscope::units::Lba(i64::from(lba))
+            .to_msf()
+            .unwrap()
+            .to_bcd();
+        sector[12..15].copy_from_slice(&msf);
+        sector[15] = 1;
+        for (i, byte) in sector[16..2064].iter_mut().enumerate() {
+            *byte = (i as u32 * 7 + lba) as u8;
+        }
+        sector[16..21].copy_from_slice(b"HELLO");
+        data.extend(sector);
+    }
+    std::fs::write(dir.join(data_name), &data).unwrap();
+    std::fs::write(dir.join("audio.bin"), vec![0x11u8; 2352 * 10]).unwrap();
+    let sheet = format!(
+        "TITLE \"Test\"\nFILE \"{data_name}\" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\nFILE \"audio.bin\" BINARY\n  TRACK 02 AUDIO\n    PREGAP 00:00:05\n    INDEX 01 00:00:00\n"
+    );
+    let path = dir.join("disc.cue");
+    std::fs::write(&path, sheet).unwrap();
+    path
+}
+
+fn app(path: &std::path::Path) -> App {
+    let medium = container::open(path).unwrap();
+    App::new(Arc::new(medium), Vec::new(), Options::default())
+}
+
+fn screen(app: &mut App, width: u16, height: u16) -> String {
+    let areas = view::areas(ratatui::layout::Rect::new(0, 0, width, height));
+    app.set_hex_geometry(
+        view::hex_columns(areas.hex.width),
+        usize::from(areas.hex.height - 2),
+    );
+    app.sync();
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| view::draw(frame, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+#[test]
+fn main_screen_at_both_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&disc(dir.path(), "data.bin"));
+    insta::assert_snapshot!("main_80x24", screen(&mut app, 80, 24));
+    insta::assert_snapshot!("main_200x60", screen(&mut app, 200, 60));
+}
+
+#[test]
+fn moving_and_switching_tracks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&disc(dir.path(), "data.bin"));
+    for _ in 0..5 {
+        app.update(Action::Right);
+    }
+    app.update(Action::Down);
+    app.update(Action::NextSector);
+    insta::assert_snapshot!("cursor_80x24", screen(&mut app, 80, 24));
+    app.update(Action::NextTrack);
+    insta::assert_snapshot!("audio_track_80x24", screen(&mut app, 80, 24));
+}
+
+#[test]
+fn help_overlay() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&disc(dir.path(), "data.bin"));
+    key(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_80x24", screen(&mut app, 80, 24));
+    insta::assert_snapshot!("help_200x60", screen(&mut app, 200, 60));
+    key(&mut app, KeyCode::Char('x'));
+    assert!(!screen(&mut app, 80, 24).contains(" Keys "));
+}
+
+#[test]
+fn goto_prompt_validates_and_remembers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&disc(dir.path(), "data.bin"));
+    key(&mut app, KeyCode::Char('g'));
+    for c in "00:02:75".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("goto_error_80x24", screen(&mut app, 80, 24));
+    for _ in 0..8 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    for c in "00:02:03".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.lba.0, 3);
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.lba.0, 3);
+    // The unstored pregap of track 2 reads as zeros and says so.
+    key(&mut app, KeyCode::Char('g'));
+    for c in "22".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("pregap_80x24", screen(&mut app, 80, 24));
+}
+
+#[test]
+fn clicks_focus_and_select() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&disc(dir.path(), "data.bin"));
+    let size = ratatui::layout::Rect::new(0, 0, 80, 24);
+    screen(&mut app, 80, 24);
+    // Row 2, column 4 of the hex pane, past the mid-row gap: the "O" of HELLO.
+    view::click(&mut app, size, 25 + 6 + 3 * 4 + 1, 3);
+    assert_eq!(app.cursor, 2 * 8 + 4);
+    assert_eq!(app.sector.bytes[app.cursor], b'O');
+    // The second track's line in the tracks pane.
+    view::click(&mut app, size, 3, 4);
+    assert_eq!(app.focus, discscope::tui::app::Pane::Tracks);
+    assert_eq!(app.track_row, 1);
+}
+
+#[test]
+fn disc_map_jumps() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&disc(dir.path(), "data.bin"));
+    key(&mut app, KeyCode::Char('m'));
+    insta::assert_snapshot!("map_80x24", screen(&mut app, 80, 24));
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.lba.0, 34, "the last cell is the last sector of track 2");
+    assert!(!screen(&mut app, 80, 24).contains("Disc map"));
+}
+
+#[test]
+fn hostile_names_are_escaped_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "a\x1b[2Jb\x1b]52;c;aGk=\x07c\u{9b}d\u{202e}e.bin";
+    let mut app = app(&disc(dir.path(), evil));
+    for text in [screen(&mut app, 80, 24), screen(&mut app, 200, 60)] {
+        assert!(!text.contains('\x1b'), "ESC reached the screen");
+        assert!(!text.contains('\x07'), "BEL reached the screen");
+        assert!(!text.contains('\u{9b}'), "C1 CSI reached the screen");
+        assert!(
+            !text.contains('\u{202e}'),
+            "bidi override reached the screen"
+        );
+    }
+    assert!(screen(&mut app, 200, 60).contains("a\\x1b[2Jb"));
+}
