@@ -222,39 +222,59 @@ fn print_sector(medium: &Medium, s: &Sector, out: &mut Output) -> anyhow::Result
 /// Hex rows: offset, 16 bytes in two groups, text; colour by field, or the
 /// names of the row's fields in a right margin when colour is off.
 fn dump(bytes: &[u8], fields: &[Field], out: &mut Output) -> anyhow::Result<()> {
-    let field_of = |offset: usize| fields.iter().find(|f| f.range().contains(&offset));
+    let kind_at = |offset: usize| {
+        fields
+            .iter()
+            .find(|f| f.range().contains(&offset))
+            .map(|f| f.kind)
+    };
     for (row, chunk) in bytes.chunks(16).enumerate() {
         let base = row * 16;
-        let mut line = format!("{base:04x} │ ");
-        let mut text = String::new();
-        for i in 0..16 {
-            if i == 8 {
-                line.push(' ');
-            }
-            let Some(&b) = chunk.get(i) else {
-                line.push_str("   ");
-                continue;
-            };
-            let hex = format!("{b:02x}");
-            let ch = if b.is_ascii_graphic() || b == b' ' {
-                char::from(b).to_string()
+        // Runs of bytes of one field, painted once each.
+        let mut hex: Vec<(Option<FieldKind>, String)> = Vec::new();
+        let mut text: Vec<(Option<FieldKind>, String)> = Vec::new();
+        for (i, &b) in chunk.iter().enumerate() {
+            let kind = kind_at(base + i);
+            let gap = if i == 8 {
+                "  "
+            } else if i > 0 {
+                " "
             } else {
-                "·".to_string()
+                ""
             };
-            match field_of(base + i) {
-                Some(f) if out.color => {
-                    line.push_str(&out.paint(colour(f.kind), &hex));
-                    text.push_str(&out.paint(colour(f.kind), &ch));
+            let ch = if b.is_ascii_graphic() || b == b' ' {
+                char::from(b)
+            } else {
+                '·'
+            };
+            match hex.last_mut() {
+                Some((k, run)) if *k == kind => {
+                    run.push_str(&format!("{gap}{b:02x}"));
                 }
                 _ => {
-                    line.push_str(&hex);
-                    text.push_str(&ch);
+                    if let Some((_, run)) = hex.last_mut() {
+                        run.push_str(gap);
+                    }
+                    hex.push((kind, format!("{b:02x}")));
                 }
             }
-            line.push(' ');
+            match text.last_mut() {
+                Some((k, run)) if *k == kind => run.push(ch),
+                _ => text.push((kind, ch.to_string())),
+            }
         }
-        line.push_str("│ ");
-        line.push_str(&text);
+        let paint = |runs: &[(Option<FieldKind>, String)]| -> String {
+            runs.iter()
+                .map(|(kind, run)| match kind {
+                    Some(kind) => out.paint(colour(*kind), run),
+                    None => run.clone(),
+                })
+                .collect()
+        };
+        // Pad a short last row so the text column lines up.
+        let missing = 16 - chunk.len().min(16);
+        let pad = " ".repeat(missing * 3 + usize::from(chunk.len() <= 8 && missing > 0));
+        let mut line = format!("{base:04x} │ {}{pad} │ {}", paint(&hex), paint(&text));
         if !out.color {
             let end = base + chunk.len();
             let names: Vec<&str> = fields
@@ -262,7 +282,7 @@ fn dump(bytes: &[u8], fields: &[Field], out: &mut Output) -> anyhow::Result<()> 
                 .filter(|f| f.offset < end && f.range().end > base)
                 .map(Field::name)
                 .collect();
-            line.push_str(&" ".repeat(16usize.saturating_sub(chunk.len()) + 1));
+            line.push_str(&" ".repeat(missing + 1));
             line.push_str(&names.join(" "));
         }
         writeln!(out, "{}", line.trim_end())?;
