@@ -236,8 +236,8 @@ fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Report) ->
         Storage::Raw { .. } | Storage::Headerless => report.data_sectors += job.count,
     }
     let Some((file, offset)) = job.source else {
+        // Not judged and of no mode: listed only as "not stored".
         report.note(Note::NotStored, job.count);
-        report.count(SectorMode::Unknown, job.count);
         return Ok(());
     };
     let source = medium

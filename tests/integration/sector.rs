@@ -617,3 +617,46 @@ fn judging_arbitrary_bytes_never_panics() {
         }
     }
 }
+
+#[test]
+fn vcdimager_tracks_match_cd_info() {
+    // The oracle listing beside the fixture: "  1: 00:02:00  000000 XA ...".
+    let oracle = std::fs::read_to_string(fixture("sector/videocd.cd-info.txt")).unwrap();
+    let starts: Vec<(u64, i64)> = oracle
+        .lines()
+        .filter_map(|line| {
+            let (number, rest) = line.trim().split_once(':')?;
+            let lsn = rest.split_whitespace().nth(1)?;
+            Some((number.parse().ok()?, lsn.parse().ok()?))
+        })
+        .collect();
+    assert_eq!(starts, [(1, 0), (2, 450), (170, 685)]);
+    let run = discscope([
+        "tracks".as_ref(),
+        "--json".as_ref(),
+        fixture("sector/videocd.cue").as_os_str(),
+    ]);
+    let json = run.json();
+    for (i, (number, lsn)) in starts.iter().take(2).enumerate() {
+        assert_eq!(json["tracks"][i]["number"], *number);
+        assert_eq!(json["tracks"][i]["start"], *lsn);
+    }
+}
+
+#[test]
+fn unstored_pregap_is_counted_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    mode1_image(dir.path(), 10);
+    let cue = dir.path().join("gap.cue");
+    std::fs::write(
+        &cue,
+        "FILE \"mode1.bin\" BINARY\n  TRACK 01 MODE1/2352\n    PREGAP 00:00:05\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    let run = discscope(["verify".as_ref(), "--json".as_ref(), cue.as_os_str()]);
+    assert_eq!(run.code(), 0, "{}", run.stdout());
+    let json = run.json();
+    assert_eq!(json["bad_sectors"], 0);
+    assert_eq!(json["good_sectors"], 10);
+    assert_eq!(json["intentional"]["not_stored"], 5, "{json}");
+}
