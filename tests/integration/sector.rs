@@ -8,6 +8,8 @@
     clippy::panic
 )] // test code: a panic is a failed test
 
+mod cli;
+mod damage;
 mod plain;
 
 use std::path::Path;
@@ -98,7 +100,7 @@ fn vcdimager_image_verifies_clean_and_round_trips() {
 }
 
 /// A tiny xorshift generator: fixed seeds, no dependency.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -107,10 +109,10 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn fill(&mut self, bytes: &mut [u8]) {
+    pub(super) fn fill(&mut self, bytes: &mut [u8]) {
         bytes.iter_mut().for_each(|b| *b = self.next() as u8);
     }
 }
@@ -216,7 +218,7 @@ fn parity_of_random_bytes_matches_the_plain_encoder() {
 }
 
 /// A raw MODE1/2352 image of `count` sectors of random user data.
-fn mode1_image(dir: &Path, count: i64) -> std::path::PathBuf {
+pub(super) fn mode1_image(dir: &Path, count: i64) -> std::path::PathBuf {
     let mut rng = Rng(77);
     let mut bytes = Vec::new();
     for lba in 0..count {
@@ -227,223 +229,6 @@ fn mode1_image(dir: &Path, count: i64) -> std::path::PathBuf {
     let path = dir.join("mode1.bin");
     std::fs::write(&path, bytes).unwrap();
     path
-}
-
-fn damage(path: &Path, lba: usize, offset: usize, xor: u8) {
-    let mut bytes = std::fs::read(path).unwrap();
-    bytes[lba * 2352 + offset] ^= xor;
-    std::fs::write(path, bytes).unwrap();
-}
-
-/// `verify --json` errors as (lba, problems).
-fn verify_errors(image: &Path) -> (i32, Vec<(i64, Vec<String>)>) {
-    let run = discscope(["verify".as_ref(), "--json".as_ref(), image.as_os_str()]);
-    let json = run.json();
-    let errors = json["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            let problems = e["problems"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| p.as_str().unwrap().to_owned())
-                .collect();
-            (e["lba"].as_i64().unwrap(), problems)
-        })
-        .collect();
-    assert_eq!(
-        json["bad_sectors"].as_u64().unwrap() as usize,
-        json["errors"].as_array().unwrap().len()
-    );
-    (run.code(), errors)
-}
-
-fn expect(list: &[(i64, &[&str])]) -> Vec<(i64, Vec<String>)> {
-    list.iter()
-        .map(|(lba, p)| (*lba, p.iter().map(|s| s.to_string()).collect()))
-        .collect()
-}
-
-#[test]
-fn damage_is_found_exactly_where_it_was_done() {
-    let dir = tempfile::tempdir().unwrap();
-    let image = mode1_image(dir.path(), 40);
-    assert_eq!(verify_errors(&image), (0, Vec::new()));
-    damage(&image, 3, 16 + 100, 0x01); // user data
-    damage(&image, 5, 2076 + 10, 0x80); // P parity
-    damage(&image, 7, 2248 + 7, 0x22); // Q parity
-    damage(&image, 9, 12, 0x01); // header minute: 00 -> 01
-    damage(&image, 11, 5, 0x10); // a sync byte
-    damage(&image, 13, 2070, 0x04); // the zero field
-    let (code, errors) = verify_errors(&image);
-    assert_eq!(code, 1);
-    // Mode 1: EDC covers 0..2064 (sync and header included), ECC covers
-    // 12..2076 for P and 12..2248 for Q (the P parity included).
-    assert_eq!(
-        errors,
-        expect(&[
-            (3, &["edc", "ecc_p", "ecc_q"]),
-            (5, &["ecc_p", "ecc_q"]),
-            (7, &["ecc_q"]),
-            (9, &["header_msf", "edc", "ecc_p", "ecc_q"]),
-            (11, &["sync", "edc"]),
-            (13, &["ecc_p", "ecc_q", "zero"]),
-        ])
-    );
-}
-
-#[test]
-fn damage_in_mode2_forms_is_found_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    for name in ["videocd.bin", "videocd.cue"] {
-        std::fs::copy(fixture("sector").join(name), dir.path().join(name)).unwrap();
-    }
-    let bin = dir.path().join("videocd.bin");
-    let cue = dir.path().join("videocd.cue");
-    // Track 1 (ISO 9660 part) is form 1, the MPEG track 2 form 2.
-    damage(&bin, 20, 20, 0x01); // second subheader copy, form 1
-    damage(&bin, 22, 12, 0x01); // header minute, form 1: not in EDC or ECC
-    damage(&bin, 24, 30, 0x40); // user data, form 1
-    damage(&bin, 25, 2076, 0x01); // P parity, form 1
-    damage(&bin, 600, 1000, 0x08); // user data, form 2
-    damage(&bin, 610, 19, 0x02); // first subheader copy (coding), form 2
-    damage(&bin, 620, 0, 0xff); // a sync byte, form 2
-    let (code, errors) = verify_errors(&cue);
-    assert_eq!(code, 1);
-    assert_eq!(
-        errors,
-        expect(&[
-            (20, &["subheader", "edc", "ecc_p", "ecc_q"]),
-            (22, &["header_msf"]),
-            (24, &["edc", "ecc_p", "ecc_q"]),
-            (25, &["ecc_p", "ecc_q"]),
-            (600, &["edc"]),
-            (610, &["subheader", "edc"]),
-            (620, &["sync"]),
-        ])
-    );
-}
-
-#[test]
-fn sector_json_follows_the_contract() {
-    let image = fixture("sector/videocd.cue");
-    let run = discscope([
-        "sector".as_ref(),
-        image.as_os_str(),
-        "00:02:16".as_ref(),
-        "--count".as_ref(),
-        "2".as_ref(),
-        "--json".as_ref(),
-    ]);
-    assert_eq!(run.code(), 0, "{}", run.stderr());
-    let json = run.json();
-    let sectors = json["sectors"].as_array().unwrap();
-    assert_eq!(sectors.len(), 2);
-    let s = &sectors[0];
-    assert_eq!(s["lba"], 16);
-    assert_eq!(s["msf"], "00:02:16");
-    assert_eq!(s["track"], 1);
-    assert_eq!(s["size"], 2352);
-    assert_eq!(s["mode"], "mode2_form1");
-    assert_eq!(s["header"]["msf"], "00:02:16");
-    assert_eq!(s["header"]["expected_msf"], "00:02:16");
-    assert_eq!(s["header"]["mode"], 2);
-    assert_eq!(s["subheader"]["copies_match"], true);
-    assert_eq!(s["edc"]["ok"], true);
-    assert_eq!(s["ecc"]["p_ok"], true);
-    assert_eq!(s["ecc"]["q_ok"], true);
-    assert_eq!(s["bytes"].as_str().unwrap().len(), 2 * 2352);
-    // The primary volume descriptor sits in the user data.
-    assert!(s["bytes"].as_str().unwrap()[48..60].eq("014344303031"));
-    let names: Vec<_> = s["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "sync",
-            "header",
-            "subheader",
-            "user_data",
-            "edc",
-            "ecc_p",
-            "ecc_q"
-        ]
-    );
-    assert_eq!(sectors[1]["lba"], 17);
-    // Every address form names the same sector.
-    for addr in ["16", "00:02:16", &format!("{:#x}", 16 * 2352 + 100)] {
-        let run = discscope([
-            "sector".as_ref(),
-            image.as_os_str(),
-            addr.as_ref(),
-            "--json".as_ref(),
-        ]);
-        assert_eq!(run.json()["sectors"][0]["lba"], 16, "{addr}");
-    }
-    let bad = discscope(["sector".as_ref(), image.as_os_str(), "12:xx".as_ref()]);
-    assert_eq!(bad.code(), 2);
-    assert_eq!(bad.stderr().lines().count(), 1, "{}", bad.stderr());
-    let past = discscope(["sector".as_ref(), image.as_os_str(), "685".as_ref()]);
-    assert_eq!(past.code(), 2);
-}
-
-#[test]
-fn sector_text_names_fields_without_colour() {
-    let image = fixture("sector/videocd.cue");
-    let run = discscope(["sector".as_ref(), image.as_os_str(), "16".as_ref()]);
-    assert_eq!(run.code(), 0, "{}", run.stderr());
-    let text = run.stdout();
-    assert!(!text.contains('\x1b'), "no colour with NO_COLOR");
-    let first_row = text.lines().find(|l| l.starts_with("0000 ")).unwrap();
-    assert!(first_row.ends_with("sync header"), "{first_row}");
-    assert!(text.contains("0010 │ 00 00 09 00 00 00 09 00"), "{text}");
-    assert!(text.contains("subheader file 0 channel 0 submode 0x09 [data eor]"));
-    assert!(text.contains("verdict   no problems found"));
-    // (`--color` goes after the subcommand: before it, clap takes the
-    // subcommand name for the inspector's IMAGE.)
-    let coloured = discscope([
-        "sector".as_ref(),
-        "--color=always".as_ref(),
-        image.as_os_str(),
-        "16".as_ref(),
-    ]);
-    assert!(
-        coloured.stdout().contains("\x1b[33m0"),
-        "header bytes in yellow"
-    );
-    assert!(coloured.stdout().contains("■ ecc_q"));
-}
-
-#[test]
-fn verify_text_and_track_filter() {
-    let image = fixture("sector/videocd.cue");
-    let run = discscope([
-        "verify".as_ref(),
-        image.as_os_str(),
-        "--track".as_ref(),
-        "2".as_ref(),
-    ]);
-    assert_eq!(run.code(), 0, "{}", run.stderr());
-    assert!(
-        run.stdout().contains("verified 385 sectors"),
-        "{}",
-        run.stdout()
-    );
-    assert!(run.stdout().contains("mode 2 form 2"));
-    let none = discscope([
-        "verify".as_ref(),
-        image.as_os_str(),
-        "--track".as_ref(),
-        "9".as_ref(),
-    ]);
-    assert_eq!(none.code(), 2);
-    assert!(none.stderr().contains("no track 9"), "{}", none.stderr());
 }
 
 #[test]
@@ -553,36 +338,6 @@ fn storage_kinds_are_judged_by_what_they_store() {
 }
 
 #[test]
-fn mixed_mode_image_counts_audio_separately() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = mode1_image(dir.path(), 30);
-    let mut bytes = std::fs::read(&data).unwrap();
-    // 20 sectors of "audio": any bytes at all, never judged.
-    let mut rng = Rng(5);
-    let mut audio = vec![0u8; 20 * 2352];
-    rng.fill(&mut audio);
-    bytes.extend_from_slice(&audio);
-    std::fs::write(dir.path().join("mixed.bin"), bytes).unwrap();
-    let cue = dir.path().join("mixed.cue");
-    std::fs::write(
-        &cue,
-        "FILE \"mixed.bin\" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n    INDEX 01 00:00:30\n",
-    )
-    .unwrap();
-    let run = discscope(["verify".as_ref(), "--json".as_ref(), cue.as_os_str()]);
-    assert_eq!(run.code(), 0, "{}", run.stdout());
-    let json = run.json();
-    assert_eq!(json["sectors"], 50);
-    assert_eq!(json["data_sectors"], 30);
-    assert_eq!(json["audio_sectors"], 20);
-    assert_eq!(json["bad_sectors"], 0);
-    assert_eq!(json["modes"]["audio"], 20);
-    assert_eq!(json["modes"]["mode1"], 30);
-    let text = discscope(["verify".as_ref(), cue.as_os_str()]).stdout();
-    assert!(text.contains("(counted, not judged)"), "{text}");
-}
-
-#[test]
 fn judging_arbitrary_bytes_never_panics() {
     let mut rng = Rng(99);
     let storages = [
@@ -616,47 +371,4 @@ fn judging_arbitrary_bytes_never_panics() {
             assert!(covered <= len.max(2352), "{storage:?} {len}");
         }
     }
-}
-
-#[test]
-fn vcdimager_tracks_match_cd_info() {
-    // The oracle listing beside the fixture: "  1: 00:02:00  000000 XA ...".
-    let oracle = std::fs::read_to_string(fixture("sector/videocd.cd-info.txt")).unwrap();
-    let starts: Vec<(u64, i64)> = oracle
-        .lines()
-        .filter_map(|line| {
-            let (number, rest) = line.trim().split_once(':')?;
-            let lsn = rest.split_whitespace().nth(1)?;
-            Some((number.parse().ok()?, lsn.parse().ok()?))
-        })
-        .collect();
-    assert_eq!(starts, [(1, 0), (2, 450), (170, 685)]);
-    let run = discscope([
-        "tracks".as_ref(),
-        "--json".as_ref(),
-        fixture("sector/videocd.cue").as_os_str(),
-    ]);
-    let json = run.json();
-    for (i, (number, lsn)) in starts.iter().take(2).enumerate() {
-        assert_eq!(json["tracks"][i]["number"], *number);
-        assert_eq!(json["tracks"][i]["start"], *lsn);
-    }
-}
-
-#[test]
-fn unstored_pregap_is_counted_not_judged() {
-    let dir = tempfile::tempdir().unwrap();
-    mode1_image(dir.path(), 10);
-    let cue = dir.path().join("gap.cue");
-    std::fs::write(
-        &cue,
-        "FILE \"mode1.bin\" BINARY\n  TRACK 01 MODE1/2352\n    PREGAP 00:00:05\n    INDEX 01 00:00:00\n",
-    )
-    .unwrap();
-    let run = discscope(["verify".as_ref(), "--json".as_ref(), cue.as_os_str()]);
-    assert_eq!(run.code(), 0, "{}", run.stdout());
-    let json = run.json();
-    assert_eq!(json["bad_sectors"], 0);
-    assert_eq!(json["good_sectors"], 10);
-    assert_eq!(json["intentional"]["not_stored"], 5, "{json}");
 }
