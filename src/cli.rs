@@ -3,7 +3,9 @@
 
 mod info;
 mod output;
+mod sector;
 mod tracks;
+mod verify;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -60,6 +62,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Dump raw sectors with their fields, header, subheader and EDC/ECC.
+    Sector {
+        image: PathBuf,
+        /// LBA (`1234`, `-150`), absolute MSF (`00:02:00`) or byte offset (`0x1A2B00`).
+        #[arg(allow_hyphen_values = true)]
+        addr: String,
+        /// How many consecutive sectors.
+        #[arg(long, default_value_t = 1)]
+        count: u64,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check EDC/ECC, sync, headers and subheaders of every data sector.
+    Verify {
+        image: PathBuf,
+        /// Only this track (its number).
+        #[arg(long)]
+        track: Option<u8>,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// What a command found, for the exit code.
@@ -68,7 +93,6 @@ pub enum Outcome {
     /// Nothing wrong.
     Clean,
     /// The command ran and found problems (exit 1).
-    #[allow(dead_code)] // returned by `verify` and `check`
     Problems,
 }
 
@@ -100,6 +124,13 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
     match cli.command {
         Some(Command::Info { image, json }) => info::run(&image, json, out),
         Some(Command::Tracks { image, json }) => tracks::run(&image, json, out),
+        Some(Command::Sector {
+            image,
+            addr,
+            count,
+            json,
+        }) => sector::run(&image, &addr, count, json, out),
+        Some(Command::Verify { image, track, json }) => verify::run(&image, track, json, out),
         None => {
             if let Some(image) = cli.image {
                 let medium = discscope::container::open(&image)?;

@@ -27,6 +27,7 @@ pub mod inspect;
 pub mod io;
 pub mod medium;
 pub mod partition;
+pub mod sector;
 pub mod subchannel;
 pub mod tui;
 pub mod units;

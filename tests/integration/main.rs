@@ -24,4 +24,5 @@ mod disk_mutate;
 mod medium;
 mod mutation;
 mod pty;
+mod sector;
 mod tui;
