@@ -106,6 +106,17 @@ pub fn verify(
     track: Option<u8>,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Report> {
+    verify_until(medium, track, progress, &AtomicBool::new(false))
+}
+
+/// [`verify`] that stops early (with a partial report) once `cancel` is set:
+/// the terminal UI runs it in the background.
+pub fn verify_until(
+    medium: &Medium,
+    track: Option<u8>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Report> {
     let jobs = plan(medium, track)?;
     let total: u64 = jobs.iter().map(|j| j.count).sum();
     let threads = std::thread::available_parallelism()
@@ -123,6 +134,9 @@ pub fn verify(
                     let mut local = Report::default();
                     let mut buffer = Vec::new();
                     loop {
+                        if cancel.load(Ordering::Relaxed) {
+                            break;
+                        }
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(index) else { break };
                         if let Err(error) = run(medium, job, &mut buffer, &mut local) {
