@@ -17,12 +17,7 @@ pub use output::Output;
 
 /// Look inside CD, DVD and disk images: tracks, filesystems, raw sectors.
 #[derive(Debug, Parser)]
-#[command(
-    name = "discscope",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "discscope", version, about, subcommand_negates_reqs = true)]
 pub struct Cli {
     /// When to colour output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
