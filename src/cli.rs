@@ -4,6 +4,7 @@
 mod info;
 mod output;
 mod sector;
+mod subq;
 mod tracks;
 mod verify;
 

@@ -33,9 +33,18 @@ pub fn run(
         }
         sectors.push(medium.read_sector(lba)?);
     }
+    let sub = discscope::container::ccd::subchannel(&medium)?;
+    let q_of = |lba: Lba| sub.as_ref().and_then(|sub| sub.q(lba).ok().flatten());
     if json {
         let doc = SectorsJson {
-            sectors: sectors.iter().map(|s| to_json(&medium, s)).collect(),
+            sectors: sectors
+                .iter()
+                .map(|s| {
+                    let mut json = to_json(&medium, s);
+                    json.subchannel_q = q_of(s.lba).map(|q| super::subq::to_json(&q, s.lba));
+                    json
+                })
+                .collect(),
         };
         out.json(&doc)?;
         return Ok(Outcome::Clean);
@@ -45,6 +54,9 @@ pub fn run(
             writeln!(out)?;
         }
         print_sector(&medium, s, out)?;
+        if let Some(q) = q_of(s.lba) {
+            super::subq::print(&q, s.lba, out)?;
+        }
     }
     Ok(Outcome::Clean)
 }
@@ -69,6 +81,8 @@ struct SectorJson {
     problems: Vec<&'static str>,
     intentional: Option<&'static str>,
     origin: String,
+    /// The sector's subchannel Q, when the image has a `.sub`.
+    subchannel_q: Option<super::subq::QJson>,
     bytes: String,
 }
 
@@ -168,6 +182,7 @@ fn to_json(medium: &Medium, s: &Sector) -> SectorJson {
         problems: v.problems.names(),
         intentional: v.note.map(|n| n.as_str()),
         origin: medium.describe_origin(&s.origin),
+        subchannel_q: None,
         bytes: s.bytes.iter().map(|b| format!("{b:02x}")).collect(),
     }
 }

@@ -46,16 +46,33 @@ pub fn run(
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    let subq = match discscope::container::ccd::subchannel(&medium)? {
+        Some(sub) if track.is_none() => Some(sub.scan()?),
+        _ => None,
+    };
     if json {
-        out.json(&to_json(&report))?;
+        let mut doc = serde_json::to_value(to_json(&report))?;
+        if let Some(map) = doc.as_object_mut() {
+            let scan = subq.as_ref().map(super::subq::scan_json);
+            map.insert("subchannel".into(), serde_json::to_value(scan)?);
+            if subq.as_ref().is_some_and(super::subq::is_bad) {
+                map.insert("ok".into(), serde_json::Value::Bool(false));
+            }
+        }
+        out.json(&doc)?;
     } else {
         print_report(&report, image, started.elapsed().as_secs_f64(), out)?;
+        if let Some(scan) = &subq {
+            super::subq::print_scan(scan, out)?;
+        }
     }
-    Ok(if report.ok() {
-        Outcome::Clean
-    } else {
-        Outcome::Problems
-    })
+    Ok(
+        if report.ok() && !subq.as_ref().is_some_and(super::subq::is_bad) {
+            Outcome::Clean
+        } else {
+            Outcome::Problems
+        },
+    )
 }
 
 #[derive(Serialize)]

@@ -25,4 +25,5 @@ mod medium;
 mod mutation;
 mod pty;
 mod sector;
+mod subq_cli;
 mod tui;
