@@ -71,6 +71,8 @@ pub struct PartitionInfo {
     pub scheme: &'static str,
     #[serde(rename = "type")]
     pub kind: String,
+    /// The type's common name ("FAT32 (LBA)", "EFI System"), when known.
+    pub type_name: Option<&'static str>,
     pub name: Option<String>,
     pub start: i64,
     pub length: u64,
@@ -198,6 +200,7 @@ fn partitions(table: Option<&crate::partition::Table>) -> Vec<PartitionInfo> {
                 index: p.index,
                 scheme: p.scheme.as_str(),
                 kind: p.type_text(),
+                type_name: p.type_name,
                 name: p.name.clone(),
                 start: i64::try_from(p.start).unwrap_or(i64::MAX),
                 length: p.length,
