@@ -2,6 +2,7 @@
 //! mapping from outcomes to exit codes (CLI.md).
 
 mod info;
+mod inspect;
 mod output;
 mod sector;
 mod subq;
@@ -44,6 +45,12 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write the built-in demo disc (a cue sheet and three tracks) into DIR.
+    Demo {
+        /// The folder to write into (created if needed; files are never overwritten).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Summarise an image: format, sessions, tracks, filesystems, diagnostics.
     Info {
         image: PathBuf,
@@ -118,6 +125,12 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
     match cli.command {
+        Some(Command::Demo { output }) => {
+            let sheet = discscope::demo::write(&output)?;
+            writeln!(out, "wrote the demo disc: {}", sheet.display())?;
+            writeln!(out, "open it with: discscope {}", sheet.display())?;
+            Ok(Outcome::Clean)
+        }
         Some(Command::Info { image, json }) => info::run(&image, json, out),
         Some(Command::Tracks { image, json }) => tracks::run(&image, json, out),
         Some(Command::Sector {
@@ -127,24 +140,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             json,
         }) => sector::run(&image, &addr, count, json, out),
         Some(Command::Verify { image, track, json }) => verify::run(&image, track, json, out),
-        None => {
-            if let Some(image) = cli.image {
-                let medium = discscope::container::open(&image)?;
-                let options = discscope::tui::app::Options {
-                    color: output::color_wanted(
-                        cli.color,
-                        std::io::IsTerminal::is_terminal(&std::io::stdout()),
-                    ),
-                    ascii: cli.ascii,
-                };
-                discscope::tui::run(std::sync::Arc::new(medium), Vec::new(), options)?;
-                return Ok(Outcome::Clean);
-            }
-            // Until the built-in demo disc lands, the bare command explains itself.
-            let mut command = <Cli as clap::CommandFactory>::command();
-            write!(out, "{}", command.render_help())?;
-            Ok(Outcome::Clean)
-        }
+        None => inspect::run(cli.image, cli.color, cli.ascii),
     }
 }
 

@@ -18,6 +18,7 @@ mod ccd;
 mod cue;
 mod cue_corpus;
 mod cue_oracles;
+mod demo;
 mod disk;
 mod disk_corpus;
 mod disk_mutate;
