@@ -4,7 +4,10 @@
 //! cooked ISO or a partition. It reports data positions as volume extents, so
 //! every file maps to disc sectors and every sector maps back to an owner.
 
+pub mod iso9660;
+pub mod probe;
 mod timestamp;
+pub mod walk;
 
 pub use timestamp::Timestamp;
 

@@ -2,6 +2,8 @@
 //! the faces only lay it out.
 
 pub mod escape;
+pub mod extract;
+pub mod owners;
 pub mod summary;
 
 pub use escape::escape;

@@ -15,3 +15,4 @@
 mod support;
 
 mod cue;
+mod iso;
