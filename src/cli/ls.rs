@@ -74,6 +74,14 @@ struct Entry {
     mtime: Option<String>,
     mode: Option<String>,
     target: Option<String>,
+    /// Format-specific facts (XA attributes, zisofs, multi-extent, ...).
+    notes: Vec<Note>,
+}
+
+#[derive(Serialize)]
+struct Note {
+    name: String,
+    value: String,
 }
 
 fn entry(path: &str, node: &Node) -> Entry {
@@ -97,6 +105,14 @@ fn entry(path: &str, node: &Node) -> Entry {
         mtime: node.mtime.map(|t| t.rfc3339()),
         mode: node.mode.map(|m| format!("{m:04o}")),
         target: node.target.clone(),
+        notes: node
+            .notes
+            .iter()
+            .map(|(name, value)| Note {
+                name: name.clone(),
+                value: value.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -315,9 +315,15 @@ fn volume(lba: Lba, d: &[u8], joliet_level: Option<u8>) -> VolumeDescriptor {
         l_table_optional: u32_le(d, 144).unwrap_or(0),
         m_table: u32_be(d, 148).unwrap_or(0),
         m_table_optional: u32_be(d, 152).unwrap_or(0),
-        root: d
-            .get(156..190)
-            .and_then(|r| dirent::parse(r, lba.0.max(0) as u64 * BLOCK + 156).ok()),
+        root: d.get(156..190).and_then(|r| {
+            // The root record is 34 bytes here whatever its length byte says
+            // (some writers copy the length of a longer record).
+            let mut r = r.to_vec();
+            if let Some(len) = r.first_mut() {
+                *len = 34;
+            }
+            dirent::parse(&r, lba.0.max(0) as u64 * BLOCK + 156).ok()
+        }),
     }
 }
 

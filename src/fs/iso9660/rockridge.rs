@@ -106,7 +106,18 @@ pub fn decode(entries: &[Entry]) -> Rr {
                     let Some(content) = rest.get(..len) else {
                         break;
                     };
+                    if flags & 0x0E == 0 && len == 0 {
+                        // An empty component adds nothing (libarchive's
+                        // "new" Rock Ridge samples pad with them).
+                        comps = rest;
+                        continue;
+                    }
                     if flags & 0x08 != 0 {
+                        // A root component after others still gets the
+                        // separator before it, as Linux and isoinfo build it.
+                        if need_sep {
+                            target.push('/');
+                        }
                         target.push('/');
                         need_sep = false;
                     } else {
