@@ -125,29 +125,86 @@ fn kind_char(kind: NodeKind) -> char {
     }
 }
 
-fn long_line(out: &mut Output, shown: &str, node: &Node) -> std::io::Result<()> {
-    let mode = node
-        .mode
-        .map_or_else(|| "----".to_owned(), |m| format!("{m:04o}"));
-    let time = node.mtime.map_or_else(|| "-".to_owned(), |t| t.rfc3339());
-    let lba = node
-        .extents
-        .first()
-        .map_or_else(|| "-".to_owned(), |e| e.lba.0.to_string());
-    write!(
-        out,
-        "{}{} {:>12} {:<25} {:>8} {}",
-        kind_char(node.kind),
-        mode,
-        node.size,
-        time,
-        lba,
-        escape(shown)
+/// The last date printed, reused when the next entry has the same one (most
+/// entries of an image share a handful of dates).
+type DateCache = Option<(discscope::fs::Timestamp, String)>;
+
+fn long_line(
+    out: &mut Output,
+    cache: &mut DateCache,
+    shown: &str,
+    node: &Node,
+) -> std::io::Result<()> {
+    const SPACES: &str = "                         ";
+    let mut head = [b' '; 18];
+    if let Some(first) = head.first_mut() {
+        *first = kind_char(node.kind) as u8;
+    }
+    match node.mode {
+        Some(m) => {
+            for (i, slot) in head.iter_mut().skip(1).take(4).enumerate() {
+                *slot = b'0' + ((m >> (3 * (3 - i))) & 7) as u8;
+            }
+        }
+        None => head.iter_mut().skip(1).take(4).for_each(|b| *b = b'-'),
+    }
+    // The size right-aligned in 12 columns, then a space.
+    let mut size = node.size;
+    let mut at = 17usize;
+    loop {
+        if let Some(slot) = head.get_mut(at) {
+            *slot = b'0' + (size % 10) as u8;
+        }
+        size /= 10;
+        if size == 0 || at == 6 {
+            break;
+        }
+        at -= 1;
+    }
+    out.write_all(&head)?;
+    out.write_all(b" ")?;
+    let time = match node.mtime {
+        Some(t) => {
+            if cache.as_ref().is_none_or(|(c, _)| *c != t) {
+                *cache = Some((t, t.rfc3339()));
+            }
+            cache.as_ref().map_or("-", |(_, s)| s.as_str())
+        }
+        None => "-",
+    };
+    out.write_all(time.as_bytes())?;
+    out.write_all(
+        SPACES
+            .get(time.len().min(SPACES.len())..)
+            .unwrap_or_default()
+            .as_bytes(),
     )?;
+    // The LBA right-aligned in 8 columns between spaces.
+    let mut lba = [b' '; 10];
+    match node.extents.first() {
+        Some(e) if e.lba.0 >= 0 => {
+            let mut v = e.lba.0;
+            let mut at = 8usize;
+            loop {
+                if let Some(slot) = lba.get_mut(at) {
+                    *slot = b'0' + (v % 10) as u8;
+                }
+                v /= 10;
+                if v == 0 || at == 1 {
+                    break;
+                }
+                at -= 1;
+            }
+            out.write_all(&lba)?;
+        }
+        Some(e) => write!(out, " {:>8} ", e.lba.0)?,
+        None => out.write_all(b"        - ")?,
+    }
+    out.write_all(escape(shown).as_bytes())?;
     if let Some(t) = &node.target {
         write!(out, " -> {}", escape(t))?;
     }
-    writeln!(out)
+    out.write_all(b"\n")
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -172,11 +229,12 @@ pub fn run(
     };
     let mut entries = Vec::new();
     let mut diags = Vec::new();
+    let mut cache: DateCache = None;
     if start.kind != NodeKind::Dir {
         if json {
             entries.push(entry(&base, &start));
         } else if long {
-            long_line(out, &base, &start)?;
+            long_line(out, &mut None, &base, &start)?;
         } else {
             writeln!(out, "{}", escape(&base))?;
         }
@@ -188,7 +246,7 @@ pub fn run(
             }
             let shown = if recursive { p } else { node.name.as_str() };
             let done = if long {
-                long_line(out, shown, node)
+                long_line(out, &mut cache, shown, node)
             } else {
                 writeln!(out, "{}", escape(shown))
             };

@@ -45,14 +45,16 @@ pub fn walk(
     let mut out = Walked::default();
     let mut seen: HashSet<(u64, i64)> = HashSet::new();
     seen.insert(dir_key(start));
-    // Each level: its path and its remaining children (reversed for pop).
-    let mut stack: Vec<(String, Vec<Node>)> = Vec::new();
+    // Each level: the length of its path in `path` and its remaining
+    // children (reversed for pop). One path buffer serves the whole walk.
+    let mut stack: Vec<(usize, Vec<Node>)> = Vec::new();
+    let mut path = base.trim_end_matches('/').to_owned();
     // The names of the directories entered below `start`.
     let mut parents: Vec<String> = Vec::new();
     let mut first = fs.children(start)?;
     first.reverse();
-    stack.push((base.trim_end_matches('/').to_owned(), first));
-    while let Some((path, children)) = stack.last_mut() {
+    stack.push((path.len(), first));
+    while let Some((len, children)) = stack.last_mut() {
         let Some(node) = children.pop() else {
             stack.pop();
             parents.pop();
@@ -66,8 +68,11 @@ pub fn walk(
             break;
         }
         out.entries += 1;
-        let child_path = format!("{path}/{}", node.name);
-        visit(&child_path, &parents, &node)?;
+        path.truncate(*len);
+        path.push('/');
+        path.push_str(&node.name);
+        let child_path = path.as_str();
+        visit(child_path, &parents, &node)?;
         if !recursive || node.kind != NodeKind::Dir {
             continue;
         }
@@ -88,7 +93,7 @@ pub fn walk(
         match fs.children(&node) {
             Ok(mut kids) => {
                 kids.reverse();
-                stack.push((child_path, kids));
+                stack.push((path.len(), kids));
                 parents.push(node.name.clone());
             }
             Err(error) => out.diagnostics.push(Diagnostic::warning(

@@ -8,6 +8,7 @@
 use crate::fs::Timestamp;
 
 use super::dirent::{both32, date7};
+#[cfg(test)]
 use super::susp::Entry;
 
 /// What the Rock Ridge entries of one record say.
@@ -58,18 +59,65 @@ fn tf_time(bytes: &[u8], long: bool) -> Option<Timestamp> {
 }
 
 /// Folds the entries of one record into an [`Rr`].
+#[cfg(test)]
 pub fn decode(entries: &[Entry]) -> Rr {
-    let mut rr = Rr::default();
-    let mut name: Vec<u8> = Vec::new();
-    let mut name_done = false;
-    let mut target = String::new();
-    let mut link_seen = false;
-    // A '/' goes before the next component (none after the root or inside a
-    // component continued into the next SL entry).
-    let mut need_sep = false;
+    let mut d = Decoder::default();
     for e in entries {
+        d.feed(&e.bytes);
+    }
+    d.finish()
+}
+
+/// Folds entries one at a time, as SUSP hands them over.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    rr: Rr,
+    name: Vec<u8>,
+    name_seen: bool,
+    name_done: bool,
+    target: String,
+    link_seen: bool,
+    /// A '/' goes before the next component (none after the root or inside
+    /// a component continued into the next SL entry).
+    need_sep: bool,
+}
+
+/// An entry's bytes, header included.
+struct E<'a> {
+    bytes: &'a [u8],
+}
+
+impl E<'_> {
+    fn byte(&self, at: usize) -> u8 {
+        self.bytes.get(at).copied().unwrap_or(0)
+    }
+}
+
+impl Decoder {
+    pub fn finish(mut self) -> Rr {
+        if self.name_seen {
+            self.rr.name = Some(self.name);
+        }
+        if self.link_seen {
+            self.rr.target = Some(self.target);
+        }
+        self.rr
+    }
+
+    /// One entry, header included.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let Decoder {
+            rr,
+            name,
+            name_seen,
+            name_done,
+            target,
+            link_seen,
+            need_sep,
+        } = self;
+        let e = E { bytes };
         let data = e.bytes.get(4..).unwrap_or_default();
-        match &e.signature {
+        match &[e.byte(0), e.byte(1)] {
             b"PX" => {
                 rr.present = true;
                 rr.mode = both32(&e.bytes, 4).map(|v| v.0);
@@ -88,18 +136,18 @@ pub fn decode(entries: &[Entry]) -> Rr {
                 let flags = e.byte(4);
                 if flags & 0x06 != 0 {
                     rr.name_special = true;
-                } else if !name_done && name.len() < MAX_TEXT {
+                } else if !*name_done && name.len() < MAX_TEXT {
                     name.extend_from_slice(data.get(1..).unwrap_or_default());
                     name.truncate(MAX_TEXT);
                 }
                 if flags & 0x01 == 0 {
-                    name_done = true;
+                    *name_done = true;
                 }
-                rr.name = Some(name.clone());
+                *name_seen = true;
             }
             b"SL" => {
                 rr.present = true;
-                link_seen = true;
+                *link_seen = true;
                 let mut comps = data.get(1..).unwrap_or_default();
                 while let [flags, len, rest @ ..] = comps {
                     let len = usize::from(*len);
@@ -115,13 +163,13 @@ pub fn decode(entries: &[Entry]) -> Rr {
                     if flags & 0x08 != 0 {
                         // A root component after others still gets the
                         // separator before it, as Linux and isoinfo build it.
-                        if need_sep {
+                        if *need_sep {
                             target.push('/');
                         }
                         target.push('/');
-                        need_sep = false;
+                        *need_sep = false;
                     } else {
-                        if need_sep {
+                        if *need_sep {
                             target.push('/');
                         }
                         if flags & 0x02 != 0 {
@@ -131,7 +179,7 @@ pub fn decode(entries: &[Entry]) -> Rr {
                         } else {
                             target.push_str(&String::from_utf8_lossy(content));
                         }
-                        need_sep = flags & 0x01 == 0;
+                        *need_sep = flags & 0x01 == 0;
                     }
                     if target.len() > MAX_TEXT {
                         break;
@@ -188,10 +236,6 @@ pub fn decode(entries: &[Entry]) -> Rr {
             _ => {}
         }
     }
-    if link_seen {
-        rr.target = Some(target);
-    }
-    rr
 }
 
 #[cfg(test)]

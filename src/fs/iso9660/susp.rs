@@ -27,9 +27,6 @@ impl Entry {
     pub fn is(&self, sig: &[u8; 2]) -> bool {
         &self.signature == sig
     }
-    pub fn byte(&self, at: usize) -> u8 {
-        self.bytes.get(at).copied().unwrap_or(0)
-    }
 }
 
 /// The SP entry of a root `.` record: SUSP is in use, and records skip
@@ -50,8 +47,9 @@ pub fn find_sp(system_use: &[u8]) -> Option<usize> {
     })
 }
 
-/// Splits one area into entries; returns the continuation it names.
-fn split(area: &[u8], out: &mut Vec<Entry>) -> Option<(u32, u32, u32)> {
+/// Splits one area into entries, handing each (header included) to `f`;
+/// returns the continuation it names.
+fn split(area: &[u8], f: &mut dyn FnMut(&[u8])) -> Option<(u32, u32, u32)> {
     let mut pos = 0usize;
     let mut next = None;
     while pos + 4 <= area.len() {
@@ -59,28 +57,19 @@ fn split(area: &[u8], out: &mut Vec<Entry>) -> Option<(u32, u32, u32)> {
         if len < 4 || pos + len > area.len() {
             break;
         }
-        let bytes = area.get(pos..pos + len).unwrap_or_default().to_vec();
-        let signature = [
-            bytes.first().copied().unwrap_or(0),
-            bytes.get(1).copied().unwrap_or(0),
-        ];
-        let version = bytes.get(3).copied().unwrap_or(0);
+        let bytes = area.get(pos..pos + len).unwrap_or_default();
         pos += len;
-        match &signature {
-            b"ST" => break,
-            b"CE" => {
+        match bytes.get(..2) {
+            Some(b"ST") => break,
+            Some(b"CE") => {
                 if let (Some((block, _)), Some((offset, _)), Some((length, _))) =
-                    (both32(&bytes, 4), both32(&bytes, 12), both32(&bytes, 20))
+                    (both32(bytes, 4), both32(bytes, 12), both32(bytes, 20))
                 {
                     next = Some((block, offset, length));
                 }
             }
-            b"PD" => {}
-            _ => out.push(Entry {
-                signature,
-                version,
-                bytes,
-            }),
+            Some(b"PD") => {}
+            _ => f(bytes),
         }
     }
     next
@@ -90,7 +79,29 @@ fn split(area: &[u8], out: &mut Vec<Entry>) -> Option<(u32, u32, u32)> {
 /// bytes), following continuation areas within the limits.
 pub fn entries(su: &[u8], reader: &dyn ReadAt, at: Lba, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
     let mut out = Vec::new();
-    let mut next = split(su, &mut out);
+    for_each(su, reader, at, diags, &mut |bytes| {
+        out.push(Entry {
+            signature: [
+                bytes.first().copied().unwrap_or(0),
+                bytes.get(1).copied().unwrap_or(0),
+            ],
+            version: bytes.get(3).copied().unwrap_or(0),
+            bytes: bytes.to_vec(),
+        });
+    });
+    out
+}
+
+/// Hands every entry of `su` and of its continuation areas to `f` without
+/// copying them.
+pub fn for_each(
+    su: &[u8],
+    reader: &dyn ReadAt,
+    at: Lba,
+    diags: &mut Vec<Diagnostic>,
+    f: &mut dyn FnMut(&[u8]),
+) {
+    let mut next = split(su, f);
     let mut seen: Vec<(u32, u32)> = Vec::new();
     let blocks = reader.len() / BLOCK;
     while let Some((block, offset, length)) = next.take() {
@@ -130,13 +141,12 @@ pub fn entries(su: &[u8], reader: &dyn ReadAt, at: Lba, diags: &mut Vec<Diagnost
         }
         let start = u64::from(block) * BLOCK + u64::from(offset);
         match reader.read_vec(start, length as usize) {
-            Ok(area) => next = split(&area, &mut out),
+            Ok(area) => next = split(&area, f),
             Err(error) => diags.push(
                 Diagnostic::warning("rr.ce-unreadable", error.to_string()).at(Location::Sector(at)),
             ),
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -184,13 +184,23 @@ impl IsoFs {
     /// The Rock Ridge entries of a record.
     fn rr_of(&self, r: &Record, diags: &mut Vec<Diagnostic>) -> Rr {
         let su = r.system_use.get(self.susp_skip..).unwrap_or_default();
-        let entries = susp::entries(su, self.reader.as_ref(), lba(r.offset / BLOCK), diags);
-        rockridge::decode(&entries)
+        let mut decoder = rockridge::Decoder::default();
+        susp::for_each(
+            su,
+            self.reader.as_ref(),
+            lba(r.offset / BLOCK),
+            diags,
+            &mut |e| {
+                decoder.feed(e);
+            },
+        );
+        decoder.finish()
     }
 
-    fn name_of(&self, r: &Record, rr: Option<&Rr>) -> String {
-        if let Some(name) = rr.and_then(|rr| rr.name.as_ref()).filter(|n| !n.is_empty()) {
-            return String::from_utf8_lossy(name).into_owned();
+    fn name_of(&self, r: &Record, rr: Option<&mut Rr>) -> String {
+        if let Some(name) = rr.and_then(|rr| rr.name.take()).filter(|n| !n.is_empty()) {
+            return String::from_utf8(name)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         }
         let raw = match self.flavor {
             Flavor::Joliet => joliet::decode(&r.name),
@@ -251,7 +261,7 @@ impl IsoFs {
             if r.is_self() || r.is_parent() {
                 continue;
             }
-            let rr = rock.then(|| self.rr_of(r, &mut diags));
+            let mut rr = rock.then(|| self.rr_of(r, &mut diags));
             if let Some(rr) = &rr {
                 if rr.relocated {
                     // Shown where its CL entry puts it.
@@ -273,7 +283,7 @@ impl IsoFs {
                     }
                 }
             }
-            let name = self.name_of(r, rr.as_ref());
+            let name = self.name_of(r, rr.as_mut());
             let mut node = self.node(r, rr.as_ref(), name, extra);
             if let Some(cl) = rr.as_ref().and_then(|rr| rr.child_link) {
                 match self.dot_record(u64::from(cl)) {
