@@ -120,14 +120,14 @@ impl Decoder {
         match &[e.byte(0), e.byte(1)] {
             b"PX" => {
                 rr.present = true;
-                rr.mode = both32(&e.bytes, 4).map(|v| v.0);
-                rr.links = both32(&e.bytes, 12).map(|v| v.0);
-                rr.uid = both32(&e.bytes, 20).map(|v| v.0);
-                rr.gid = both32(&e.bytes, 28).map(|v| v.0);
+                rr.mode = both32(e.bytes, 4).map(|v| v.0);
+                rr.links = both32(e.bytes, 12).map(|v| v.0);
+                rr.uid = both32(e.bytes, 20).map(|v| v.0);
+                rr.gid = both32(e.bytes, 28).map(|v| v.0);
             }
             b"PN" => {
                 rr.present = true;
-                if let (Some(hi), Some(lo)) = (both32(&e.bytes, 4), both32(&e.bytes, 12)) {
+                if let (Some(hi), Some(lo)) = (both32(e.bytes, 4), both32(e.bytes, 12)) {
                     rr.device = Some((hi.0, lo.0));
                 }
             }
@@ -189,11 +189,11 @@ impl Decoder {
             }
             b"CL" => {
                 rr.present = true;
-                rr.child_link = both32(&e.bytes, 4).map(|v| v.0);
+                rr.child_link = both32(e.bytes, 4).map(|v| v.0);
             }
             b"PL" => {
                 rr.present = true;
-                rr.parent_link = both32(&e.bytes, 4).map(|v| v.0);
+                rr.parent_link = both32(e.bytes, 4).map(|v| v.0);
             }
             b"RE" => {
                 rr.present = true;
@@ -217,14 +217,14 @@ impl Decoder {
             }
             b"SF" => {
                 rr.present = true;
-                if let (Some(hi), Some(lo)) = (both32(&e.bytes, 4), both32(&e.bytes, 12)) {
+                if let (Some(hi), Some(lo)) = (both32(e.bytes, 4), both32(e.bytes, 12)) {
                     rr.sparse_size = Some((u64::from(hi.0) << 32) | u64::from(lo.0));
                 }
             }
             b"ZF" => {
                 rr.present = true;
                 if e.bytes.get(4..6) == Some(b"pz") {
-                    if let Some((size, _)) = both32(&e.bytes, 8) {
+                    if let Some((size, _)) = both32(e.bytes, 8) {
                         rr.zisofs = Some(Zf {
                             header_size_div4: e.byte(6),
                             block_log2: e.byte(7),
