@@ -19,7 +19,7 @@ mod zisofs;
 pub use descriptor::{DescriptorSet, VolumeDescriptor, date17, read_set};
 pub use dirent::{Record, Xa};
 pub use eltorito::{BootCatalog, BootEntry, ElToritoFs};
-pub use path_table::PathEntry;
+pub use path_table::{PathEntry, read as read_path_table};
 pub use rockridge::Rr;
 
 use std::sync::{Arc, Mutex};

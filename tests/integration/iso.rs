@@ -883,3 +883,108 @@ fn corpus_iso_memtest_el_torito_matches_xorriso() {
     }
     check_el_torito(&image, &String::from_utf8_lossy(&report.stdout), &sums);
 }
+
+/// Both path tables name exactly the directories the tree holds, each with
+/// its parent.
+#[test]
+fn iso_path_tables_match_the_tree() {
+    use discscope::fs::iso9660::{read_path_table, read_set};
+    for name in ["rich", "geniso", "pycdlib"] {
+        let medium = Arc::new(discscope::container::open(&iso(&format!("{name}.iso"))).unwrap());
+        let volume = discscope::volume::Volume::of_track(Arc::clone(&medium), 0).unwrap();
+        let mut diags = Vec::new();
+        let set = read_set(&volume, 0, &mut diags);
+        let vd = set.primary.unwrap();
+        let l = read_path_table(&volume, vd.l_table, vd.path_table_size, false, false).unwrap();
+        let m = read_path_table(&volume, vd.m_table, vd.path_table_size, true, false).unwrap();
+        assert_eq!(l, m, "{name}: L and M tables differ");
+        // The tree's directories, by extent, with their parent's extent.
+        let views = discscope::fs::probe::views(&medium, &Default::default());
+        let plain = discscope::fs::probe::named(&views, "iso9660").unwrap();
+        let root = plain.fs.root().unwrap();
+        let mut tree: BTreeMap<String, i64> = BTreeMap::new();
+        tree.insert(String::new(), root.extents[0].lba.0);
+        discscope::fs::walk::walk(plain.fs.as_ref(), &root, "", true, &mut |path, _, node| {
+            if node.kind == discscope::fs::NodeKind::Dir {
+                tree.insert(path.to_owned(), node.extents[0].lba.0);
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(l.len(), tree.len(), "{name}: directory count");
+        // Rebuild each table entry's path from its parent chain.
+        let mut paths: Vec<String> = Vec::new();
+        for (i, e) in l.iter().enumerate() {
+            let path = if i == 0 {
+                String::new()
+            } else {
+                format!("{}/{}", paths[usize::from(e.parent) - 1], e.name)
+            };
+            assert_eq!(
+                tree.get(&path),
+                Some(&i64::from(e.extent)),
+                "{name}: {path}"
+            );
+            paths.push(path);
+        }
+    }
+}
+
+/// Mutated images (fixed seed): open, walk every view, read every file and
+/// index owners without a panic, each within 2 s.
+#[test]
+fn iso_mutated_images_never_panic() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut seed: u64 = 0x5eed_1509_9660;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        seed >> 33
+    };
+    for name in ["rich.iso", "geniso.iso", "zisofs.iso", "pycdlib.iso"] {
+        let original = std::fs::read(iso(name)).unwrap();
+        // The metadata lives in the first ~110 sectors of these images.
+        let span = original.len().min(110 * 2048) - 16 * 2048;
+        for variant in 0..150 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next() % 8 {
+                let at = 16 * 2048 + (next() as usize % span);
+                bytes[at] = match next() % 4 {
+                    0 => 0,
+                    1 => 0xFF,
+                    2 => bytes[at] ^ (1 << (next() % 8)),
+                    _ => next() as u8,
+                };
+            }
+            let path = scratch.path().join(format!("m{variant}.iso"));
+            std::fs::write(&path, &bytes).unwrap();
+            let start = std::time::Instant::now();
+            let result = std::panic::catch_unwind(|| {
+                let Ok(medium) = discscope::container::open(&path) else {
+                    return;
+                };
+                let medium = Arc::new(medium);
+                let views = discscope::fs::probe::views(&medium, &Default::default());
+                for view in &views {
+                    let Ok(root) = view.fs.root() else { continue };
+                    let fs = view.fs.as_ref();
+                    let _ = discscope::fs::walk::walk(fs, &root, "", true, &mut |_, _, node| {
+                        let mut buf = vec![0u8; 4096];
+                        let _ = fs.read(node, 0, &mut buf);
+                        let _ = fs.read(node, node.size.saturating_sub(100), &mut buf);
+                        Ok(())
+                    });
+                    let _ = fs.structures();
+                }
+                let _ = discscope::inspect::owners::OwnerIndex::build(&views, 2048);
+            });
+            assert!(result.is_ok(), "{name} variant {variant} panicked");
+            assert!(
+                start.elapsed() < Duration::from_secs(2),
+                "{name} variant {variant} took {:?}",
+                start.elapsed()
+            );
+        }
+    }
+}
