@@ -219,30 +219,57 @@ impl Filesystem for IsoFs {
     }
 }
 
-/// The last data track's start: where the newest session's descriptors are.
-fn last_session(medium: &Medium) -> Option<(usize, usize)> {
-    let first = medium.tracks.iter().position(|t| !t.is_audio())?;
-    let last = medium.tracks.iter().rposition(|t| !t.is_audio())?;
-    Some((first, last))
+/// Data tracks where a descriptor set may start, best first: the first
+/// data track of each session from the newest (a later session's set
+/// describes the whole disc), then every other data track from the last.
+fn candidates(medium: &Medium) -> Vec<usize> {
+    let mut out = Vec::new();
+    for session in medium.sessions.iter().rev() {
+        if let Some(i) = medium
+            .tracks
+            .iter()
+            .position(|t| t.session == session.number && !t.is_audio())
+        {
+            out.push(i);
+        }
+    }
+    for (i, t) in medium.tracks.iter().enumerate().rev() {
+        if !t.is_audio() && !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// Finds the ISO 9660 views of an optical medium: plain, Joliet, Rock Ridge
 /// and El Torito.
 pub fn probe(medium: &Arc<Medium>, options: &Options) -> Vec<View> {
     let mut views = Vec::new();
-    let Some((first, last)) = last_session(medium) else {
+    let Some(first) = medium.tracks.iter().position(|t| !t.is_audio()) else {
         return views;
     };
     let Ok(volume) = Volume::of_track(Arc::clone(medium), first) else {
         return views;
     };
-    let Some(track) = medium.tracks.get(last) else {
-        return views;
-    };
-    let session = u64::try_from(track.start.0).unwrap_or(0);
     let reader: Arc<dyn ReadAt> = Arc::new(volume);
     let mut diags = Vec::new();
-    let set = read_set(reader.as_ref(), session, &mut diags);
+    let mut found = None;
+    for i in candidates(medium) {
+        let Some(track) = medium.tracks.get(i) else {
+            continue;
+        };
+        let session = u64::try_from(track.start.0).unwrap_or(0);
+        let mut d = Vec::new();
+        let set = read_set(reader.as_ref(), session, &mut d);
+        if set.primary.is_some() {
+            diags = d;
+            found = Some((track, set));
+            break;
+        }
+    }
+    let Some((track, set)) = found else {
+        return views;
+    };
     let Some(primary) = set.primary.clone() else {
         return views;
     };

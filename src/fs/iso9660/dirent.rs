@@ -325,6 +325,20 @@ mod tests {
     }
 
     #[test]
+    fn xa_attributes() {
+        // As vcdimager writes a form 2 MPEG file: group, user, attributes,
+        // "XA", file number.
+        let su = [0, 0, 0, 0, 0x15, 0x55, b'X', b'A', 1, 0, 0, 0, 0, 0];
+        let xa = Xa::parse(&su).unwrap();
+        assert!(xa.form2());
+        assert_eq!(
+            xa.describe(),
+            "attributes 0x1555 (mode2-form2), file number 1"
+        );
+        assert!(Xa::parse(b"RRxxxxxxxxxxxx").is_none());
+    }
+
+    #[test]
     fn zero_length_skips_to_next_sector_and_straddling_is_reported() {
         let mut data = vec![0u8; 4096];
         let a = record(b"A", None);
