@@ -113,14 +113,14 @@ impl IsoFs {
             .read_vec(self.root.data_lba().checked_mul(BLOCK)?, BLOCK as usize)
             .ok()?;
         let dot = dirent::parse(&first, self.root.data_lba() * BLOCK).ok()?;
-        let sp_at = if susp::sp_skip(&dot.system_use).is_some() {
+        let sp_at = if susp::sp_skip(dot.system_use()).is_some() {
             0
         } else {
             Xa::LEN
         };
-        let skip = susp::find_sp(&dot.system_use)?;
+        let skip = susp::find_sp(dot.system_use())?;
         let mut diags = Vec::new();
-        let area = dot.system_use.get(sp_at..).unwrap_or_default();
+        let area = dot.system_use().get(sp_at..).unwrap_or_default();
         let entries = susp::entries(area, self.reader.as_ref(), Lba(0), &mut diags);
         let has_rr = entries
             .iter()

@@ -37,25 +37,40 @@ pub struct Record {
     pub unit_size: u8,
     pub gap: u8,
     pub sequence: u16,
-    pub name: Vec<u8>,
-    pub system_use: Vec<u8>,
-    /// Where `system_use` starts, from the record start.
+    /// The record's bytes, kept inline: a record is at most 255 bytes, and
+    /// listing large directories should not allocate per record.
+    raw: [u8; 256],
+    name_len: usize,
+    /// Where the system use area starts, from the record start.
     pub system_use_offset: usize,
     /// A both-endian field whose halves disagree.
     pub endian_mismatch: bool,
 }
 
 impl Record {
+    /// The file identifier as recorded.
+    pub fn name(&self) -> &[u8] {
+        self.raw
+            .get(HEADER..HEADER + self.name_len)
+            .unwrap_or_default()
+    }
+    /// The system use area (XA, SUSP).
+    pub fn system_use(&self) -> &[u8] {
+        let end = usize::from(self.length).max(self.system_use_offset);
+        self.raw
+            .get(self.system_use_offset..end)
+            .unwrap_or_default()
+    }
     pub fn is_dir(&self) -> bool {
         self.flags & FLAG_DIRECTORY != 0
     }
     /// The `.` record (identifier 0x00).
     pub fn is_self(&self) -> bool {
-        self.name.as_slice() == [0]
+        self.name() == [0]
     }
     /// The `..` record (identifier 0x01).
     pub fn is_parent(&self) -> bool {
-        self.name.as_slice() == [1]
+        self.name() == [1]
     }
     /// The disc LBA of the first data block (after any extended attribute record).
     pub fn data_lba(&self) -> u64 {
@@ -136,13 +151,12 @@ pub fn parse(bytes: &[u8], offset: u64) -> Result<Record, String> {
     let (extent, ok1) = both32(rec, 2).ok_or("short record")?;
     let (size, ok2) = both32(rec, 10).ok_or("short record")?;
     let (sequence, ok3) = both16(rec, 28).ok_or("short record")?;
-    let name = rec
-        .get(HEADER..HEADER + name_len)
-        .unwrap_or_default()
-        .to_vec();
     // A padding byte follows an even-length identifier (§9.1.12).
     let su_start = HEADER + name_len + usize::from(name_len % 2 == 0);
-    let system_use = rec.get(su_start..).unwrap_or_default().to_vec();
+    let mut raw = [0u8; 256];
+    if let Some(dst) = raw.get_mut(..len) {
+        dst.copy_from_slice(rec);
+    }
     let get = |i: usize| rec.get(i).copied().unwrap_or(0);
     Ok(Record {
         offset,
@@ -155,8 +169,8 @@ pub fn parse(bytes: &[u8], offset: u64) -> Result<Record, String> {
         unit_size: get(26),
         gap: get(27),
         sequence,
-        name,
-        system_use,
+        raw,
+        name_len,
         system_use_offset: su_start.min(len),
         endian_mismatch: !(ok1 && ok2 && ok3),
     })
@@ -313,10 +327,7 @@ mod tests {
     #[test]
     fn parses_and_rejects() {
         let r = parse(&record(b"A.TXT;1", None), 0).unwrap();
-        assert_eq!(
-            (r.extent, r.size, r.name.as_slice()),
-            (20, 5, &b"A.TXT;1"[..])
-        );
+        assert_eq!((r.extent, r.size, r.name()), (20, 5, &b"A.TXT;1"[..]));
         assert_eq!(r.recorded.unwrap().to_string(), "2003-04-20T11:26:46Z");
         assert!(parse(&record(b"A", Some(20)), 0).is_err());
         let mut bad = record(b"A", None);
@@ -350,6 +361,6 @@ mod tests {
         let all = records(&data, 0, &mut d);
         // The leading zero skips sector 0 entirely, so only B is found.
         assert_eq!(all.len(), 1);
-        assert_eq!(all[0].name, b"BBBBBBBB");
+        assert_eq!(all[0].name(), b"BBBBBBBB");
     }
 }

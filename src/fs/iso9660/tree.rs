@@ -126,7 +126,7 @@ impl IsoFs {
                 format!("{} blocks", r.ext_attr_length),
             ));
         }
-        if let Some(xa) = Xa::parse(&r.system_use) {
+        if let Some(xa) = Xa::parse(r.system_use()) {
             notes.push(("xa".to_owned(), xa.describe()));
         }
         let mut kind = if r.is_dir() {
@@ -183,7 +183,7 @@ impl IsoFs {
 
     /// The Rock Ridge entries of a record.
     fn rr_of(&self, r: &Record, diags: &mut Vec<Diagnostic>) -> Rr {
-        let su = r.system_use.get(self.susp_skip..).unwrap_or_default();
+        let su = r.system_use().get(self.susp_skip..).unwrap_or_default();
         let mut decoder = rockridge::Decoder::default();
         susp::for_each(
             su,
@@ -203,8 +203,8 @@ impl IsoFs {
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         }
         let raw = match self.flavor {
-            Flavor::Joliet => joliet::decode(&r.name),
-            _ => names::latin1(&r.name),
+            Flavor::Joliet => joliet::decode(r.name()),
+            _ => names::latin1(r.name()),
         };
         if self.raw_names {
             raw
@@ -273,7 +273,7 @@ impl IsoFs {
             let mut extra = Vec::new();
             if r.flags & FLAG_MULTI_EXTENT != 0 {
                 while let Some(next) = records.get(i) {
-                    if next.name != r.name {
+                    if next.name() != r.name() {
                         break;
                     }
                     extra.push(next);
