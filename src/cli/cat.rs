@@ -16,7 +16,7 @@ pub fn run(
 ) -> anyhow::Result<Outcome> {
     let view = super::ls::open_view(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
-    let node = walk::resolve(fs, path)?;
+    let node = walk::resolve(fs, path).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
     if node.kind != NodeKind::File {
         anyhow::bail!("{path}: not a regular file ({})", node.kind.as_str());
     }

@@ -27,7 +27,7 @@ pub fn run(
         sources.push((String::new(), fs.root()?));
     }
     for p in paths {
-        let node = walk::resolve(fs, p)?;
+        let node = walk::resolve(fs, p).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
         sources.push((format!("/{}", p.trim_matches('/')), node));
     }
     let options = Options { symlinks, force };

@@ -221,7 +221,7 @@ pub fn run(
     let view = open_view(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let path = path.unwrap_or("/");
-    let start = walk::resolve(fs, path)?;
+    let start = walk::resolve(fs, path).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
     let base = if path.trim_matches('/').is_empty() {
         String::new()
     } else {

@@ -73,3 +73,17 @@ pub fn named<'a>(views: &'a [View], name: &str) -> Option<&'a View> {
     };
     views.iter().find(|v| v.kind == want)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn richest_view_is_the_default_and_names_have_aliases() {
+        assert!(rank("udf") < rank("rockridge"));
+        assert!(rank("rockridge") < rank("joliet"));
+        assert!(rank("joliet") < rank("iso9660"));
+        assert!(rank("fat12") < rank("eltorito"));
+        assert_eq!(default_view(&[]).map(|v| v.kind), None);
+    }
+}
