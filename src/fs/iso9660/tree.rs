@@ -16,8 +16,9 @@ use super::dirent::{
 use super::rockridge::{self, Rr, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 use super::{BLOCK, Flavor, IsoFs, at_sector, joliet, names, susp};
 
-/// Records read from one directory at most.
-const MAX_RECORDS: usize = 1_000_000;
+/// Records read from one directory at most: far above any real disc, and
+/// low enough that a hostile directory cannot hold more than ~100 MiB.
+const MAX_RECORDS: usize = 250_000;
 
 const ZISOFS_NOTE: &str = "compression";
 
@@ -238,6 +239,16 @@ impl IsoFs {
             let sectors = e.bytes.div_ceil(BLOCK);
             for s in 0..sectors {
                 if records.len() >= MAX_RECORDS {
+                    diags.push(at_sector(
+                        Diagnostic::warning(
+                            "iso.dir-too-large",
+                            format!(
+                                "{}: more than {MAX_RECORDS} records; the rest are not read",
+                                dir.name
+                            ),
+                        ),
+                        first + s,
+                    ));
                     break;
                 }
                 let at = (first + s) * BLOCK;
