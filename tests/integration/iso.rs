@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::support::discscope;
-use oracle::{check_el_torito, check_fixture, iso, ls_json, parse_isoinfo};
+use oracle::{check_el_torito, check_fixture, check_image, iso, ls_json, parse_isoinfo};
 
 #[test]
 fn iso_xorriso_rich_matches_isoinfo() {
@@ -24,6 +24,21 @@ fn iso_genisoimage_matches_isoinfo() {
 #[test]
 fn iso_pycdlib_matches_isoinfo() {
     check_fixture("pycdlib", true);
+}
+
+/// A cue sheet with two sessions: the views come from session 2, whose tree
+/// also holds session 1's file.
+#[test]
+fn iso_multisession_cue_reads_the_last_session() {
+    check_image(&iso("multisession/ms.cue"), "multisession/ms", true);
+    let run = discscope([
+        "info",
+        iso("multisession/ms.cue").to_str().unwrap(),
+        "--json",
+    ]);
+    let fs = &run.json()["filesystems"][0];
+    assert_eq!(fs["label"], "SESSION2");
+    assert_eq!(fs["track"], 2);
 }
 
 #[test]

@@ -204,7 +204,12 @@ pub fn compare(
 }
 
 pub fn check_fixture(name: &str, sizes_rr: bool) {
-    let image = iso(&format!("{name}.iso"));
+    check_image(&iso(&format!("{name}.iso")), name, sizes_rr);
+}
+
+/// Compares `image` with the oracles recorded as `<name>.*`.
+pub fn check_image(image: &Path, name: &str, sizes_rr: bool) {
+    let image = image.to_owned();
     let read = |suffix: &str| std::fs::read(iso(&format!("{name}.{suffix}"))).unwrap();
     // Plain names as recorded.
     let oracle = parse_isoinfo(&read("isoinfo-l.txt"), true);
