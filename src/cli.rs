@@ -1,8 +1,12 @@
 //! The command line: arguments (clap), one module per subcommand, and the
 //! mapping from outcomes to exit codes (CLI.md).
 
+mod cat;
+mod extract;
 mod info;
 mod inspect;
+mod locate;
+mod ls;
 mod output;
 mod sector;
 mod subq;
@@ -88,6 +92,65 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List files of a filesystem view.
+    Ls {
+        image: PathBuf,
+        /// A directory or file in the view (default `/`).
+        path: Option<String>,
+        /// List subdirectories too.
+        #[arg(short = 'R', long)]
+        recursive: bool,
+        /// Show kind, mode, size, date and first LBA.
+        #[arg(short = 'l', long)]
+        long: bool,
+        /// The view: iso9660, joliet, rockridge, eltorito, udf, fat...
+        #[arg(long = "fs", value_name = "NAME")]
+        fs: Option<String>,
+        /// Keep ISO 9660 identifiers as recorded (`;1`, trailing dots).
+        #[arg(long)]
+        raw_names: bool,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a file's bytes to stdout.
+    Cat {
+        image: PathBuf,
+        path: String,
+        #[arg(long = "fs", value_name = "NAME")]
+        fs: Option<String>,
+        #[arg(long)]
+        raw_names: bool,
+    },
+    /// Copy files out of a filesystem view into a directory.
+    Extract {
+        image: PathBuf,
+        /// Files or directories to extract (default: everything).
+        paths: Vec<String>,
+        /// The target directory (created if missing; must be empty).
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: PathBuf,
+        #[arg(long = "fs", value_name = "NAME")]
+        fs: Option<String>,
+        #[arg(long)]
+        raw_names: bool,
+        /// Recreate symlinks (they are never followed).
+        #[arg(long)]
+        symlinks: bool,
+        /// Write into a non-empty target.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Say which file or structure owns a sector.
+    Locate {
+        image: PathBuf,
+        /// LBA, mm:ss:ff, or 0xBYTEOFFSET.
+        #[arg(allow_hyphen_values = true)]
+        addr: String,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// What a command found, for the exit code.
@@ -133,6 +196,49 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
         }
         Some(Command::Info { image, json }) => info::run(&image, json, out),
         Some(Command::Tracks { image, json }) => tracks::run(&image, json, out),
+        Some(Command::Ls {
+            image,
+            path,
+            recursive,
+            long,
+            fs,
+            raw_names,
+            json,
+        }) => ls::run(
+            &image,
+            path.as_deref(),
+            recursive,
+            long,
+            fs.as_deref(),
+            raw_names,
+            json,
+            out,
+        ),
+        Some(Command::Cat {
+            image,
+            path,
+            fs,
+            raw_names,
+        }) => cat::run(&image, &path, fs.as_deref(), raw_names, out),
+        Some(Command::Extract {
+            image,
+            paths,
+            output,
+            fs,
+            raw_names,
+            symlinks,
+            force,
+        }) => extract::run(
+            &image,
+            &paths,
+            &output,
+            fs.as_deref(),
+            raw_names,
+            symlinks,
+            force,
+            out,
+        ),
+        Some(Command::Locate { image, addr, json }) => locate::run(&image, &addr, json, out),
         Some(Command::Sector {
             image,
             addr,

@@ -22,6 +22,7 @@ mod demo;
 mod disk;
 mod disk_corpus;
 mod disk_mutate;
+mod iso;
 mod medium;
 mod mutation;
 mod pty;
