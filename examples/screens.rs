@@ -111,8 +111,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The filesystem views the binary would show.
-fn discscope_views(
-    _medium: &Arc<discscope::medium::Medium>,
-) -> Vec<Arc<dyn discscope::fs::Filesystem>> {
-    Vec::new()
+fn discscope_views(medium: &Arc<discscope::medium::Medium>) -> Vec<discscope::fs::probe::View> {
+    discscope::fs::probe::views(medium, &Default::default())
 }

@@ -2,6 +2,7 @@
 //! the faces only lay it out.
 
 pub mod escape;
+pub mod explain;
 pub mod extract;
 pub mod hex;
 pub mod map;

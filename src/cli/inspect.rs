@@ -30,6 +30,7 @@ pub fn run(image: Option<PathBuf>, color: ColorChoice, ascii: bool) -> anyhow::R
         color: output::color_wanted(color, true),
         ascii,
     };
-    discscope::tui::run(medium, Vec::new(), options)?;
+    let views = discscope::fs::probe::views(&medium, &discscope::fs::probe::Options::default());
+    discscope::tui::run(medium, views, options)?;
     Ok(Outcome::Clean)
 }

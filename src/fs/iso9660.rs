@@ -367,3 +367,29 @@ pub(crate) fn at_sector(d: Diagnostic, lba: u64) -> Diagnostic {
         Lba(i64::try_from(lba).unwrap_or(i64::MAX)),
     ))
 }
+
+/// Explains the byte at `offset` of one 2048-byte directory block: the
+/// field of the record holding it, with its offset within the block.
+/// `None` in the padding after the last record of the block.
+pub fn directory_field(block: &[u8], offset: usize) -> Option<crate::fs::Field> {
+    let mut pos = 0usize;
+    while pos < block.len() {
+        let len = usize::from(*block.get(pos)?);
+        if len == 0 {
+            return None;
+        }
+        if offset < pos + len {
+            let record = dirent::parse(block.get(pos..)?, pos as u64).ok()?;
+            let within = offset - pos;
+            let field = dirent::fields(&record)
+                .into_iter()
+                .find(|f| (f.offset..f.offset + f.length).contains(&(within as u64)))?;
+            return Some(crate::fs::Field {
+                offset: field.offset + pos as u64,
+                ..field
+            });
+        }
+        pos += len;
+    }
+    None
+}

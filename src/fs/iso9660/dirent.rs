@@ -78,6 +78,143 @@ impl Record {
     }
 }
 
+/// The record's fields with their offsets, for the inspector's byte notes.
+pub fn fields(record: &Record) -> Vec<crate::fs::Field> {
+    let name_len = record.name_len;
+    let name = if record.is_self() {
+        "\\0 (this directory)".to_owned()
+    } else if record.is_parent() {
+        "\\1 (parent directory)".to_owned()
+    } else {
+        String::from_utf8_lossy(record.name()).into_owned()
+    };
+    let flags = [
+        (FLAG_HIDDEN, "hidden"),
+        (FLAG_DIRECTORY, "directory"),
+        (FLAG_ASSOCIATED, "associated"),
+        (FLAG_RECORD, "record"),
+        (FLAG_PROTECTION, "protection"),
+        (FLAG_MULTI_EXTENT, "multi-extent"),
+    ]
+    .iter()
+    .filter(|(bit, _)| record.flags & bit != 0)
+    .map(|(_, n)| *n)
+    .collect::<Vec<_>>()
+    .join(" ");
+    let field =
+        |offset: usize, length: usize, name: &'static str, value: String, meaning: &'static str| {
+            crate::fs::Field {
+                offset: offset as u64,
+                length: length as u64,
+                name,
+                value,
+                meaning,
+            }
+        };
+    let mut out = vec![
+        field(
+            0,
+            1,
+            "record length",
+            record.length.to_string(),
+            "bytes in this directory record (ECMA-119 §9.1.1)",
+        ),
+        field(
+            1,
+            1,
+            "extended attribute length",
+            record.ext_attr_length.to_string(),
+            "blocks of extended attribute record before the data (§9.1.2)",
+        ),
+        field(
+            2,
+            8,
+            "extent location",
+            record.extent.to_string(),
+            "first logical block of the data, little- then big-endian (§9.1.3)",
+        ),
+        field(
+            10,
+            8,
+            "data length",
+            record.size.to_string(),
+            "bytes of data, little- then big-endian (§9.1.4)",
+        ),
+        field(
+            18,
+            7,
+            "recording date",
+            record
+                .recorded
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "none".into()),
+            "years since 1900, month, day, hour, minute, second, UTC offset in 15-minute steps (§9.1.5)",
+        ),
+        field(
+            25,
+            1,
+            "file flags",
+            format!("{:#04x} {flags}", record.flags),
+            "hidden, directory, associated, record, protection, multi-extent bits (§9.1.6)",
+        ),
+        field(
+            26,
+            1,
+            "file unit size",
+            record.unit_size.to_string(),
+            "interleave unit size in blocks, 0 when not interleaved (§9.1.7)",
+        ),
+        field(
+            27,
+            1,
+            "interleave gap",
+            record.gap.to_string(),
+            "blocks skipped between units of an interleaved file (§9.1.8)",
+        ),
+        field(
+            28,
+            4,
+            "volume sequence number",
+            record.sequence.to_string(),
+            "the volume of a set that holds the extent, both-endian (§9.1.9)",
+        ),
+        field(
+            32,
+            1,
+            "identifier length",
+            name_len.to_string(),
+            "bytes of the file identifier (§9.1.10)",
+        ),
+        field(
+            HEADER,
+            name_len,
+            "file identifier",
+            name,
+            "the name as recorded, with its ;version (§9.1.11)",
+        ),
+    ];
+    if name_len % 2 == 0 {
+        out.push(field(
+            HEADER + name_len,
+            1,
+            "padding",
+            "0".into(),
+            "pads an even-length identifier (§9.1.12)",
+        ));
+    }
+    let su_len = usize::from(record.length).saturating_sub(record.system_use_offset);
+    if su_len > 0 {
+        out.push(field(
+            record.system_use_offset,
+            su_len,
+            "system use",
+            format!("{su_len} bytes"),
+            "CD-ROM XA attributes or SUSP/Rock Ridge entries (§9.1.13)",
+        ));
+    }
+    out
+}
+
 fn u16_le(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes([*b.get(at)?, *b.get(at + 1)?]))
 }
