@@ -20,7 +20,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
     let context = app.sector_context.as_ref();
     let owners = context.map_or(&[][..], |c| c.owners.as_slice());
     let explained = context.and_then(|c| c.explained.as_ref());
-    let width = usize::from(area.width.saturating_sub(2)).saturating_sub(LABEL).max(8);
+    let width = usize::from(area.width.saturating_sub(2))
+        .saturating_sub(LABEL)
+        .max(8);
     let mut lines = Vec::new();
     for note in notes::sector_notes(&app.medium, &app.sector, offset, owners, explained) {
         let style = match note.tone {
