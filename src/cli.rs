@@ -109,6 +109,9 @@ pub enum Command {
         /// Keep ISO 9660 identifiers as recorded (`;1`, trailing dots).
         #[arg(long)]
         raw_names: bool,
+        /// Also list deleted entries still on disk (FAT), marked as such.
+        #[arg(long)]
+        deleted: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -203,6 +206,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             long,
             fs,
             raw_names,
+            deleted,
             json,
         }) => ls::run(
             &image,
@@ -211,6 +215,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             long,
             fs.as_deref(),
             raw_names,
+            deleted,
             json,
             out,
         ),
