@@ -247,13 +247,11 @@ pub fn run(
         // only with --deleted.
         let mut hidden: Vec<String> = Vec::new();
         let walked = walk::walk(fs, &start, &base, recursive, &mut |p, _, node| {
-            if !deleted {
-                if node.deleted || hidden.iter().any(|h| p.starts_with(h.as_str())) {
-                    if node.kind == NodeKind::Dir {
-                        hidden.push(format!("{p}/"));
-                    }
-                    return Ok(());
+            if !deleted && (node.deleted || hidden.iter().any(|h| p.starts_with(h.as_str()))) {
+                if node.kind == NodeKind::Dir {
+                    hidden.push(format!("{p}/"));
                 }
+                return Ok(());
             }
             if json {
                 entries.push(entry(p, node));
