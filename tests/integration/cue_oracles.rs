@@ -95,8 +95,13 @@ pub fn assert_starts_match_cd_info(tracks: &[Value], cd_info: &[(u64, i64)], wha
     );
 }
 
-fn mixed(name: &str) -> std::path::PathBuf {
-    fixture(&format!("cue/mixed/{name}"))
+/// The two fixture sets: a MODE2/2352 data track from vcdimager, and a
+/// MODE1/2352 one (xorriso's ISO through discscope's encoder); both with the
+/// same audio tracks, sheets and oracles.
+const SETS: [&str; 2] = ["mixed", "mode1"];
+
+fn in_set(set: &str, name: &str) -> std::path::PathBuf {
+    fixture(&format!("cue/{set}/{name}"))
 }
 
 fn read(path: &Path) -> String {
@@ -105,95 +110,106 @@ fn read(path: &Path) -> String {
 
 #[test]
 fn mixed_mode_tracks_match_chdman() {
-    for sheet in ["multi", "single"] {
-        let ours = tracks(&mixed(&format!("{sheet}.cue")));
-        let chd = parse_chdman(&read(&mixed(&format!("{sheet}.chdman.txt"))));
-        assert_eq!(chd.len(), 3, "{sheet}: chdman's tracks");
-        assert_eq!(ours.len(), chd.len(), "{sheet}");
-        for (track, chd) in ours.iter().zip(&chd) {
-            let what = format!("{sheet} track {}", chd.number);
-            assert_eq!(num(track, "number") as u64, chd.number, "{what}");
-            assert_eq!(num(track, "pregap") as u64, chd.pregap, "{what}: pregap");
-            if chd.pregap > 0 {
-                assert_eq!(track["pregap_in_file"], chd.pregap_stored, "{what}");
+    for set in SETS {
+        for sheet in ["multi", "single"] {
+            let ours = tracks(&in_set(set, &format!("{sheet}.cue")));
+            let chd = parse_chdman(&read(&in_set(set, &format!("{sheet}.chdman.txt"))));
+            assert_eq!(chd.len(), 3, "{sheet}: chdman's tracks");
+            assert_eq!(ours.len(), chd.len(), "{sheet}");
+            for (track, chd) in ours.iter().zip(&chd) {
+                let what = format!("{sheet} track {}", chd.number);
+                assert_eq!(num(track, "number") as u64, chd.number, "{what}");
+                assert_eq!(num(track, "pregap") as u64, chd.pregap, "{what}: pregap");
+                if chd.pregap > 0 {
+                    assert_eq!(track["pregap_in_file"], chd.pregap_stored, "{what}");
+                }
+                // chdman counts a stored pregap in its frames.
+                let stored = if chd.pregap_stored { chd.pregap } else { 0 };
+                assert_eq!(
+                    num(track, "length") as u64,
+                    chd.frames - stored,
+                    "{what}: frames"
+                );
             }
-            // chdman counts a stored pregap in its frames.
-            let stored = if chd.pregap_stored { chd.pregap } else { 0 };
-            assert_eq!(
-                num(track, "length") as u64,
-                chd.frames - stored,
-                "{what}: frames"
-            );
         }
     }
 }
 
 #[test]
 fn mixed_mode_starts_match_cd_info() {
-    let single = parse_cd_info(&read(&mixed("single.cd-info.txt")));
-    assert_starts_match_cd_info(&tracks(&mixed("single.cue")), &single, "single.cue");
-    // cd-info reads STEM.bin whatever the sheet's FILE says, so it cannot
-    // open a set of several files; its answer is used only if it has one.
-    let multi = parse_cd_info(&read(&mixed("multi.cd-info.txt")));
-    if !multi.is_empty() {
-        assert_starts_match_cd_info(&tracks(&mixed("multi.cue")), &multi, "multi.cue");
+    for set in SETS {
+        let single = parse_cd_info(&read(&in_set(set, "single.cd-info.txt")));
+        assert_starts_match_cd_info(&tracks(&in_set(set, "single.cue")), &single, "single.cue");
+        // cd-info reads STEM.bin whatever the sheet's FILE says, so it cannot
+        // open a set of several files; its answer is used only if it has one.
+        let multi = parse_cd_info(&read(&in_set(set, "multi.cd-info.txt")));
+        if !multi.is_empty() {
+            assert_starts_match_cd_info(&tracks(&in_set(set, "multi.cue")), &multi, "multi.cue");
+        }
+        // The sheet has a PREGAP, so the comparison above did adjust for it.
+        assert!(
+            tracks(&in_set(set, "single.cue"))
+                .iter()
+                .any(|t| t["pregap_in_file"] == false && num(t, "pregap") > 0)
+        );
     }
-    // The sheet has a PREGAP, so the comparison above did adjust for it.
-    assert!(
-        tracks(&mixed("single.cue"))
-            .iter()
-            .any(|t| t["pregap_in_file"] == false && num(t, "pregap") > 0)
-    );
 }
 
 #[test]
 fn single_bin_track_lengths_match_bchunk() {
-    // bchunk cuts single.bin at each INDEX 01 and the next track's INDEX 00
-    // (or the end), keeping 2048 bytes of a data sector and all of audio.
-    let sizes: Vec<u64> = read(&mixed("single.bchunk.txt"))
-        .lines()
-        .map(|line| line.split_whitespace().nth(1).unwrap().parse().unwrap())
-        .collect();
-    let ours = tracks(&mixed("single.cue"));
-    assert_eq!(sizes.len(), ours.len());
-    for (track, size) in ours.iter().zip(sizes) {
-        let per_sector = if track["kind"] == "data" { 2048 } else { 2352 };
-        assert_eq!(size % per_sector, 0, "{track}");
-        assert_eq!(num(track, "length") as u64, size / per_sector, "{track}");
+    for set in SETS {
+        // bchunk cuts single.bin at each INDEX 01 and the next track's INDEX 00
+        // (or the end), keeping 2048 bytes of a data sector and all of audio.
+        let sizes: Vec<u64> = read(&in_set(set, "single.bchunk.txt"))
+            .lines()
+            .map(|line| line.split_whitespace().nth(1).unwrap().parse().unwrap())
+            .collect();
+        let ours = tracks(&in_set(set, "single.cue"));
+        assert_eq!(sizes.len(), ours.len());
+        for (track, size) in ours.iter().zip(sizes) {
+            let per_sector = if track["kind"] == "data" { 2048 } else { 2352 };
+            assert_eq!(size % per_sector, 0, "{track}");
+            assert_eq!(num(track, "length") as u64, size / per_sector, "{track}");
+        }
     }
 }
 
 #[test]
 fn multi_file_and_single_file_sheets_give_the_same_table() {
-    let strip = |mut tracks: Vec<Value>| {
-        for track in &mut tracks {
-            let object = track.as_object_mut().expect("a track object");
-            object.remove("file");
-            object.remove("file_offset");
-        }
-        tracks
-    };
-    let multi = tracks(&mixed("multi.cue"));
-    let single = tracks(&mixed("single.cue"));
-    assert_eq!(multi[1]["file"], "tone1.bin");
-    assert_eq!(single[1]["file"], "single.bin");
-    assert_eq!(strip(multi), strip(single));
+    for set in SETS {
+        let strip = |mut tracks: Vec<Value>| {
+            for track in &mut tracks {
+                let object = track.as_object_mut().expect("a track object");
+                object.remove("file");
+                object.remove("file_offset");
+            }
+            tracks
+        };
+        let multi = tracks(&in_set(set, "multi.cue"));
+        let single = tracks(&in_set(set, "single.cue"));
+        assert_eq!(multi[1]["file"], "tone1.bin");
+        assert_eq!(single[1]["file"], "single.bin");
+        assert_eq!(strip(multi), strip(single));
+    }
 }
 
 #[test]
 fn mixed_mode_sectors_come_from_the_right_bytes() {
-    // Track 3's INDEX 00 is the first byte of tone2.bin in the multi-file
-    // set and sits after tracks 1 and 2 in single.bin.
-    for (sheet, offset) in [("multi", 0), ("single", (300 + 40) * 2352)] {
-        let ours = tracks(&mixed(&format!("{sheet}.cue")));
-        let three = &ours[2];
-        let pregap_start = num(three, "start") - num(three, "pregap");
-        assert_eq!(three["indexes"][0]["lba"], pregap_start, "{sheet}");
-        assert_eq!(
-            num(three, "file_offset"),
-            offset + 20 * 2352,
-            "{sheet}: INDEX 01's byte offset"
-        );
+    for set in SETS {
+        // Track 3's INDEX 00 is the first byte of tone2.bin in the multi-file
+        // set and sits after tracks 1 and 2 in single.bin.
+        let data_sectors = num(&tracks(&in_set(set, "single.cue"))[0], "length");
+        for (sheet, offset) in [("multi", 0), ("single", (data_sectors + 40) * 2352)] {
+            let ours = tracks(&in_set(set, &format!("{sheet}.cue")));
+            let three = &ours[2];
+            let pregap_start = num(three, "start") - num(three, "pregap");
+            assert_eq!(three["indexes"][0]["lba"], pregap_start, "{sheet}");
+            assert_eq!(
+                num(three, "file_offset"),
+                offset + 20 * 2352,
+                "{sheet}: INDEX 01's byte offset"
+            );
+        }
     }
 }
 
@@ -295,64 +311,86 @@ fn a_fifo_named_by_a_sheet_or_given_as_one_fails_fast() {
 
 #[test]
 fn oracle_parsers_read_the_recorded_files() {
-    let chd = parse_chdman(&read(&mixed("multi.chdman.txt")));
-    assert_eq!(chd.iter().map(|t| t.number).collect::<Vec<_>>(), [1, 2, 3]);
-    let cd_info = parse_cd_info(&read(&mixed("single.cd-info.txt")));
-    assert_eq!(
-        cd_info.iter().map(|t| t.0).collect::<Vec<_>>(),
-        [1, 2, 3, 170]
-    );
+    for set in SETS {
+        let chd = parse_chdman(&read(&in_set(set, "multi.chdman.txt")));
+        assert_eq!(chd.iter().map(|t| t.number).collect::<Vec<_>>(), [1, 2, 3]);
+        let cd_info = parse_cd_info(&read(&in_set(set, "single.cd-info.txt")));
+        assert_eq!(
+            cd_info.iter().map(|t| t.0).collect::<Vec<_>>(),
+            [1, 2, 3, 170]
+        );
+    }
 }
 
 #[test]
 fn every_sector_reads_the_same_from_both_sets() {
-    use discscope::medium::Origin;
-    use discscope::units::Lba;
-    let multi = discscope::container::open(&mixed("multi.cue")).unwrap();
-    let single = discscope::container::open(&mixed("single.cue")).unwrap();
-    assert_eq!(
-        (multi.first_lba(), multi.end_lba()),
-        (single.first_lba(), single.end_lba())
-    );
-    // chdman's frames hold every stored sector; unstored pregaps add to them.
-    let chd = parse_chdman(&read(&mixed("multi.chdman.txt")));
-    let stored: u64 = chd.iter().map(|t| t.frames).sum();
-    let unstored: u64 = chd
-        .iter()
-        .filter(|t| !t.pregap_stored)
-        .map(|t| t.pregap)
-        .sum();
-    let end = (stored + unstored) as i64;
-    assert_eq!((multi.first_lba(), multi.end_lba()), (Lba(0), Lba(end)));
-    let bcd = |n: i64| (((n / 10) << 4) | (n % 10)) as u8;
-    let mut from_files = 0;
-    for lba in 0..end {
-        let a = multi.read_sector(Lba(lba)).unwrap();
-        let b = single.read_sector(Lba(lba)).unwrap();
-        assert_eq!(a.bytes, b.bytes, "LBA {lba}");
-        assert_eq!(a.track, b.track, "LBA {lba}");
-        match (&a.origin, &b.origin) {
-            (Origin::File { offset: x, .. }, Origin::File { offset: y, .. }) => {
-                from_files += 1;
-                // single.bin holds every stored sector in order.
-                assert_eq!(*y, from_files * 2352 - 2352, "LBA {lba}");
-                assert!(*x <= *y, "LBA {lba}");
+    for set in SETS {
+        use discscope::medium::Origin;
+        use discscope::units::Lba;
+        let multi = discscope::container::open(&in_set(set, "multi.cue")).unwrap();
+        let single = discscope::container::open(&in_set(set, "single.cue")).unwrap();
+        assert_eq!(
+            (multi.first_lba(), multi.end_lba()),
+            (single.first_lba(), single.end_lba())
+        );
+        // chdman's frames hold every stored sector; unstored pregaps add to them.
+        let chd = parse_chdman(&read(&in_set(set, "multi.chdman.txt")));
+        let stored: u64 = chd.iter().map(|t| t.frames).sum();
+        let unstored: u64 = chd
+            .iter()
+            .filter(|t| !t.pregap_stored)
+            .map(|t| t.pregap)
+            .sum();
+        let end = (stored + unstored) as i64;
+        assert_eq!((multi.first_lba(), multi.end_lba()), (Lba(0), Lba(end)));
+        let bcd = |n: i64| (((n / 10) << 4) | (n % 10)) as u8;
+        let mut from_files = 0;
+        for lba in 0..end {
+            let a = multi.read_sector(Lba(lba)).unwrap();
+            let b = single.read_sector(Lba(lba)).unwrap();
+            assert_eq!(a.bytes, b.bytes, "LBA {lba}");
+            assert_eq!(a.track, b.track, "LBA {lba}");
+            match (&a.origin, &b.origin) {
+                (Origin::File { offset: x, .. }, Origin::File { offset: y, .. }) => {
+                    from_files += 1;
+                    // single.bin holds every stored sector in order.
+                    assert_eq!(*y, from_files * 2352 - 2352, "LBA {lba}");
+                    assert!(*x <= *y, "LBA {lba}");
+                }
+                (Origin::Virtual(_), Origin::Virtual(_)) => {
+                    assert!(a.bytes.iter().all(|&b| b == 0), "LBA {lba}");
+                }
+                other => panic!("LBA {lba}: {other:?}"),
             }
-            (Origin::Virtual(_), Origin::Virtual(_)) => {
-                assert!(a.bytes.iter().all(|&b| b == 0), "LBA {lba}");
+            if a.track == Some(0) {
+                // Each data sector carries its absolute time, LBA + 150, and
+                // its mode.
+                let msf = lba + 150;
+                let mode = if set == "mode1" { 1 } else { 2 };
+                let header = [bcd(msf / 4500), bcd(msf / 75 % 60), bcd(msf % 75), mode];
+                assert_eq!(
+                    a.bytes[..12],
+                    [0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0]
+                );
+                assert_eq!(a.bytes[12..16], header, "LBA {lba}");
             }
-            other => panic!("LBA {lba}: {other:?}"),
         }
-        if lba < 300 {
-            // vcdimager wrote each data sector's absolute time: LBA + 150.
-            let msf = lba + 150;
-            let header = [bcd(msf / 4500), bcd(msf / 75 % 60), bcd(msf % 75), 2];
-            assert_eq!(
-                a.bytes[..12],
-                [0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0]
-            );
-            assert_eq!(a.bytes[12..16], header, "LBA {lba}");
-        }
+        assert_eq!(from_files, stored);
     }
-    assert_eq!(from_files, stored);
+}
+
+#[test]
+fn mode1_set_is_real_mode1_and_verifies_clean() {
+    // bchunk's cut of track 1 equals xorriso's ISO (recorded by make.sh).
+    let check = read(&in_set("mode1", "encoder-check.txt"));
+    assert!(check.contains(": yes"), "{check}");
+    let run = crate::support::discscope([
+        "verify",
+        "--json",
+        in_set("mode1", "single.cue").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stdout());
+    let report = run.json();
+    assert_eq!(report["bad_sectors"], 0);
+    assert_eq!(report["modes"]["mode1"], 35);
 }
