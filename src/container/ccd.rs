@@ -99,7 +99,7 @@ pub fn open(ccd: &Path) -> Result<Medium> {
     if tracks.is_empty() {
         return Err(Error::image(ccd, "the .ccd's TOC lists no tracks"));
     }
-    let sessions = sessions(&tracks);
+    let sessions = Session::group(&tracks);
     let extents = tracks
         .iter()
         .enumerate()
@@ -251,19 +251,4 @@ fn by_control(control: u8) -> TrackMode {
     } else {
         TrackMode::Audio
     }
-}
-
-fn sessions(tracks: &[Track]) -> Vec<Session> {
-    let mut out: Vec<Session> = Vec::new();
-    for t in tracks {
-        match out.last_mut() {
-            Some(s) if s.number == t.session => s.last_track = t.number,
-            _ => out.push(Session {
-                number: t.session,
-                first_track: t.number,
-                last_track: t.number,
-            }),
-        }
-    }
-    out
 }

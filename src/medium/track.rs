@@ -11,6 +11,26 @@ pub struct Session {
     pub last_track: u8,
 }
 
+impl Session {
+    /// Groups consecutive tracks of one session number into sessions.
+    pub fn group(tracks: &[Track]) -> Vec<Session> {
+        let mut sessions: Vec<Session> = Vec::new();
+        for track in tracks {
+            match sessions.last_mut() {
+                Some(session) if session.number == track.session => {
+                    session.last_track = track.number
+                }
+                _ => sessions.push(Session {
+                    number: track.session,
+                    first_track: track.number,
+                    last_track: track.number,
+                }),
+            }
+        }
+        sessions
+    }
+}
+
 /// An index point of a track.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Index {

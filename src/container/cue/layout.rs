@@ -377,7 +377,7 @@ impl Walker<'_> {
                 rem: block.rem.clone(),
             });
         }
-        self.layout.sessions = sessions_of(&self.layout.tracks);
+        self.layout.sessions = Session::group(&self.layout.tracks);
         self.layout
     }
 }
@@ -434,19 +434,4 @@ fn past_end(sheet: &Sheet, mark: &Mark, payload: &Payload) -> Box<Diagnostic> {
         )
         .at_sheet(mark.span.line, mark.span.column),
     )
-}
-
-fn sessions_of(tracks: &[Track]) -> Vec<Session> {
-    let mut sessions: Vec<Session> = Vec::new();
-    for track in tracks {
-        match sessions.last_mut() {
-            Some(session) if session.number == track.session => session.last_track = track.number,
-            _ => sessions.push(Session {
-                number: track.session,
-                first_track: track.number,
-                last_track: track.number,
-            }),
-        }
-    }
-    sessions
 }

@@ -5,6 +5,7 @@
 // §6.8.1 (records do not cross logical sector boundaries; a zero length byte
 // ends the records of a sector); CD-ROM XA §4.3 (system use: "XA").
 
+use crate::byteorder::array;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::fs::Timestamp;
 use crate::units::Lba;
@@ -216,28 +217,16 @@ pub fn fields(record: &Record) -> Vec<crate::fs::Field> {
 }
 
 fn u16_le(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes([*b.get(at)?, *b.get(at + 1)?]))
+    array(b, at).map(u16::from_le_bytes)
 }
 fn u16_be(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
+    array(b, at).map(u16::from_be_bytes)
 }
 pub(crate) fn u32_le(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at + 4)?;
-    Some(u32::from_le_bytes([
-        *s.first()?,
-        *s.get(1)?,
-        *s.get(2)?,
-        *s.get(3)?,
-    ]))
+    array(b, at).map(u32::from_le_bytes)
 }
 pub(crate) fn u32_be(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at + 4)?;
-    Some(u32::from_be_bytes([
-        *s.first()?,
-        *s.get(1)?,
-        *s.get(2)?,
-        *s.get(3)?,
-    ]))
+    array(b, at).map(u32::from_be_bytes)
 }
 
 /// A both-endian 32-bit field (§7.3.3): the little-endian half, and whether
