@@ -24,6 +24,7 @@ pub mod error;
 pub mod fs;
 pub mod inspect;
 pub mod io;
+pub mod lint;
 pub mod medium;
 pub mod tui;
 pub mod units;
