@@ -62,6 +62,18 @@ pub(crate) fn sniff(reader: &dyn ReadAt, offset: u64, count: u64, end: u64) -> S
     sniff
 }
 
+/// How far after `offset` the next sync pattern starts, within two sectors.
+fn sync_near(reader: &dyn ReadAt, offset: u64, end: u64) -> Option<u64> {
+    let len = end.saturating_sub(offset).min(2 * 2352 + 12);
+    let mut window = vec![0u8; usize::try_from(len).ok()?];
+    reader.read_exact_at(offset, &mut window).ok()?;
+    window
+        .windows(SYNC.len())
+        .position(|w| w == SYNC)
+        .map(|p| p as u64)
+        .filter(|&p| p > 0)
+}
+
 /// The raw mode a header's mode byte names.
 pub(crate) fn raw_mode(mode_byte: Option<u8>) -> Option<TrackMode> {
     match mode_byte {
@@ -109,14 +121,14 @@ pub(super) fn check(context: &Context<'_>, found: &mut Vec<Diagnostic>) {
                         .with_fix(retype(actual)),
                     );
                 }
-            } else if sniff.synced > 0 {
+            } else if let Some(shift) = sync_near(reader, offset, end) {
                 let index = block.indexes.iter().find(|i| i.number == 1);
                 let (line, column) = index.map_or(at, |i| (i.span.line, i.span.column));
                 found.push(
                     Diagnostic::error(
                         "cue.index-not-on-sync",
                         format!(
-                            "INDEX 01 of TRACK {:02} does not land on a sector's sync pattern",
+                            "INDEX 01 of TRACK {:02} does not land on a sector's sync pattern (one starts {shift} bytes later)",
                             block.number
                         ),
                     )

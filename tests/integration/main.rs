@@ -17,6 +17,7 @@ mod support;
 mod cue;
 mod cue_corpus;
 mod cue_oracles;
+mod doctor;
 mod medium;
 mod mutation;
 mod pty;
