@@ -11,13 +11,16 @@ use discscope::lint;
 
 use crate::support::{discscope, fixture};
 
+mod corpus;
+mod mutation;
+
 #[derive(Debug, Default)]
-struct Case {
-    name: String,
-    data: Vec<(String, String)>,
-    expect: BTreeSet<String>,
-    sheet: Vec<u8>,
-    intact: Option<Vec<u8>>,
+pub(crate) struct Case {
+    pub name: String,
+    pub data: Vec<(String, String)>,
+    pub expect: BTreeSet<String>,
+    pub sheet: Vec<u8>,
+    pub intact: Option<Vec<u8>>,
 }
 
 /// `\xHH` becomes a byte, `\r` a carriage return; the rest is as written.
@@ -44,7 +47,7 @@ fn unescape(text: &str) -> Vec<u8> {
     out
 }
 
-fn cases() -> Vec<Case> {
+pub(crate) fn cases() -> Vec<Case> {
     let text = std::fs::read_to_string(fixture("doctor/cases.txt")).unwrap();
     let mut cases: Vec<Case> = Vec::new();
     let mut section = "";
@@ -93,7 +96,7 @@ fn cases() -> Vec<Case> {
 }
 
 /// A 2352-byte sector: a tone, or sync + header + zeros for data.
-fn sector(kind: &str, lba: usize) -> Vec<u8> {
+pub(crate) fn sector(kind: &str, lba: usize) -> Vec<u8> {
     match kind {
         "mode1" | "mode2" => {
             let mut s = vec![0u8; 2352];
@@ -160,7 +163,7 @@ fn make_data(dir: &Path, name: &str, spec: &str) {
     std::fs::write(&path, bytes).unwrap();
 }
 
-fn set_up(case: &Case) -> tempfile::TempDir {
+pub(crate) fn set_up(case: &Case) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, spec) in &case.data {
         make_data(dir.path(), name, spec);
@@ -169,7 +172,7 @@ fn set_up(case: &Case) -> tempfile::TempDir {
     dir
 }
 
-fn codes(report: &lint::Report) -> BTreeSet<String> {
+pub(crate) fn codes(report: &lint::Report) -> BTreeSet<String> {
     report
         .diagnostics
         .iter()
@@ -177,7 +180,7 @@ fn codes(report: &lint::Report) -> BTreeSet<String> {
         .collect()
 }
 
-fn tracks_json(sheet: &Path) -> serde_json::Value {
+pub(crate) fn tracks_json(sheet: &Path) -> serde_json::Value {
     let medium = container::open(sheet).unwrap();
     serde_json::to_value(summary::tracks(&medium)).unwrap()
 }
