@@ -5,7 +5,10 @@ mod check;
 mod fix;
 mod info;
 mod output;
+mod sector;
+mod subq;
 mod tracks;
+mod verify;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -17,12 +20,7 @@ pub use output::Output;
 
 /// Look inside CD, DVD and disk images: tracks, filesystems, raw sectors.
 #[derive(Debug, Parser)]
-#[command(
-    name = "discscope",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "discscope", version, about, subcommand_negates_reqs = true)]
 pub struct Cli {
     /// When to colour output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
@@ -58,6 +56,29 @@ pub enum Command {
     /// List sessions, tracks, indexes and pregaps.
     Tracks {
         image: PathBuf,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dump raw sectors with their fields, header, subheader and EDC/ECC.
+    Sector {
+        image: PathBuf,
+        /// LBA (`1234`, `-150`), absolute MSF (`00:02:00`) or byte offset (`0x1A2B00`).
+        #[arg(allow_hyphen_values = true)]
+        addr: String,
+        /// How many consecutive sectors.
+        #[arg(long, default_value_t = 1)]
+        count: u64,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check EDC/ECC, sync, headers and subheaders of every data sector.
+    Verify {
+        image: PathBuf,
+        /// Only this track (its number).
+        #[arg(long)]
+        track: Option<u8>,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -132,6 +153,13 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
     match cli.command {
         Some(Command::Info { image, json }) => info::run(&image, json, out),
         Some(Command::Tracks { image, json }) => tracks::run(&image, json, out),
+        Some(Command::Sector {
+            image,
+            addr,
+            count,
+            json,
+        }) => sector::run(&image, &addr, count, json, out),
+        Some(Command::Verify { image, track, json }) => verify::run(&image, track, json, out),
         Some(Command::Check {
             sheet,
             json,

@@ -2,8 +2,10 @@
 //!
 //! The kind is decided by content first and by extension second.
 
+pub mod ccd;
 pub mod cue;
 mod detect;
+mod imz;
 mod raw;
 
 pub use detect::{Detected, detect};
@@ -18,5 +20,7 @@ pub fn open(path: &Path) -> Result<Medium> {
     match detect(path)? {
         Detected::Cue(sheet) => cue::open(&sheet),
         Detected::Raw(kind) => raw::open(path, kind),
+        Detected::Imz => imz::open(path),
+        Detected::Ccd(sheet) => ccd::open(&sheet),
     }
 }

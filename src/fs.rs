@@ -4,6 +4,7 @@
 //! cooked ISO or a partition. It reports data positions as volume extents, so
 //! every file maps to disc sectors and every sector maps back to an owner.
 
+pub mod fat;
 mod timestamp;
 
 pub use timestamp::Timestamp;

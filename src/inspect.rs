@@ -4,6 +4,7 @@
 pub mod escape;
 pub mod hex;
 pub mod map;
+pub mod notes;
 pub mod search;
 pub mod summary;
 pub mod tree;

@@ -18,6 +18,7 @@
 //! # Ok::<(), discscope::Error>(())
 //! ```
 
+mod byteorder;
 pub mod container;
 pub mod diagnostic;
 pub mod error;
@@ -26,6 +27,9 @@ pub mod inspect;
 pub mod io;
 pub mod lint;
 pub mod medium;
+pub mod partition;
+pub mod sector;
+pub mod subchannel;
 pub mod tui;
 pub mod units;
 pub mod volume;

@@ -30,6 +30,10 @@ pub fn run(medium: Arc<Medium>, views: Vec<Arc<dyn Filesystem>>, options: Option
     let mut guard = terminal::Guard::enter().map_err(|e| Error::io("terminal", e))?;
     let events = Events::start();
     let mut app = App::new(medium, views, options);
+    if app.medium.tracks.iter().any(|t| !t.is_audio()) {
+        app.jobs
+            .push(job::start_verify(app.medium.clone(), events.tx.clone()));
+    }
     let mut dirty = true;
     while !app.quit {
         if dirty {
@@ -83,10 +87,11 @@ pub fn run(medium: Arc<Medium>, views: Vec<Arc<dyn Filesystem>>, options: Option
         };
         for effect in effects {
             match effect {
-                Effect::CancelJobs => {
-                    for job in app.jobs.drain(..) {
+                Effect::CancelSearch => {
+                    for job in app.jobs.iter().filter(|j| j.kind == job::JobKind::Search) {
                         job.cancel();
                     }
+                    app.jobs.retain(|j| j.kind != job::JobKind::Search);
                 }
                 Effect::StartSearch(pattern) => {
                     let running =

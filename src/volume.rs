@@ -24,6 +24,11 @@ pub struct Volume {
     /// One past the last LBA.
     end: Lba,
     block: u64,
+    /// Where byte 0 of this volume sits in the block space (LBA 0 = byte 0);
+    /// non-zero for a partition.
+    base: u64,
+    /// Bytes in the volume.
+    size: u64,
 }
 
 impl Volume {
@@ -47,6 +52,8 @@ impl Volume {
             first,
             end,
             block: BLOCK,
+            base: 0,
+            size: span(end, BLOCK),
         })
     }
 
@@ -62,7 +69,35 @@ impl Volume {
             first,
             end,
             block,
+            base: 0,
+            size: span(end, block),
         })
+    }
+
+    /// The `len` bytes from byte `start` of this volume (a partition), as a
+    /// volume of its own; sectors still map to the medium's LBAs. The range
+    /// is clamped to the bytes this volume has.
+    pub fn slice(&self, start: u64, len: u64) -> Result<Volume> {
+        if start >= self.size {
+            return Err(Error::Unsupported(format!(
+                "a range at byte {start:#x} starts past the end of the volume ({:#x} bytes)",
+                self.size
+            )));
+        }
+        let base = self
+            .base
+            .checked_add(start)
+            .ok_or_else(|| Error::Unsupported("range offset overflows".into()))?;
+        Ok(Volume {
+            base,
+            size: len.min(self.size - start),
+            ..self.clone()
+        })
+    }
+
+    /// Where byte 0 of the volume sits in the medium's block space.
+    pub fn base(&self) -> u64 {
+        self.base
     }
 
     pub fn medium(&self) -> &Arc<Medium> {
@@ -76,7 +111,8 @@ impl Volume {
 
     /// The sector holding byte `offset` of the volume.
     pub fn lba_of(&self, offset: u64) -> Lba {
-        Lba(i64::try_from(offset / self.block).unwrap_or(i64::MAX))
+        let at = self.base.saturating_add(offset);
+        Lba(i64::try_from(at / self.block).unwrap_or(i64::MAX))
     }
 
     /// Reads one block's user data into `buf` (`block_size` bytes).
@@ -107,9 +143,16 @@ impl Volume {
     }
 }
 
+/// Bytes from LBA 0 to `end`.
+fn span(end: Lba, block: u64) -> u64 {
+    u64::try_from(end.0.max(0))
+        .unwrap_or(0)
+        .saturating_mul(block)
+}
+
 impl ReadAt for Volume {
     fn len(&self) -> u64 {
-        u64::try_from(self.end.0.max(0)).unwrap_or(0) * self.block
+        self.size
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize> {
@@ -121,8 +164,11 @@ impl ReadAt for Volume {
         let mut block = vec![0u8; self.block as usize];
         let mut done = 0;
         while done < want {
-            let at = offset + done as u64;
-            self.read_block(self.lba_of(at), &mut block)?;
+            let at = self.base + offset + done as u64;
+            self.read_block(
+                Lba(i64::try_from(at / self.block).unwrap_or(i64::MAX)),
+                &mut block,
+            )?;
             let within = (at % self.block) as usize;
             let n = (self.block as usize - within).min(want - done);
             if let (Some(dst), Some(src)) =

@@ -52,6 +52,30 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
         writeln!(out)?;
         super::tracks::print_table(&info.tracks, out)?;
     }
+    if !info.partitions.is_empty() {
+        writeln!(out)?;
+        let header = format!(
+            "{:>3}  {:<6} {:>10} {:>10}  {:<4}  {:<38}  {}",
+            "#", "scheme", "start", "sectors", "boot", "type", "name"
+        );
+        writeln!(out, "{}", out.paint("1", &header))?;
+        for p in &info.partitions {
+            writeln!(
+                out,
+                "{:>3}  {:<6} {:>10} {:>10}  {:<4}  {:<38}  {}",
+                p.index,
+                p.scheme,
+                p.start,
+                p.length,
+                if p.bootable { "*" } else { "" },
+                match p.type_name {
+                    Some(name) => format!("{} {name}", escape(&p.kind)),
+                    None => escape(&p.kind).into_owned(),
+                },
+                p.name.as_deref().map(escape).unwrap_or_default()
+            )?;
+        }
+    }
     if !info.diagnostics.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", out.paint("1", "diagnostics"))?;

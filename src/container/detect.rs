@@ -30,6 +30,10 @@ pub enum Detected {
     /// A cue sheet (possibly found beside a `.bin`).
     Cue(PathBuf),
     Raw(RawKind),
+    /// A zip archive holding one image (`.imz`).
+    Imz,
+    /// A CloneCD set, by its `.ccd`.
+    Ccd(PathBuf),
 }
 
 const CUE_WORDS: [&str; 8] = [
@@ -56,16 +60,27 @@ pub fn detect(path: &Path) -> Result<Detected> {
     if extension == "cue" || looks_like_cue(&head) {
         return Ok(Detected::Cue(path.to_owned()));
     }
+    if extension == "bin" {
+        if let Some(sheet) = sibling_with_extension(path, "cue") {
+            return Ok(Detected::Cue(sheet));
+        }
+    }
+    if extension == "ccd" || text::recognise_other(&head) == Some(NotASheet::CloneCdControl) {
+        return Ok(Detected::Ccd(path.to_owned()));
+    }
     if let Some(format) = recognise_unsupported(&source, &head, &extension)? {
         return Err(Error::image(
             path,
             format!("this is {format}, which discscope cannot open yet"),
         ));
     }
-    if extension == "bin" {
-        if let Some(sheet) = sibling_with_extension(path, "cue") {
-            return Ok(Detected::Cue(sheet));
+    if matches!(extension.as_str(), "img" | "sub") {
+        if let Some(ccd) = sibling_with_extension(path, "ccd") {
+            return Ok(Detected::Ccd(ccd));
         }
+    }
+    if super::imz::is_zip(&head) {
+        return Ok(Detected::Imz);
     }
     if bytes_at(&source, 0x8001, 5)?.as_deref() == Some(b"CD001") {
         return Ok(Detected::Raw(RawKind::Iso));
@@ -100,10 +115,8 @@ fn recognise_unsupported(
     if head.starts_with(b"MEDIA DESCRIPTOR") {
         return Ok(Some("an Alcohol 120% .mds descriptor"));
     }
-    match text::recognise_other(head) {
-        Some(NotASheet::CloneCdControl) => return Ok(Some("a CloneCD .ccd control file")),
-        Some(NotASheet::CdrdaoToc) => return Ok(Some("a cdrdao .toc file")),
-        _ => {}
+    if text::recognise_other(head) == Some(NotASheet::CdrdaoToc) {
+        return Ok(Some("a cdrdao .toc file"));
     }
     let len = source.len();
     if len >= 12 {

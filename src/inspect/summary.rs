@@ -71,6 +71,8 @@ pub struct PartitionInfo {
     pub scheme: &'static str,
     #[serde(rename = "type")]
     pub kind: String,
+    /// The type's common name ("FAT32 (LBA)", "EFI System"), when known.
+    pub type_name: Option<&'static str>,
     pub name: Option<String>,
     pub start: i64,
     pub length: u64,
@@ -189,8 +191,30 @@ pub fn tracks(medium: &Medium) -> Tracks {
     }
 }
 
+/// The partitions of a disk, or of an optical image's system area.
+fn partitions(table: Option<&crate::partition::Table>) -> Vec<PartitionInfo> {
+    table.map_or_else(Vec::new, |t| {
+        t.partitions
+            .iter()
+            .map(|p| PartitionInfo {
+                index: p.index,
+                scheme: p.scheme.as_str(),
+                kind: p.type_text(),
+                type_name: p.type_name,
+                name: p.name.clone(),
+                start: i64::try_from(p.start).unwrap_or(i64::MAX),
+                length: p.length,
+                bootable: p.bootable,
+            })
+            .collect()
+    })
+}
+
 /// The whole summary.
 pub fn info(medium: &Medium) -> Info {
+    let table = crate::partition::probe::table_of_medium(medium)
+        .ok()
+        .flatten();
     Info {
         path: medium.path.display().to_string(),
         format: medium.format.as_str(),
@@ -208,13 +232,14 @@ pub fn info(medium: &Medium) -> Info {
             })
             .collect(),
         tracks: tracks(medium).tracks,
-        partitions: Vec::new(),
+        partitions: partitions(table.as_ref()),
         filesystems: Vec::new(),
         cd_text: cd_text(&medium.cd_text),
         rem: medium.rem.clone(),
         diagnostics: medium
             .diagnostics
             .iter()
+            .chain(table.iter().flat_map(|t| &t.diagnostics))
             .map(DiagnosticInfo::from)
             .collect(),
     }

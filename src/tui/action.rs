@@ -24,5 +24,7 @@ pub enum Action {
     Open,
     ToggleView,
     Map,
+    NextError,
+    PrevError,
     Cancel,
 }

@@ -16,9 +16,9 @@ use crate::inspect::search::{Hit, Pattern};
 use crate::inspect::tree::{FsTree, TreeId};
 use crate::medium::Medium;
 use crate::tui::action::Action;
-use crate::tui::job::{JobReport, Running};
+use crate::tui::job::{JobKind, JobReport, Running};
 use crate::tui::keymap;
-use crate::units::{Lba, Msf};
+use crate::units::Lba;
 
 /// The panes focus cycles through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,7 +68,7 @@ pub enum ViewMode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     StartSearch(Pattern),
-    CancelJobs,
+    CancelSearch,
 }
 
 /// Display options from the command line and environment.
@@ -106,6 +106,8 @@ pub struct App {
     pub search_history: Vec<String>,
     pub message: Option<String>,
     pub jobs: Vec<Running>,
+    /// Bad sectors from the background verification, once it has finished.
+    pub bad_sectors: Option<Vec<Lba>>,
     pub quit: bool,
 }
 
@@ -144,6 +146,7 @@ impl App {
             search_history: Vec::new(),
             message: None,
             jobs: Vec::new(),
+            bad_sectors: None,
             quit: false,
         }
     }
@@ -268,6 +271,9 @@ impl App {
                 }
             }
             Action::Map => self.overlay = Overlay::Map(self.lba),
+            Action::NextError | Action::PrevError => {
+                self.jump_to_error(action == Action::NextError)
+            }
             Action::Goto => self.open_prompt(PromptKind::Goto),
             Action::Search => self.open_prompt(PromptKind::Search),
             Action::Open => match self.focus {
@@ -287,9 +293,9 @@ impl App {
                 self.hex_top = 0;
             }
             Action::Cancel => {
-                if !self.jobs.is_empty() {
+                if self.jobs.iter().any(|j| j.kind == JobKind::Search) {
                     self.message = Some("search cancelled".into());
-                    return vec![Effect::CancelJobs];
+                    return vec![Effect::CancelSearch];
                 }
                 self.overlay = Overlay::None;
             }
@@ -297,9 +303,48 @@ impl App {
         Vec::new()
     }
 
-    /// The disc map for the current geometry.
+    /// The disc map for the current geometry, with bad sectors marked.
     pub fn disc_map(&self) -> DiscMap {
-        DiscMap::build(&self.medium, self.map_columns * self.map_rows)
+        let mut map = DiscMap::build(&self.medium, self.map_columns * self.map_rows);
+        if let Some(bad) = &self.bad_sectors {
+            map.mark_bad(bad.iter().copied());
+        }
+        map
+    }
+
+    fn jump_to_error(&mut self, forward: bool) {
+        let Some(bad) = &self.bad_sectors else {
+            let running = self.jobs.iter().find(|j| j.kind == JobKind::Verify);
+            self.message = Some(match running {
+                Some(job) => {
+                    let percent = (job.done * 100).checked_div(job.total).unwrap_or(0);
+                    format!("still verifying ({percent}%)")
+                }
+                None => "no verification for this image".into(),
+            });
+            return;
+        };
+        let next = if forward {
+            bad.iter()
+                .find(|&&lba| lba > self.lba)
+                .or_else(|| bad.first())
+        } else {
+            bad.iter()
+                .rev()
+                .find(|&&lba| lba < self.lba)
+                .or_else(|| bad.last())
+        };
+        match next.copied() {
+            Some(lba) => {
+                let index = bad.iter().position(|&b| b == lba).unwrap_or(0) + 1;
+                self.message = Some(format!("bad sector {index} of {}", bad.len()));
+                self.go_to(lba);
+                self.view = ViewMode::Raw;
+                self.cursor = 0;
+                self.hex_top = 0;
+            }
+            None => self.message = Some("verification found no bad sectors".into()),
+        }
     }
 
     fn map_key(&mut self, at: Lba, action: Action) {
@@ -512,7 +557,7 @@ impl App {
             PromptKind::Search => match Pattern::parse(&input) {
                 Ok(pattern) => {
                     remember(&mut self.search_history, input);
-                    vec![Effect::CancelJobs, Effect::StartSearch(pattern)]
+                    vec![Effect::CancelSearch, Effect::StartSearch(pattern)]
                 }
                 Err(error) => {
                     prompt.error = Some(error);
@@ -530,6 +575,19 @@ impl App {
                 if let Some(job) = self.jobs.iter_mut().find(|j| j.id == id) {
                     job.done = done;
                     job.total = total;
+                }
+            }
+            JobReport::VerifyDone { id, bad } => {
+                self.jobs.retain(|j| j.id != id);
+                match bad {
+                    Ok(bad) => {
+                        self.message = Some(match bad.len() {
+                            0 => "verification: every sector is good".into(),
+                            n => format!("verification: {n} bad sectors; e jumps to them"),
+                        });
+                        self.bad_sectors = Some(bad);
+                    }
+                    Err(error) => self.message = Some(format!("verification failed: {error}")),
                 }
             }
             JobReport::SearchDone { id, pattern, hit } => {
@@ -565,25 +623,16 @@ fn remember(history: &mut Vec<String>, entry: String) {
     }
 }
 
-/// An address as the user types it: `1234` LBA, `-150`, `mm:ss:ff` absolute
-/// time, `0x1A2B00` byte offset into the sector space.
+/// An address as the user types it (the same syntax as the command line),
+/// checked against the image.
 pub fn parse_address(medium: &Medium, text: &str) -> Result<Lba, String> {
     if text.is_empty() {
         return Err("type an LBA, mm:ss:ff or a 0x byte offset".into());
     }
-    let lba = if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        let offset =
-            u64::from_str_radix(hex, 16).map_err(|_| format!("`{text}` is not a hex offset"))?;
-        Lba(i64::try_from(offset / u64::from(medium.sector_size.max(1))).unwrap_or(i64::MAX))
-    } else if text.contains(':') {
-        text.parse::<Msf>()
-            .map_err(|e| format!("`{text}`: {e}"))?
-            .to_lba()
-    } else {
-        Lba(text
-            .parse::<i64>()
-            .map_err(|_| format!("`{text}` is not a sector number"))?)
-    };
+    let address: crate::sector::Address = text
+        .parse()
+        .map_err(|e: crate::sector::AddressError| e.why)?;
+    let lba = address.resolve(medium).map_err(|e| e.to_string())?;
     let (first, end) = (medium.first_lba(), medium.end_lba());
     if lba < first || lba >= end {
         return Err(format!(

@@ -14,6 +14,11 @@ use crate::units::Lba;
 /// What a job sends back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobReport {
+    /// Verification finished: the bad sectors in address order, or why it failed.
+    VerifyDone {
+        id: u64,
+        bad: Result<Vec<Lba>, String>,
+    },
     Progress {
         id: u64,
         done: u64,
@@ -30,6 +35,7 @@ pub enum JobReport {
 #[derive(Debug)]
 pub struct Running {
     pub id: u64,
+    pub kind: JobKind,
     pub label: String,
     pub done: u64,
     pub total: u64,
@@ -43,6 +49,48 @@ impl Running {
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The kinds of job; a new job of a kind replaces the old one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    Search,
+    Verify,
+}
+
+/// Starts verifying every data sector in the background.
+pub fn start_verify(medium: Arc<Medium>, tx: Sender<Event>) -> Running {
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    thread::spawn(move || {
+        let report = crate::sector::verify::verify_until(
+            &medium,
+            None,
+            &|done, total| {
+                let _ = tx.send(Event::Job(JobReport::Progress { id, done, total }));
+            },
+            &flag,
+        );
+        if !flag.load(Ordering::Relaxed) {
+            let bad = report
+                .map(|r| {
+                    let mut bad: Vec<Lba> = r.bad.iter().map(|b| b.lba).collect();
+                    bad.sort();
+                    bad
+                })
+                .map_err(|e| e.to_string());
+            let _ = tx.send(Event::Job(JobReport::VerifyDone { id, bad }));
+        }
+    });
+    Running {
+        id,
+        kind: JobKind::Verify,
+        label: "verify".into(),
+        done: 0,
+        total: 0,
+        cancel,
+    }
+}
 
 /// Starts a search from `from` and returns its handle.
 pub fn start_search(
@@ -70,6 +118,7 @@ pub fn start_search(
     });
     Running {
         id,
+        kind: JobKind::Search,
         label,
         done: 0,
         total: 0,

@@ -168,6 +168,20 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
+        keys: &[(KeyCode::Char('e'), NONE)],
+        label: "e",
+        action: Action::NextError,
+        help: "next bad sector (verification runs in the background)",
+        hint: true,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('E'), NONE), (KeyCode::Char('E'), SHIFT)],
+        label: "E",
+        action: Action::PrevError,
+        help: "previous bad sector",
+        hint: false,
+    },
+    Binding {
         keys: &[(KeyCode::Char('m'), NONE)],
         label: "m",
         action: Action::Map,

@@ -4,7 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
-use crate::inspect::hex::FieldKind;
+use crate::sector::FieldKind;
 
 /// Styles for one run of the UI.
 #[derive(Clone, Copy, Debug)]
@@ -60,6 +60,7 @@ impl Theme {
             Some(FieldKind::Zero) => Color::DarkGray,
             Some(FieldKind::EccP) => Color::LightCyan,
             Some(FieldKind::EccQ) => Color::Cyan,
+            Some(FieldKind::Subchannel) => Color::LightMagenta,
             None => Color::DarkGray,
         };
         Style::new().fg(color)
@@ -92,6 +93,22 @@ impl Theme {
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    pub fn good(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Green)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn intended(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Yellow)
+        } else {
+            Style::new()
         }
     }
 

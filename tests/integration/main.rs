@@ -14,11 +14,17 @@
 
 mod support;
 
+mod ccd;
 mod cue;
 mod cue_corpus;
 mod cue_oracles;
 mod doctor;
+mod disk;
+mod disk_corpus;
+mod disk_mutate;
 mod medium;
 mod mutation;
 mod pty;
+mod sector;
+mod subq_cli;
 mod tui;

@@ -155,3 +155,17 @@ fn reading_never_writes_the_image() {
         before
     );
 }
+
+#[test]
+#[ignore = "needs ../shared/corpus (run by .ci/run)"]
+fn corpus_img_holding_iso_opens_as_iso() {
+    let scratch = tempfile::tempdir().unwrap();
+    let path = crate::support::corpus_file("debian/grub-rescue-floppy.img.xz", scratch.path());
+    let medium = container::open(&path).unwrap();
+    assert_eq!(medium.format, Format::Iso);
+    assert_eq!(medium.tracks[0].mode, TrackMode::Mode1_2048);
+    assert_eq!(
+        medium.tracks[0].length,
+        std::fs::metadata(&path).unwrap().len() / 2048
+    );
+}

@@ -143,6 +143,34 @@ fn clicks_focus_and_select() {
 }
 
 #[test]
+fn bad_sectors_from_verification() {
+    let dir = tempfile::tempdir().unwrap();
+    let medium = Arc::new(container::open(&disc(dir.path(), "data.bin")).unwrap());
+    let mut app = App::new(medium.clone(), Vec::new(), Options::default());
+    key(&mut app, KeyCode::Char('e'));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("no verification for this image")
+    );
+    // Run the real verification the background job runs, then hand it over.
+    let report = discscope::sector::verify::verify(&medium, None, &|_, _| {}).unwrap();
+    let bad: Vec<_> = report.bad.iter().map(|b| b.lba).collect();
+    assert_eq!(bad.len(), 20, "the test sectors carry no EDC/ECC");
+    app.job(discscope::tui::job::JobReport::VerifyDone {
+        id: 0,
+        bad: Ok(bad),
+    });
+    key(&mut app, KeyCode::Char('e'));
+    assert_eq!(app.lba.0, 1);
+    key(&mut app, KeyCode::Char('E'));
+    assert_eq!(app.lba.0, 0);
+    key(&mut app, KeyCode::Char('E'));
+    assert_eq!(app.lba.0, 19, "wraps to the last bad sector");
+    key(&mut app, KeyCode::Char('m'));
+    insta::assert_snapshot!("map_bad_80x24", screen(&mut app, 80, 24));
+}
+
+#[test]
 fn disc_map_jumps() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&disc(dir.path(), "data.bin"));

@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
     }
     let columns = app.hex_columns;
     let range = app.shown_range();
-    let cursor_field = view.field_at(range.start + app.cursor).cloned();
+    let cursor_field = view.field_at(range.start + app.cursor);
     let rows = hex::rows(
         view,
         range.clone(),
@@ -56,7 +56,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
                 let offset = row.offset + i;
                 let style = if offset == range.start + app.cursor {
                     theme.cursor()
-                } else if cursor_field.as_ref().is_some_and(|f| f.contains(offset)) {
+                } else if cursor_field
+                    .as_ref()
+                    .is_some_and(|f| f.range().contains(&offset))
+                {
                     theme.field(kind).patch(theme.cursor_field())
                 } else {
                     theme.field(kind)

@@ -1,0 +1,429 @@
+//! `discscope sector IMAGE ADDR [--count N]`: one or more sectors dumped in
+//! the hexyl tradition, every byte coloured by the field it belongs to, with
+//! the decoded header, subheader and EDC/ECC verdicts.
+
+use std::io::Write;
+use std::path::Path;
+
+use discscope::container;
+use discscope::medium::{Medium, Sector};
+use discscope::sector::{self, Address, Field, FieldKind, Verdict, ecc};
+use discscope::units::Lba;
+use serde::Serialize;
+
+use super::{Outcome, Output};
+
+pub fn run(
+    image: &Path,
+    address: &str,
+    count: u64,
+    json: bool,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let address: Address = address.parse()?;
+    let medium = container::open(image)?;
+    let first = address.resolve(&medium)?;
+    // The first sector must exist; later ones stop at the end of the image.
+    let mut sectors = vec![medium.read_sector(first)?];
+    let mut lba = first;
+    for _ in 1..count.max(1) {
+        lba = Lba(lba.0 + 1);
+        if lba >= medium.end_lba() {
+            break;
+        }
+        sectors.push(medium.read_sector(lba)?);
+    }
+    let sub = discscope::container::ccd::subchannel(&medium)?;
+    let q_of = |lba: Lba| sub.as_ref().and_then(|sub| sub.q(lba).ok().flatten());
+    if json {
+        let doc = SectorsJson {
+            sectors: sectors
+                .iter()
+                .map(|s| {
+                    let mut json = to_json(&medium, s);
+                    json.subchannel_q = q_of(s.lba).map(|q| super::subq::to_json(&q, s.lba));
+                    json
+                })
+                .collect(),
+        };
+        out.json(&doc)?;
+        return Ok(Outcome::Clean);
+    }
+    for (i, s) in sectors.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        print_sector(&medium, s, out)?;
+        if let Some(q) = q_of(s.lba) {
+            super::subq::print(&q, s.lba, out)?;
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+#[derive(Serialize)]
+struct SectorsJson {
+    sectors: Vec<SectorJson>,
+}
+
+#[derive(Serialize)]
+struct SectorJson {
+    lba: i64,
+    msf: Option<String>,
+    track: Option<u8>,
+    size: usize,
+    mode: &'static str,
+    fields: Vec<FieldJson>,
+    header: Option<HeaderJson>,
+    subheader: Option<SubheaderJson>,
+    edc: Option<EdcJson>,
+    ecc: Option<EccJson>,
+    problems: Vec<&'static str>,
+    intentional: Option<&'static str>,
+    origin: String,
+    /// The sector's subchannel Q, when the image has a `.sub`.
+    subchannel_q: Option<super::subq::QJson>,
+    bytes: String,
+}
+
+#[derive(Serialize)]
+struct FieldJson {
+    name: &'static str,
+    offset: usize,
+    length: usize,
+    ok: Option<bool>,
+    meaning: &'static str,
+    source: &'static str,
+}
+
+#[derive(Serialize)]
+struct HeaderJson {
+    msf: String,
+    mode: u8,
+    expected_msf: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SubheaderJson {
+    file: u8,
+    channel: u8,
+    submode: u8,
+    coding: u8,
+    copies_match: bool,
+    submode_bits: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct EdcJson {
+    stored: String,
+    computed: String,
+    ok: bool,
+}
+
+#[derive(Serialize)]
+struct EccJson {
+    p_ok: bool,
+    q_ok: bool,
+    p_failed_codewords: u32,
+    q_failed_codewords: u32,
+}
+
+fn track_number(medium: &Medium, sector: &Sector) -> Option<u8> {
+    sector
+        .track
+        .and_then(|t| medium.tracks.get(t))
+        .map(|t| t.number)
+}
+
+fn to_json(medium: &Medium, s: &Sector) -> SectorJson {
+    let v = sector::judge_sector(medium, s);
+    SectorJson {
+        lba: s.lba.0,
+        msf: s.lba.to_msf().map(|m| m.to_string()),
+        track: track_number(medium, s),
+        size: s.bytes.len(),
+        mode: v.mode.as_str(),
+        fields: v
+            .layout
+            .fields()
+            .map(|f| FieldJson {
+                name: f.name(),
+                offset: f.offset,
+                length: f.length,
+                ok: v.field_ok(f.kind),
+                meaning: f.meaning,
+                source: f.source,
+            })
+            .collect(),
+        header: v.header.map(|h| HeaderJson {
+            msf: h.msf_text(),
+            mode: h.mode,
+            expected_msf: v.expected_msf.map(|m| m.to_string()),
+        }),
+        subheader: v.subheader.map(|p| SubheaderJson {
+            file: p.first.file,
+            channel: p.first.channel,
+            submode: p.first.submode,
+            coding: p.first.coding,
+            copies_match: p.copies_match(),
+            submode_bits: p.first.submode_names(),
+        }),
+        edc: v.edc.map(|e| EdcJson {
+            stored: format!("{:#010x}", e.stored),
+            computed: format!("{:#010x}", e.computed),
+            ok: e.ok(),
+        }),
+        ecc: v.ecc.map(|e| EccJson {
+            p_ok: e.p_ok(),
+            q_ok: e.q_ok(),
+            p_failed_codewords: e.p_failures(),
+            q_failed_codewords: e.q_failures(),
+        }),
+        problems: v.problems.names(),
+        intentional: v.note.map(|n| n.as_str()),
+        origin: medium.describe_origin(&s.origin),
+        subchannel_q: None,
+        bytes: s.bytes.iter().map(|b| format!("{b:02x}")).collect(),
+    }
+}
+
+/// The SGR colour of a field.
+fn colour(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Sync => "90",
+        FieldKind::Header => "33",
+        FieldKind::Subheader => "35",
+        FieldKind::UserData | FieldKind::Audio | FieldKind::Data => "37",
+        FieldKind::Edc => "36",
+        FieldKind::Zero => "34",
+        FieldKind::EccP => "32",
+        FieldKind::EccQ => "96",
+        FieldKind::Subchannel => "95",
+    }
+}
+
+fn print_sector(medium: &Medium, s: &Sector, out: &mut Output) -> anyhow::Result<()> {
+    let v = sector::judge_sector(medium, s);
+    let track = s
+        .track
+        .and_then(|t| medium.tracks.get(t))
+        .map(|t| format!("track {} {}", t.number, t.mode))
+        .unwrap_or_else(|| "no track".into());
+    let msf = s.lba.to_msf().map(|m| m.to_string()).unwrap_or("-".into());
+    let title = format!(
+        "sector {} ({msf}), {track}, {}, {} bytes",
+        s.lba,
+        v.mode.describe(),
+        s.bytes.len()
+    );
+    writeln!(out, "{}", out.paint("1", &title))?;
+    writeln!(
+        out,
+        "from {}",
+        discscope::inspect::escape(&medium.describe_origin(&s.origin))
+    )?;
+    let fields: Vec<Field> = v.layout.fields().collect();
+    if out.color {
+        let legend: Vec<String> = fields
+            .iter()
+            .map(|f| out.paint(colour(f.kind), &format!("■ {}", f.name())))
+            .collect();
+        writeln!(out, "{}", legend.join("  "))?;
+    }
+    dump(&s.bytes, &fields, out)?;
+    print_decoded(&v, s, out)
+}
+
+/// Hex rows: offset, 16 bytes in two groups, text; colour by field, or the
+/// names of the row's fields in a right margin when colour is off.
+fn dump(bytes: &[u8], fields: &[Field], out: &mut Output) -> anyhow::Result<()> {
+    let kind_at = |offset: usize| {
+        fields
+            .iter()
+            .find(|f| f.range().contains(&offset))
+            .map(|f| f.kind)
+    };
+    for (row, chunk) in bytes.chunks(16).enumerate() {
+        let base = row * 16;
+        // Runs of bytes of one field, painted once each.
+        let mut hex: Vec<(Option<FieldKind>, String)> = Vec::new();
+        let mut text: Vec<(Option<FieldKind>, String)> = Vec::new();
+        for (i, &b) in chunk.iter().enumerate() {
+            let kind = kind_at(base + i);
+            let gap = if i == 8 {
+                "  "
+            } else if i > 0 {
+                " "
+            } else {
+                ""
+            };
+            let ch = if b.is_ascii_graphic() || b == b' ' {
+                char::from(b)
+            } else {
+                '·'
+            };
+            match hex.last_mut() {
+                Some((k, run)) if *k == kind => {
+                    run.push_str(&format!("{gap}{b:02x}"));
+                }
+                _ => {
+                    if let Some((_, run)) = hex.last_mut() {
+                        run.push_str(gap);
+                    }
+                    hex.push((kind, format!("{b:02x}")));
+                }
+            }
+            match text.last_mut() {
+                Some((k, run)) if *k == kind => run.push(ch),
+                _ => text.push((kind, ch.to_string())),
+            }
+        }
+        let paint = |runs: &[(Option<FieldKind>, String)]| -> String {
+            runs.iter()
+                .map(|(kind, run)| match kind {
+                    Some(kind) => out.paint(colour(*kind), run),
+                    None => run.clone(),
+                })
+                .collect()
+        };
+        // Pad a short last row so the text column lines up.
+        let missing = 16 - chunk.len().min(16);
+        let pad = " ".repeat(missing * 3 + usize::from(chunk.len() <= 8 && missing > 0));
+        let mut line = format!("{base:04x} │ {}{pad} │ {}", paint(&hex), paint(&text));
+        if !out.color {
+            let end = base + chunk.len();
+            let names: Vec<&str> = fields
+                .iter()
+                .filter(|f| f.offset < end && f.range().end > base)
+                .map(Field::name)
+                .collect();
+            line.push_str(&" ".repeat(missing + 1));
+            line.push_str(&names.join(" "));
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn verdict_word(out: &Output, ok: bool) -> String {
+    if ok {
+        out.paint("32", "ok")
+    } else {
+        out.paint("1;31", "BAD")
+    }
+}
+
+fn print_decoded(v: &Verdict, s: &Sector, out: &mut Output) -> anyhow::Result<()> {
+    let label = |out: &Output, text: &str| out.paint("1", &format!("{text:<10}"));
+    if let Some(ok) = v.sync_ok {
+        writeln!(out, "{}{}", label(out, "sync"), verdict_word(out, ok))?;
+    }
+    if let Some(h) = v.header {
+        let expected = v.expected_msf.map_or("-".into(), |m| m.to_string());
+        let ok = v.field_ok(FieldKind::Header).unwrap_or(true);
+        writeln!(
+            out,
+            "{}{} mode {} (expected {expected}) {}",
+            label(out, "header"),
+            h.msf_text(),
+            h.mode,
+            verdict_word(out, ok)
+        )?;
+    }
+    if let Some(p) = v.subheader {
+        let sub = p.first;
+        writeln!(
+            out,
+            "{}file {} channel {} submode {:#04x} [{}] coding {:#04x}; copies {}",
+            label(out, "subheader"),
+            sub.file,
+            sub.channel,
+            sub.submode,
+            sub.submode_names().join(" "),
+            sub.coding,
+            if p.copies_match() {
+                out.paint("32", "match")
+            } else {
+                out.paint(
+                    "1;31",
+                    &format!("DIFFER (second {:02x?})", p.second.to_bytes()),
+                )
+            }
+        )?;
+    }
+    if let Some(e) = v.edc {
+        writeln!(
+            out,
+            "{}stored {:#010x} computed {:#010x} {}",
+            label(out, "EDC"),
+            e.stored,
+            e.computed,
+            verdict_word(out, v.field_ok(FieldKind::Edc).unwrap_or(false))
+        )?;
+    }
+    if let Some(zero) = v.zero_ok {
+        writeln!(out, "{}{}", label(out, "zero"), verdict_word(out, zero))?;
+    }
+    if let Some(e) = v.ecc {
+        let raw: Option<&[u8; 2352]> = s.bytes.as_slice().try_into().ok();
+        let expected = raw.map(|r| {
+            let zero_header = v.mode != sector::SectorMode::Mode1;
+            ecc::expected_parity(r, zero_header)
+        });
+        let p_detail = match (e.p_ok(), &expected) {
+            (false, Some((p, _))) => first_difference(s, ecc::P_OFFSET, p),
+            _ => String::new(),
+        };
+        let q_detail = match (e.q_ok(), &expected) {
+            (false, Some((_, q))) => first_difference(s, ecc::Q_OFFSET, q),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "{}{} of {} codewords fail {}{p_detail}",
+            label(out, "ECC P"),
+            e.p_failures(),
+            ecc::P_CODEWORDS,
+            verdict_word(out, v.field_ok(FieldKind::EccP).unwrap_or(false))
+        )?;
+        writeln!(
+            out,
+            "{}{} of {} codewords fail {}{q_detail}",
+            label(out, "ECC Q"),
+            e.q_failures(),
+            ecc::Q_CODEWORDS,
+            verdict_word(out, v.field_ok(FieldKind::EccQ).unwrap_or(false))
+        )?;
+    }
+    if let Some(note) = v.note {
+        writeln!(out, "{}{}", label(out, "note"), note.describe())?;
+    }
+    let verdict = if v.problems.is_empty() {
+        out.paint("32", "no problems found")
+    } else {
+        out.paint(
+            "1;31",
+            &format!("problems: {}", v.problems.names().join(", ")),
+        )
+    };
+    writeln!(out, "{}{verdict}", label(out, "verdict"))?;
+    Ok(())
+}
+
+/// "; first at byte 2080: stored 1f, computed 3c".
+fn first_difference(s: &Sector, at: usize, expected: &[u8]) -> String {
+    let stored = s.bytes.get(at..at + expected.len()).unwrap_or_default();
+    stored
+        .iter()
+        .zip(expected)
+        .position(|(a, b)| a != b)
+        .and_then(|i| {
+            Some(format!(
+                "; first parity difference at byte {}: stored {:02x}, computed {:02x}",
+                at + i,
+                stored.get(i)?,
+                expected.get(i)?
+            ))
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,196 @@
+//! `discscope verify IMAGE [--track N]`: every sector of every data track
+//! judged on all cores; exit 1 when any is bad.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use discscope::container;
+use discscope::sector::verify::{self, MAX_LISTED, Report};
+use discscope::sector::{Note, SectorMode};
+use serde::Serialize;
+
+use super::{Outcome, Output};
+
+/// Below this many sectors a progress bar would only flicker.
+const PROGRESS_FROM: u64 = 20_000;
+
+pub fn run(
+    image: &Path,
+    track: Option<u8>,
+    json: bool,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let medium = container::open(image)?;
+    let started = Instant::now();
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "verifying {wide_bar} {pos}/{len} sectors {per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = |done: u64, total: u64| {
+        if let Some(bar) = &bar {
+            if total >= PROGRESS_FROM && bar.is_hidden() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    };
+    let report = verify::verify(&medium, track, &progress)?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let subq = match discscope::container::ccd::subchannel(&medium)? {
+        Some(sub) if track.is_none() => Some(sub.scan()?),
+        _ => None,
+    };
+    if json {
+        let mut doc = serde_json::to_value(to_json(&report))?;
+        if let Some(map) = doc.as_object_mut() {
+            let scan = subq.as_ref().map(super::subq::scan_json);
+            map.insert("subchannel".into(), serde_json::to_value(scan)?);
+            if subq.as_ref().is_some_and(super::subq::is_bad) {
+                map.insert("ok".into(), serde_json::Value::Bool(false));
+            }
+        }
+        out.json(&doc)?;
+    } else {
+        print_report(&report, image, started.elapsed().as_secs_f64(), out)?;
+        if let Some(scan) = &subq {
+            super::subq::print_scan(scan, out)?;
+        }
+    }
+    Ok(
+        if report.ok() && !subq.as_ref().is_some_and(super::subq::is_bad) {
+            Outcome::Clean
+        } else {
+            Outcome::Problems
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct ReportJson {
+    sectors: u64,
+    data_sectors: u64,
+    audio_sectors: u64,
+    bad_sectors: u64,
+    good_sectors: u64,
+    unchecked_sectors: u64,
+    modes: serde_json::Map<String, serde_json::Value>,
+    intentional: serde_json::Map<String, serde_json::Value>,
+    errors: Vec<ErrorJson>,
+    errors_not_listed: u64,
+    ok: bool,
+}
+
+#[derive(Serialize)]
+struct ErrorJson {
+    lba: i64,
+    msf: Option<String>,
+    track: Option<u8>,
+    mode: &'static str,
+    problems: Vec<&'static str>,
+}
+
+fn to_json(r: &Report) -> ReportJson {
+    let modes = SectorMode::ALL
+        .into_iter()
+        .zip(r.per_mode)
+        .filter(|(_, n)| *n > 0)
+        .map(|(m, n)| (m.as_str().to_owned(), n.into()))
+        .collect();
+    let intentional = Note::ALL
+        .into_iter()
+        .zip(r.notes)
+        .filter(|(_, n)| *n > 0)
+        .map(|(note, n)| (note.as_str().to_owned(), n.into()))
+        .collect();
+    ReportJson {
+        sectors: r.sectors,
+        data_sectors: r.data_sectors,
+        audio_sectors: r.audio_sectors,
+        bad_sectors: r.bad_sectors,
+        good_sectors: r.good_sectors,
+        unchecked_sectors: r.unchecked_sectors,
+        modes,
+        intentional,
+        errors: r
+            .bad
+            .iter()
+            .map(|b| ErrorJson {
+                lba: b.lba.0,
+                msf: b.lba.to_msf().map(|m| m.to_string()),
+                track: b.track,
+                mode: b.mode.as_str(),
+                problems: b.problems.names(),
+            })
+            .collect(),
+        errors_not_listed: r.bad_sectors.saturating_sub(r.bad.len() as u64),
+        ok: r.ok(),
+    }
+}
+
+fn print_report(r: &Report, image: &Path, seconds: f64, out: &mut Output) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{} {} sectors of {} in {seconds:.2} s",
+        out.paint("1", "verified"),
+        r.sectors,
+        discscope::inspect::escape(&image.display().to_string())
+    )?;
+    for (mode, n) in SectorMode::ALL.into_iter().zip(r.per_mode) {
+        if n == 0 {
+            continue;
+        }
+        let remark = match mode {
+            SectorMode::Audio => " (counted, not judged)",
+            SectorMode::Cooked | SectorMode::Disk => " (no EDC/ECC stored)",
+            _ => "",
+        };
+        writeln!(out, "  {:<16}{n:>10}{remark}", mode.describe())?;
+    }
+    for (note, n) in Note::ALL.into_iter().zip(r.notes) {
+        if n > 0 {
+            writeln!(out, "  intentional: {n} {}", note.describe())?;
+        }
+    }
+    let summary = format!(
+        "good {}, bad {}, unchecked {}, audio {}",
+        r.good_sectors, r.bad_sectors, r.unchecked_sectors, r.audio_sectors
+    );
+    let summary = if r.ok() {
+        out.paint("32", &summary)
+    } else {
+        out.paint("1;31", &summary)
+    };
+    writeln!(out, "{summary}")?;
+    if !r.bad.is_empty() {
+        writeln!(out, "{}", out.paint("1", "bad sectors"))?;
+        for b in &r.bad {
+            writeln!(
+                out,
+                "  {:>8} {:<8} track {:>2} {:<14} {}",
+                b.lba,
+                b.lba.to_msf().map_or("-".into(), |m| m.to_string()),
+                b.track.map_or("-".into(), |t| t.to_string()),
+                b.mode.as_str(),
+                b.problems.names().join(", ")
+            )?;
+        }
+        if r.bad_sectors > r.bad.len() as u64 {
+            writeln!(
+                out,
+                "  ... and {} more (only the first {MAX_LISTED} are listed)",
+                r.bad_sectors - r.bad.len() as u64
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,171 @@
+//! The raw TOC entries of a `.ccd`, decoded.
+
+use crate::container::ccd::sheet::{Sheet, number};
+use crate::diagnostic::Diagnostic;
+use crate::units::{Lba, MSF_LBA_OFFSET};
+
+/// Addresses a `.ccd` may name: beyond these no disc exists, and bounding
+/// them keeps every later sum far from overflow.
+pub const LBA_RANGE: std::ops::RangeInclusive<i64> = -1_000_000..=100_000_000;
+
+/// One `[Entry N]`: a lead-in Q frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub index: u32,
+    pub session: u8,
+    pub point: u8,
+    pub adr: u8,
+    pub control: u8,
+    pub track_no: u8,
+    /// The lead-in's running time (AMIN/ASEC/AFRAME) and its LBA.
+    pub a_msf: (u8, u8, u8),
+    pub a_lba: i64,
+    pub zero: u8,
+    pub p_msf: (u8, u8, u8),
+    pub p_lba: i64,
+}
+
+impl Entry {
+    /// What POINT means (ECMA-130 §22.3.4.2).
+    pub fn meaning(&self) -> String {
+        match self.point {
+            1..=99 => format!(
+                "track {} starts at {}:{:02}:{:02}",
+                self.point, self.p_msf.0, self.p_msf.1, self.p_msf.2
+            ),
+            0xA0 => format!(
+                "first track {}, disc type {:#04x}",
+                self.p_msf.0, self.p_msf.1
+            ),
+            0xA1 => format!("last track {}", self.p_msf.0),
+            0xA2 => format!(
+                "lead-out at {}:{:02}:{:02}",
+                self.p_msf.0, self.p_msf.1, self.p_msf.2
+            ),
+            0xB0 => format!(
+                "next program area at {}:{:02}:{:02}",
+                self.a_msf.0, self.a_msf.1, self.a_msf.2
+            ),
+            0xC0 => "start of the first lead-in (multisession)".into(),
+            p => format!("point {p:#04x}"),
+        }
+    }
+
+    /// The LBA the P time names (MSF − 150).
+    pub fn p_time_lba(&self) -> i64 {
+        (i64::from(self.p_msf.0) * 60 + i64::from(self.p_msf.1)) * 75 + i64::from(self.p_msf.2)
+            - MSF_LBA_OFFSET
+    }
+}
+
+/// All entries, in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Toc {
+    pub entries: Vec<Entry>,
+}
+
+impl Toc {
+    pub fn from_sheet(sheet: &Sheet, diagnostics: &mut Vec<Diagnostic>) -> Toc {
+        let mut toc = Toc::default();
+        for section in sheet
+            .sections
+            .iter()
+            .filter(|s| s.name.to_ascii_lowercase().starts_with("entry "))
+        {
+            let index = section
+                .name
+                .get(6..)
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or(0);
+            let field = |key: &str| section.get(key).and_then(number);
+            let byte = |key: &str| field(key).and_then(|v| u8::try_from(v).ok()).unwrap_or(0);
+            let Some(point) = field("Point").and_then(|v| u8::try_from(v).ok()) else {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "ccd.entry",
+                        format!("[{}] has no usable Point", section.name),
+                    )
+                    .at_sheet(section.line, 1),
+                );
+                continue;
+            };
+            let entry = Entry {
+                index,
+                session: byte("Session"),
+                point,
+                adr: byte("ADR"),
+                control: byte("Control"),
+                track_no: byte("TrackNo"),
+                a_msf: (byte("AMin"), byte("ASec"), byte("AFrame")),
+                a_lba: field("ALBA").unwrap_or(0),
+                zero: byte("Zero"),
+                p_msf: (byte("PMin"), byte("PSec"), byte("PFrame")),
+                p_lba: field("PLBA").unwrap_or(0),
+            };
+            if matches!(point, 1..=99 | 0xA2) && !LBA_RANGE.contains(&entry.p_lba) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "ccd.plba-range",
+                        format!(
+                            "[{}] PLBA={} is not an address on any disc; entry ignored",
+                            section.name, entry.p_lba
+                        ),
+                    )
+                    .at_sheet(section.line, 1),
+                );
+                continue;
+            }
+            if matches!(point, 1..=99 | 0xA2)
+                && entry.p_time_lba() != entry.p_lba
+                && section.get("PLBA").is_some()
+            {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "ccd.plba-mismatch",
+                        format!(
+                            "[{}] PMin/PSec/PFrame give LBA {} but PLBA={}",
+                            section.name,
+                            entry.p_time_lba(),
+                            entry.p_lba
+                        ),
+                    )
+                    .at_sheet(section.line, 1),
+                );
+            }
+            toc.entries.push(entry);
+        }
+        let declared = sheet.value("Disc", "TocEntries").and_then(number);
+        if declared.is_some_and(|d| d != toc.entries.len() as i64) {
+            diagnostics.push(Diagnostic::warning(
+                "ccd.toc-entries",
+                format!(
+                    "[Disc] TocEntries={} but {} entries are present",
+                    declared.unwrap_or(0),
+                    toc.entries.len()
+                ),
+            ));
+        }
+        toc
+    }
+
+    /// (track number, session, control, start) for POINT 01..99, by number.
+    pub fn track_starts(&self) -> Vec<(u8, u8, u8, Lba)> {
+        let mut out: Vec<(u8, u8, u8, Lba)> = self
+            .entries
+            .iter()
+            .filter(|e| (1..=99).contains(&e.point) && e.adr == 1)
+            .map(|e| (e.point, e.session.max(1), e.control, Lba(e.p_lba)))
+            .collect();
+        out.sort_by_key(|t| t.0);
+        out.dedup_by_key(|t| t.0);
+        out
+    }
+
+    /// The lead-out of a session (POINT A2).
+    pub fn leadout(&self, session: u8) -> Option<Lba> {
+        self.entries
+            .iter()
+            .find(|e| e.point == 0xA2 && e.session.max(1) == session)
+            .map(|e| Lba(e.p_lba))
+    }
+}

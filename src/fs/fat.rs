@@ -1,0 +1,438 @@
+//! FAT12, FAT16 and FAT32.
+//!
+//! The boot sector is validated before anything else is read; chains are
+//! bounded by the cluster count and stop at the first cycle; directories are
+//! read only when asked. Node ids are the byte offsets of the entries, so a
+//! node can be re-read from disk without any state.
+
+pub mod bpb;
+mod check;
+pub mod dir;
+pub mod geometry;
+mod listing;
+pub mod nested;
+pub mod table;
+
+use std::sync::{Arc, Mutex};
+
+pub use bpb::{Bpb, FatType};
+
+use crate::byteorder::le32;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::error::{Error, Result};
+use crate::fs::{FileExtent, Filesystem, Node, NodeKind, Structure};
+use crate::io::ReadAt;
+use crate::units::Lba;
+use crate::volume::Volume;
+use dir::Short;
+use table::{Chain, Table};
+
+/// The id of the root directory (byte 0 is the boot sector, never an entry).
+pub const ROOT_ID: u64 = 0;
+/// The most bytes one directory may hold (65,536 entries, fatgen103 §6).
+pub const MAX_DIR_BYTES: u64 = 65_536 * 32;
+/// Runtime findings kept at most.
+const MAX_FINDINGS: usize = 1000;
+
+/// How volume bytes map to medium sectors (for extents).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SectorMap {
+    /// Where byte 0 of the volume sits in the medium's block space.
+    pub base: u64,
+    /// Bytes per medium sector.
+    pub block: u64,
+}
+
+impl SectorMap {
+    fn lba(&self, offset: u64) -> Lba {
+        Lba(i64::try_from(self.base.saturating_add(offset) / self.block.max(1)).unwrap_or(i64::MAX))
+    }
+}
+
+/// An open FAT volume.
+pub struct FatFs {
+    source: Arc<dyn ReadAt>,
+    map: SectorMap,
+    pub bpb: Bpb,
+    boot: Vec<u8>,
+    table: Table,
+    label: String,
+    root_label: Option<String>,
+    opened: Vec<Diagnostic>,
+    findings: Mutex<Vec<Diagnostic>>,
+    /// The chain of the node read last, so sequential reads do not re-walk it.
+    last_chain: Mutex<Option<(u64, Arc<Chain>)>>,
+}
+
+impl std::fmt::Debug for FatFs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FatFs")
+            .field("type", &self.bpb.fat_type)
+            .field("label", &self.label)
+            .field("clusters", &self.bpb.clusters)
+            .finish()
+    }
+}
+
+/// Looks for FAT on a volume: `None` when the first sector is not FAT,
+/// `Some(Err)` when it is FAT but unusable (a clear error for the user).
+pub fn probe(volume: &Volume) -> Option<Result<FatFs>> {
+    let map = SectorMap {
+        base: volume.base(),
+        block: volume.block_size(),
+    };
+    probe_source(Arc::new(volume.clone()), map)
+}
+
+/// [`probe`] over any byte source.
+pub fn probe_source(source: Arc<dyn ReadAt>, map: SectorMap) -> Option<Result<FatFs>> {
+    let boot = source.read_vec(0, 512).ok()?;
+    if !bpb::looks_like_fat(&boot) {
+        return None;
+    }
+    Some(FatFs::open(source, map))
+}
+
+impl FatFs {
+    /// Opens a FAT volume whose boot sector is at byte 0 of `source`.
+    pub fn open(source: Arc<dyn ReadAt>, map: SectorMap) -> Result<FatFs> {
+        let boot = source.read_vec(0, 512)?;
+        let bpb = bpb::parse(&boot)?;
+        let mut opened = Vec::new();
+        let claimed = bpb.total_sectors.saturating_mul(bpb.bytes_per_sector);
+        if claimed > source.len() {
+            opened.push(Diagnostic::warning(
+                "fat.truncated",
+                format!(
+                    "the boot sector claims {claimed} bytes but the volume has {}; reads past the end fail",
+                    source.len()
+                ),
+            ));
+        }
+        if bpb.fat_offset >= source.len() {
+            return Err(Error::corrupt(
+                14,
+                format!(
+                    "the first FAT at byte {:#x} lies past the end of the volume",
+                    bpb.fat_offset
+                ),
+            ));
+        }
+        let table = Table::new(source.as_ref(), &bpb)?;
+        if u64::from(table.max_cluster) < bpb.clusters + 1 {
+            opened.push(Diagnostic::warning(
+                "fat.fat-too-small",
+                format!(
+                    "the FAT has room for clusters up to {} but the data region has {}",
+                    table.max_cluster, bpb.clusters
+                ),
+            ));
+        }
+        let mut fs = FatFs {
+            source,
+            map,
+            bpb,
+            boot,
+            table,
+            label: String::new(),
+            root_label: None,
+            opened,
+            findings: Mutex::new(Vec::new()),
+            last_chain: Mutex::new(None),
+        };
+        fs.check_at_open()?;
+        let root = fs.root()?;
+        fs.root_label = listing::find_label(&fs, &root);
+        fs.label = fs
+            .root_label
+            .clone()
+            .or_else(|| fs.bpb.label.clone())
+            .unwrap_or_default();
+        Ok(fs)
+    }
+
+    /// The label in the root directory's volume entry (blkid's `LABEL`).
+    pub fn root_label(&self) -> Option<&str> {
+        self.root_label.as_deref()
+    }
+
+    /// The label in the boot sector, unless it is `NO NAME` (blkid's
+    /// `LABEL_FATBOOT`).
+    pub fn boot_label(&self) -> Option<&str> {
+        self.bpb.label.as_deref()
+    }
+
+    pub fn fat_type(&self) -> FatType {
+        self.bpb.fat_type
+    }
+
+    fn check_at_open(&mut self) -> Result<()> {
+        let bpb = self.bpb.clone();
+        let mut found = Vec::new();
+        if bpb.fat_type != FatType::Fat32 && bpb.clusters >= 65_525 {
+            found.push(Diagnostic::warning(
+                "fat.type-mismatch",
+                format!("{} clusters is too many for FAT16", bpb.clusters),
+            ));
+        }
+        if bpb.fat_type == FatType::Fat32 && bpb.clusters < 65_525 {
+            found.push(Diagnostic::info(
+                "fat.small-fat32",
+                format!(
+                    "FAT32 with only {} clusters (the specification calls that FAT16)",
+                    bpb.clusters
+                ),
+            ));
+        }
+        if self.boot.get(510..512) != Some(&[0x55, 0xAA][..]) {
+            found.push(Diagnostic::warning(
+                "fat.boot-signature",
+                "the boot sector lacks the 0x55AA signature",
+            ));
+        }
+        if self.map.base == 0 {
+            if let Some(message) = geometry::disagreement(
+                self.source.len(),
+                bpb.total_sectors,
+                bpb.heads,
+                bpb.sectors_per_track,
+            ) {
+                found.push(Diagnostic::warning("fat.geometry", message));
+            }
+        }
+        if self.table.dirty(self.source.as_ref()) {
+            found.push(Diagnostic::warning(
+                "fat.dirty",
+                "the volume was not unmounted cleanly (dirty bit set in FAT entry 1)",
+            ));
+        }
+        if let Some(media) = self.table.raw(self.source.as_ref(), 0) {
+            if media & 0xFF != u32::from(bpb.media) {
+                found.push(Diagnostic::warning(
+                    "fat.media-mismatch",
+                    format!(
+                        "FAT entry 0 holds media byte {:#04x}, the boot sector {:#04x}",
+                        media & 0xFF,
+                        bpb.media
+                    ),
+                ));
+            }
+        }
+        if bpb.fat_bytes() <= 16 << 20 {
+            for n in 1..bpb.fats {
+                if let Some((count, first)) = table::compare_copies(self.source.as_ref(), &bpb, n)?
+                {
+                    found.push(
+                        Diagnostic::warning(
+                            "fat.copies-differ",
+                            format!("FAT copy {} differs from copy 1 in {count} bytes, first at byte {first:#x} of the FAT", n + 1),
+                        )
+                        .at(Location::Offset(bpb.fat_offset + n * bpb.fat_bytes() + first)),
+                    );
+                }
+            }
+        }
+        if bpb.fat_type == FatType::Fat32 {
+            let at = u64::from(bpb.fsinfo_sector) * bpb.bytes_per_sector;
+            if bpb.fsinfo_sector != 0 && bpb.fsinfo_sector != 0xFFFF {
+                match self.source.read_vec(at, 512) {
+                    Ok(s) if le32(&s, 0) == 0x4161_5252 && le32(&s, 484) == 0x6141_7272 => {
+                        let free = le32(&s, 488);
+                        if free != 0xFFFF_FFFF && u64::from(free) > bpb.clusters {
+                            found.push(Diagnostic::warning(
+                                "fat.fsinfo-free",
+                                format!("FSInfo claims {free} free clusters of {}", bpb.clusters),
+                            ));
+                        }
+                    }
+                    _ => found.push(Diagnostic::warning(
+                        "fat.fsinfo-signature",
+                        format!("no valid FSInfo sector at sector {}", bpb.fsinfo_sector),
+                    )),
+                }
+            }
+        }
+        self.opened.extend(found);
+        Ok(())
+    }
+
+    fn note(&self, diagnostic: Diagnostic) {
+        if let Ok(mut findings) = self.findings.lock() {
+            if findings.len() < MAX_FINDINGS && !findings.contains(&diagnostic) {
+                findings.push(diagnostic);
+            }
+        }
+    }
+
+    /// The chain of `first`, at most `limit` clusters, with problems noted.
+    fn chain_of(&self, first: u32, limit: u64, what: &str) -> Chain {
+        let chain = self.table.chain(self.source.as_ref(), first, limit);
+        if let Some(broken) = &chain.broken {
+            self.note(Diagnostic::error(
+                "fat.chain",
+                format!("{what}: {}", broken.describe()),
+            ));
+        }
+        chain
+    }
+
+    /// Data extents of a chain, clipped to `size` bytes.
+    fn extents(&self, clusters: &[u32], size: u64) -> Vec<FileExtent> {
+        let cluster = self.bpb.cluster_bytes();
+        let mut out: Vec<FileExtent> = Vec::new();
+        let mut left = size;
+        let mut previous: Option<u32> = None;
+        for &c in clusters {
+            if left == 0 {
+                break;
+            }
+            let bytes = left.min(cluster);
+            left -= bytes;
+            match out.last_mut() {
+                Some(last) if previous.is_some_and(|p| p.checked_add(1) == Some(c)) => {
+                    last.bytes += bytes
+                }
+                _ => out.push(FileExtent {
+                    lba: self.map.lba(self.bpb.cluster_offset(c)),
+                    bytes,
+                }),
+            }
+            previous = Some(c);
+        }
+        out
+    }
+
+    /// A node's directory entry as an annotated structure.
+    pub fn entry_structure(&self, node: &Node) -> Option<Structure> {
+        if node.id == ROOT_ID {
+            return None;
+        }
+        let bytes = self.source.read_vec(node.id, dir::ENTRY).ok()?;
+        Some(Structure {
+            kind: "dir",
+            name: format!("Directory entry of {}", node.name),
+            lba: self.map.lba(node.id),
+            bytes: dir::ENTRY as u64,
+            fields: dir::entry_fields(&bytes),
+        })
+    }
+
+    /// Re-reads the short entry at byte `id`.
+    fn entry_at(&self, id: u64) -> Result<Short> {
+        let bytes = self.source.read_vec(id, dir::ENTRY)?;
+        Ok(Short::decode(&bytes))
+    }
+}
+
+impl Filesystem for FatFs {
+    fn kind(&self) -> &'static str {
+        self.bpb.fat_type.as_str()
+    }
+
+    fn label(&self) -> String {
+        self.label.clone()
+    }
+
+    fn root(&self) -> Result<Node> {
+        let (size, extents) = match self.bpb.fat_type {
+            FatType::Fat32 => {
+                let chain = self.chain_of(
+                    self.bpb.root_cluster,
+                    MAX_DIR_BYTES / self.bpb.cluster_bytes() + 1,
+                    "root directory",
+                );
+                let size = chain.clusters.len() as u64 * self.bpb.cluster_bytes();
+                (size, self.extents(&chain.clusters, size))
+            }
+            _ => (
+                self.bpb.root_dir_bytes,
+                vec![FileExtent {
+                    lba: self.map.lba(self.bpb.root_dir_offset),
+                    bytes: self.bpb.root_dir_bytes,
+                }],
+            ),
+        };
+        Ok(Node {
+            id: ROOT_ID,
+            name: String::new(),
+            kind: NodeKind::Dir,
+            size,
+            extents,
+            mtime: None,
+            mode: None,
+            target: None,
+            deleted: false,
+            notes: Vec::new(),
+        })
+    }
+
+    fn children(&self, dir: &Node) -> Result<Vec<Node>> {
+        listing::children(self, dir)
+    }
+
+    fn read(&self, file: &Node, offset: u64, buf: &mut [u8]) -> Result<usize> {
+        listing::read(self, file, offset, buf)
+    }
+
+    fn structures(&self) -> Vec<Structure> {
+        let bpb = &self.bpb;
+        let fat32 = bpb.fat_type == FatType::Fat32;
+        let mut out = vec![Structure {
+            kind: "bpb",
+            name: "Boot sector and BIOS parameter block".into(),
+            lba: self.map.lba(0),
+            bytes: 512,
+            fields: bpb::fields(&self.boot, fat32),
+        }];
+        if fat32 && bpb.fsinfo_sector != 0 && bpb.fsinfo_sector != 0xFFFF {
+            let at = u64::from(bpb.fsinfo_sector) * bpb.bytes_per_sector;
+            if let Ok(sector) = self.source.read_vec(at, 512) {
+                out.push(Structure {
+                    kind: "fsinfo",
+                    name: "FSInfo sector".into(),
+                    lba: self.map.lba(at),
+                    bytes: 512,
+                    fields: bpb::fsinfo_fields(&sector),
+                });
+            }
+        }
+        if fat32 && bpb.backup_boot_sector != 0 && bpb.backup_boot_sector != 0xFFFF {
+            out.push(Structure {
+                kind: "bpb",
+                name: "Backup boot sector".into(),
+                lba: self
+                    .map
+                    .lba(u64::from(bpb.backup_boot_sector) * bpb.bytes_per_sector),
+                bytes: 512,
+                fields: Vec::new(),
+            });
+        }
+        for n in 0..bpb.fats {
+            out.push(Structure {
+                kind: "fat",
+                name: format!("FAT copy {}", n + 1),
+                lba: self.map.lba(bpb.fat_offset + n * bpb.fat_bytes()),
+                bytes: bpb.fat_bytes(),
+                fields: Vec::new(),
+            });
+        }
+        if !fat32 {
+            out.push(Structure {
+                kind: "dir",
+                name: "Root directory".into(),
+                lba: self.map.lba(bpb.root_dir_offset),
+                bytes: bpb.root_dir_bytes,
+                fields: Vec::new(),
+            });
+        }
+        out
+    }
+
+    fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out = self.opened.clone();
+        if let Ok(findings) = self.findings.lock() {
+            out.extend(findings.iter().cloned());
+        }
+        out
+    }
+}

@@ -1,0 +1,159 @@
+//! Partition tables: MBR (with extended chains), GPT (with protective and
+//! hybrid MBRs) and the Apple Partition Map. The same code reads a disk
+//! image's first sectors and an ISO's system area (isohybrid).
+//!
+//! A table is read from any [`ReadAt`]; positions are byte offsets and
+//! sector numbers in the table's own units, so the caller can map them to
+//! the medium (see [`probe`]).
+
+mod apm;
+mod gpt;
+mod mbr;
+mod names;
+pub mod probe;
+
+use crate::diagnostic::Diagnostic;
+use crate::error::Result;
+use crate::fs::Structure;
+use crate::io::ReadAt;
+
+pub use names::{gpt_type_name, mbr_type_name};
+
+/// Which kind of table described a partition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    Mbr,
+    Gpt,
+    Apm,
+}
+
+impl Scheme {
+    /// The name used in `info --json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Mbr => "mbr",
+            Scheme::Gpt => "gpt",
+            Scheme::Apm => "apm",
+        }
+    }
+}
+
+/// One partition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Partition {
+    /// The number the OS gives it: MBR slot 1–4 and logical 5.., GPT entry
+    /// number, APM map entry number.
+    pub index: u32,
+    pub scheme: Scheme,
+    /// `0x0c`, a GUID in upper case, or the APM type string.
+    pub type_code: String,
+    /// A human name for the type, when known.
+    pub type_name: Option<&'static str>,
+    /// The GPT or APM name.
+    pub name: Option<String>,
+    /// First sector, in units of `sector_size`.
+    pub start: u64,
+    /// Sectors.
+    pub length: u64,
+    pub sector_size: u64,
+    pub bootable: bool,
+    /// The GPT unique partition GUID.
+    pub guid: Option<String>,
+    /// An MBR logical partition (inside an extended partition).
+    pub logical: bool,
+    /// An MBR extended partition (a container, holding no filesystem).
+    pub container: bool,
+}
+
+impl Partition {
+    /// Byte offset of the first sector.
+    pub fn byte_start(&self) -> Option<u64> {
+        self.start.checked_mul(self.sector_size)
+    }
+
+    /// Size in bytes.
+    pub fn byte_len(&self) -> Option<u64> {
+        self.length.checked_mul(self.sector_size)
+    }
+
+    /// The type as `info --json` shows it.
+    pub fn type_text(&self) -> String {
+        self.type_code.clone()
+    }
+}
+
+/// A partition table as read.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub partitions: Vec<Partition>,
+    /// A second table's partitions on the same disk: a hybrid MBR's entries
+    /// beside a GPT, or an Apple Partition Map beside an MBR (isohybrid).
+    pub hybrid: Vec<Partition>,
+    pub disk_guid: Option<String>,
+    /// The tables' sectors, with `lba` in 512-byte units from the source's start.
+    pub structures: Vec<Structure>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Table {
+    /// The scheme of the main table (GPT over its protective MBR).
+    pub fn scheme(&self) -> Option<Scheme> {
+        self.partitions.first().map(|p| p.scheme)
+    }
+}
+
+/// Reads whichever table the source carries: GPT first (its MBR is only
+/// protective), then APM, then MBR. `None` when there is none.
+pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
+    let mbr = mbr::read(source)?;
+    if let Some(table) = gpt::read(source, mbr.as_ref())? {
+        return Ok(Some(table));
+    }
+    let mbr = mbr.filter(|t| !t.partitions.is_empty());
+    match (apm::read(source)?, mbr) {
+        // A PC reads the MBR; the APM is for Macs: keep both, MBR first.
+        (Some(apm), Some(mut mbr)) => {
+            mbr.diagnostics.push(Diagnostic::info(
+                "partition.apm-beside-mbr",
+                format!(
+                    "an Apple Partition Map with {} entries sits beside the MBR",
+                    apm.partitions.len()
+                ),
+            ));
+            mbr.diagnostics.extend(apm.diagnostics);
+            mbr.structures.extend(apm.structures);
+            mbr.hybrid = apm.partitions;
+            Ok(Some(mbr))
+        }
+        (Some(apm), None) => Ok(Some(apm)),
+        (None, mbr) => Ok(mbr),
+    }
+}
+
+/// Formats a GUID stored mixed-endian (the first three fields little-endian).
+pub fn guid_text(bytes: &[u8; 16]) -> String {
+    let [a0, a1, a2, a3, b0, b1, c0, c1, rest @ ..] = *bytes;
+    let mut text = format!("{a3:02X}{a2:02X}{a1:02X}{a0:02X}-{b1:02X}{b0:02X}-{c1:02X}{c0:02X}-");
+    for (i, byte) in rest.iter().enumerate() {
+        if i == 2 {
+            text.push('-');
+        }
+        text.push_str(&format!("{byte:02X}"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guid_is_mixed_endian() {
+        let esp = [
+            0x28, 0x73, 0x2A, 0xC1, 0x1F, 0xF8, 0xD2, 0x11, 0xBA, 0x4B, 0x00, 0xA0, 0xC9, 0x3E,
+            0xC9, 0x3B,
+        ];
+        assert_eq!(guid_text(&esp), "C12A7328-F81F-11D2-BA4B-00A0C93EC93B");
+        assert_eq!(gpt_type_name(&guid_text(&esp)), Some("EFI System"));
+    }
+}

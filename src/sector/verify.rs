@@ -1,0 +1,302 @@
+//! Verifying every sector of an image on all cores.
+//!
+//! Work is cut into runs of consecutive sectors read with one large
+//! positional read each (past the page cache, which streaming would only
+//! churn); threads take runs from a shared counter, judge each sector and
+//! keep their own tallies, merged at the end. Memory is one buffer per
+//! thread, whatever the image size.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use super::verdict::{Note, Problems, judge};
+use super::{SectorMode, Storage};
+use crate::error::{Error, Result};
+use crate::medium::{ExtentData, Medium};
+use crate::units::Lba;
+
+/// Sectors per read.
+const RUN: u64 = 256;
+/// Bad sectors listed at most; the count stays exact past it.
+pub const MAX_LISTED: usize = 100_000;
+
+/// A sector that failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadSector {
+    pub lba: Lba,
+    /// The track number (1..99), if the sector belongs to a track.
+    pub track: Option<u8>,
+    pub mode: SectorMode,
+    pub problems: Problems,
+}
+
+/// What verification found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub sectors: u64,
+    /// Sectors of data tracks (checked or not).
+    pub data_sectors: u64,
+    pub audio_sectors: u64,
+    /// Data sectors that could be and were checked and passed.
+    pub good_sectors: u64,
+    pub bad_sectors: u64,
+    /// Data sectors stored without sync, EDC or ECC (cooked, disk).
+    pub unchecked_sectors: u64,
+    /// Sectors per [`SectorMode::index`].
+    pub per_mode: [u64; 9],
+    /// Intentional cases per [`Note::index`].
+    pub notes: [u64; 6],
+    /// Bad sectors in address order, at most [`MAX_LISTED`].
+    pub bad: Vec<BadSector>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.bad_sectors == 0
+    }
+
+    fn merge(&mut self, other: Report) {
+        self.sectors += other.sectors;
+        self.data_sectors += other.data_sectors;
+        self.audio_sectors += other.audio_sectors;
+        self.good_sectors += other.good_sectors;
+        self.bad_sectors += other.bad_sectors;
+        self.unchecked_sectors += other.unchecked_sectors;
+        for (a, b) in self.per_mode.iter_mut().zip(other.per_mode) {
+            *a += b;
+        }
+        for (a, b) in self.notes.iter_mut().zip(other.notes) {
+            *a += b;
+        }
+        let room = MAX_LISTED.saturating_sub(self.bad.len());
+        self.bad.extend(other.bad.into_iter().take(room));
+    }
+
+    fn count(&mut self, mode: SectorMode, n: u64) {
+        if let Some(slot) = self.per_mode.get_mut(mode.index()) {
+            *slot += n;
+        }
+    }
+
+    fn note(&mut self, note: Note, n: u64) {
+        if let Some(slot) = self.notes.get_mut(note.index()) {
+            *slot += n;
+        }
+    }
+}
+
+/// A run of sectors of one extent.
+#[derive(Clone, Copy, Debug)]
+struct Job {
+    start: Lba,
+    count: u64,
+    size: usize,
+    storage: Storage,
+    track: Option<u8>,
+    /// `(file, byte offset)` or `None` when not stored.
+    source: Option<(usize, u64)>,
+}
+
+/// Verifies the sectors of every track, or of the track numbered `track`.
+/// `progress` is called from the calling thread with (sectors done, total)
+/// now and then.
+pub fn verify(
+    medium: &Medium,
+    track: Option<u8>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<Report> {
+    verify_until(medium, track, progress, &AtomicBool::new(false))
+}
+
+/// [`verify`] that stops early (with a partial report) once `cancel` is set:
+/// the terminal UI runs it in the background.
+pub fn verify_until(
+    medium: &Medium,
+    track: Option<u8>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Report> {
+    let jobs = plan(medium, track)?;
+    let total: u64 = jobs.iter().map(|j| j.count).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let done = AtomicU64::new(0);
+    let finished = AtomicBool::new(false);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let mut report = Report::default();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut local = Report::default();
+                    let mut buffer = Vec::new();
+                    loop {
+                        if cancel.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else { break };
+                        if let Err(error) = run(medium, job, &mut buffer, &mut local) {
+                            if let Ok(mut slot) = failure.lock() {
+                                slot.get_or_insert(error);
+                            }
+                            next.store(jobs.len(), Ordering::Relaxed);
+                            break;
+                        }
+                        done.fetch_add(job.count, Ordering::Relaxed);
+                    }
+                    local
+                })
+            })
+            .collect();
+        let watcher = scope.spawn(|| {
+            while !finished.load(Ordering::Relaxed) {
+                progress(done.load(Ordering::Relaxed), total);
+                std::thread::park_timeout(Duration::from_millis(100));
+            }
+        });
+        for worker in workers {
+            if let Ok(local) = worker.join() {
+                report.merge(local);
+            }
+        }
+        finished.store(true, Ordering::Relaxed);
+        watcher.thread().unpark();
+    });
+    progress(done.load(Ordering::Relaxed), total);
+    if let Some(error) = failure.into_inner().ok().flatten() {
+        return Err(error);
+    }
+    report.bad.sort_by_key(|b| b.lba);
+    Ok(report)
+}
+
+/// Cuts the medium's extents (of the chosen track) into jobs.
+fn plan(medium: &Medium, track: Option<u8>) -> Result<Vec<Job>> {
+    if let Some(number) = track {
+        if !medium.tracks.iter().any(|t| t.number == number) {
+            return Err(Error::Unsupported(format!(
+                "there is no track {number} (tracks: {})",
+                medium
+                    .tracks
+                    .iter()
+                    .map(|t| t.number.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let mut jobs = Vec::new();
+    for extent in &medium.extents {
+        let number = extent
+            .track
+            .and_then(|t| medium.tracks.get(t))
+            .map(|t| t.number);
+        if track.is_some() && number != track {
+            continue;
+        }
+        let size = extent.sector_size as usize;
+        let storage = Storage::of(medium, extent.track, size);
+        let mut done = 0;
+        while done < extent.count {
+            let count = (extent.count - done).min(RUN);
+            let start = extent
+                .start
+                .checked_add(i64::try_from(done).unwrap_or(i64::MAX))
+                .unwrap_or(extent.start);
+            let source = match extent.data {
+                ExtentData::File { file, offset } => Some((
+                    file,
+                    offset.saturating_add(done.saturating_mul(u64::from(extent.sector_size))),
+                )),
+                ExtentData::Zero(_) => None,
+            };
+            jobs.push(Job {
+                start,
+                count,
+                size,
+                storage,
+                track: number,
+                source,
+            });
+            done += count;
+        }
+    }
+    Ok(jobs)
+}
+
+fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Report) -> Result<()> {
+    report.sectors += job.count;
+    match job.storage {
+        Storage::Audio => {
+            report.audio_sectors += job.count;
+            report.count(SectorMode::Audio, job.count);
+            return Ok(());
+        }
+        Storage::Cooked | Storage::Disk => {
+            report.data_sectors += job.count;
+            report.unchecked_sectors += job.count;
+            let mode = if job.storage == Storage::Disk {
+                SectorMode::Disk
+            } else {
+                SectorMode::Cooked
+            };
+            report.count(mode, job.count);
+            return Ok(());
+        }
+        Storage::Raw { .. } | Storage::Headerless => report.data_sectors += job.count,
+    }
+    let Some((file, offset)) = job.source else {
+        // Not judged and of no mode: listed only as "not stored".
+        report.note(Note::NotStored, job.count);
+        return Ok(());
+    };
+    let source = medium
+        .files
+        .get(file)
+        .ok_or_else(|| Error::Unsupported(format!("no file {file} in the image")))?;
+    let bytes = job.size.saturating_mul(job.count as usize);
+    buffer.resize(bytes, 0);
+    let mut n = 0;
+    while n < buffer.len() {
+        let rest = buffer.get_mut(n..).unwrap_or_default();
+        let got = source
+            .reader
+            .read_at(offset.saturating_add(n as u64), rest)?;
+        if got == 0 {
+            break;
+        }
+        n += got;
+    }
+    // A file that ends early reads as zeros, as `Medium::read_sector` does.
+    buffer
+        .get_mut(n..)
+        .into_iter()
+        .flatten()
+        .for_each(|b| *b = 0);
+    for (i, bytes) in buffer.chunks_exact(job.size).enumerate() {
+        let lba = Lba(job.start.0 + i as i64);
+        let verdict = judge(bytes, lba, job.storage);
+        report.count(verdict.mode, 1);
+        if let Some(note) = verdict.note {
+            report.note(note, 1);
+        }
+        if verdict.is_bad() {
+            report.bad_sectors += 1;
+            if report.bad.len() < MAX_LISTED {
+                report.bad.push(BadSector {
+                    lba,
+                    track: job.track,
+                    mode: verdict.mode,
+                    problems: verdict.problems,
+                });
+            }
+        } else {
+            report.good_sectors += 1;
+        }
+    }
+    Ok(())
+}
