@@ -12,7 +12,6 @@ mod render;
 mod repair;
 mod scan;
 mod sequence;
-pub mod subchannel;
 
 use std::path::{Path, PathBuf};
 

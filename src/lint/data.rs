@@ -9,11 +9,7 @@ use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::io::ReadAt;
 use crate::medium::{Track, TrackMode};
 
-/// The 12-byte pattern that opens every raw data sector.
-// Sources: ECMA-130 section 14.1 (sync field).
-pub const SYNC: [u8; 12] = [
-    0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00,
-];
+pub use crate::sector::SYNC;
 
 /// Sectors sampled at the start of each track.
 const SAMPLE: u64 = 16;
@@ -56,7 +52,9 @@ pub(crate) fn sniff(reader: &dyn ReadAt, offset: u64, count: u64, end: u64) -> S
         if head.get(..12) == Some(&SYNC[..]) {
             sniff.synced += 1;
             sniff.first_synced |= i == 0;
-            sniff.mode = sniff.mode.or(head.get(15).copied());
+            sniff.mode = sniff
+                .mode
+                .or(crate::sector::header::Header::read(&head, 12).map(|h| h.mode));
         }
     }
     sniff

@@ -359,11 +359,40 @@ fn from_data_matches_the_tools_own_sheet() {
     assert_eq!(lint::check(&out).diagnostics, vec![]);
 }
 
+/// vcdimager's Video CD: two mode 2 tracks with a gap of empty form-2
+/// sectors between them. Everything equals vcdimager's sheet but FLAGS
+/// DCP, which is in the subchannel, not in the sectors.
+#[test]
+fn from_data_matches_vcdimager() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        fixture("sector/videocd.bin"),
+        dir.path().join("videocd.bin"),
+    )
+    .unwrap();
+    let made = dir.path().join("made.cue");
+    let text = lint::sheet_from_data(&dir.path().join("videocd.bin")).unwrap();
+    std::fs::write(&made, text).unwrap();
+    std::fs::copy(fixture("sector/videocd.cue"), dir.path().join("tool.cue")).unwrap();
+    let mut ours = tracks_json(&made);
+    let theirs = tracks_json(&dir.path().join("tool.cue"));
+    assert_eq!(theirs["tracks"].as_array().unwrap().len(), 2);
+    for (track, tool) in ours["tracks"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .zip(theirs["tracks"].as_array().unwrap())
+    {
+        assert_eq!(tool["flags"], serde_json::json!(["DCP"]));
+        track["flags"] = tool["flags"].clone();
+    }
+    assert_eq!(ours, theirs);
+}
+
 /// With a `.sub` beside the image, boundaries come from the Q subchannel,
 /// even where the data alone shows none (two audio tracks back to back).
 #[test]
 fn from_data_reads_q_subchannel() {
-    use lint::subchannel::{QPosition, q_block};
     let dir = tempfile::tempdir().unwrap();
     // Track 1 data 0..20, track 2 audio 20..40, track 3 audio: index 0 at
     // 40, index 1 at 45, to 60. The audio is one unbroken tone.
@@ -378,12 +407,13 @@ fn from_data_reads_q_subchannel() {
         };
         bin.extend(sector(if data { "mode1" } else { "audio" }, n));
         let mut block = [0u8; 96];
-        let q = q_block(
-            QPosition { track, index, data },
-            [0, 0, 0],
-            [0, 2, n as u8 % 75],
-        );
-        block[12..24].copy_from_slice(&q);
+        // Data tracks: CONTROL 0100 (data) + 0010 (copy permitted).
+        let control: u8 = if data { 0x61 } else { 0x01 };
+        let bcd = discscope::units::u8_to_bcd;
+        let frame = bcd(n as u8 % 75);
+        let q10 = [control, bcd(track), bcd(index), 0, 0, frame, 0, 0, 2, frame];
+        block[12..22].copy_from_slice(&q10);
+        block[22..24].copy_from_slice(&discscope::subchannel::q_crc(&q10).to_be_bytes());
         if n == 30 {
             block[20] ^= 0xff; // a damaged Q is skipped
         }
@@ -399,6 +429,7 @@ fn from_data_reads_q_subchannel() {
         [
             "FILE \"disc.bin\" BINARY",
             "TRACK 01 MODE1/2352",
+            "FLAGS DCP",
             "INDEX 01 00:00:00",
             "TRACK 02 AUDIO",
             "INDEX 01 00:00:20",
