@@ -3,6 +3,17 @@
 //!
 //! [`check`] never fails: an unreadable or broken sheet is itself a finding,
 //! so the TUI's diagnostics pane and `discscope check` can show it.
+//!
+//! ```no_run
+//! use std::path::Path;
+//!
+//! let report = discscope::lint::check(Path::new("game.cue"));
+//! for d in &report.diagnostics {
+//!     let line = d.line().and_then(|n| report.line(n)).unwrap_or("");
+//!     println!("{} {} {:?}: {} | {line}", d.severity, d.code, d.line(), d.message);
+//! }
+//! print!("{}", discscope::lint::render(&report, false));
+//! ```
 
 mod data;
 mod explain;
@@ -83,14 +94,18 @@ pub fn check(path: &Path) -> Report {
     report
 }
 
+/// The sheet's bytes, or why not (without the path, which the report has).
 fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
-    let source = FileSource::open(path).map_err(|e| e.to_string())?;
+    let reason = |error: crate::Error| match error {
+        crate::Error::Io { source, .. } => source.to_string(),
+        crate::Error::Image { message, .. } => message,
+        other => other.to_string(),
+    };
+    let source = FileSource::open(path).map_err(reason)?;
     if source.len() > MAX_SHEET_BYTES as u64 {
         return Err(text::NotASheet::TooLarge.message().to_owned());
     }
-    source
-        .read_vec(0, source.len() as usize)
-        .map_err(|e| e.to_string())
+    source.read_vec(0, source.len() as usize).map_err(reason)
 }
 
 /// Checks sheet bytes whose FILE names are relative to `folder`.

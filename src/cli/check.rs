@@ -71,6 +71,14 @@ pub fn run(
         anyhow::bail!("check needs a cue sheet (or --explain CODE)");
     };
     let report = lint::check(sheet);
+    // A sheet that cannot be read at all is an I/O error (exit 2), not a finding.
+    if let Some(unreadable) = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "cue.unreadable")
+    {
+        anyhow::bail!("{}: {}", sheet.display(), unreadable.message);
+    }
     if json {
         out.json(&Document {
             diagnostics: report.diagnostics.iter().map(json_of).collect(),

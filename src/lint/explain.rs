@@ -386,7 +386,7 @@ mod tests {
                         .chars()
                         .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
                         .collect();
-                    if piece.get(code.len()..code.len() + 1) != Some("\"") {
+                    if code.is_empty() || piece.get(code.len()..code.len() + 1) != Some("\"") {
                         continue;
                     }
                     seen += 1;

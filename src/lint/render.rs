@@ -92,3 +92,31 @@ fn one(renderer: &Renderer, report: &Report, path: &str, d: &Diagnostic) -> Stri
     }
     renderer.render(&[title.elements(elements)])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_line_caret_help_and_escapes_sheet_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let sheet = b"FILE \"evil\x1b[2J\xe2\x80\xae.bin\" BINARY\n  TRAK 01 AUDIO\n";
+        let mut report = crate::lint::check_bytes(sheet, dir.path());
+        report.path = "x.cue".into();
+        let plain = render(&report, false);
+        assert!(!plain.contains('\x1b'), "{plain}");
+        assert!(!plain.contains('\u{202e}'), "{plain}");
+        assert!(plain.contains("\\x1b[2J"), "{plain}");
+        assert!(
+            plain.contains("warning[cue.unknown-command]: unknown command `TRAK`"),
+            "{plain}"
+        );
+        assert!(plain.contains("2 |   TRAK 01 AUDIO\n  |   ^^^^"), "{plain}");
+        assert!(plain.contains("help: did you mean `TRACK`?"), "{plain}");
+        assert!(plain.contains(" --> x.cue:2:3"), "{plain}");
+        let coloured = render(&report, true);
+        assert!(coloured.contains('\x1b'));
+        // Only the renderer's own colour codes: the sheet's ESC stays escaped.
+        assert!(!coloured.contains("\x1b[2J"), "{coloured}");
+    }
+}
