@@ -147,6 +147,15 @@ fn open_one(
         }
         found.push(note);
     }
+    if file.kind == FileKind::Motorola {
+        found.push(
+            Diagnostic::info(
+                "cue.motorola",
+                "MOTOROLA audio is big-endian; samples are shown as stored",
+            )
+            .at_sheet(file.span.line, file.span.column),
+        );
+    }
     match located {
         Ok(Some(payload)) => Some(OpenFile { reader, payload }),
         Ok(None) => {

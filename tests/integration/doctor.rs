@@ -21,6 +21,8 @@ pub(crate) struct Case {
     pub expect: BTreeSet<String>,
     pub sheet: Vec<u8>,
     pub intact: Option<Vec<u8>>,
+    /// The folder (below the data's) the sheet lies in.
+    pub at: Option<String>,
 }
 
 /// `\xHH` becomes a byte, `\r` a carriage return; the rest is as written.
@@ -73,6 +75,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 let (name, spec) = l["data: ".len()..].split_once('=').unwrap();
                 case.data.push((name.to_owned(), spec.to_owned()));
             }
+            ("head", l) if l.starts_with("at: ") => case.at = Some(l["at: ".len()..].to_owned()),
             ("head", l) if l.starts_with("expect: ") => {
                 case.expect = l["expect: ".len()..]
                     .split_whitespace()
@@ -168,8 +171,15 @@ pub(crate) fn set_up(case: &Case) -> tempfile::TempDir {
     for (name, spec) in &case.data {
         make_data(dir.path(), name, spec);
     }
-    std::fs::write(dir.path().join("sheet.cue"), &case.sheet).unwrap();
+    std::fs::write(sheet_of(case, dir.path()), &case.sheet).unwrap();
     dir
+}
+
+/// Where a case's sheet lies in its folder.
+pub(crate) fn sheet_of(case: &Case, dir: &Path) -> std::path::PathBuf {
+    let folder = case.at.as_ref().map_or(dir.to_owned(), |at| dir.join(at));
+    std::fs::create_dir_all(&folder).unwrap();
+    folder.join("sheet.cue")
 }
 
 pub(crate) fn codes(report: &lint::Report) -> BTreeSet<String> {
@@ -193,7 +203,7 @@ fn every_case_reports_exactly_its_codes() {
     let mut wrong = Vec::new();
     for case in &cases {
         let dir = set_up(case);
-        let report = lint::check(&dir.path().join("sheet.cue"));
+        let report = lint::check(&sheet_of(case, dir.path()));
         let found = codes(&report);
         if found != case.expect {
             wrong.push(format!(
