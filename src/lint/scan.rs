@@ -75,11 +75,12 @@ pub fn sheet_from_data(image: &Path) -> Result<String> {
         )
     } else {
         let sectors = len / 2352;
-        match subchannel_of(image, sectors) {
-            Some(sub) => (
-                from_subchannel(&source, &sub, sectors),
-                "track boundaries from the Q subchannel",
-            ),
+        // A subchannel without one good Q position is no help.
+        let from_sub = subchannel_of(image, sectors)
+            .map(|sub| from_subchannel(&source, &sub, sectors))
+            .filter(|tracks| !tracks.is_empty());
+        match from_sub {
+            Some(tracks) => (tracks, "track boundaries from the Q subchannel"),
             None => (
                 from_sectors(&source, sectors)?,
                 "track boundaries from changes of mode, digital silence and empty form-2 gaps",

@@ -106,3 +106,48 @@ fn mutated_sheets_never_panic_or_hang() {
     }
     assert!(runs >= 1500, "{runs}");
 }
+
+/// `fix --from-data` on damaged copies of the real images (bytes flipped,
+/// cut short, a `.sub` of the wrong size or full of noise) writes a sheet
+/// or fails, never panics or hangs.
+#[test]
+fn from_data_on_damaged_images_never_panics() {
+    let mut rng = Rng(0xf00d_0000_0006);
+    let originals = [
+        std::fs::read(crate::support::fixture("cue/mixed/single.bin")).unwrap(),
+        std::fs::read(crate::support::fixture("sector/videocd.bin")).unwrap(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("disc.bin");
+    let sub = dir.path().join("disc.sub");
+    for round in 0..40 {
+        let mut image = originals[round % 2].clone();
+        for _ in 0..50 {
+            let at = rng.below(image.len());
+            image[at] = rng.next() as u8;
+        }
+        if round % 3 == 0 {
+            image.truncate(rng.below(image.len()));
+        }
+        std::fs::write(&bin, &image).unwrap();
+        if round % 4 == 1 {
+            let sectors = image.len() / 2352;
+            let noise: Vec<u8> = (0..sectors * 96).map(|_| rng.next() as u8).collect();
+            std::fs::write(&sub, noise).unwrap();
+        } else {
+            let _ = std::fs::remove_file(&sub);
+        }
+        let started = Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| lint::sheet_from_data(&bin)));
+        assert!(outcome.is_ok(), "round {round}: panicked");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "round {round}: slow"
+        );
+        if let Ok(Ok(text)) = outcome {
+            // Whatever was written reads back as a sheet.
+            let report = lint::check_bytes(text.as_bytes(), dir.path());
+            assert!(!report.lines.is_empty(), "round {round}: {text}");
+        }
+    }
+}
