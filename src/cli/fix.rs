@@ -92,6 +92,19 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
         std::fs::write(sheet, repair.text.as_bytes())
             .with_context(|| sheet.display().to_string())?;
     }
+    let rewritten: Vec<&str> = before
+        .diagnostics
+        .iter()
+        .filter_map(|d| match d.code {
+            "cue.bom" => Some("without the byte order mark"),
+            "cue.encoding" => Some("as UTF-8"),
+            "cue.mixed-line-endings" => Some("with one kind of line ending"),
+            _ => None,
+        })
+        .collect();
+    if !rewritten.is_empty() {
+        eprintln!("the sheet is written {}", rewritten.join(", "));
+    }
     let remaining = repair.after.errors();
     eprintln!(
         "{} fix{} applied; {remaining} error{} remain{}",
