@@ -32,6 +32,7 @@ use crate::container::cue::text::{self, MAX_SHEET_BYTES};
 use crate::container::cue::{self as cue};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::io::{FileSource, ReadAt};
+use crate::units::Lba;
 
 pub use explain::{CODES, Explanation, explain};
 pub use render::render;
@@ -46,6 +47,9 @@ pub struct Report {
     /// The sheet's decoded lines (empty when it is not a text sheet), for
     /// showing the line a diagnostic points at: `lines[line - 1]`.
     pub lines: Vec<String>,
+    /// The disc address of each TRACK, INDEX and PREGAP line, when the
+    /// sheet could be laid out: where the TUI jumps for a finding.
+    pub sectors: std::collections::BTreeMap<usize, Lba>,
     /// Sorted by line; findings without a line come first.
     pub diagnostics: Vec<Diagnostic>,
     /// The line ending most of the sheet uses.
@@ -68,6 +72,12 @@ impl Report {
         self.count(Severity::Warning)
     }
 
+    /// The sector a finding concerns: that of the TRACK, INDEX or PREGAP
+    /// line it points at.
+    pub fn sector_of(&self, diagnostic: &Diagnostic) -> Option<Lba> {
+        self.sectors.get(&diagnostic.line()?).copied()
+    }
+
     /// The text of a 1-based line.
     pub fn line(&self, line: usize) -> Option<&str> {
         self.lines.get(line.checked_sub(1)?).map(String::as_str)
@@ -87,6 +97,7 @@ pub fn check(path: &Path) -> Report {
             path: PathBuf::new(),
             lines: Vec::new(),
             diagnostics: vec![Diagnostic::error("cue.unreadable", message)],
+            sectors: Default::default(),
             crlf: false,
         },
     };
@@ -127,6 +138,7 @@ pub fn check_bytes(bytes: &[u8], folder: &Path) -> Report {
             path: PathBuf::new(),
             lines: Vec::new(),
             diagnostics: vec![diagnostic],
+            sectors: Default::default(),
             crlf: false,
         };
     }
@@ -141,6 +153,7 @@ pub fn check_bytes(bytes: &[u8], folder: &Path) -> Report {
     let missing = missing_index_01(&sheet, &mut found);
 
     // Lay out the tracks that can be: those with an INDEX 01.
+    let mut sectors = std::collections::BTreeMap::new();
     if let Some(payloads) = opened.payloads() {
         let mut usable = sheet.clone();
         let kept: Vec<usize> = (0..sheet.tracks.len())
@@ -163,6 +176,18 @@ pub fn check_bytes(bytes: &[u8], folder: &Path) -> Report {
                     };
                     data::check(&context, &mut found);
                     gaps::check_layout(&context, &mut found);
+                    for (block, track) in blocks.iter().zip(&laid.tracks) {
+                        sectors.insert(block.span.line, track.start);
+                        if let Some((_, at)) = block.pregap {
+                            sectors.insert(at.line, track.pregap_start());
+                        }
+                        for index in &block.indexes {
+                            let laid = track.indexes.iter().find(|i| i.number == index.number);
+                            if let Some(laid) = laid {
+                                sectors.insert(index.span.line, laid.lba);
+                            }
+                        }
+                    }
                 }
                 Err(error) => found.push(*error),
             }
@@ -179,6 +204,7 @@ pub fn check_bytes(bytes: &[u8], folder: &Path) -> Report {
         path: PathBuf::new(),
         lines,
         diagnostics,
+        sectors,
         crlf,
     }
 }

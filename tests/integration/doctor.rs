@@ -274,6 +274,12 @@ fn check_cli_exit_codes_json_and_rendering() {
         (Some(2), Some(3))
     );
     assert_eq!(d["fix"]["replacement"], "  TRACK 01 MODE2/2352");
+    // The library says which sector each TRACK/INDEX line is (for the TUI).
+    let report = lint::check(&sheet);
+    let first = &report.diagnostics[0];
+    assert_eq!(report.sector_of(first), Some(discscope::units::Lba(0)));
+    assert_eq!(report.sectors.get(&6), Some(&discscope::units::Lba(450)));
+    assert_eq!(report.sectors.get(&5), Some(&discscope::units::Lba(300)));
 
     let run = discscope([
         "check".as_ref(),
