@@ -70,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     type Step = fn(&mut App);
     let scenes: [(&str, u16, u16, Step); 4] = [
-        ("inspector", 140, 40, |app| {
+        ("inspector", 170, 46, |app| {
             app.update(discscope::tui::action::Action::NextSector);
             for _ in 0..16 {
                 app.update(discscope::tui::action::Action::NextSector);
@@ -89,8 +89,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             key(app, KeyCode::Enter);
         }),
     ];
+    // What the background verification finds, handed over as the UI would get it.
+    let report = discscope::sector::verify::verify(&medium, None, &|_, _| {})?;
+    let bad: Vec<_> = report.bad.iter().map(|b| b.lba).collect();
     for (name, width, height, step) in scenes {
         let mut app = App::new(medium.clone(), views.clone(), options);
+        app.job(discscope::tui::job::JobReport::VerifyDone {
+            id: 0,
+            bad: Ok(bad.clone()),
+        });
         view::fit(&mut app, ratatui::layout::Rect::new(0, 0, width, height));
         step(&mut app);
         let mut terminal = Terminal::new(TestBackend::new(width, height))?;
@@ -104,8 +111,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The filesystem views the binary would show.
-fn discscope_views(
-    _medium: &Arc<discscope::medium::Medium>,
-) -> Vec<Arc<dyn discscope::fs::Filesystem>> {
-    Vec::new()
+fn discscope_views(medium: &Arc<discscope::medium::Medium>) -> Vec<discscope::fs::probe::View> {
+    discscope::fs::probe::views(medium, &Default::default())
 }

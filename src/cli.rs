@@ -1,9 +1,14 @@
 //! The command line: arguments (clap), one module per subcommand, and the
 //! mapping from outcomes to exit codes (CLI.md).
 
+mod cat;
 mod check;
+mod extract;
 mod fix;
 mod info;
+mod inspect;
+mod locate;
+mod ls;
 mod output;
 mod sector;
 mod subq;
@@ -46,6 +51,12 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write the built-in demo disc (a cue sheet and three tracks) into DIR.
+    Demo {
+        /// The folder to write into (created if needed; files are never overwritten).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Summarise an image: format, sessions, tracks, filesystems, diagnostics.
     Info {
         image: PathBuf,
@@ -79,6 +90,65 @@ pub enum Command {
         /// Only this track (its number).
         #[arg(long)]
         track: Option<u8>,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List files of a filesystem view.
+    Ls {
+        image: PathBuf,
+        /// A directory or file in the view (default `/`).
+        path: Option<String>,
+        /// List subdirectories too.
+        #[arg(short = 'R', long)]
+        recursive: bool,
+        /// Show kind, mode, size, date and first LBA.
+        #[arg(short = 'l', long)]
+        long: bool,
+        /// The view: iso9660, joliet, rockridge, eltorito, udf, fat...
+        #[arg(long = "fs", value_name = "NAME")]
+        fs: Option<String>,
+        /// Keep ISO 9660 identifiers as recorded (`;1`, trailing dots).
+        #[arg(long)]
+        raw_names: bool,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a file's bytes to stdout.
+    Cat {
+        image: PathBuf,
+        path: String,
+        #[arg(long = "fs", value_name = "NAME")]
+        fs: Option<String>,
+        #[arg(long)]
+        raw_names: bool,
+    },
+    /// Copy files out of a filesystem view into a directory.
+    Extract {
+        image: PathBuf,
+        /// Files or directories to extract (default: everything).
+        paths: Vec<String>,
+        /// The target directory (created if missing; must be empty).
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: PathBuf,
+        #[arg(long = "fs", value_name = "NAME")]
+        fs: Option<String>,
+        #[arg(long)]
+        raw_names: bool,
+        /// Recreate symlinks (they are never followed).
+        #[arg(long)]
+        symlinks: bool,
+        /// Write into a non-empty target.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Say which file or structure owns a sector.
+    Locate {
+        image: PathBuf,
+        /// LBA, mm:ss:ff, or 0xBYTEOFFSET.
+        #[arg(allow_hyphen_values = true)]
+        addr: String,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -151,8 +221,57 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
     match cli.command {
+        Some(Command::Demo { output }) => {
+            let sheet = discscope::demo::write(&output)?;
+            writeln!(out, "wrote the demo disc: {}", sheet.display())?;
+            writeln!(out, "open it with: discscope {}", sheet.display())?;
+            Ok(Outcome::Clean)
+        }
         Some(Command::Info { image, json }) => info::run(&image, json, out),
         Some(Command::Tracks { image, json }) => tracks::run(&image, json, out),
+        Some(Command::Ls {
+            image,
+            path,
+            recursive,
+            long,
+            fs,
+            raw_names,
+            json,
+        }) => ls::run(
+            &image,
+            path.as_deref(),
+            recursive,
+            long,
+            fs.as_deref(),
+            raw_names,
+            json,
+            out,
+        ),
+        Some(Command::Cat {
+            image,
+            path,
+            fs,
+            raw_names,
+        }) => cat::run(&image, &path, fs.as_deref(), raw_names, out),
+        Some(Command::Extract {
+            image,
+            paths,
+            output,
+            fs,
+            raw_names,
+            symlinks,
+            force,
+        }) => extract::run(
+            &image,
+            &paths,
+            &output,
+            fs.as_deref(),
+            raw_names,
+            symlinks,
+            force,
+            out,
+        ),
+        Some(Command::Locate { image, addr, json }) => locate::run(&image, &addr, json, out),
         Some(Command::Sector {
             image,
             addr,
@@ -183,24 +302,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             },
             out,
         ),
-        None => {
-            if let Some(image) = cli.image {
-                let medium = discscope::container::open(&image)?;
-                let options = discscope::tui::app::Options {
-                    color: output::color_wanted(
-                        cli.color,
-                        std::io::IsTerminal::is_terminal(&std::io::stdout()),
-                    ),
-                    ascii: cli.ascii,
-                };
-                discscope::tui::run(std::sync::Arc::new(medium), Vec::new(), options)?;
-                return Ok(Outcome::Clean);
-            }
-            // Until the built-in demo disc lands, the bare command explains itself.
-            let mut command = <Cli as clap::CommandFactory>::command();
-            write!(out, "{}", command.render_help())?;
-            Ok(Outcome::Clean)
-        }
+        None => inspect::run(cli.image, cli.color, cli.ascii),
     }
 }
 

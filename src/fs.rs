@@ -5,7 +5,10 @@
 //! every file maps to disc sectors and every sector maps back to an owner.
 
 pub mod fat;
+pub mod iso9660;
+pub mod probe;
 mod timestamp;
+pub mod walk;
 
 pub use timestamp::Timestamp;
 

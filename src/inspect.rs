@@ -2,9 +2,12 @@
 //! the faces only lay it out.
 
 pub mod escape;
+pub mod explain;
+pub mod extract;
 pub mod hex;
 pub mod map;
 pub mod notes;
+pub mod owners;
 pub mod search;
 pub mod summary;
 pub mod tree;

@@ -20,6 +20,7 @@
 
 mod byteorder;
 pub mod container;
+pub mod demo;
 pub mod diagnostic;
 pub mod error;
 pub mod fs;

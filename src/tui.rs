@@ -17,7 +17,7 @@ use std::time::Duration;
 use ratatui::crossterm::event::{Event as TermEvent, MouseButton, MouseEventKind};
 
 use crate::error::{Error, Result};
-use crate::fs::Filesystem;
+use crate::fs::probe::View;
 use crate::medium::Medium;
 use app::{App, Effect, Options};
 use event::{Event, Events};
@@ -26,10 +26,18 @@ use event::{Event, Events};
 const TICK: Duration = Duration::from_millis(100);
 
 /// Runs the inspector on an opened medium until the user quits.
-pub fn run(medium: Arc<Medium>, views: Vec<Arc<dyn Filesystem>>, options: Options) -> Result<()> {
+pub fn run(medium: Arc<Medium>, views: Vec<View>, options: Options) -> Result<()> {
     let mut guard = terminal::Guard::enter().map_err(|e| Error::io("terminal", e))?;
     let events = Events::start();
     let mut app = App::new(medium, views, options);
+    if !app.views.is_empty() {
+        let block = app.block_size();
+        app.jobs.push(job::start_owners(
+            app.views.clone(),
+            block,
+            events.tx.clone(),
+        ));
+    }
     if app.medium.tracks.iter().any(|t| !t.is_audio()) {
         app.jobs
             .push(job::start_verify(app.medium.clone(), events.tx.clone()));

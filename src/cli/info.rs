@@ -9,8 +9,8 @@ use discscope::inspect::{escape, summary};
 use super::{Outcome, Output};
 
 pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome> {
-    let medium = container::open(image)?;
-    let info = summary::info(&medium);
+    let medium = std::sync::Arc::new(container::open(image)?);
+    let info = summary::info_with_views(&medium);
     if json {
         out.json(&info)?;
         return Ok(Outcome::Clean);
@@ -73,6 +73,35 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
                     None => escape(&p.kind).into_owned(),
                 },
                 p.name.as_deref().map(escape).unwrap_or_default()
+            )?;
+        }
+    }
+    if !info.filesystems.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", out.paint("1", "filesystems"))?;
+        let default = info
+            .filesystems
+            .iter()
+            .map(|f| f.kind)
+            .min_by_key(|k| discscope::fs::probe::rank(k));
+        for f in &info.filesystems {
+            let place = match (f.track, f.partition) {
+                (Some(t), _) => format!("track {t}, "),
+                (None, Some(p)) => format!("partition {p}, "),
+                _ => String::new(),
+            };
+            writeln!(
+                out,
+                "  {:<10} {:<34} {place}sector {}, {}{}",
+                f.kind,
+                format!("\"{}\"", escape(&f.label)),
+                f.start,
+                human_bytes(f.size_bytes),
+                if Some(f.kind) == default {
+                    "  (default)"
+                } else {
+                    ""
+                }
             )?;
         }
     }

@@ -12,6 +12,7 @@ pub mod geometry;
 mod listing;
 pub mod nested;
 pub mod table;
+pub mod views;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,7 +1,9 @@
 //! The inspector's notes: what a sector is, what its checks found, and what
 //! the byte under the cursor means ("explain this byte").
 
+use crate::inspect::explain::Explained;
 use crate::inspect::hex::SectorView;
+use crate::inspect::owners::Owner;
 use crate::medium::Medium;
 use crate::sector::{FieldKind, Verdict};
 
@@ -36,8 +38,15 @@ fn verdict_tone(ok: bool) -> Tone {
     if ok { Tone::Good } else { Tone::Bad }
 }
 
-/// The notes for a sector and the byte at `offset` of the stored sector.
-pub fn sector_notes(medium: &Medium, view: &SectorView, offset: usize) -> Vec<Note> {
+/// The notes for a sector and the byte at `offset` of the stored sector,
+/// with the sector's owners and the structure field at the cursor.
+pub fn sector_notes(
+    medium: &Medium,
+    view: &SectorView,
+    offset: usize,
+    owners: &[Owner],
+    explained: Option<&Explained>,
+) -> Vec<Note> {
     let mut notes = Vec::new();
     let msf = view
         .lba
@@ -58,6 +67,18 @@ pub fn sector_notes(medium: &Medium, view: &SectorView, offset: usize) -> Vec<No
         Tone::Plain,
     ));
     notes.push(note("from", view.origin.clone(), Tone::Plain));
+    for owner in owners.iter().take(4) {
+        let what = owner
+            .path
+            .clone()
+            .or_else(|| owner.name.clone())
+            .unwrap_or_default();
+        notes.push(note(
+            "owner",
+            format!("{} {what} ({})", owner.kind, owner.filesystem),
+            Tone::Plain,
+        ));
+    }
     if let Some(verdict) = &view.verdict {
         checks(verdict, &mut notes);
     }
@@ -91,6 +112,24 @@ pub fn sector_notes(medium: &Medium, view: &SectorView, offset: usize) -> Vec<No
             if let Some(detail) = byte_detail(view, field.kind, offset - field.offset, byte) {
                 notes.push(note("here", detail, Tone::Plain));
             }
+        }
+        if let Some(explained) = explained {
+            let f = &explained.field;
+            notes.push(note("", "", Tone::Plain));
+            notes.push(note("in", explained.structure.clone(), Tone::Heading));
+            notes.push(note(
+                "field",
+                format!(
+                    "{} [{}..{}), {} bytes",
+                    f.name,
+                    f.offset,
+                    f.offset + f.length,
+                    f.length
+                ),
+                Tone::Plain,
+            ));
+            notes.push(note("value", f.value.clone(), Tone::Plain));
+            notes.push(note("meaning", f.meaning, Tone::Plain));
         }
     }
     notes
@@ -166,16 +205,13 @@ fn checks(verdict: &Verdict, notes: &mut Vec<Note>) {
         ));
     }
     if let Some(ecc) = verdict.ecc {
-        let p = if ecc.p_ok() {
-            "ok".to_owned()
-        } else {
-            format!("{} codewords fail", ecc.p_bad.count_ones())
+        let failing = |n: u32, of: u32| match n {
+            0 => "ok".to_owned(),
+            1 => format!("1 of {of} codewords fails"),
+            n => format!("{n} of {of} codewords fail"),
         };
-        let q = if ecc.q_ok() {
-            "ok".to_owned()
-        } else {
-            format!("{} codewords fail", ecc.q_bad.count_ones())
-        };
+        let p = failing(ecc.p_bad.count_ones(), 86);
+        let q = failing(ecc.q_bad.count_ones(), 52);
         notes.push(note("ECC P", p, verdict_tone(ecc.p_ok())));
         notes.push(note("ECC Q", q, verdict_tone(ecc.q_ok())));
     }

@@ -90,6 +90,21 @@ pub struct FilesystemInfo {
     pub size_bytes: u64,
 }
 
+/// The views found by the probes, for `info`.
+pub fn filesystems(views: &[crate::fs::probe::View]) -> Vec<FilesystemInfo> {
+    views
+        .iter()
+        .map(|v| FilesystemInfo {
+            kind: v.kind,
+            label: v.label.clone(),
+            track: v.track,
+            partition: v.partition,
+            start: v.start,
+            size_bytes: v.size_bytes,
+        })
+        .collect()
+}
+
 /// A diagnostic as JSON: CLI.md's DIAGNOSTIC.
 #[derive(Debug, Serialize)]
 pub struct DiagnosticInfo {
@@ -208,6 +223,18 @@ fn partitions(table: Option<&crate::partition::Table>) -> Vec<PartitionInfo> {
             })
             .collect()
     })
+}
+
+/// The whole summary, with the filesystem views the probes find.
+pub fn info_with_views(medium: &std::sync::Arc<Medium>) -> Info {
+    let views = crate::fs::probe::views(medium, &crate::fs::probe::Options::default());
+    let mut info = info(medium);
+    info.filesystems = filesystems(&views);
+    for v in &views {
+        info.diagnostics
+            .extend(v.fs.diagnostics().iter().map(DiagnosticInfo::from));
+    }
+    info
 }
 
 /// The whole summary.

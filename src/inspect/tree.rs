@@ -219,6 +219,39 @@ impl FsTree {
             .collect()
     }
 
+    /// The row path to the node at `path` ("/a/b") of view `view`, reading
+    /// the directories on the way. `None` when a component is missing.
+    pub fn reveal(&mut self, view: usize, path: &str) -> Option<Vec<TreeId>> {
+        let mut dir = self.roots.get(view)?.as_ref()?.id;
+        let mut ids = vec![TreeId::View(view)];
+        for component in path.split('/').filter(|c| !c.is_empty()) {
+            self.open(TreeId::Node(view, dir));
+            let child = self
+                .children
+                .get(&(view, dir))?
+                .iter()
+                .find(|n| n.name == component)?
+                .id;
+            ids.push(TreeId::Node(view, child));
+            dir = child;
+        }
+        Some(ids)
+    }
+
+    /// The row path to a view's structure named `name`.
+    pub fn reveal_structure(&self, view: usize, name: &str) -> Option<Vec<TreeId>> {
+        let index = self
+            .structures
+            .get(view)?
+            .iter()
+            .position(|s| s.name == name)?;
+        Some(vec![
+            TreeId::View(view),
+            TreeId::Structures(view),
+            TreeId::Structure(view, index),
+        ])
+    }
+
     /// Opens the root directory of every view (cheap: one directory each).
     pub fn open_roots(&mut self) {
         let roots: Vec<(usize, u64)> = self

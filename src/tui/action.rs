@@ -24,6 +24,7 @@ pub enum Action {
     Open,
     ToggleView,
     Map,
+    Owner,
     NextError,
     PrevError,
     Cancel,

@@ -9,9 +9,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use tui_tree_widget::TreeState;
 
-use crate::fs::Filesystem;
+use crate::fs::probe::View;
+use crate::inspect::explain::{self, Explained};
 use crate::inspect::hex::SectorView;
 use crate::inspect::map::DiscMap;
+use crate::inspect::owners::{Owner, OwnerIndex};
 use crate::inspect::search::{Hit, Pattern};
 use crate::inspect::tree::{FsTree, TreeId};
 use crate::medium::Medium;
@@ -71,6 +73,16 @@ pub enum Effect {
     CancelSearch,
 }
 
+/// What owns the current sector and what the byte under the cursor means in
+/// a filesystem structure.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SectorContext {
+    pub lba: Lba,
+    pub cursor: usize,
+    pub owners: Vec<Owner>,
+    pub explained: Option<Explained>,
+}
+
 /// Display options from the command line and environment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Options {
@@ -99,6 +111,8 @@ pub struct App {
     pub map_columns: usize,
     pub map_rows: usize,
     pub track_row: usize,
+    /// The filesystem views found on the medium.
+    pub views: Vec<View>,
     pub tree: FsTree,
     pub tree_state: TreeState<TreeId>,
     pub sector: SectorView,
@@ -106,19 +120,26 @@ pub struct App {
     pub search_history: Vec<String>,
     pub message: Option<String>,
     pub jobs: Vec<Running>,
+    /// Which file or structure owns each sector, once indexed.
+    pub owners: Option<Arc<OwnerIndex>>,
+    /// Owners and the explained structure field at the cursor, recomputed
+    /// when the sector or cursor moves.
+    pub sector_context: Option<SectorContext>,
     /// Bad sectors from the background verification, once it has finished.
     pub bad_sectors: Option<Vec<Lba>>,
     pub quit: bool,
 }
 
 impl App {
-    pub fn new(medium: Arc<Medium>, views: Vec<Arc<dyn Filesystem>>, options: Options) -> App {
+    pub fn new(medium: Arc<Medium>, mut views: Vec<View>, options: Options) -> App {
+        // The richest view first: it is the one opened at start.
+        views.sort_by_key(|v| crate::fs::probe::rank(v.kind));
         let lba = medium
             .tracks
             .first()
             .map_or(medium.first_lba(), |t| t.start.max(medium.first_lba()));
         let sector = SectorView::load(&medium, lba);
-        let mut tree = FsTree::new(views);
+        let mut tree = FsTree::new(views.iter().map(|v| Arc::clone(&v.fs)).collect());
         tree.open_roots();
         let mut tree_state = TreeState::default();
         if let Some(first) = tree.views().first().map(|_| TreeId::View(0)) {
@@ -139,6 +160,7 @@ impl App {
             map_columns: 64,
             map_rows: 16,
             track_row: 0,
+            views,
             tree,
             tree_state,
             sector,
@@ -146,6 +168,8 @@ impl App {
             search_history: Vec::new(),
             message: None,
             jobs: Vec::new(),
+            owners: None,
+            sector_context: None,
             bad_sectors: None,
             quit: false,
         }
@@ -175,6 +199,51 @@ impl App {
         let len = self.shown_len();
         self.cursor = self.cursor.min(len.saturating_sub(1));
         self.scroll_to_cursor();
+        let fresh = self
+            .sector_context
+            .as_ref()
+            .is_some_and(|c| c.lba == self.lba && c.cursor == self.cursor);
+        if !fresh {
+            self.sector_context = Some(self.context());
+        }
+    }
+
+    /// Owners of the sector and the structure field at the cursor.
+    fn context(&self) -> SectorContext {
+        let owners = self
+            .owners
+            .as_ref()
+            .map(|o| o.owners(self.lba.0))
+            .unwrap_or_default();
+        let data = self.sector.user_data();
+        let offset = self.shown_range().start + self.cursor;
+        let explained = if data.contains(&offset) && !self.views.is_empty() {
+            let block = self.sector.bytes.get(data.clone()).unwrap_or_default();
+            explain::structure_field(
+                &self.views,
+                &owners,
+                self.lba,
+                block,
+                offset - data.start,
+                self.block_size(),
+            )
+        } else {
+            None
+        };
+        SectorContext {
+            lba: self.lba,
+            cursor: self.cursor,
+            owners,
+            explained,
+        }
+    }
+
+    /// Bytes per sector the filesystem views count in.
+    pub fn block_size(&self) -> u64 {
+        match self.medium.kind {
+            crate::medium::MediumKind::Disk => u64::from(self.medium.sector_size),
+            crate::medium::MediumKind::Optical => crate::volume::BLOCK,
+        }
     }
 
     fn scroll_to_cursor(&mut self) {
@@ -271,6 +340,7 @@ impl App {
                 }
             }
             Action::Map => self.overlay = Overlay::Map(self.lba),
+            Action::Owner => self.reveal_owner(),
             Action::NextError | Action::PrevError => {
                 self.jump_to_error(action == Action::NextError)
             }
@@ -372,6 +442,49 @@ impl App {
             }
         };
         self.overlay = Overlay::Map(map.lba_of(next));
+    }
+
+    /// Selects the file or structure owning the current sector in the tree.
+    fn reveal_owner(&mut self) {
+        let Some(index) = &self.owners else {
+            self.message = Some(if self.views.is_empty() {
+                "no filesystem on this image".into()
+            } else {
+                "still indexing owners".into()
+            });
+            return;
+        };
+        let owners = index.owners(self.lba.0);
+        // Prefer the default view's owner, then any.
+        let default = crate::fs::probe::default_view(&self.views).map(|v| v.kind);
+        let mut ordered: Vec<&Owner> = owners
+            .iter()
+            .filter(|o| Some(o.filesystem) == default)
+            .collect();
+        ordered.extend(owners.iter().filter(|o| Some(o.filesystem) != default));
+        for owner in ordered {
+            let Some(view) = self.views.iter().position(|v| v.kind == owner.filesystem) else {
+                continue;
+            };
+            let path = match (&owner.path, &owner.name) {
+                (Some(path), _) => self.tree.reveal(view, path),
+                (None, Some(name)) => self.tree.reveal_structure(view, name),
+                (None, None) => None,
+            };
+            if let Some(path) = path {
+                for end in 1..path.len() {
+                    self.tree_state
+                        .open(path.get(..end).unwrap_or_default().to_vec());
+                }
+                self.tree_state.select(path);
+                self.focus = Pane::Tree;
+                return;
+            }
+        }
+        self.message = Some(format!(
+            "sector {} belongs to no file or structure",
+            self.lba
+        ));
     }
 
     /// Selects the track on a line of the tracks pane (as a click does).
@@ -575,6 +688,16 @@ impl App {
                 if let Some(job) = self.jobs.iter_mut().find(|j| j.id == id) {
                     job.done = done;
                     job.total = total;
+                }
+            }
+            JobReport::OwnersDone { id, index } => {
+                self.jobs.retain(|j| j.id != id);
+                match index {
+                    Ok(index) => {
+                        self.owners = Some(index);
+                        self.sector_context = None;
+                    }
+                    Err(error) => self.message = Some(format!("owner index failed: {error}")),
                 }
             }
             JobReport::VerifyDone { id, bad } => {

@@ -6,14 +6,21 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::thread;
 
+use crate::fs::probe::View;
+use crate::inspect::owners::OwnerIndex;
 use crate::inspect::search::{self, Hit, Pattern};
 use crate::medium::Medium;
 use crate::tui::event::Event;
 use crate::units::Lba;
 
 /// What a job sends back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum JobReport {
+    /// The sector → owner index is ready.
+    OwnersDone {
+        id: u64,
+        index: Result<Arc<OwnerIndex>, String>,
+    },
     /// Verification finished: the bad sectors in address order, or why it failed.
     VerifyDone {
         id: u64,
@@ -55,6 +62,27 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 pub enum JobKind {
     Search,
     Verify,
+    Owners,
+}
+
+/// Indexes which file or structure owns each sector, walking every view.
+pub fn start_owners(views: Vec<View>, block: u64, tx: Sender<Event>) -> Running {
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let cancel = Arc::new(AtomicBool::new(false));
+    thread::spawn(move || {
+        let index = OwnerIndex::build(&views, block)
+            .map(Arc::new)
+            .map_err(|e| e.to_string());
+        let _ = tx.send(Event::Job(JobReport::OwnersDone { id, index }));
+    });
+    Running {
+        id,
+        kind: JobKind::Owners,
+        label: "indexing owners".into(),
+        done: 0,
+        total: 0,
+        cancel,
+    }
 }
 
 /// Starts verifying every data sector in the background.

@@ -168,6 +168,13 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
+        keys: &[(KeyCode::Char('o'), NONE)],
+        label: "o",
+        action: Action::Owner,
+        help: "show the file or structure that owns this sector in the tree",
+        hint: true,
+    },
+    Binding {
         keys: &[(KeyCode::Char('e'), NONE)],
         label: "e",
         action: Action::NextError,

@@ -42,8 +42,22 @@ fn disc(dir: &std::path::Path, data_name: &str) -> std::path::PathBuf {
 }
 
 fn app(path: &std::path::Path) -> App {
-    let medium = container::open(path).unwrap();
-    App::new(Arc::new(medium), Vec::new(), Options::default())
+    let medium = Arc::new(container::open(path).unwrap());
+    let views = discscope::fs::probe::views(&medium, &Default::default());
+    App::new(medium, views, Options::default())
+}
+
+/// The demo disc, with its views and the owner index as the background job
+/// would deliver them.
+fn demo_app(dir: &std::path::Path) -> App {
+    let sheet = discscope::demo::write(dir).unwrap();
+    let mut app = app(&sheet);
+    let index = discscope::inspect::owners::OwnerIndex::build(&app.views, 2048).unwrap();
+    app.job(discscope::tui::job::JobReport::OwnersDone {
+        id: 0,
+        index: Ok(Arc::new(index)),
+    });
+    app
 }
 
 fn screen(app: &mut App, width: u16, height: u16) -> String {
@@ -197,4 +211,40 @@ fn hostile_names_are_escaped_on_screen() {
         );
     }
     assert!(screen(&mut app, 200, 60).contains("a\\x1b[2Jb"));
+}
+
+#[test]
+fn demo_tree_owner_and_structure_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(dir.path());
+    insta::assert_snapshot!("demo_200x60", screen(&mut app, 200, 60));
+    // The primary volume descriptor: its identifier explained.
+    key(&mut app, KeyCode::Char('g'));
+    for c in "16".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..(16 + 1) {
+        app.update(Action::Right);
+    }
+    let text = screen(&mut app, 200, 60);
+    assert!(text.contains("Primary volume descriptor"), "{text}");
+    assert!(text.contains("standard identifier"), "{text}");
+    // A file's sector: `o` finds it in the tree.
+    let found = discscope::inspect::search::search(
+        &app.medium,
+        discscope::units::Lba(0),
+        &discscope::inspect::search::Pattern::parse("Welcome to").unwrap(),
+        &std::sync::atomic::AtomicBool::new(false),
+        |_, _| {},
+    )
+    .unwrap();
+    key(&mut app, KeyCode::Char('g'));
+    for c in found.lba.0.to_string().chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.focus, discscope::tui::app::Pane::Tree);
+    insta::assert_snapshot!("demo_owner_120x40", screen(&mut app, 120, 40));
 }

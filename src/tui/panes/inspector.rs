@@ -14,7 +14,10 @@ use crate::tui::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: bool) {
     let offset = app.shown_range().start + app.cursor;
-    let lines: Vec<Line> = notes::sector_notes(&app.medium, &app.sector, offset)
+    let context = app.sector_context.as_ref();
+    let owners = context.map_or(&[][..], |c| c.owners.as_slice());
+    let explained = context.and_then(|c| c.explained.as_ref());
+    let lines: Vec<Line> = notes::sector_notes(&app.medium, &app.sector, offset, owners, explained)
         .into_iter()
         .map(|n| {
             let style = match n.tone {

@@ -33,8 +33,8 @@ pub fn geometry(screen: Rect) -> (usize, usize) {
 fn glyph(kind: CellKind, theme: &Theme) -> (char, Style) {
     let (ascii, color) = match kind {
         CellKind::Mode1 => ('1', Color::Green),
-        CellKind::Mode2 => ('2', Color::LightGreen),
-        CellKind::Cooked => ('c', Color::Green),
+        CellKind::Mode2 => ('2', Color::Magenta),
+        CellKind::Cooked => ('c', Color::Cyan),
         CellKind::Audio => ('a', Color::Blue),
         CellKind::Unstored => ('.', Color::DarkGray),
         CellKind::Disk => ('d', Color::Yellow),
@@ -63,12 +63,12 @@ pub fn render(frame: &mut Frame, screen: Rect, app: &App, at: Lba, theme: &Theme
                     .enumerate()
                     .map(|(i, &kind)| {
                         let (c, style) = glyph(kind, theme);
-                        let style = if row * columns + i == selected {
-                            theme.cursor()
+                        if row * columns + i == selected {
+                            // A reversed full block would vanish: the cursor gets its own glyph.
+                            Span::styled(if theme.ascii { "@" } else { "◆" }, theme.cursor())
                         } else {
-                            style
-                        };
-                        Span::styled(c.to_string(), style)
+                            Span::styled(c.to_string(), style)
+                        }
                     })
                     .collect::<Vec<_>>(),
             )

@@ -31,6 +31,14 @@ pub fn render(frame: &mut Frame, status: Rect, hints: Rect, app: &App, theme: &T
         .map(|m| m.to_string())
         .unwrap_or_else(|| "--:--:--".into());
     let mut text = format!(" {name} | LBA {} {msf} | {track}", app.lba);
+    if let Some(owner) = app.sector_context.as_ref().and_then(|c| c.owners.first()) {
+        let what = owner
+            .path
+            .as_deref()
+            .or(owner.name.as_deref())
+            .unwrap_or(owner.kind);
+        text.push_str(&format!(" | {}", escape(what)));
+    }
     for job in &app.jobs {
         let percent = (job.done * 100).checked_div(job.total).unwrap_or(0);
         text.push_str(&format!(

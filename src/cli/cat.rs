@@ -1,0 +1,35 @@
+//! `discscope cat IMAGE PATH [--fs NAME]`: a file's bytes on stdout.
+
+use std::io::Write;
+use std::path::Path;
+
+use discscope::fs::{NodeKind, walk};
+
+use super::{Outcome, Output};
+
+pub fn run(
+    image: &Path,
+    path: &str,
+    fs: Option<&str>,
+    raw_names: bool,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let view = super::ls::open_view(image, fs, raw_names)?;
+    let fs = view.fs.as_ref();
+    let node = walk::resolve(fs, path).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+    if node.kind != NodeKind::File {
+        anyhow::bail!("{path}: not a regular file ({})", node.kind.as_str());
+    }
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut offset = 0u64;
+    loop {
+        let n = fs.read(&node, offset, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        out.write_all(buf.get(..n).unwrap_or_default())?;
+        offset += n as u64;
+    }
+    super::ls::warn(&fs.diagnostics());
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,53 @@
+//! `discscope extract IMAGE [PATH...] -o DIR [--fs NAME] [--symlinks] [--force]`.
+
+use std::io::Write;
+use std::path::Path;
+
+use discscope::fs::walk;
+use discscope::inspect::escape;
+use discscope::inspect::extract::{self, Options};
+
+use super::{Outcome, Output};
+
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    image: &Path,
+    paths: &[String],
+    target: &Path,
+    fs: Option<&str>,
+    raw_names: bool,
+    symlinks: bool,
+    force: bool,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    let view = super::ls::open_view(image, fs, raw_names)?;
+    let fs = view.fs.as_ref();
+    let mut sources = Vec::new();
+    if paths.is_empty() {
+        sources.push((String::new(), fs.root()?));
+    }
+    for p in paths {
+        let node = walk::resolve(fs, p).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+        sources.push((format!("/{}", p.trim_matches('/')), node));
+    }
+    let options = Options { symlinks, force };
+    let root = extract::prepare(target, &options)?;
+    let report = extract::extract(fs, &sources, &root, options)?;
+    let mut err = std::io::stderr().lock();
+    for s in &report.skipped {
+        writeln!(err, "discscope: skipped {}", escape(s))?;
+    }
+    super::ls::warn(&report.diagnostics);
+    super::ls::warn(&fs.diagnostics());
+    writeln!(
+        out,
+        "extracted {} files ({} bytes), {} directories, {} symlinks into {}; {} skipped",
+        report.files,
+        report.bytes,
+        report.dirs,
+        report.symlinks,
+        escape(&root.display().to_string()),
+        report.skipped.len()
+    )?;
+    Ok(Outcome::Clean)
+}

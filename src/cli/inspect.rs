@@ -1,0 +1,36 @@
+//! `discscope [IMAGE]`: the full-screen inspector, on the image or on the
+//! built-in demo disc.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use discscope::tui::app::Options;
+
+use super::{ColorChoice, Outcome, output};
+
+pub fn run(image: Option<PathBuf>, color: ColorChoice, ascii: bool) -> anyhow::Result<Outcome> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the inspector needs a terminal; for scripts use `discscope info`, `tracks`, `ls` or `sector`"
+        );
+    }
+    // The demo disc lives in a temporary folder for as long as the UI runs.
+    let (path, _demo) = match image {
+        Some(image) => (image, None),
+        None => {
+            let dir = tempfile::Builder::new()
+                .prefix("discscope-demo")
+                .tempdir()?;
+            (discscope::demo::write(dir.path())?, Some(dir))
+        }
+    };
+    let medium = Arc::new(discscope::container::open(&path)?);
+    let options = Options {
+        color: output::color_wanted(color, true),
+        ascii,
+    };
+    let views = discscope::fs::probe::views(&medium, &discscope::fs::probe::Options::default());
+    discscope::tui::run(medium, views, options)?;
+    Ok(Outcome::Clean)
+}

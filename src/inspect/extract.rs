@@ -1,0 +1,262 @@
+//! Extraction that cannot escape its target: every name sanitised, files
+//! created new, symlinks never followed and made only when asked.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::error::{Error, Result};
+use crate::fs::{Filesystem, Node, NodeKind, Timestamp, walk};
+
+/// Longest output name component (bytes).
+const MAX_COMPONENT: usize = 255;
+
+/// What `extract` may do.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Recreate symlinks (never followed).
+    pub symlinks: bool,
+    /// Write into a non-empty target.
+    pub force: bool,
+}
+
+/// What was written and what was not.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: usize,
+    pub dirs: usize,
+    pub symlinks: usize,
+    pub bytes: u64,
+    /// One line per entry left out, with why.
+    pub skipped: Vec<String>,
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
+}
+
+/// A name from an image as a safe single path component: no separators, no
+/// NUL or control characters, never `.` or `..`, never empty.
+pub fn sanitize(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c == '\0' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if out.len() > MAX_COMPONENT {
+        let mut cut = MAX_COMPONENT;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+    }
+    match out.as_str() {
+        "" => "_".to_owned(),
+        "." | ".." => format!("_{out}"),
+        _ => out,
+    }
+}
+
+fn io(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_owned(),
+        source: e,
+    }
+}
+
+/// Whether `path` is a real directory (a symlink to one is not).
+fn real_dir(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir())
+}
+
+fn system_time(t: &Timestamp) -> Option<SystemTime> {
+    let secs = u64::try_from(t.unix_seconds).ok()?;
+    SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::new(secs, t.nanos))
+}
+
+/// Prepares the target: created when missing; refused when not empty
+/// unless forced.
+pub fn prepare(target: &Path, options: &Options) -> Result<PathBuf> {
+    match fs::metadata(target) {
+        Ok(m) if !m.is_dir() => {
+            return Err(Error::Unsupported(format!(
+                "{}: not a directory",
+                target.display()
+            )));
+        }
+        Ok(_) => {
+            let mut entries = fs::read_dir(target).map_err(|e| io(target, e))?;
+            if entries.next().is_some() && !options.force {
+                return Err(Error::Unsupported(format!(
+                    "{}: the target is not empty (use --force to write into it)",
+                    target.display()
+                )));
+            }
+        }
+        Err(_) => fs::create_dir_all(target).map_err(|e| io(target, e))?,
+    }
+    fs::canonicalize(target).map_err(|e| io(target, e))
+}
+
+struct Writer<'a> {
+    fs: &'a dyn Filesystem,
+    root: PathBuf,
+    options: Options,
+    report: Report,
+    dir_times: Vec<(PathBuf, SystemTime)>,
+}
+
+impl Writer<'_> {
+    fn skip(&mut self, path: &str, why: impl std::fmt::Display) {
+        self.report.skipped.push(format!("{path}: {why}"));
+    }
+
+    /// Writes one node at `dest` (whose parent must be a real directory
+    /// under the target).
+    fn put(&mut self, shown: &str, dest: &Path, node: &Node) -> Result<()> {
+        let Some(parent) = dest.parent() else {
+            self.skip(shown, "no parent directory");
+            return Ok(());
+        };
+        if !parent.starts_with(&self.root) || !real_dir(parent) {
+            self.skip(shown, "its parent is not a directory written by this extraction (a symlink or a skipped entry)");
+            return Ok(());
+        }
+        match node.kind {
+            NodeKind::Dir => {
+                match fs::create_dir(dest) {
+                    Ok(()) => self.report.dirs += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && real_dir(dest) => {}
+                    Err(e) => {
+                        self.skip(shown, e);
+                        return Ok(());
+                    }
+                }
+                if let Some(t) = node.mtime.as_ref().and_then(system_time) {
+                    self.dir_times.push((dest.to_owned(), t));
+                }
+            }
+            NodeKind::File => {
+                let mut file = match OpenOptions::new().write(true).create_new(true).open(dest) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        self.skip(shown, e);
+                        return Ok(());
+                    }
+                };
+                let mut buf = vec![0u8; 256 * 1024];
+                let mut offset = 0u64;
+                loop {
+                    let n = match self.fs.read(node, offset, &mut buf) {
+                        Ok(n) => n,
+                        Err(e) => {
+                            self.skip(shown, format!("read failed after {offset} bytes: {e}"));
+                            break;
+                        }
+                    };
+                    if n == 0 {
+                        break;
+                    }
+                    file.write_all(buf.get(..n).unwrap_or_default())
+                        .map_err(|e| io(dest, e))?;
+                    offset += n as u64;
+                }
+                self.report.bytes += offset;
+                self.report.files += 1;
+                if let Some(t) = node.mtime.as_ref().and_then(system_time) {
+                    file.set_modified(t).map_err(|e| io(dest, e))?;
+                }
+            }
+            NodeKind::Symlink => {
+                let Some(target) = node.target.as_deref() else {
+                    self.skip(shown, "symlink without a target");
+                    return Ok(());
+                };
+                if !self.options.symlinks {
+                    self.skip(shown, "symlink not recreated (use --symlinks)");
+                    return Ok(());
+                }
+                if target.contains('\0') {
+                    self.skip(shown, "symlink target holds NUL");
+                    return Ok(());
+                }
+                match make_symlink(target, dest) {
+                    Ok(()) => self.report.symlinks += 1,
+                    Err(e) => self.skip(shown, e),
+                }
+            }
+            NodeKind::Other => self.skip(shown, "device, fifo or socket: not extracted"),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn make_symlink(target: &str, dest: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, dest)
+}
+
+#[cfg(not(unix))]
+fn make_symlink(_target: &str, _dest: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("symlinks are not supported here"))
+}
+
+/// Extracts each of `sources` (nodes with the paths they were found at)
+/// into `target`, which `prepare` made ready.
+pub fn extract(
+    fs: &dyn Filesystem,
+    sources: &[(String, Node)],
+    target: &Path,
+    options: Options,
+) -> Result<Report> {
+    let mut w = Writer {
+        fs,
+        root: target.to_owned(),
+        options,
+        report: Report::default(),
+        dir_times: Vec::new(),
+    };
+    for (shown, node) in sources {
+        if node.kind == NodeKind::Dir {
+            let root = target.to_owned();
+            let walked = walk::walk(fs, node, shown, true, &mut |path, parents, child| {
+                let mut dest = root.clone();
+                for p in parents {
+                    dest.push(sanitize(p));
+                }
+                dest.push(sanitize(&child.name));
+                w.put(path, &dest, child)
+            })?;
+            w.report.diagnostics.extend(walked.diagnostics);
+        } else {
+            let dest = target.join(sanitize(&node.name));
+            w.put(shown, &dest, node)?;
+        }
+    }
+    for (path, time) in w.dir_times.iter().rev() {
+        if let Ok(dir) = File::open(path) {
+            let _ = dir.set_modified(*time);
+        }
+    }
+    Ok(w.report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitises() {
+        assert_eq!(sanitize(".."), "_..");
+        assert_eq!(sanitize("."), "_.");
+        assert_eq!(sanitize(""), "_");
+        assert_eq!(sanitize("/abs"), "_abs");
+        assert_eq!(sanitize("a/../../x"), "a_.._.._x");
+        assert_eq!(sanitize("n\0ul"), "n_ul");
+        assert_eq!(sanitize("C:\\x"), "C:_x");
+        assert_eq!(sanitize(&"é".repeat(200)).len(), 254);
+    }
+}

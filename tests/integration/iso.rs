@@ -1,0 +1,215 @@
+//! ISO 9660 views against recorded oracles (isoinfo, xorriso), hostile
+//! images, extraction safety, locate, and the corpus against live isoinfo.
+
+mod corpus;
+mod hostile;
+mod oracle;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::support::discscope;
+use oracle::{check_el_torito, check_fixture, check_image, iso, ls_json, parse_isoinfo};
+
+#[test]
+fn iso_xorriso_rich_matches_isoinfo() {
+    check_fixture("rich", true);
+}
+
+#[test]
+fn iso_genisoimage_matches_isoinfo() {
+    check_fixture("geniso", true);
+}
+
+#[test]
+fn iso_pycdlib_matches_isoinfo() {
+    check_fixture("pycdlib", true);
+}
+
+/// A cue sheet with two sessions: the views come from session 2, whose tree
+/// also holds session 1's file.
+#[test]
+fn iso_multisession_cue_reads_the_last_session() {
+    check_image(&iso("multisession/ms.cue"), "multisession/ms", true);
+    let run = discscope([
+        "info",
+        iso("multisession/ms.cue").to_str().unwrap(),
+        "--json",
+    ]);
+    let fs = &run.json()["filesystems"][0];
+    assert_eq!(fs["label"], "SESSION2");
+    assert_eq!(fs["track"], 2);
+}
+
+#[test]
+fn iso_zisofs_matches_isoinfo_and_decompresses() {
+    // isoinfo does not know ZF: its sizes are the compressed ones.
+    check_fixture("zisofs", false);
+    let image = iso("zisofs.iso");
+    let run = discscope(["cat", image.to_str().unwrap(), "/big.txt"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let expected: String = (0..20000)
+        .map(|i| format!("compressible row {i:06}\n"))
+        .collect();
+    assert_eq!(run.output.stdout.len(), expected.len());
+    assert!(run.output.stdout == expected.as_bytes());
+    let listing = ls_json(&image, &[]);
+    let big = listing["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == "/big.txt")
+        .unwrap();
+    assert_eq!(big["size"].as_u64().unwrap(), expected.len() as u64);
+}
+
+#[test]
+fn iso_el_torito_matches_xorriso() {
+    let report = std::fs::read_to_string(iso("rich.eltorito.txt")).unwrap();
+    let sums = std::fs::read_to_string(iso("rich.bootimages.sha256")).unwrap();
+    check_el_torito(&iso("rich.iso"), &report, &sums);
+    let run = discscope([
+        "ls",
+        iso("rich.iso").to_str().unwrap(),
+        "--fs",
+        "eltorito",
+        "-l",
+    ]);
+    assert!(run.stdout().contains("1-x86-noemul.img"));
+    let medium = Arc::new(discscope::container::open(&iso("rich.iso")).unwrap());
+    let views = discscope::fs::probe::views(&medium, &Default::default());
+    let view = discscope::fs::probe::named(&views, "eltorito").unwrap();
+    let files = view.fs.children(&view.fs.root().unwrap()).unwrap();
+    assert!(files[0].notes.iter().any(|(k, _)| k == "boot info table"));
+}
+
+#[test]
+fn iso_info_lists_every_view() {
+    let run = discscope(["info", iso("rich.iso").to_str().unwrap(), "--json"]);
+    let kinds: Vec<String> = run.json()["filesystems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["iso9660", "joliet", "rockridge", "eltorito"]);
+    let run = discscope(["info", iso("rich.iso").to_str().unwrap()]);
+    assert!(
+        run.stdout().contains("rockridge  \"RICH_VOL\""),
+        "{}",
+        run.stdout()
+    );
+    assert!(run.stdout().contains("(default)"));
+    let run = discscope(["ls", iso("pycdlib.iso").to_str().unwrap(), "--json"]);
+    assert_eq!(run.json()["filesystem"], "joliet");
+}
+
+/// Every sector's file and directory owners in the Rock Ridge view equal the
+/// extents isoinfo -R -l gives.
+#[test]
+fn iso_locate_agrees_with_isoinfo_extents() {
+    let image = iso("rich.iso");
+    let oracle = parse_isoinfo(&std::fs::read(iso("rich.isoinfo-R-l.txt")).unwrap(), false);
+    let medium = Arc::new(discscope::container::open(&image).unwrap());
+    let views = discscope::fs::probe::views(&medium, &Default::default());
+    let index = discscope::inspect::owners::OwnerIndex::build(&views, 2048).unwrap();
+    let sectors = medium.end_lba().0;
+    for lba in 0..sectors {
+        let mut expected: BTreeSet<String> = oracle
+            .iter()
+            .filter(|(_, e)| {
+                e.size > 0 && e.lba <= lba && lba < e.lba + e.size.div_ceil(2048) as i64
+            })
+            .map(|(p, _)| p.clone())
+            .collect();
+        let mine: BTreeSet<String> = index
+            .owners(lba)
+            .into_iter()
+            .filter(|o| o.filesystem == "rockridge" && (o.kind == "file" || o.kind == "dir"))
+            .map(|o| o.path.unwrap())
+            .collect();
+        // The root is not a listed entry in isoinfo: add it from its '.'.
+        if mine.contains("/") {
+            expected.insert("/".to_owned());
+        }
+        assert_eq!(mine, expected, "sector {lba}");
+    }
+    // The CLI says the same for a file, a descriptor and the system area.
+    let hello = &oracle["/hello.txt"];
+    let run = discscope([
+        "locate",
+        image.to_str().unwrap(),
+        &hello.lba.to_string(),
+        "--json",
+    ]);
+    let owners = run.json()["owners"].as_array().unwrap().clone();
+    assert!(
+        owners
+            .iter()
+            .any(|o| o["path"] == "/hello.txt" && o["filesystem"] == "rockridge")
+    );
+    let run = discscope(["locate", image.to_str().unwrap(), "16", "--json"]);
+    assert_eq!(run.json()["owners"][0]["kind"], "volume_descriptor");
+    let run = discscope(["locate", image.to_str().unwrap(), "3"]);
+    assert!(run.stdout().contains("system_area"));
+    let cat_lba = 60;
+    let run = discscope([
+        "locate",
+        image.to_str().unwrap(),
+        &cat_lba.to_string(),
+        "--json",
+    ]);
+    assert!(
+        run.json()["owners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["kind"] == "boot_catalog")
+    );
+}
+
+/// Both path tables name exactly the directories the tree holds, each with
+/// its parent.
+#[test]
+fn iso_path_tables_match_the_tree() {
+    use discscope::fs::iso9660::{read_path_table, read_set};
+    for name in ["rich", "geniso", "pycdlib"] {
+        let medium = Arc::new(discscope::container::open(&iso(&format!("{name}.iso"))).unwrap());
+        let volume = discscope::volume::Volume::of_track(Arc::clone(&medium), 0).unwrap();
+        let mut diags = Vec::new();
+        let set = read_set(&volume, 0, &mut diags);
+        let vd = set.primary.unwrap();
+        let l = read_path_table(&volume, vd.l_table, vd.path_table_size, false, false).unwrap();
+        let m = read_path_table(&volume, vd.m_table, vd.path_table_size, true, false).unwrap();
+        assert_eq!(l, m, "{name}: L and M tables differ");
+        // The tree's directories, by extent, with their parent's extent.
+        let views = discscope::fs::probe::views(&medium, &Default::default());
+        let plain = discscope::fs::probe::named(&views, "iso9660").unwrap();
+        let root = plain.fs.root().unwrap();
+        let mut tree: BTreeMap<String, i64> = BTreeMap::new();
+        tree.insert(String::new(), root.extents[0].lba.0);
+        discscope::fs::walk::walk(plain.fs.as_ref(), &root, "", true, &mut |path, _, node| {
+            if node.kind == discscope::fs::NodeKind::Dir {
+                tree.insert(path.to_owned(), node.extents[0].lba.0);
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(l.len(), tree.len(), "{name}: directory count");
+        // Rebuild each table entry's path from its parent chain.
+        let mut paths: Vec<String> = Vec::new();
+        for (i, e) in l.iter().enumerate() {
+            let path = if i == 0 {
+                String::new()
+            } else {
+                format!("{}/{}", paths[usize::from(e.parent) - 1], e.name)
+            };
+            assert_eq!(
+                tree.get(&path),
+                Some(&i64::from(e.extent)),
+                "{name}: {path}"
+            );
+            paths.push(path);
+        }
+    }
+}
