@@ -92,6 +92,8 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
         std::fs::write(sheet, repair.text.as_bytes())
             .with_context(|| sheet.display().to_string())?;
     }
+    // The diff (stdout) before the summary (stderr) on a shared terminal.
+    out.flush()?;
     let rewritten: Vec<&str> = before
         .diagnostics
         .iter()

@@ -308,7 +308,7 @@ pub const CODES: &[Explanation] = &[
     e(
         "cue.data-audio-gap",
         "warning",
-        "An audio track follows a data track with less than the 2-second (150-sector) pregap the Red Book requires. If the image does not hold the gap, add `PREGAP 00:02:00`.",
+        "An audio track follows a data track with less than the 2-second (150-sector) pregap the Red Book requires. If the image does not hold the gap, add `PREGAP 00:02:00`; the fix does so (or raises a shorter PREGAP) unless the track stores a gap with INDEX 00.",
     ),
     e(
         "cue.hidden-track",

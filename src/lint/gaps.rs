@@ -45,16 +45,41 @@ pub(super) fn check_layout(context: &Context<'_>, found: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        found.push(
-            Diagnostic::warning(
+        // Only a gap the sheet adds (PREGAP) can be fixed; a stored one
+        // (INDEX 00) would need other data.
+        let line_of = |line: usize| {
+            context
+                .lines
+                .get(line.saturating_sub(1))
+                .map_or("", String::as_str)
+        };
+        let has_index00 = block.indexes.iter().any(|i| i.number == 0);
+        let fix = match block.pregap {
+            _ if has_index00 => None,
+            Some((_, at)) => Some(Fix {
+                line: at.line,
+                replacement: format!("{}PREGAP 00:02:00", super::indent_of(line_of(at.line))),
+            }),
+            None => {
+                let text = line_of(block.span.line);
+                Some(Fix {
+                    line: block.span.line,
+                    replacement: format!("{text}\n{}  PREGAP 00:02:00", super::indent_of(text)),
+                })
+            }
+        };
+        let mut diagnostic = Diagnostic::warning(
                 "cue.data-audio-gap",
                 format!(
                     "TRACK {:02} (audio) follows a data track with a {}-sector pregap; a disc has at least 150 (2 seconds) there",
                     after.number, after.pregap
                 ),
             )
-            .at_sheet(block.span.line, block.span.column)
-            .suggest("add `PREGAP 00:02:00` after this TRACK line if the image does not hold the gap"),
-        );
+        .at_sheet(block.span.line, block.span.column)
+        .suggest("add `PREGAP 00:02:00` after this TRACK line if the image does not hold the gap");
+        if let Some(fix) = fix {
+            diagnostic = diagnostic.with_fix(fix);
+        }
+        found.push(diagnostic);
     }
 }

@@ -455,3 +455,28 @@ fn from_data_reads_q_subchannel() {
         ]
     );
 }
+
+/// The built-in demo disc's sheet has one deliberate mistake (no pregap
+/// between data and audio): `check` names exactly that, and `fix` mends it.
+#[test]
+fn demo_disc_mistake_is_found_and_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = discscope::demo::write(dir.path()).unwrap();
+    let report = lint::check(&sheet);
+    let found: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(found, ["cue.data-audio-gap"]);
+    let bytes = std::fs::read(&sheet).unwrap();
+    let repaired = lint::repair(&bytes, dir.path());
+    assert!(
+        repaired.after.diagnostics.is_empty(),
+        "{:?}",
+        repaired.after.diagnostics
+    );
+    assert!(
+        repaired
+            .text
+            .contains("  TRACK 02 AUDIO\n    PREGAP 00:02:00\n"),
+        "{}",
+        repaired.text
+    );
+}
