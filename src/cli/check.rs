@@ -26,6 +26,8 @@ struct Json<'a> {
     column: Option<usize>,
     suggestion: Option<&'a str>,
     fix: Option<JsonFix<'a>>,
+    /// The LBA of the TRACK/INDEX/PREGAP line the finding points at.
+    sector: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -34,7 +36,7 @@ struct JsonFix<'a> {
     replacement: &'a str,
 }
 
-fn json_of(d: &Diagnostic) -> Json<'_> {
+fn json_of<'a>(report: &lint::Report, d: &'a Diagnostic) -> Json<'a> {
     Json {
         severity: d.severity.as_str(),
         code: d.code,
@@ -46,6 +48,7 @@ fn json_of(d: &Diagnostic) -> Json<'_> {
             line: f.line,
             replacement: &f.replacement,
         }),
+        sector: report.sector_of(d).map(|lba| lba.0),
     }
 }
 
@@ -81,7 +84,11 @@ pub fn run(
     }
     if json {
         out.json(&Document {
-            diagnostics: report.diagnostics.iter().map(json_of).collect(),
+            diagnostics: report
+                .diagnostics
+                .iter()
+                .map(|d| json_of(&report, d))
+                .collect(),
             errors: report.errors(),
             warnings: report.warnings(),
         })?;

@@ -274,6 +274,7 @@ fn check_cli_exit_codes_json_and_rendering() {
         (Some(2), Some(3))
     );
     assert_eq!(d["fix"]["replacement"], "  TRACK 01 MODE2/2352");
+    assert_eq!(d["sector"], 0);
     // The library says which sector each TRACK/INDEX line is (for the TUI).
     let report = lint::check(&sheet);
     let first = &report.diagnostics[0];
