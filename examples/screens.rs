@@ -71,11 +71,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     type Step = fn(&mut App);
     let scenes: [(&str, u16, u16, Step); 4] = [
         ("inspector", 170, 46, |app| {
-            app.update(discscope::tui::action::Action::NextSector);
+            // The primary volume descriptor, cursor on its volume identifier.
             for _ in 0..16 {
                 app.update(discscope::tui::action::Action::NextSector);
             }
-            for _ in 0..13 {
+            for _ in 0..(16 + 40) {
                 app.update(discscope::tui::action::Action::Right);
             }
         }),
@@ -92,11 +92,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // What the background verification finds, handed over as the UI would get it.
     let report = discscope::sector::verify::verify(&medium, None, &|_, _| {})?;
     let bad: Vec<_> = report.bad.iter().map(|b| b.lba).collect();
+    let owners = Arc::new(discscope::inspect::owners::OwnerIndex::build(&views, 2048)?);
     for (name, width, height, step) in scenes {
         let mut app = App::new(medium.clone(), views.clone(), options);
         app.job(discscope::tui::job::JobReport::VerifyDone {
             id: 0,
             bad: Ok(bad.clone()),
+        });
+        app.job(discscope::tui::job::JobReport::OwnersDone {
+            id: 0,
+            index: Ok(owners.clone()),
         });
         view::fit(&mut app, ratatui::layout::Rect::new(0, 0, width, height));
         step(&mut app);

@@ -111,6 +111,9 @@ pub enum Command {
         /// Keep ISO 9660 identifiers as recorded (`;1`, trailing dots).
         #[arg(long)]
         raw_names: bool,
+        /// Also list deleted entries still on disk (FAT), marked as such.
+        #[arg(long)]
+        deleted: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -236,6 +239,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             long,
             fs,
             raw_names,
+            deleted,
             json,
         }) => ls::run(
             &image,
@@ -244,6 +248,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             long,
             fs.as_deref(),
             raw_names,
+            deleted,
             json,
             out,
         ),

@@ -76,6 +76,8 @@ struct Entry {
     target: Option<String>,
     /// Format-specific facts (XA attributes, zisofs, multi-extent, ...).
     notes: Vec<Note>,
+    /// A deleted entry still on disk (FAT), listed with `--deleted`.
+    deleted: bool,
 }
 
 #[derive(Serialize)]
@@ -105,6 +107,7 @@ fn entry(path: &str, node: &Node) -> Entry {
         mtime: node.mtime.map(|t| t.rfc3339()),
         mode: node.mode.map(|m| format!("{m:04o}")),
         target: node.target.clone(),
+        deleted: node.deleted,
         notes: node
             .notes
             .iter()
@@ -215,6 +218,7 @@ pub fn run(
     long: bool,
     fs: Option<&str>,
     raw_names: bool,
+    deleted: bool,
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
@@ -239,12 +243,28 @@ pub fn run(
             writeln!(out, "{}", escape(&base))?;
         }
     } else {
+        // Deleted entries, and everything inside a deleted directory, show
+        // only with --deleted.
+        let mut hidden: Vec<String> = Vec::new();
         let walked = walk::walk(fs, &start, &base, recursive, &mut |p, _, node| {
+            if !deleted && (node.deleted || hidden.iter().any(|h| p.starts_with(h.as_str()))) {
+                if node.kind == NodeKind::Dir {
+                    hidden.push(format!("{p}/"));
+                }
+                return Ok(());
+            }
             if json {
                 entries.push(entry(p, node));
                 return Ok(());
             }
             let shown = if recursive { p } else { node.name.as_str() };
+            let marked;
+            let shown = if node.deleted {
+                marked = format!("{shown} (deleted)");
+                marked.as_str()
+            } else {
+                shown
+            };
             let done = if long {
                 long_line(out, &mut cache, shown, node)
             } else {

@@ -13,6 +13,15 @@ pub struct Explained {
     /// "Primary volume descriptor", "directory record", ...
     pub structure: String,
     pub field: Field,
+    /// The field's bytes within this block (clamped to it).
+    pub in_block: std::ops::Range<usize>,
+}
+
+fn clamp(start: u64, length: u64, base: u64, block: usize) -> std::ops::Range<usize> {
+    let start_in = start.saturating_sub(base);
+    let end_in = (start + length).saturating_sub(base);
+    let to = |v: u64| usize::try_from(v).unwrap_or(usize::MAX).min(block);
+    to(start_in)..to(end_in)
 }
 
 /// The structure field covering byte `offset` of the block (`block` bytes of
@@ -40,6 +49,7 @@ pub fn structure_field(
             {
                 return Some(Explained {
                     structure: structure.name.clone(),
+                    in_block: clamp(field.offset, field.length, base, block.len()),
                     field: field.clone(),
                 });
             }
@@ -51,6 +61,7 @@ pub fn structure_field(
     if directory {
         return crate::fs::iso9660::directory_field(block, offset).map(|field| Explained {
             structure: "directory record".to_owned(),
+            in_block: clamp(field.offset, field.length, 0, block.len()),
             field,
         });
     }

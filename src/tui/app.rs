@@ -238,6 +238,13 @@ impl App {
         }
     }
 
+    /// The stored-sector byte range of the structure field under the cursor.
+    pub fn cursor_span(&self) -> Option<std::ops::Range<usize>> {
+        let explained = self.sector_context.as_ref()?.explained.as_ref()?;
+        let data_start = self.sector.user_data().start;
+        Some(data_start + explained.in_block.start..data_start + explained.in_block.end)
+    }
+
     /// Bytes per sector the filesystem views count in.
     pub fn block_size(&self) -> u64 {
         match self.medium.kind {

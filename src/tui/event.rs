@@ -60,3 +60,37 @@ impl Events {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Idle means asleep: with no job running, `next` waits for an event
+    /// and produces no ticks, so nothing is redrawn.
+    #[test]
+    fn idle_waits_and_busy_ticks() {
+        let (tx, rx) = channel();
+        let events = Events { rx, tx: tx.clone() };
+        let waiter = std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let event = events.next(false, Duration::from_millis(10));
+            (
+                started.elapsed(),
+                matches!(event, Some(Event::Tick)),
+                events,
+            )
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        tx.send(Event::Tick).unwrap();
+        let (waited, _, events) = waiter.join().unwrap();
+        assert!(
+            waited >= Duration::from_millis(290),
+            "returned after {waited:?} with nothing to do"
+        );
+        // With a job running it ticks on its own.
+        assert!(matches!(
+            events.next(true, Duration::from_millis(10)),
+            Some(Event::Tick)
+        ));
+    }
+}

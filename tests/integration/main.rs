@@ -23,6 +23,7 @@ mod disk;
 mod disk_corpus;
 mod disk_mutate;
 mod doctor;
+mod fat_cli;
 mod iso;
 mod medium;
 mod mutation;

@@ -39,7 +39,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
     }
     let columns = app.hex_columns;
     let range = app.shown_range();
-    let cursor_field = view.field_at(range.start + app.cursor);
+    // The cursor's field: a structure field when the byte is in one (a
+    // volume descriptor's label), else the sector field (user data).
+    let cursor_field = app
+        .cursor_span()
+        .or_else(|| view.field_at(range.start + app.cursor).map(|f| f.range()));
     let rows = hex::rows(
         view,
         range.clone(),
@@ -56,10 +60,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
                 let offset = row.offset + i;
                 let style = if offset == range.start + app.cursor {
                     theme.cursor()
-                } else if cursor_field
-                    .as_ref()
-                    .is_some_and(|f| f.range().contains(&offset))
-                {
+                } else if cursor_field.as_ref().is_some_and(|f| f.contains(&offset)) {
                     theme.field(kind).patch(theme.cursor_field())
                 } else {
                     theme.field(kind)

@@ -1,0 +1,94 @@
+//! FAT through the same commands as ISO 9660: `ls -R` (with and without
+//! `--deleted`) against sleuthkit's `fls -r -p`, `cat` against `mtype`, and
+//! `locate` naming the FAT structures.
+
+use crate::support::{discscope, fixture};
+
+/// fls lines as (path, deleted), without volume labels and virtual files.
+fn fls(name: &str) -> Vec<(String, bool)> {
+    std::fs::read_to_string(fixture(&format!("disk/oracle/{name}.fls")))
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("r/r") || l.starts_with("d/d"))
+        .filter(|l| !l.contains("(Volume Label Entry)"))
+        .map(|l| {
+            let (head, path) = l.split_once(":\t").unwrap();
+            (path.to_owned(), head.contains('*'))
+        })
+        .collect()
+}
+
+fn listed(args: &[&str]) -> Vec<(String, bool)> {
+    let run = discscope(args);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    run.json()["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches('/')
+                    .to_owned(),
+                e["deleted"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn floppy_listing_equals_fls_with_and_without_deleted() {
+    let image = fixture("disk/floppy.img");
+    let image = image.to_str().unwrap();
+    let mut expected = fls("floppy");
+    let mut with_deleted = listed(&["ls", "-R", "--json", "--deleted", image]);
+    expected.sort();
+    with_deleted.sort();
+    // fls shows the deleted short name with its first byte as '_'.
+    assert_eq!(with_deleted, expected);
+    let mut live = listed(&["ls", "-R", "--json", image]);
+    live.sort();
+    expected.retain(|(_, deleted)| !deleted);
+    assert_eq!(live, expected);
+}
+
+#[test]
+fn cat_equals_mtype_and_locate_names_fat_structures() {
+    let image = fixture("disk/floppy.img");
+    let image = image.to_str().unwrap();
+    for (path, oracle) in [
+        ("/README.TXT", "floppy.mtype.README.TXT"),
+        ("/Documents/binary.dat", "floppy.mtype.Documents%binary.dat"),
+        (
+            "/A rather long file name.text",
+            "floppy.mtype.A rather long file name.text",
+        ),
+    ] {
+        let run = discscope(["cat", image, path]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+        let expected = std::fs::read(fixture(&format!("disk/oracle/{oracle}"))).unwrap();
+        assert_eq!(run.output.stdout, expected, "{path}");
+    }
+    let owners = discscope(["locate", "--json", image, "0"]).json();
+    let kinds: Vec<&str> = owners["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.iter().any(|k| *k == "bpb" || *k == "boot_sector"),
+        "{kinds:?}"
+    );
+    let fat = discscope(["locate", "--json", image, "1"]).json();
+    assert!(
+        fat["owners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["kind"] == "fat"),
+        "{fat}"
+    );
+}
