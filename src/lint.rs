@@ -93,10 +93,10 @@ pub fn check(path: &Path) -> Report {
         .unwrap_or(Path::new("."));
     let mut report = match read_bytes(path) {
         Ok(bytes) => check_bytes(&bytes, folder),
-        Err(message) => Report {
+        Err((code, message)) => Report {
             path: PathBuf::new(),
             lines: Vec::new(),
-            diagnostics: vec![Diagnostic::error("cue.unreadable", message)],
+            diagnostics: vec![Diagnostic::error(code, message)],
             sectors: Default::default(),
             crlf: false,
         },
@@ -106,15 +106,19 @@ pub fn check(path: &Path) -> Report {
 }
 
 /// The sheet's bytes, or why not (without the path, which the report has).
-fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
-    let reason = |error: crate::Error| match error {
-        crate::Error::Io { source, .. } => source.to_string(),
-        crate::Error::Image { message, .. } => message,
-        other => other.to_string(),
+fn read_bytes(path: &Path) -> Result<Vec<u8>, (&'static str, String)> {
+    let reason = |error: crate::Error| {
+        let message = match error {
+            crate::Error::Io { source, .. } => source.to_string(),
+            crate::Error::Image { message, .. } => message,
+            other => other.to_string(),
+        };
+        ("cue.unreadable", message)
     };
     let source = FileSource::open(path).map_err(reason)?;
     if source.len() > MAX_SHEET_BYTES as u64 {
-        return Err(text::NotASheet::TooLarge.message().to_owned());
+        let large = text::NotASheet::TooLarge;
+        return Err((large.code(), large.message().to_owned()));
     }
     source.read_vec(0, source.len() as usize).map_err(reason)
 }
@@ -271,5 +275,23 @@ impl Opened {
             .iter()
             .map(|f| f.as_ref().map(|f| f.payload))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_and_oversized_sheets_are_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = check(&dir.path().join("none.cue"));
+        assert_eq!(report.diagnostics[0].code, "cue.unreadable");
+        assert!(report.lines.is_empty());
+        let big = dir.path().join("big.cue");
+        std::fs::write(&big, "REM x\n".repeat(200_000)).unwrap();
+        assert_eq!(check(&big).diagnostics[0].code, "cue.too-large");
+        let report = check_bytes("REM x\n".repeat(200_000).as_bytes(), dir.path());
+        assert_eq!(report.diagnostics[0].code, "cue.too-large");
     }
 }

@@ -31,6 +31,16 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
             anyhow::bail!("--from-data needs -o OUT.cue");
         };
         let text = lint::sheet_from_data(image)?;
+        let folder = image
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if same_folder(output, folder) == Some(false) {
+            eprintln!(
+                "note: the sheet names the image by its file name; keep it beside {}",
+                escape(&image.display().to_string())
+            );
+        }
         write_new(output, text.as_bytes(), request.force)?;
         let tracks = text
             .lines()

@@ -144,17 +144,18 @@ fn make_data(dir: &Path, name: &str, spec: &str) {
             "bytes" => bytes.extend(tone(n, 0)),
             "junk" => bytes.extend((0..n).map(|i| (i * 7 + 3) as u8)),
             "cooked" => bytes.extend(vec![0u8; n * 2048]),
-            "wav" => {
+            "wav" | "wavmono" => {
+                let channels: u16 = if kind == "wav" { 2 } else { 1 };
                 let data: Vec<u8> = (0..n).flat_map(|i| sector("audio", i)).collect();
                 bytes.extend(b"RIFF");
                 bytes.extend(((36 + data.len()) as u32).to_le_bytes());
                 bytes.extend(b"WAVEfmt ");
                 bytes.extend(16u32.to_le_bytes());
                 bytes.extend(1u16.to_le_bytes());
-                bytes.extend(2u16.to_le_bytes());
+                bytes.extend(channels.to_le_bytes());
                 bytes.extend(44100u32.to_le_bytes());
-                bytes.extend((44100u32 * 4).to_le_bytes());
-                bytes.extend(4u16.to_le_bytes());
+                bytes.extend((44100 * 2 * u32::from(channels)).to_le_bytes());
+                bytes.extend((2 * channels).to_le_bytes());
                 bytes.extend(16u16.to_le_bytes());
                 bytes.extend(b"data");
                 bytes.extend((data.len() as u32).to_le_bytes());
