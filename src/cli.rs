@@ -2,7 +2,9 @@
 //! mapping from outcomes to exit codes (CLI.md).
 
 mod cat;
+mod check;
 mod extract;
+mod fix;
 mod info;
 mod inspect;
 mod locate;
@@ -154,6 +156,37 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check a cue sheet: every problem with its line, column and help.
+    Check {
+        #[arg(required_unless_present = "explain")]
+        sheet: Option<PathBuf>,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+        /// Explain a diagnostic code (`list` lists them all).
+        #[arg(long, value_name = "CODE")]
+        explain: Option<String>,
+    },
+    /// Write a corrected cue sheet (or one made from the data).
+    Fix {
+        #[arg(required_unless_present = "from_data")]
+        sheet: Option<PathBuf>,
+        /// Where to write the corrected sheet (never overwritten without --force).
+        #[arg(short, long, value_name = "OUT.cue")]
+        output: Option<PathBuf>,
+        /// Print the change as a unified diff.
+        #[arg(long)]
+        diff: bool,
+        /// Rewrite the sheet itself, keeping the original as SHEET.bak.
+        #[arg(long)]
+        in_place: bool,
+        /// Write a sheet for a single raw image by scanning its sectors.
+        #[arg(long, value_name = "IMAGE", conflicts_with_all = ["sheet", "in_place"])]
+        from_data: Option<PathBuf>,
+        /// Overwrite existing output files.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// What a command found, for the exit code.
@@ -251,6 +284,29 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             json,
         }) => sector::run(&image, &addr, count, json, out),
         Some(Command::Verify { image, track, json }) => verify::run(&image, track, json, out),
+        Some(Command::Check {
+            sheet,
+            json,
+            explain,
+        }) => check::run(sheet.as_deref(), json, explain.as_deref(), out),
+        Some(Command::Fix {
+            sheet,
+            output,
+            diff,
+            in_place,
+            from_data,
+            force,
+        }) => fix::run(
+            &fix::Request {
+                sheet: sheet.as_deref(),
+                output: output.as_deref(),
+                diff,
+                in_place,
+                from_data: from_data.as_deref(),
+                force,
+            },
+            out,
+        ),
         None => inspect::run(cli.image, cli.color, cli.ascii),
     }
 }

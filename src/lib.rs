@@ -26,6 +26,7 @@ pub mod error;
 pub mod fs;
 pub mod inspect;
 pub mod io;
+pub mod lint;
 pub mod medium;
 pub mod partition;
 pub mod sector;

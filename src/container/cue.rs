@@ -30,6 +30,15 @@ pub fn read_sheet(path: &Path) -> Result<Sheet> {
         return Err(Error::image(path, other.message()));
     }
     let mut sheet = Sheet::parse_bytes(&bytes);
+    let mut notes = text_notes(&sheet);
+    notes.append(&mut sheet.diagnostics);
+    sheet.diagnostics = notes;
+    Ok(sheet)
+}
+
+/// What the sheet's text itself says: a byte order mark, a legacy encoding,
+/// mixed line endings.
+pub fn text_notes(sheet: &Sheet) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
     match sheet.text.encoding {
         Encoding::Utf8 => {}
@@ -57,9 +66,7 @@ pub fn read_sheet(path: &Path) -> Result<Sheet> {
             "the sheet mixes line endings",
         ));
     }
-    notes.append(&mut sheet.diagnostics);
-    sheet.diagnostics = notes;
-    Ok(sheet)
+    notes
 }
 
 /// Opens the disc a sheet describes.

@@ -22,6 +22,7 @@ mod demo;
 mod disk;
 mod disk_corpus;
 mod disk_mutate;
+mod doctor;
 mod fat_cli;
 mod iso;
 mod medium;

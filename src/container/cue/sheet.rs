@@ -42,7 +42,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    fn from_name(name: &str) -> Option<FileKind> {
+    pub fn from_name(name: &str) -> Option<FileKind> {
         Some(match name.to_ascii_uppercase().as_str() {
             "BINARY" => FileKind::Binary,
             "MOTOROLA" => FileKind::Motorola,

@@ -1,0 +1,162 @@
+//! `discscope fix CUE -o OUT.cue`: the sheet with every machine fix applied;
+//! `--from-data IMAGE.bin`: a sheet written from the data alone.
+//!
+//! The input is never written except with `--in-place` (which keeps
+//! `CUE.bak`), and no existing file is overwritten without `--force`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use discscope::container::cue::text::MAX_SHEET_BYTES;
+use discscope::inspect::escape;
+use discscope::lint;
+
+use super::{Outcome, Output};
+
+/// What `fix` was asked to do.
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub sheet: Option<&'a Path>,
+    pub output: Option<&'a Path>,
+    pub diff: bool,
+    pub in_place: bool,
+    pub from_data: Option<&'a Path>,
+    pub force: bool,
+}
+
+pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
+    if let Some(image) = request.from_data {
+        let Some(output) = request.output else {
+            anyhow::bail!("--from-data needs -o OUT.cue");
+        };
+        let text = lint::sheet_from_data(image)?;
+        let folder = image
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if same_folder(output, folder) == Some(false) {
+            eprintln!(
+                "note: the sheet names the image by its file name; keep it beside {}",
+                escape(&image.display().to_string())
+            );
+        }
+        write_new(output, text.as_bytes(), request.force)?;
+        let tracks = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("TRACK"))
+            .count();
+        eprintln!(
+            "wrote {} ({tracks} tracks)",
+            escape(&output.display().to_string())
+        );
+        return Ok(Outcome::Clean);
+    }
+    let Some(sheet) = request.sheet else {
+        anyhow::bail!("fix needs a cue sheet, or --from-data IMAGE");
+    };
+    if request.output.is_none() && !request.in_place && !request.diff {
+        anyhow::bail!(
+            "say where the fixed sheet goes: -o OUT.cue, --in-place, or --diff to only show the change"
+        );
+    }
+    let bytes = std::fs::read(sheet).with_context(|| sheet.display().to_string())?;
+    if bytes.len() > MAX_SHEET_BYTES {
+        anyhow::bail!("{}: far larger than any cue sheet", sheet.display());
+    }
+    let folder = sheet
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let before = lint::check(sheet);
+    if before.lines.is_empty() {
+        if let Some(problem) = before.diagnostics.first() {
+            anyhow::bail!("{}: {}", sheet.display(), problem.message);
+        }
+    }
+    let repair = lint::repair(&bytes, folder);
+    if request.diff {
+        let mut old = before.lines.join("\n");
+        old.push('\n');
+        let new = repair.text.replace("\r\n", "\n");
+        let name = sheet.display().to_string();
+        let target = request
+            .output
+            .map_or_else(|| name.clone(), |o| o.display().to_string());
+        write!(out, "{}", lint::unified_diff(&old, &new, &name, &target))?;
+    }
+    if let Some(output) = request.output {
+        if same_folder(output, folder) == Some(false) {
+            eprintln!(
+                "note: FILE names stay relative to {}",
+                escape(&folder.display().to_string())
+            );
+        }
+        write_new(output, repair.text.as_bytes(), request.force)?;
+    }
+    if request.in_place {
+        let mut backup = sheet.as_os_str().to_owned();
+        backup.push(".bak");
+        let backup = PathBuf::from(backup);
+        write_new(&backup, &bytes, request.force)?;
+        std::fs::write(sheet, repair.text.as_bytes())
+            .with_context(|| sheet.display().to_string())?;
+    }
+    // The diff (stdout) before the summary (stderr) on a shared terminal.
+    out.flush()?;
+    let rewritten: Vec<&str> = before
+        .diagnostics
+        .iter()
+        .filter_map(|d| match d.code {
+            "cue.bom" => Some("without the byte order mark"),
+            "cue.encoding" => Some("as UTF-8"),
+            "cue.mixed-line-endings" => Some("with one kind of line ending"),
+            _ => None,
+        })
+        .collect();
+    if !rewritten.is_empty() {
+        eprintln!("the sheet is written {}", rewritten.join(", "));
+    }
+    let remaining = repair.after.errors();
+    eprintln!(
+        "{} fix{} applied; {remaining} error{} remain{}",
+        repair.applied.len(),
+        if repair.applied.len() == 1 { "" } else { "es" },
+        if remaining == 1 { "" } else { "s" },
+        if remaining == 1 { "s" } else { "" },
+    );
+    Ok(if remaining > 0 {
+        Outcome::Problems
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Writes a file that must not exist yet (unless `force`).
+fn write_new(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut file = options.open(path).with_context(|| {
+        if path.exists() && !force {
+            format!("{} exists (use --force to overwrite)", path.display())
+        } else {
+            path.display().to_string()
+        }
+    })?;
+    file.write_all(bytes)
+        .with_context(|| path.display().to_string())?;
+    Ok(())
+}
+
+fn same_folder(output: &Path, folder: &Path) -> Option<bool> {
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Some(parent.canonicalize().ok()? == folder.canonicalize().ok()?)
+}

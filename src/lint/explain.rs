@@ -1,0 +1,408 @@
+//! `discscope check --explain CODE`: what each diagnostic code means and
+//! what to do about it.
+
+/// One code's explanation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    pub code: &'static str,
+    /// "error", "warning" or "info" as usually reported.
+    pub severity: &'static str,
+    pub text: &'static str,
+}
+
+const fn e(code: &'static str, severity: &'static str, text: &'static str) -> Explanation {
+    Explanation {
+        code,
+        severity,
+        text,
+    }
+}
+
+/// Every code the cue doctor and the cue reader report.
+pub const CODES: &[Explanation] = &[
+    // Text
+    e(
+        "cue.bom",
+        "info",
+        "The sheet starts with a UTF-8 byte order mark. Most programs skip it, but some older burners and emulators read it as part of the first command. `discscope fix` writes the sheet without it.",
+    ),
+    e(
+        "cue.encoding",
+        "info",
+        "The sheet is not UTF-8; the message names the encoding used to read it (UTF-16 with a byte order mark, Shift-JIS or Latin-1). File names with non-ASCII letters may not match the files on disk in another program. `discscope fix` writes UTF-8.",
+    ),
+    e(
+        "cue.mixed-line-endings",
+        "info",
+        "The sheet mixes LF, CRLF and CR line endings, a sign of hand editing across systems. `discscope fix` writes one kind throughout.",
+    ),
+    e(
+        "cue.unreadable",
+        "error",
+        "The sheet itself could not be read (missing, a folder, no permission).",
+    ),
+    e(
+        "cue.too-large",
+        "error",
+        "The file is over 1 MiB: no cue sheet is that large, so it is not read as one.",
+    ),
+    // Wrong kind of file
+    e(
+        "cue.binary-file",
+        "error",
+        "The file given as a sheet is binary: probably the disc image itself. Pass the .cue that names it, open the image directly, or write a sheet with `discscope fix --from-data IMAGE -o OUT.cue`.",
+    ),
+    e(
+        "cue.toc-file",
+        "error",
+        "The file is a cdrdao .toc (it has a disc type line such as CD_ROM, TRACK MODE1 without a number, or DATAFILE). It is a different format; open the .toc itself.",
+    ),
+    e(
+        "cue.ccd-file",
+        "error",
+        "The file is a CloneCD .ccd control file ([CloneCD] section). Open the .ccd; its .img holds the data.",
+    ),
+    // Syntax
+    e(
+        "cue.unknown-command",
+        "warning",
+        "A line starts with a word that is not a cue command (CATALOG, CDTEXTFILE, FILE, FLAGS, INDEX, ISRC, PERFORMER, POSTGAP, PREGAP, REM, SONGWRITER, TITLE, TRACK). The line is ignored. When the word is close to a command, the help says which and the fix rewrites it.",
+    ),
+    e(
+        "cue.argument-count",
+        "warning",
+        "A command has more or fewer arguments than it takes, for example `CATALOG` with no number or `INDEX 01` without a time.",
+    ),
+    e(
+        "cue.unclosed-quote",
+        "warning",
+        "A quoted name has no closing quote, so it runs to the end of the line (and swallows the FILE type). The fix closes the quote when the name before the type is a file that exists.",
+    ),
+    e(
+        "cue.unquoted-name",
+        "warning",
+        "A FILE name with spaces is not quoted. discscope joins the words, but other programs split them. The fix quotes it.",
+    ),
+    e(
+        "cue.unquoted-text",
+        "info",
+        "A CD-TEXT value with spaces is not quoted.",
+    ),
+    e("cue.file-no-name", "error", "FILE has no name."),
+    e(
+        "cue.file-no-type",
+        "warning",
+        "FILE has no type (BINARY, MOTOROLA, WAVE, AIFF, MP3); BINARY is assumed.",
+    ),
+    e(
+        "cue.file-type-unknown",
+        "warning",
+        "The FILE type is not one of BINARY, MOTOROLA, WAVE, AIFF, MP3 (or FLAC, OGG); BINARY is assumed.",
+    ),
+    e(
+        "cue.track-before-file",
+        "error",
+        "A TRACK comes before any FILE, so there is no data for it. Put a FILE line above the first TRACK.",
+    ),
+    e(
+        "cue.outside-track",
+        "error",
+        "INDEX, PREGAP, POSTGAP, FLAGS or ISRC comes before any TRACK; these belong to a track.",
+    ),
+    e(
+        "cue.duplicate-catalog",
+        "warning",
+        "CATALOG is given twice; the last one counts.",
+    ),
+    e(
+        "cue.duplicate-flags",
+        "warning",
+        "FLAGS is given twice for one track; the flags are merged.",
+    ),
+    e(
+        "cue.duplicate-isrc",
+        "warning",
+        "ISRC is given twice for one track; the last one counts.",
+    ),
+    e(
+        "cue.duplicate-gap",
+        "warning",
+        "PREGAP or POSTGAP is given twice for one track; the last one counts.",
+    ),
+    e(
+        "cue.duplicate-index",
+        "error",
+        "The same INDEX number appears twice in one track; the second is ignored.",
+    ),
+    // Files
+    e(
+        "cue.file-missing",
+        "error",
+        "The file a FILE line names does not exist beside the sheet, in any letter case, nor under its base name. Put it there or correct the name.",
+    ),
+    e(
+        "cue.file-case",
+        "warning",
+        "The named file exists only with other letter case (`GAME.BIN` for `game.bin`). Windows does not care; Linux and macOS do. The fix writes the real name.",
+    ),
+    e(
+        "cue.file-absolute",
+        "warning",
+        "FILE names an absolute path (`C:\\Games\\x.bin`, `/home/me/x.bin`), which breaks when the set moves. The file was found beside the sheet; the fix names it relative to the sheet.",
+    ),
+    e(
+        "cue.file-backslash",
+        "warning",
+        "FILE names a relative path with Windows backslashes. The fix writes forward slashes, which every system reads.",
+    ),
+    e(
+        "cue.file-path-stripped",
+        "warning",
+        "The path FILE names does not exist, but a file of that base name lies beside the sheet and is used. The fix names it.",
+    ),
+    e(
+        "cue.file-outside-folder",
+        "warning",
+        "FILE climbs out of the sheet's folder (`../x.bin`); moving the sheet breaks it.",
+    ),
+    e(
+        "cue.file-not-regular",
+        "error",
+        "FILE names a folder, a device or another non-regular file.",
+    ),
+    e(
+        "cue.file-unreadable",
+        "error",
+        "The named file exists but could not be opened or read.",
+    ),
+    e(
+        "cue.file-type-mismatch",
+        "warning",
+        "The FILE type does not match the content: a RIFF WAVE header in a BINARY file (the header would be read as audio), or WAVE/AIFF declared for a raw file. The fix declares the type the content has.",
+    ),
+    e(
+        "cue.file-needs-decoding",
+        "error",
+        "The file is MP3, FLAC or OGG audio, which would have to be decoded; discscope reads only raw, WAVE and AIFF data.",
+    ),
+    e(
+        "cue.wave-format",
+        "warning",
+        "A WAVE file is not 44.1 kHz 16-bit stereo PCM; its bytes are read as CD frames all the same.",
+    ),
+    e(
+        "cue.motorola",
+        "info",
+        "MOTOROLA data is big-endian audio; samples are shown as stored.",
+    ),
+    // Tracks
+    e(
+        "cue.track-number",
+        "error",
+        "TRACK needs a number from 1 to 99.",
+    ),
+    e(
+        "cue.track-number-range",
+        "error",
+        "A track number is outside 1 to 99.",
+    ),
+    e(
+        "cue.track-order",
+        "error",
+        "A track number repeats or falls. The fix renumbers the track by its position.",
+    ),
+    e(
+        "cue.track-number-gap",
+        "warning",
+        "A track number skips (01, 03). The fix renumbers the track by its position.",
+    ),
+    e(
+        "cue.too-many-tracks",
+        "error",
+        "A disc holds at most 99 tracks.",
+    ),
+    e("cue.no-tracks", "error", "The sheet has no usable TRACK."),
+    e("cue.track-no-mode", "error", "TRACK has no mode."),
+    e(
+        "cue.unknown-mode",
+        "error",
+        "The track mode is not one of AUDIO, CDG, MODE1/2048, MODE1/2352, MODE2/2048, MODE2/2324, MODE2/2336, MODE2/2352, CDI/2336, CDI/2352.",
+    ),
+    e(
+        "cue.mode-mismatch",
+        "error",
+        "The declared raw mode disagrees with the mode byte of the sectors' headers (MODE1/2352 declared, mode 2 recorded, or the reverse). The fix declares the recorded mode.",
+    ),
+    e(
+        "cue.sector-size-mismatch",
+        "error",
+        "The declared sector size does not fit the file: 2352 declared for a file with no sync patterns whose size is a multiple of 2048 (a plain ISO), or 2048 declared for a file of raw 2352-byte sectors. The fix declares the size the data has.",
+    ),
+    e(
+        "cue.audio-on-data",
+        "error",
+        "A track declared AUDIO holds data sectors (sync patterns and a mode byte). Played as audio it is noise; read as data it works. The fix declares the recorded mode.",
+    ),
+    e(
+        "cue.data-on-audio",
+        "error",
+        "A track declared as raw data has no sync pattern in its first sectors and its file is not a 2048-byte image: it is audio. The fix declares AUDIO.",
+    ),
+    e(
+        "cue.partial-sector",
+        "warning",
+        "The file's size is not a multiple of the sector size; the partial sector at the end is ignored. The mode or the file is wrong, or the file was cut short.",
+    ),
+    e(
+        "cue.empty-track",
+        "warning",
+        "A track holds no sectors: its INDEX 01 is where the next track begins, or at the end of its file.",
+    ),
+    e(
+        "cue.unindexed-data",
+        "info",
+        "Sectors before the first INDEX are read as track 1's pregap (or belong to no track).",
+    ),
+    // Indexes
+    e(
+        "cue.missing-index-01",
+        "error",
+        "A track has no INDEX 01, so it has no start. The fix adds `INDEX 01 00:00:00` when the track is the first in its FILE and has no index at all.",
+    ),
+    e(
+        "cue.index-order",
+        "error",
+        "An INDEX number is lower than the one before it in the track (INDEX 00 after INDEX 01). The line is ignored.",
+    ),
+    e(
+        "cue.index-not-increasing",
+        "error",
+        "An INDEX time is not after the previous index's time in the same file.",
+    ),
+    e(
+        "cue.bad-index-number",
+        "error",
+        "INDEX numbers run from 00 to 99.",
+    ),
+    e(
+        "cue.bad-time",
+        "error",
+        "A time is not mm:ss:ff with seconds below 60 and frames below 75 (75 frames per second).",
+    ),
+    e(
+        "cue.index-past-end",
+        "error",
+        "An INDEX lies past the end of its file: the time is wrong, the file is short, or the sector size (mode) is wrong.",
+    ),
+    e(
+        "cue.index-not-on-sync",
+        "error",
+        "INDEX 01 of a raw data track does not land on a sector's sync pattern, though sync patterns follow: the time, or an earlier track's sector size, is off.",
+    ),
+    // Gaps
+    e(
+        "cue.pregap-and-index-00",
+        "warning",
+        "A track has both PREGAP (silence that is not in the file) and INDEX 00 (a gap that is). Players add the two. The fix keeps INDEX 00 and drops PREGAP.",
+    ),
+    e(
+        "cue.data-audio-gap",
+        "warning",
+        "An audio track follows a data track with less than the 2-second (150-sector) pregap the Red Book requires. If the image does not hold the gap, add `PREGAP 00:02:00`; the fix does so (or raises a shorter PREGAP) unless the track stores a gap with INDEX 00.",
+    ),
+    e(
+        "cue.hidden-track",
+        "info",
+        "A stored pregap (INDEX 00 to INDEX 01) holds sound, not silence: a hidden track, often before track 1. Nothing is wrong, but players that start at INDEX 01 skip it.",
+    ),
+    // Metadata
+    e(
+        "cue.bad-catalog",
+        "warning",
+        "CATALOG (the disc's UPC/EAN media catalogue number) must be exactly 13 digits.",
+    ),
+    e(
+        "cue.bad-isrc",
+        "warning",
+        "ISRC must be 12 characters CCOOOYYSSSSS: country and owner letters or digits, year and serial digits.",
+    ),
+    e(
+        "cue.unknown-flag",
+        "warning",
+        "FLAGS takes DCP, 4CH, PRE and SCMS only.",
+    ),
+    e(
+        "cue.cd-text-too-long",
+        "warning",
+        "A CD-TEXT field (TITLE, PERFORMER, SONGWRITER...) is over 80 characters; burners cut or refuse it.",
+    ),
+    e(
+        "cue.bad-session",
+        "error",
+        "REM SESSION needs a number from 1 to 99.",
+    ),
+    e(
+        "cue.session-order",
+        "warning",
+        "REM SESSION numbers must start at 01 and rise by one. The fix renumbers.",
+    ),
+    e(
+        "cue.bad-lead-out",
+        "warning",
+        "REM LEAD-OUT needs a time mm:ss:ff.",
+    ),
+];
+
+/// The explanation of a code (`cue.file-missing`; the `cue.` may be left off).
+pub fn explain(code: &str) -> Option<&'static Explanation> {
+    let code = code.trim();
+    CODES.iter().find(|e| {
+        e.code.eq_ignore_ascii_case(code)
+            || e.code
+                .strip_prefix("cue.")
+                .is_some_and(|c| c.eq_ignore_ascii_case(code))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `"cue.…"` code written anywhere in the library has an entry.
+    #[test]
+    fn every_code_in_the_source_is_explained() {
+        let mut pending = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+        let mut seen = 0;
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for piece in text.split("\"cue.").skip(1) {
+                    let code: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                        .collect();
+                    if code.is_empty() || piece.get(code.len()..code.len() + 1) != Some("\"") {
+                        continue;
+                    }
+                    seen += 1;
+                    assert!(
+                        explain(&format!("cue.{code}")).is_some(),
+                        "cue.{code} in {} has no explanation",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(seen > 60, "{seen}");
+        let mut codes: Vec<_> = CODES.iter().map(|e| e.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), CODES.len());
+        assert_eq!(explain("file-missing").unwrap().code, "cue.file-missing");
+    }
+}

@@ -1,0 +1,201 @@
+//! FILE lines: finding each file, its type against its content, and the
+//! fixes that name it as it really is.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Opened, indent_of};
+use crate::container::cue::payload::{self, Payload};
+use crate::container::cue::resolve::{self, Resolution};
+use crate::container::cue::sheet::{FileKind, FileLine, Sheet};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::io::{FileSource, Pager, ReadAt};
+
+/// A data file that opened, and where its sectors are.
+#[derive(Clone)]
+pub struct OpenFile {
+    pub reader: Arc<dyn ReadAt>,
+    pub payload: Payload,
+}
+
+impl std::fmt::Debug for OpenFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenFile")
+            .field("payload", &self.payload)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Codes of resolver notes that a corrected name fixes.
+const RENAMED: [&str; 4] = [
+    "cue.file-case",
+    "cue.file-absolute",
+    "cue.file-backslash",
+    "cue.file-path-stripped",
+];
+
+pub(super) fn open_all(sheet: &Sheet, folder: &Path, found: &mut Vec<Diagnostic>) -> Opened {
+    let mut opened = Opened::default();
+    let mut readers: HashMap<PathBuf, Arc<dyn ReadAt>> = HashMap::new();
+    for file in &sheet.files {
+        opened
+            .files
+            .push(open_one(sheet, file, folder, &mut readers, found));
+    }
+    opened
+}
+
+fn open_one(
+    sheet: &Sheet,
+    file: &FileLine,
+    folder: &Path,
+    readers: &mut HashMap<PathBuf, Arc<dyn ReadAt>>,
+    found: &mut Vec<Diagnostic>,
+) -> Option<OpenFile> {
+    let (line, column) = (file.name_span.line, file.name_span.column);
+    let text = sheet
+        .text
+        .lines
+        .get(line.saturating_sub(1))
+        .map_or("", String::as_str);
+    let rewrite = |name: &str, kind: &str| Fix {
+        line,
+        replacement: format!(
+            "{}FILE \"{}\" {kind}",
+            indent_of(text),
+            name.replace('"', "")
+        ),
+    };
+    // Names the parser had to guess at (spaces without quotes, no type).
+    for d in found.iter_mut().filter(|d| d.line() == Some(line)) {
+        if d.fix.is_none() && matches!(d.code, "cue.unquoted-name" | "cue.file-type-unknown") {
+            d.fix = Some(rewrite(&file.name, file.kind.as_str()));
+        }
+    }
+    let path = match resolve::resolve(folder, &file.name, line, column) {
+        Resolution::Found { path, notes } => {
+            let relative = path
+                .strip_prefix(folder)
+                .ok()
+                .map(|p| p.to_string_lossy().into_owned());
+            for mut note in notes {
+                if let (true, Some(relative)) = (RENAMED.contains(&note.code), &relative) {
+                    note = note.with_fix(rewrite(relative, file.kind.as_str()));
+                }
+                found.push(note);
+            }
+            path
+        }
+        Resolution::Failed(mut error) => {
+            // `FILE "a.bin BINARY` (an unclosed quote): the type is inside.
+            if let Some((name, kind)) = file.name.rsplit_once(' ') {
+                let resolves = matches!(
+                    resolve::resolve(folder, name, line, column),
+                    Resolution::Found { .. }
+                );
+                if resolves && FileKind::from_name(kind).is_some() {
+                    let fix = rewrite(name, &kind.to_ascii_uppercase());
+                    for d in found.iter_mut().filter(|d| d.line() == Some(line)) {
+                        if d.code == "cue.unclosed-quote" {
+                            d.fix = Some(fix.clone());
+                        }
+                    }
+                    error = error.suggest(format!("close the quote: FILE \"{name}\" {kind}"));
+                }
+            }
+            found.push(error);
+            return None;
+        }
+    };
+    let reader = match readers.get(&path) {
+        Some(reader) => Arc::clone(reader),
+        None => match FileSource::open(&path) {
+            Ok(source) => {
+                let reader: Arc<dyn ReadAt> = Arc::new(Pager::new(source));
+                readers.insert(path, Arc::clone(&reader));
+                reader
+            }
+            Err(error) => {
+                found.push(
+                    Diagnostic::error(
+                        "cue.file-unreadable",
+                        format!("FILE `{}`: {error}", file.name),
+                    )
+                    .at_sheet(line, column),
+                );
+                return None;
+            }
+        },
+    };
+    let mut notes = Vec::new();
+    let located = payload::locate(reader.as_ref(), file.kind, &mut notes);
+    let kind_column = column_of_kind(text).unwrap_or(file.span.column);
+    for note in notes {
+        let mut note = note.at_sheet(line, kind_column);
+        if note.code == "cue.file-type-mismatch" {
+            let real = if has_riff_wave(reader.as_ref()) {
+                "WAVE"
+            } else if file.kind == FileKind::Wave || file.kind == FileKind::Aiff {
+                "BINARY"
+            } else {
+                "AIFF"
+            };
+            note = note
+                .suggest(format!("declare it as {real}"))
+                .with_fix(rewrite(&file.name, real));
+        }
+        found.push(note);
+    }
+    if file.kind == FileKind::Motorola {
+        found.push(
+            Diagnostic::info(
+                "cue.motorola",
+                "MOTOROLA audio is big-endian; samples are shown as stored",
+            )
+            .at_sheet(file.span.line, file.span.column),
+        );
+    }
+    match located {
+        Ok(Some(payload)) => Some(OpenFile { reader, payload }),
+        Ok(None) => {
+            found.push(
+                Diagnostic::error(
+                    "cue.file-needs-decoding",
+                    format!(
+                        "FILE `{}` is {} audio, which would need decoding",
+                        file.name,
+                        file.kind.as_str()
+                    ),
+                )
+                .at_sheet(file.span.line, file.span.column)
+                .suggest("decode it to WAVE (or raw BINARY) and name that file"),
+            );
+            None
+        }
+        Err(error) => {
+            found.push(
+                Diagnostic::error(
+                    "cue.file-unreadable",
+                    format!("FILE `{}`: {error}", file.name),
+                )
+                .at_sheet(line, column),
+            );
+            None
+        }
+    }
+}
+
+fn has_riff_wave(reader: &dyn ReadAt) -> bool {
+    let mut magic = [0u8; 12];
+    reader.read_exact_at(0, &mut magic).is_ok()
+        && magic.get(..4) == Some(b"RIFF")
+        && magic.get(8..) == Some(b"WAVE")
+}
+
+/// The column of the last word of a FILE line (its type).
+fn column_of_kind(text: &str) -> Option<usize> {
+    let trimmed = text.trim_end();
+    let start = trimmed.rfind(char::is_whitespace)? + 1;
+    Some(trimmed.get(..start)?.chars().count() + 1)
+}

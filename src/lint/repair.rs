@@ -1,0 +1,87 @@
+//! Applying the machine fixes: round after round until the sheet has none
+//! left, then the sheet as UTF-8 text and a unified diff against the input.
+
+use std::path::Path;
+
+use super::{Report, check_bytes};
+use crate::diagnostic::Diagnostic;
+
+/// Rounds of fixing at most (renumbering may take one per track).
+const MAX_ROUNDS: usize = 100;
+
+/// A repaired sheet.
+#[derive(Clone, Debug)]
+pub struct Repair {
+    /// The corrected sheet text (UTF-8, no byte order mark).
+    pub text: String,
+    /// The findings whose fixes were applied, in order.
+    pub applied: Vec<Diagnostic>,
+    /// The check of the corrected sheet.
+    pub after: Report,
+}
+
+/// Repairs sheet bytes whose FILE names are relative to `folder`.
+pub fn repair(bytes: &[u8], folder: &Path) -> Repair {
+    let mut report = check_bytes(bytes, folder);
+    let ending = if report.crlf { "\r\n" } else { "\n" };
+    let mut lines = report.lines.clone();
+    let mut applied = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let fixes: Vec<&Diagnostic> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.fix.is_some())
+            .collect();
+        if fixes.is_empty() {
+            break;
+        }
+        let next = apply(&lines, &fixes);
+        if next == lines {
+            break;
+        }
+        applied.extend(fixes.into_iter().cloned());
+        lines = next;
+        report = check_bytes(join(&lines, "\n").as_bytes(), folder);
+    }
+    Repair {
+        text: join(&lines, ending),
+        applied,
+        after: report,
+    }
+}
+
+fn join(lines: &[String], ending: &str) -> String {
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(line);
+        text.push_str(ending);
+    }
+    text
+}
+
+/// The lines with each fix applied; the first fix of a line wins.
+fn apply(lines: &[String], fixes: &[&Diagnostic]) -> Vec<String> {
+    let mut out = Vec::with_capacity(lines.len());
+    for (index, line) in lines.iter().enumerate() {
+        let number = index + 1;
+        let fix = fixes
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .find(|f| f.line == number);
+        match fix {
+            Some(fix) if fix.replacement.is_empty() => {}
+            Some(fix) => out.extend(fix.replacement.split('\n').map(str::to_owned)),
+            None => out.push(line.clone()),
+        }
+    }
+    out
+}
+
+/// A unified diff from `old` to `new`, with the given file names.
+pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_name, new_name)
+        .to_string()
+}
