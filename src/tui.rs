@@ -30,6 +30,10 @@ pub fn run(medium: Arc<Medium>, views: Vec<View>, options: Options) -> Result<()
     let mut guard = terminal::Guard::enter().map_err(|e| Error::io("terminal", e))?;
     let events = Events::start();
     let mut app = App::new(medium, views, options);
+    if app.medium.format == crate::medium::Format::Cue {
+        let sheet = app.medium.path.clone();
+        app.jobs.push(job::start_lint(sheet, events.tx.clone()));
+    }
     if !app.views.is_empty() {
         let block = app.block_size();
         app.jobs.push(job::start_owners(
@@ -49,12 +53,10 @@ pub fn run(medium: Arc<Medium>, views: Vec<View>, options: Options) -> Result<()
                 .terminal
                 .size()
                 .map_err(|e| Error::io("terminal", e))?;
-            let areas = view::areas(ratatui::layout::Rect::new(0, 0, size.width, size.height));
-            app.set_hex_geometry(
-                view::hex_columns(areas.hex.width),
-                usize::from(areas.hex.height.saturating_sub(2)),
+            view::fit(
+                &mut app,
+                ratatui::layout::Rect::new(0, 0, size.width, size.height),
             );
-            app.sync();
             guard
                 .terminal
                 .draw(|frame| view::draw(frame, &mut app))

@@ -27,11 +27,18 @@ use crate::units::Lba;
 pub enum Pane {
     Tracks,
     Tree,
+    Diagnostics,
     Hex,
     Inspector,
 }
 
-const PANES: [Pane; 4] = [Pane::Tracks, Pane::Tree, Pane::Hex, Pane::Inspector];
+const PANES: [Pane; 5] = [
+    Pane::Tracks,
+    Pane::Tree,
+    Pane::Diagnostics,
+    Pane::Hex,
+    Pane::Inspector,
+];
 
 /// A one-line input at the bottom of the screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +64,8 @@ pub enum Overlay {
     Prompt(Prompt),
     /// The disc map, with the sector its cursor is on.
     Map(Lba),
+    /// The cue sheet, with a line highlighted.
+    Sheet(usize),
 }
 
 /// Raw sector bytes or user data only.
@@ -125,6 +134,9 @@ pub struct App {
     /// Owners and the explained structure field at the cursor, recomputed
     /// when the sector or cursor moves.
     pub sector_context: Option<SectorContext>,
+    /// The cue doctor's report, for images opened from a sheet.
+    pub lint: Option<Box<crate::lint::Report>>,
+    pub diagnostic_row: usize,
     /// Bad sectors from the background verification, once it has finished.
     pub bad_sectors: Option<Vec<Lba>>,
     pub quit: bool,
@@ -170,6 +182,8 @@ impl App {
             jobs: Vec::new(),
             owners: None,
             sector_context: None,
+            lint: None,
+            diagnostic_row: 0,
             bad_sectors: None,
             quit: false,
         }
@@ -301,6 +315,12 @@ impl App {
             self.overlay = Overlay::None;
             return Vec::new();
         }
+        if let Overlay::Sheet(line) = self.overlay {
+            if action != Action::Quit {
+                self.sheet_key(line, action);
+                return Vec::new();
+            }
+        }
         if let Overlay::Map(at) = self.overlay {
             if action != Action::Quit {
                 self.map_key(at, action);
@@ -311,16 +331,21 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Overlay::Help,
             Action::FocusNext | Action::FocusPrev => {
-                let at = PANES.iter().position(|&p| p == self.focus).unwrap_or(0);
                 let step = if action == Action::FocusNext {
                     1
                 } else {
                     PANES.len() - 1
                 };
-                self.focus = PANES
-                    .get((at + step) % PANES.len())
-                    .copied()
-                    .unwrap_or(Pane::Hex);
+                let mut at = PANES.iter().position(|&p| p == self.focus).unwrap_or(0);
+                loop {
+                    at = (at + step) % PANES.len();
+                    let pane = PANES.get(at).copied().unwrap_or(Pane::Hex);
+                    // The diagnostics pane exists only when there is something in it.
+                    if pane != Pane::Diagnostics || self.has_diagnostics() {
+                        self.focus = pane;
+                        break;
+                    }
+                }
             }
             Action::Up
             | Action::Down
@@ -359,6 +384,7 @@ impl App {
                     self.focus = Pane::Hex;
                 }
                 Pane::Tree => self.open_tree_node(true),
+                Pane::Diagnostics => self.open_diagnostic(),
                 Pane::Hex | Pane::Inspector => {}
             },
             Action::ToggleView => {
@@ -567,8 +593,71 @@ impl App {
         }
     }
 
+    /// Whether the doctor found anything to list.
+    pub fn has_diagnostics(&self) -> bool {
+        self.lint
+            .as_ref()
+            .is_some_and(|r| !r.diagnostics.is_empty())
+    }
+
+    /// Enter on a finding: the sheet at its line, or its sector when the
+    /// finding has no line.
+    fn open_diagnostic(&mut self) {
+        let Some(report) = &self.lint else { return };
+        let Some(diagnostic) = report.diagnostics.get(self.diagnostic_row) else {
+            return;
+        };
+        match (diagnostic.line(), report.sector_of(diagnostic)) {
+            (Some(line), _) => self.overlay = Overlay::Sheet(line),
+            (None, Some(lba)) => self.jump(lba),
+            (None, None) => self.message = Some("this finding concerns the whole sheet".into()),
+        }
+    }
+
+    fn jump(&mut self, lba: Lba) {
+        self.go_to(lba);
+        self.view = ViewMode::Raw;
+        self.cursor = 0;
+        self.hex_top = 0;
+        self.focus = Pane::Hex;
+    }
+
+    /// Keys in the sheet overlay: move between lines; Enter goes to the
+    /// sector the line describes; anything else closes it.
+    fn sheet_key(&mut self, line: usize, action: Action) {
+        let lines = self.lint.as_ref().map_or(0, |r| r.lines.len());
+        match action {
+            Action::Up => self.overlay = Overlay::Sheet(line.saturating_sub(1).max(1)),
+            Action::Down => self.overlay = Overlay::Sheet((line + 1).min(lines.max(1))),
+            Action::Open => {
+                let sector = self
+                    .lint
+                    .as_ref()
+                    .and_then(|r| r.sectors.get(&line).copied());
+                self.overlay = Overlay::None;
+                match sector {
+                    Some(lba) => self.jump(lba),
+                    None => self.message = Some(format!("line {line} names no sector")),
+                }
+            }
+            _ => self.overlay = Overlay::None,
+        }
+    }
+
     fn move_in_pane(&mut self, action: Action) {
         match self.focus {
+            Pane::Diagnostics => {
+                let last = self
+                    .lint
+                    .as_ref()
+                    .map_or(0, |r| r.diagnostics.len().saturating_sub(1));
+                self.diagnostic_row = match action {
+                    Action::Up => self.diagnostic_row.saturating_sub(1),
+                    Action::Down => (self.diagnostic_row + 1).min(last),
+                    Action::PageUp | Action::Home => 0,
+                    _ => last,
+                };
+            }
             Pane::Tree => {
                 match action {
                     Action::Up => self.tree_state.key_up(),
@@ -696,6 +785,10 @@ impl App {
                     job.done = done;
                     job.total = total;
                 }
+            }
+            JobReport::LintDone { id, report } => {
+                self.jobs.retain(|j| j.id != id);
+                self.lint = Some(report);
             }
             JobReport::OwnersDone { id, index } => {
                 self.jobs.retain(|j| j.id != id);

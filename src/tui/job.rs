@@ -16,6 +16,11 @@ use crate::units::Lba;
 /// What a job sends back.
 #[derive(Debug, Clone)]
 pub enum JobReport {
+    /// The cue doctor's findings on the sheet.
+    LintDone {
+        id: u64,
+        report: Box<crate::lint::Report>,
+    },
     /// The sector → owner index is ready.
     OwnersDone {
         id: u64,
@@ -63,6 +68,24 @@ pub enum JobKind {
     Search,
     Verify,
     Owners,
+    Lint,
+}
+
+/// Runs the cue doctor over a sheet.
+pub fn start_lint(sheet: std::path::PathBuf, tx: Sender<Event>) -> Running {
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    thread::spawn(move || {
+        let report = Box::new(crate::lint::check(&sheet));
+        let _ = tx.send(Event::Job(JobReport::LintDone { id, report }));
+    });
+    Running {
+        id,
+        kind: JobKind::Lint,
+        label: "checking the sheet".into(),
+        done: 0,
+        total: 0,
+        cancel: Arc::new(AtomicBool::new(false)),
+    }
 }
 
 /// Indexes which file or structure owns each sector, walking every view.

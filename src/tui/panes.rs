@@ -1,5 +1,6 @@
 //! The panes and overlays. Each renders from `App` for one frame.
 
+pub mod diagnostics;
 pub mod help;
 pub mod hex;
 pub mod inspector;

@@ -13,14 +13,17 @@ use crate::tui::theme::Theme;
 pub struct Areas {
     pub tracks: Rect,
     pub tree: Rect,
+    /// Empty when there are no findings to list.
+    pub diagnostics: Rect,
     pub hex: Rect,
     pub inspector: Rect,
     pub status: Rect,
     pub hints: Rect,
 }
 
-/// The layout: side by side when wide, hex over inspector when narrow.
-pub fn areas(size: Rect) -> Areas {
+/// The layout: side by side when wide, hex over inspector when narrow; the
+/// sheet's findings under the tree when there are any.
+pub fn areas(size: Rect, diagnostics: bool) -> Areas {
     let [main, status, hints] = Layout::vertical([
         Constraint::Min(3),
         Constraint::Length(1),
@@ -39,11 +42,17 @@ pub fn areas(size: Rect) -> Areas {
             Layout::vertical([Constraint::Percentage(62), Constraint::Min(5)]).areas(right);
         (hex, inspector)
     };
-    let [tracks, tree] =
-        Layout::vertical([Constraint::Percentage(40), Constraint::Min(3)]).areas(left);
+    let below = if diagnostics { 30 } else { 0 };
+    let [tracks, tree, diagnostics] = Layout::vertical([
+        Constraint::Percentage(if diagnostics { 30 } else { 40 }),
+        Constraint::Min(3),
+        Constraint::Percentage(below),
+    ])
+    .areas(left);
     Areas {
         tracks,
         tree,
+        diagnostics,
         hex,
         inspector,
         status,
@@ -66,7 +75,7 @@ pub fn hex_columns(width: u16) -> usize {
 /// Fits the state to a terminal size: hex bytes per row and rows, disc map
 /// cells. Called before drawing and after a resize.
 pub fn fit(app: &mut App, size: Rect) {
-    let areas = areas(size);
+    let areas = areas(size, app.has_diagnostics());
     app.set_hex_geometry(
         hex_columns(areas.hex.width),
         usize::from(areas.hex.height.saturating_sub(2)),
@@ -79,12 +88,18 @@ pub fn fit(app: &mut App, size: Rect) {
 
 /// A left click: focus the pane under the pointer and select what was hit.
 pub fn click(app: &mut App, screen: Rect, column: u16, row: u16) {
-    let areas = areas(screen);
+    let areas = areas(screen, app.has_diagnostics());
     let at = ratatui::layout::Position { x: column, y: row };
     if areas.tracks.contains(at) {
         app.focus = Pane::Tracks;
         let line = usize::from(row.saturating_sub(areas.tracks.y + 1));
         app.select_track_line(line);
+    } else if areas.diagnostics.contains(at) {
+        app.focus = Pane::Diagnostics;
+        let row = usize::from(row.saturating_sub(areas.diagnostics.y + 1));
+        if row < app.lint.as_ref().map_or(0, |r| r.diagnostics.len()) {
+            app.diagnostic_row = row;
+        }
     } else if areas.tree.contains(at) {
         app.focus = Pane::Tree;
         app.tree_state.click_at(at);
@@ -122,8 +137,12 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         color: app.options.color,
         ascii: app.options.ascii,
     };
-    let areas = areas(frame.area());
+    let areas = areas(frame.area(), app.has_diagnostics());
     panes::tracks::render(frame, areas.tracks, app, &theme, app.focus == Pane::Tracks);
+    if app.has_diagnostics() {
+        let focused = app.focus == Pane::Diagnostics;
+        panes::diagnostics::render(frame, areas.diagnostics, app, &theme, focused);
+    }
     let tree_focused = app.focus == Pane::Tree;
     panes::tree::render(frame, areas.tree, app, &theme, tree_focused);
     panes::hex::render(frame, areas.hex, app, &theme, app.focus == Pane::Hex);
@@ -140,5 +159,8 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Overlay::Help => panes::help::render(frame, frame.area(), &theme),
         Overlay::Prompt(prompt) => panes::prompt::render(frame, areas.hints, prompt, &theme),
         Overlay::Map(at) => panes::map::render(frame, frame.area(), app, *at, &theme),
+        Overlay::Sheet(line) => {
+            panes::diagnostics::render_sheet(frame, frame.area(), app, *line, &theme)
+        }
     }
 }

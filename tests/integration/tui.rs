@@ -61,12 +61,7 @@ fn demo_app(dir: &std::path::Path) -> App {
 }
 
 fn screen(app: &mut App, width: u16, height: u16) -> String {
-    let areas = view::areas(ratatui::layout::Rect::new(0, 0, width, height));
-    app.set_hex_geometry(
-        view::hex_columns(areas.hex.width),
-        usize::from(areas.hex.height - 2),
-    );
-    app.sync();
+    view::fit(app, ratatui::layout::Rect::new(0, 0, width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| view::draw(frame, app)).unwrap();
     terminal.backend().to_string()
@@ -247,4 +242,27 @@ fn demo_tree_owner_and_structure_fields() {
     key(&mut app, KeyCode::Char('o'));
     assert_eq!(app.focus, discscope::tui::app::Pane::Tree);
     insta::assert_snapshot!("demo_owner_120x40", screen(&mut app, 120, 40));
+}
+
+#[test]
+fn diagnostics_pane_shows_the_sheet_and_jumps() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(dir.path());
+    let report = discscope::lint::check(&dir.path().join("discscope-demo.cue"));
+    app.job(discscope::tui::job::JobReport::LintDone {
+        id: 0,
+        report: Box::new(report),
+    });
+    assert!(app.has_diagnostics());
+    insta::assert_snapshot!("diagnostics_120x40", screen(&mut app, 120, 40));
+    // Hex → Inspector → Tracks → Tree → Diagnostics.
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(app.focus, discscope::tui::app::Pane::Diagnostics);
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("sheet_overlay_120x40", screen(&mut app, 120, 40));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.lba.0, 38, "TRACK 02's INDEX 01");
+    assert_eq!(app.focus, discscope::tui::app::Pane::Hex);
 }
