@@ -69,7 +69,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     type Step = fn(&mut App);
-    let scenes: [(&str, u16, u16, Step); 4] = [
+    let scenes: [(&str, u16, u16, Step); 5] = [
+        ("sheet", 120, 36, |app| {
+            for _ in 0..4 {
+                key(app, KeyCode::Tab);
+            }
+            key(app, KeyCode::Enter);
+        }),
         ("inspector", 170, 46, |app| {
             // The primary volume descriptor, cursor on its volume identifier.
             for _ in 0..16 {
@@ -99,6 +105,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             id: 0,
             bad: Ok(bad.clone()),
         });
+        if medium.format == discscope::medium::Format::Cue {
+            let report = discscope::lint::check(&medium.path);
+            app.job(discscope::tui::job::JobReport::LintDone {
+                id: 0,
+                report: Box::new(report),
+            });
+        }
         app.job(discscope::tui::job::JobReport::OwnersDone {
             id: 0,
             index: Ok(owners.clone()),
