@@ -51,6 +51,10 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff).
+    Man,
     /// Write the built-in demo disc (a cue sheet and three tracks) into DIR.
     Demo {
         /// The folder to write into (created if needed; files are never overwritten).
@@ -224,6 +228,16 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
     match cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "discscope", out);
+            Ok(Outcome::Clean)
+        }
+        Some(Command::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(out)?;
+            Ok(Outcome::Clean)
+        }
         Some(Command::Demo { output }) => {
             let sheet = discscope::demo::write(&output)?;
             writeln!(out, "wrote the demo disc: {}", sheet.display())?;
