@@ -99,14 +99,12 @@ fn data_track(iso: &[u8]) -> Result<Vec<u8>> {
         }
         let lba = Lba(i64::try_from(index).unwrap_or(i64::MAX));
         let mut sector = encode::mode1(lba, &user)?;
-        if !damaged {
-            if let Some(at) = find(&user, DAMAGED_TEXT) {
-                // Flip the case of one letter after encoding: EDC and ECC
-                // no longer match, as on a disc with a scratch.
-                if let Some(byte) = sector.get_mut(16 + at + 11) {
-                    *byte ^= 0x20;
-                    damaged = true;
-                }
+        if !damaged && let Some(at) = find(&user, DAMAGED_TEXT) {
+            // Flip the case of one letter after encoding: EDC and ECC
+            // no longer match, as on a disc with a scratch.
+            if let Some(byte) = sector.get_mut(16 + at + 11) {
+                *byte ^= 0x20;
+                damaged = true;
             }
         }
         out.extend_from_slice(&sector);

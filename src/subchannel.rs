@@ -211,10 +211,9 @@ impl<R: ReadAt> SubFile<R> {
                     absolute: Some(abs),
                     ..
                 } = q.data
+                    && abs.to_lba() != lba
                 {
-                    if abs.to_lba() != lba {
-                        report.wrong_position.push(lba);
-                    }
+                    report.wrong_position.push(lba);
                 }
             }
             at += count;

@@ -69,10 +69,10 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let before = lint::check(sheet);
-    if before.lines.is_empty() {
-        if let Some(problem) = before.diagnostics.first() {
-            anyhow::bail!("{}: {}", sheet.display(), problem.message);
-        }
+    if before.lines.is_empty()
+        && let Some(problem) = before.diagnostics.first()
+    {
+        anyhow::bail!("{}: {}", sheet.display(), problem.message);
     }
     let repair = lint::repair(&bytes, folder);
     if request.diff {

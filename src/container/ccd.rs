@@ -177,16 +177,16 @@ fn tracks(sheet: &Sheet, toc: &Toc, stored: u64, diagnostics: &mut Vec<Diagnosti
             });
             indexes.sort_by_key(|x| x.number);
         }
-        if let Some(one) = indexes.iter().find(|x| x.number == 1) {
-            if one.lba != *start {
-                diagnostics.push(Diagnostic::warning(
-                    "ccd.index-mismatch",
-                    format!(
-                        "track {number}: [{section}] INDEX 1={} but the TOC says {}",
-                        one.lba, start
-                    ),
-                ));
-            }
+        if let Some(one) = indexes.iter().find(|x| x.number == 1)
+            && one.lba != *start
+        {
+            diagnostics.push(Diagnostic::warning(
+                "ccd.index-mismatch",
+                format!(
+                    "track {number}: [{section}] INDEX 1={} but the TOC says {}",
+                    one.lba, start
+                ),
+            ));
         }
         let pregap = indexes
             .iter()

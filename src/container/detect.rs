@@ -60,10 +60,10 @@ pub fn detect(path: &Path) -> Result<Detected> {
     if extension == "cue" || looks_like_cue(&head) {
         return Ok(Detected::Cue(path.to_owned()));
     }
-    if extension == "bin" {
-        if let Some(sheet) = sibling_with_extension(path, "cue") {
-            return Ok(Detected::Cue(sheet));
-        }
+    if extension == "bin"
+        && let Some(sheet) = sibling_with_extension(path, "cue")
+    {
+        return Ok(Detected::Cue(sheet));
     }
     if extension == "ccd" || text::recognise_other(&head) == Some(NotASheet::CloneCdControl) {
         return Ok(Detected::Ccd(path.to_owned()));
@@ -74,10 +74,10 @@ pub fn detect(path: &Path) -> Result<Detected> {
             format!("this is {format}, which discscope cannot open yet"),
         ));
     }
-    if matches!(extension.as_str(), "img" | "sub") {
-        if let Some(ccd) = sibling_with_extension(path, "ccd") {
-            return Ok(Detected::Ccd(ccd));
-        }
+    if matches!(extension.as_str(), "img" | "sub")
+        && let Some(ccd) = sibling_with_extension(path, "ccd")
+    {
+        return Ok(Detected::Ccd(ccd));
     }
     if super::imz::is_zip(&head) {
         return Ok(Detected::Imz);
@@ -162,7 +162,7 @@ fn looks_like_cue(head: &[u8]) -> bool {
 /// Mode 2 sectors stored without sync and header: the subheader's two
 /// copies match, and ISO 9660 sits at sector 16 if the disc has a filesystem.
 fn looks_like_2336(source: &FileSource) -> Result<bool> {
-    if source.len() % 2336 != 0 || source.len() < 2336 * 17 {
+    if !source.len().is_multiple_of(2336) || source.len() < 2336 * 17 {
         return Ok(false);
     }
     let descriptor = bytes_at(source, 16 * 2336 + 8 + 1, 5)?;

@@ -133,7 +133,7 @@ pub fn open(path: &Path) -> Result<Medium> {
         return Err(bad(format!("{:?} is empty", member.name)));
     }
     let len = image.len() as u64;
-    if len % 512 != 0 {
+    if !len.is_multiple_of(512) {
         diagnostics.push(Diagnostic::warning(
             "image.partial-sector",
             format!(

@@ -38,13 +38,13 @@ pub fn open(path: &Path, kind: RawKind) -> Result<Medium> {
             ),
         ));
     }
-    if let RawKind::Raw2352 { mode } = kind {
-        if !matches!(mode, 1 | 2 | 0xff) {
-            diagnostics.push(Diagnostic::warning(
-                "image.unusual-mode",
-                format!("sector 0 has mode byte {mode:#04x}; read as MODE1/2352"),
-            ));
-        }
+    if let RawKind::Raw2352 { mode } = kind
+        && !matches!(mode, 1 | 2 | 0xff)
+    {
+        diagnostics.push(Diagnostic::warning(
+            "image.unusual-mode",
+            format!("sector 0 has mode byte {mode:#04x}; read as MODE1/2352"),
+        ));
     }
     let tracks = mode
         .map(|mode| Track {

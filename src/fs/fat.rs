@@ -191,15 +191,15 @@ impl FatFs {
                 "the boot sector lacks the 0x55AA signature",
             ));
         }
-        if self.map.base == 0 {
-            if let Some(message) = geometry::disagreement(
+        if self.map.base == 0
+            && let Some(message) = geometry::disagreement(
                 self.source.len(),
                 bpb.total_sectors,
                 bpb.heads,
                 bpb.sectors_per_track,
-            ) {
-                found.push(Diagnostic::warning("fat.geometry", message));
-            }
+            )
+        {
+            found.push(Diagnostic::warning("fat.geometry", message));
         }
         if self.table.dirty(self.source.as_ref()) {
             found.push(Diagnostic::warning(
@@ -207,17 +207,17 @@ impl FatFs {
                 "the volume was not unmounted cleanly (dirty bit set in FAT entry 1)",
             ));
         }
-        if let Some(media) = self.table.raw(self.source.as_ref(), 0) {
-            if media & 0xFF != u32::from(bpb.media) {
-                found.push(Diagnostic::warning(
-                    "fat.media-mismatch",
-                    format!(
-                        "FAT entry 0 holds media byte {:#04x}, the boot sector {:#04x}",
-                        media & 0xFF,
-                        bpb.media
-                    ),
-                ));
-            }
+        if let Some(media) = self.table.raw(self.source.as_ref(), 0)
+            && media & 0xFF != u32::from(bpb.media)
+        {
+            found.push(Diagnostic::warning(
+                "fat.media-mismatch",
+                format!(
+                    "FAT entry 0 holds media byte {:#04x}, the boot sector {:#04x}",
+                    media & 0xFF,
+                    bpb.media
+                ),
+            ));
         }
         if bpb.fat_bytes() <= 16 << 20 {
             for n in 1..bpb.fats {
@@ -258,10 +258,11 @@ impl FatFs {
     }
 
     fn note(&self, diagnostic: Diagnostic) {
-        if let Ok(mut findings) = self.findings.lock() {
-            if findings.len() < MAX_FINDINGS && !findings.contains(&diagnostic) {
-                findings.push(diagnostic);
-            }
+        if let Ok(mut findings) = self.findings.lock()
+            && findings.len() < MAX_FINDINGS
+            && !findings.contains(&diagnostic)
+        {
+            findings.push(diagnostic);
         }
     }
 

@@ -133,10 +133,11 @@ impl IsoFs {
     }
 
     pub(crate) fn note(&self, d: Diagnostic) {
-        if let Ok(mut all) = self.diagnostics.lock() {
-            if all.len() < 10_000 && !all.contains(&d) {
-                all.push(d);
-            }
+        if let Ok(mut all) = self.diagnostics.lock()
+            && all.len() < 10_000
+            && !all.contains(&d)
+        {
+            all.push(d);
         }
     }
 

@@ -42,7 +42,7 @@ impl Pattern {
 
 fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
     let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err("hex bytes need two digits each".into());
     }
     (0..digits.len())

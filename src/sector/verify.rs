@@ -176,18 +176,18 @@ pub fn verify_until(
 
 /// Cuts the medium's extents (of the chosen track) into jobs.
 fn plan(medium: &Medium, track: Option<u8>) -> Result<Vec<Job>> {
-    if let Some(number) = track {
-        if !medium.tracks.iter().any(|t| t.number == number) {
-            return Err(Error::Unsupported(format!(
-                "there is no track {number} (tracks: {})",
-                medium
-                    .tracks
-                    .iter()
-                    .map(|t| t.number.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
+    if let Some(number) = track
+        && !medium.tracks.iter().any(|t| t.number == number)
+    {
+        return Err(Error::Unsupported(format!(
+            "there is no track {number} (tracks: {})",
+            medium
+                .tracks
+                .iter()
+                .map(|t| t.number.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
     }
     let mut jobs = Vec::new();
     for extent in &medium.extents {

@@ -315,17 +315,17 @@ impl App {
             self.overlay = Overlay::None;
             return Vec::new();
         }
-        if let Overlay::Sheet(line) = self.overlay {
-            if action != Action::Quit {
-                self.sheet_key(line, action);
-                return Vec::new();
-            }
+        if let Overlay::Sheet(line) = self.overlay
+            && action != Action::Quit
+        {
+            self.sheet_key(line, action);
+            return Vec::new();
         }
-        if let Overlay::Map(at) = self.overlay {
-            if action != Action::Quit {
-                self.map_key(at, action);
-                return Vec::new();
-            }
+        if let Overlay::Map(at) = self.overlay
+            && action != Action::Quit
+        {
+            self.map_key(at, action);
+            return Vec::new();
         }
         match action {
             Action::Quit => self.quit = true,

@@ -200,7 +200,7 @@ impl Walker<'_> {
                 wanted
             }
             None => {
-                if remaining % size != 0 {
+                if !remaining.is_multiple_of(size) {
                     let file = self.sheet.files.get(file_number);
                     self.layout.notes.push(
                         Diagnostic::warning(

@@ -68,28 +68,29 @@ pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolut
 
     // A relative path written on Windows (`disc\\track.bin`), or one whose
     // folders differ in case: walk it a component at a time.
-    if !is_absolute && (windows_like || name.contains('/')) {
-        if let Some(found) = walk_any_case(folder, name) {
-            let shown = found
-                .strip_prefix(folder)
-                .unwrap_or(&found)
-                .to_string_lossy()
-                .into_owned();
-            let (code, why) = if windows_like {
-                ("cue.file-backslash", "Windows separators")
-            } else {
-                ("cue.file-case", "letter case differs")
-            };
-            notes.push(
-                Diagnostic::warning(
-                    code,
-                    format!("FILE `{name}` was found as `{shown}` ({why})"),
-                )
-                .at_sheet(line, column)
-                .suggest(format!("write FILE \"{shown}\"")),
-            );
-            return checked(found, name, line, column, notes);
-        }
+    if !is_absolute
+        && (windows_like || name.contains('/'))
+        && let Some(found) = walk_any_case(folder, name)
+    {
+        let shown = found
+            .strip_prefix(folder)
+            .unwrap_or(&found)
+            .to_string_lossy()
+            .into_owned();
+        let (code, why) = if windows_like {
+            ("cue.file-backslash", "Windows separators")
+        } else {
+            ("cue.file-case", "letter case differs")
+        };
+        notes.push(
+            Diagnostic::warning(
+                code,
+                format!("FILE `{name}` was found as `{shown}` ({why})"),
+            )
+            .at_sheet(line, column)
+            .suggest(format!("write FILE \"{shown}\"")),
+        );
+        return checked(found, name, line, column, notes);
     }
 
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);

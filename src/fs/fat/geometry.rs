@@ -86,7 +86,7 @@ pub fn from_size(bytes: u64) -> Option<Geometry> {
 /// The geometry a BPB describes, if it is a whole number of cylinders.
 pub fn from_bpb(total_sectors: u64, heads: u16, sectors_per_track: u16) -> Option<Geometry> {
     let per_cylinder = u64::from(heads) * u64::from(sectors_per_track);
-    if per_cylinder == 0 || total_sectors % per_cylinder != 0 {
+    if per_cylinder == 0 || !total_sectors.is_multiple_of(per_cylinder) {
         return None;
     }
     let cylinders = u16::try_from(total_sectors / per_cylinder).ok()?;

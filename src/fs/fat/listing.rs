@@ -368,12 +368,11 @@ pub(super) fn read(fs: &FatFs, file: &Node, offset: u64, buf: &mut [u8]) -> Resu
 }
 
 fn cached_chain(fs: &FatFs, file: &Node, short: &Short) -> Arc<Chain> {
-    if let Ok(last) = fs.last_chain.lock() {
-        if let Some((id, chain)) = last.as_ref() {
-            if *id == file.id {
-                return chain.clone();
-            }
-        }
+    if let Ok(last) = fs.last_chain.lock()
+        && let Some((id, chain)) = last.as_ref()
+        && *id == file.id
+    {
+        return chain.clone();
     }
     let chain = Arc::new(data_chain(fs, short, &file.name));
     if let Ok(mut last) = fs.last_chain.lock() {

@@ -194,7 +194,7 @@ pub fn fields(record: &Record) -> Vec<crate::fs::Field> {
             "the name as recorded, with its ;version (§9.1.11)",
         ),
     ];
-    if name_len % 2 == 0 {
+    if name_len.is_multiple_of(2) {
         out.push(field(
             HEADER + name_len,
             1,
@@ -436,7 +436,7 @@ mod tests {
     use super::*;
 
     fn record(name: &[u8], len_override: Option<u8>) -> Vec<u8> {
-        let mut r = vec![0u8; HEADER + name.len() + usize::from(name.len() % 2 == 0)];
+        let mut r = vec![0u8; HEADER + name.len() + usize::from(name.len().is_multiple_of(2))];
         r[0] = len_override.unwrap_or(r.len() as u8);
         r[2..6].copy_from_slice(&20u32.to_le_bytes());
         r[6..10].copy_from_slice(&20u32.to_be_bytes());

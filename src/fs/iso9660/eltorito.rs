@@ -353,10 +353,11 @@ impl ElToritoFs {
                 .collect();
             if let Ok(root) = fs.root() {
                 let _ = crate::fs::walk::walk(fs.as_ref(), &root, "", true, &mut |_, _, node| {
-                    if let Some(first) = node.extents.first() {
-                        if node.kind == NodeKind::File && wanted.contains(&first.lba.0) {
-                            sizes.insert(first.lba.0, node.size);
-                        }
+                    if let Some(first) = node.extents.first()
+                        && node.kind == NodeKind::File
+                        && wanted.contains(&first.lba.0)
+                    {
+                        sizes.insert(first.lba.0, node.size);
                     }
                     Ok(())
                 });

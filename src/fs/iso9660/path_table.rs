@@ -142,16 +142,16 @@ pub fn structures(
             fields,
         });
     }
-    if let [first, rest @ ..] = decoded.as_slice() {
-        if rest.iter().any(|t| t != first) {
-            diags.push(at_sector(
-                Diagnostic::warning(
-                    "iso.path-tables-differ",
-                    "the copies of the path table disagree",
-                ),
-                u64::from(vd.l_table),
-            ));
-        }
+    if let [first, rest @ ..] = decoded.as_slice()
+        && rest.iter().any(|t| t != first)
+    {
+        diags.push(at_sector(
+            Diagnostic::warning(
+                "iso.path-tables-differ",
+                "the copies of the path table disagree",
+            ),
+            u64::from(vd.l_table),
+        ));
     }
     out
 }

@@ -223,14 +223,14 @@ impl Decoder {
             }
             b"ZF" => {
                 rr.present = true;
-                if e.bytes.get(4..6) == Some(b"pz") {
-                    if let Some((size, _)) = both32(e.bytes, 8) {
-                        rr.zisofs = Some(Zf {
-                            header_size_div4: e.byte(6),
-                            block_log2: e.byte(7),
-                            size,
-                        });
-                    }
+                if e.bytes.get(4..6) == Some(b"pz")
+                    && let Some((size, _)) = both32(e.bytes, 8)
+                {
+                    rr.zisofs = Some(Zf {
+                        header_size_div4: e.byte(6),
+                        block_log2: e.byte(7),
+                        size,
+                    });
                 }
             }
             _ => {}

@@ -157,12 +157,12 @@ impl IsoFs {
             if rr.mtime.is_some() {
                 mtime = rr.mtime;
             }
-            if let Some(zf) = rr.zisofs {
-                if kind == NodeKind::File {
-                    notes.push((ZISOFS_NOTE.to_owned(), "zisofs".to_owned()));
-                    notes.push(("compressed size".to_owned(), size.to_string()));
-                    size = u64::from(zf.size);
-                }
+            if let Some(zf) = rr.zisofs
+                && kind == NodeKind::File
+            {
+                notes.push((ZISOFS_NOTE.to_owned(), "zisofs".to_owned()));
+                notes.push(("compressed size".to_owned(), size.to_string()));
+                size = u64::from(zf.size);
             }
             if let Some(s) = rr.sparse_size {
                 notes.push(("sparse size".to_owned(), s.to_string()));
@@ -273,11 +273,11 @@ impl IsoFs {
                 continue;
             }
             let mut rr = rock.then(|| self.rr_of(r, &mut diags));
-            if let Some(rr) = &rr {
-                if rr.relocated {
-                    // Shown where its CL entry puts it.
-                    continue;
-                }
+            if let Some(rr) = &rr
+                && rr.relocated
+            {
+                // Shown where its CL entry puts it.
+                continue;
             }
             // A multi-extent file: this and the following records of the
             // same name up to one without the flag.
