@@ -266,3 +266,125 @@ fn diagnostics_pane_shows_the_sheet_and_jumps() {
     assert_eq!(app.lba.0, 38, "TRACK 02's INDEX 01");
     assert_eq!(app.focus, discscope::tui::app::Pane::Hex);
 }
+
+/// The demo disc with terminal controls planted in its volume label, a Rock
+/// Ridge name and the sheet's TITLE (sectors re-encoded so they verify).
+fn hostile_demo(dir: &std::path::Path) -> std::path::PathBuf {
+    let sheet = discscope::demo::write(dir).unwrap();
+    let track = dir.join("discscope-demo (Track 1).bin");
+    let mut bin = std::fs::read(&track).unwrap();
+    let mut patch = |needle: &[u8], with: &[u8]| {
+        assert_eq!(needle.len(), with.len());
+        let mut hits = 0;
+        for lba in 0..bin.len() / 2352 {
+            let sector = &mut bin[lba * 2352..(lba + 1) * 2352];
+            let user = &mut sector[16..2064];
+            let mut changed = false;
+            while let Some(at) = user.windows(needle.len()).position(|w| w == needle) {
+                user[at..at + needle.len()].copy_from_slice(with);
+                changed = true;
+                hits += 1;
+            }
+            if changed {
+                let block: [u8; 2048] = sector[16..2064].try_into().unwrap();
+                let encoded =
+                    discscope::sector::encode::mode1(discscope::units::Lba(lba as i64), &block)
+                        .unwrap();
+                sector.copy_from_slice(&encoded);
+            }
+        }
+        assert!(hits > 0, "{needle:?} not found");
+    };
+    // ESC [2J, BEL, C1 CSI (0x9B) and OSC 52 in the labels (32 bytes each).
+    let mut label = b"\x1b[2J\x07\x9b\x1b]52;c;aGk=\x07 DEMO".to_vec();
+    label.resize(32, b' ');
+    patch(b"DISCSCOPE_DEMO                  ", &label);
+    // A Rock Ridge name with ESC and U+202E (right-to-left override).
+    patch(b"README.TXT", b"\x1b[2J\xe2\x80\xaeAB\x07");
+    std::fs::write(&track, bin).unwrap();
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    std::fs::write(
+        &sheet,
+        text.replace(
+            "TITLE \"Demo disc\"",
+            "TITLE \"\u{1b}]0;owned\u{7}\u{9b}31m\u{202e}\"",
+        ),
+    )
+    .unwrap();
+    sheet
+}
+
+#[test]
+fn hostile_label_name_and_title_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = hostile_demo(dir.path());
+    let mut app = app(&sheet);
+    // Show the root folder's entries and the label in the tree.
+    let bad = ['\x1b', '\x07', '\u{9b}', '\u{202e}'];
+    for (w, h) in [(80, 24), (200, 60)] {
+        let text = screen(&mut app, w, h);
+        for c in bad {
+            assert!(
+                !text.contains(c),
+                "{c:?} reached the screen at {w}x{h}:\n{text}"
+            );
+        }
+    }
+    assert!(
+        screen(&mut app, 200, 60).contains("\\x1b[2J"),
+        "the escaped form is shown"
+    );
+    // The command line escapes them too; JSON carries them safely encoded.
+    for args in [
+        vec!["info"],
+        vec!["ls", "-R", "-l"],
+        vec!["tracks"],
+        vec!["check"],
+    ] {
+        let mut all: Vec<&str> = args.clone();
+        all.push(sheet.to_str().unwrap());
+        let run = crate::support::discscope(&all);
+        let out = format!("{}{}", run.stdout(), run.stderr());
+        for c in bad {
+            assert!(!out.contains(c), "{args:?} printed {c:?}:\n{out}");
+        }
+    }
+}
+
+#[test]
+fn every_overlay_and_prompt_at_both_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(dir.path());
+    let report = discscope::lint::check(&dir.path().join("discscope-demo.cue"));
+    app.job(discscope::tui::job::JobReport::LintDone {
+        id: 0,
+        report: Box::new(report),
+    });
+    type Open = fn(&mut App);
+    let overlays: [(&str, Open); 4] = [
+        ("goto", |app| {
+            key(app, KeyCode::Char('g'));
+            for c in "00:02:16".chars() {
+                key(app, KeyCode::Char(c));
+            }
+        }),
+        ("search", |app| {
+            key(app, KeyCode::Char('/'));
+            for c in "x 43 44 30 30 31".chars() {
+                key(app, KeyCode::Char(c));
+            }
+        }),
+        ("map", |app| key(app, KeyCode::Char('m'))),
+        ("sheet", |app| {
+            app.focus = discscope::tui::app::Pane::Diagnostics;
+            key(app, KeyCode::Enter);
+        }),
+    ];
+    for (name, open) in overlays {
+        for (w, h) in [(80, 24), (200, 60)] {
+            open(&mut app);
+            insta::assert_snapshot!(format!("overlay_{name}_{w}x{h}"), screen(&mut app, w, h));
+            key(&mut app, KeyCode::Esc);
+        }
+    }
+}
