@@ -163,3 +163,39 @@ fn drive_the_inspector_and_leave_the_terminal_clean() {
     );
     assert!(!session.screen.lock().unwrap().screen().alternate_screen());
 }
+
+#[test]
+fn the_demo_disc_opens_without_arguments_and_a_file_is_selected() {
+    let mut session = Session::start(&[]);
+    session.wait_for("discscope-demo.cue");
+    session.wait_for("rockridge");
+    // Tracks pane → tree; README.TXT is the fourth entry under the view.
+    session.keys("\t\t\t");
+    session.keys("jjjj\r");
+    session.wait_for("LBA 36 (00:02:36)");
+    session.wait_for("/README.TXT");
+    // The damaged sector is there once verification has run.
+    session.keys("g0\r");
+    session.wait_for("LBA 0 (00:02:00)");
+    let start = Instant::now();
+    loop {
+        session.keys("e");
+        std::thread::sleep(Duration::from_millis(100));
+        if session.contents().contains("LBA 36 (00:02:36)")
+            && session.contents().contains("bad sector 1 of 1")
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{}",
+            session.contents()
+        );
+    }
+    session.keys("q");
+    let start = Instant::now();
+    while session.child.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10), "did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -31,6 +31,11 @@ pub fn render(frame: &mut Frame, status: Rect, hints: Rect, app: &App, theme: &T
         .map(|m| m.to_string())
         .unwrap_or_else(|| "--:--:--".into());
     let mut text = format!(" {name} | LBA {} {msf} | {track}", app.lba);
+    // A message answers the last key, so it comes before what is always there.
+    if let Some(message) = &app.message {
+        text.push_str(" | ");
+        text.push_str(&escape(message));
+    }
     if let Some(owner) = app.sector_context.as_ref().and_then(|c| c.owners.first()) {
         let what = owner
             .path
@@ -45,10 +50,6 @@ pub fn render(frame: &mut Frame, status: Rect, hints: Rect, app: &App, theme: &T
             " | {} {percent}% (Esc cancels)",
             escape(&job.label)
         ));
-    }
-    if let Some(message) = &app.message {
-        text.push_str(" | ");
-        text.push_str(&escape(message));
     }
     let width = usize::from(status.width);
     let text = format!("{text:<width$}");
