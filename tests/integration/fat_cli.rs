@@ -92,3 +92,36 @@ fn cat_equals_mtype_and_locate_names_fat_structures() {
         "{fat}"
     );
 }
+
+#[test]
+fn el_torito_floppy_image_opens_as_a_nested_fat_volume() {
+    let dir = tempfile::tempdir().unwrap();
+    let iso = crate::disk::gunzip(&fixture("disk/eltorito-floppy.iso.gz"), dir.path());
+    let iso = iso.to_str().unwrap();
+    let info = discscope(["info", "--json", iso]).json();
+    let fat = info["filesystems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "fat12")
+        .unwrap_or_else(|| panic!("no nested FAT view: {info}"));
+    assert_eq!(fat["label"], "BOOTFLOPPY");
+    // xorriso puts the boot image at LBA 34.
+    let oracle = std::fs::read_to_string(fixture("disk/oracle/eltorito-floppy.xorriso")).unwrap();
+    let lba = oracle
+        .lines()
+        .find(|l| l.starts_with("El Torito boot img :   1"))
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap();
+    assert_eq!(fat["start"].to_string(), lba);
+    assert_eq!(fat["size_bytes"], 1_474_560);
+    let listed = listed(&["ls", "-R", "--json", "--fs", "fat12", iso]);
+    assert_eq!(listed, [("BOOTNOTE.TXT".to_owned(), false)]);
+    let run = discscope(["cat", "--fs", "fat12", iso, "/BOOTNOTE.TXT"]);
+    let expected = std::fs::read(fixture("disk/oracle/eltorito-floppy.mtype.BOOTNOTE.TXT")).unwrap();
+    assert_eq!(run.output.stdout, expected);
+    // Its sectors belong to the boot image and to the nested file alike.
+    let owners = discscope(["locate", "--json", iso, lba]).json();
+    let kinds: Vec<&str> = owners["owners"].as_array().unwrap().iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"boot_image"), "{kinds:?}");
+}
