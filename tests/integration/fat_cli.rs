@@ -118,10 +118,16 @@ fn el_torito_floppy_image_opens_as_a_nested_fat_volume() {
     let listed = listed(&["ls", "-R", "--json", "--fs", "fat12", iso]);
     assert_eq!(listed, [("BOOTNOTE.TXT".to_owned(), false)]);
     let run = discscope(["cat", "--fs", "fat12", iso, "/BOOTNOTE.TXT"]);
-    let expected = std::fs::read(fixture("disk/oracle/eltorito-floppy.mtype.BOOTNOTE.TXT")).unwrap();
+    let expected =
+        std::fs::read(fixture("disk/oracle/eltorito-floppy.mtype.BOOTNOTE.TXT")).unwrap();
     assert_eq!(run.output.stdout, expected);
     // Its sectors belong to the boot image and to the nested file alike.
     let owners = discscope(["locate", "--json", iso, lba]).json();
-    let kinds: Vec<&str> = owners["owners"].as_array().unwrap().iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = owners["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
     assert!(kinds.contains(&"boot_image"), "{kinds:?}");
 }

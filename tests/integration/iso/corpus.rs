@@ -211,13 +211,30 @@ fn corpus_iso_mode1_bin_cue_data_track() {
 fn corpus_iso_memtest_el_torito_matches_xorriso() {
     let scratch = tempfile::tempdir().unwrap();
     let image = corpus_file("debian/memtest86+x64.iso.xz", scratch.path());
+    el_torito_matches_xorriso(&image, scratch.path());
+}
+
+#[test]
+#[ignore = "needs Debian's ipxe.iso in $DISCSCOPE_IPXE_ISO (.ci/run fetches it with apt-get download ipxe)"]
+fn corpus_iso_ipxe_el_torito_matches_xorriso() {
+    let image = std::env::var_os("DISCSCOPE_IPXE_ISO")
+        .map(std::path::PathBuf::from)
+        .expect("DISCSCOPE_IPXE_ISO names Debian's /usr/lib/ipxe/ipxe.iso");
+    let scratch = tempfile::tempdir().unwrap();
+    el_torito_matches_xorriso(&image, scratch.path());
+}
+
+/// El Torito entries equal `xorriso -report_el_torito plain`, and boot
+/// images equal xorriso's extraction byte for byte.
+fn el_torito_matches_xorriso(image: &std::path::Path, scratch: &std::path::Path) {
+    let image = image.to_path_buf();
     let report = Command::new("timeout")
         .args(["20", "xorriso", "-indev"])
         .arg(&image)
         .args(["-report_el_torito", "plain"])
         .output()
         .unwrap();
-    let boot = scratch.path().join("boot");
+    let boot = scratch.join("boot");
     std::fs::create_dir(&boot).unwrap();
     let status = Command::new("timeout")
         .args(["20", "xorriso", "-osirrox", "on", "-indev"])
