@@ -1,0 +1,223 @@
+//! Moving around: within panes, between tracks, to bad sectors, and from a
+//! sector to its owner in the tree.
+
+use super::{App, Pane, ViewMode};
+use crate::inspect::owners::Owner;
+use crate::inspect::tree::TreeId;
+use crate::tui::action::Action;
+use crate::tui::job::JobKind;
+use crate::units::Lba;
+
+impl App {
+    pub(super) fn jump_to_error(&mut self, forward: bool) {
+        let Some(bad) = &self.bad_sectors else {
+            let running = self.jobs.iter().find(|j| j.kind == JobKind::Verify);
+            self.message = Some(match running {
+                Some(job) => {
+                    let percent = (job.done * 100).checked_div(job.total).unwrap_or(0);
+                    format!("still verifying ({percent}%)")
+                }
+                None => "no verification for this image".into(),
+            });
+            return;
+        };
+        let next = if forward {
+            bad.iter()
+                .find(|&&lba| lba > self.lba)
+                .or_else(|| bad.first())
+        } else {
+            bad.iter()
+                .rev()
+                .find(|&&lba| lba < self.lba)
+                .or_else(|| bad.last())
+        };
+        match next.copied() {
+            Some(lba) => {
+                let index = bad.iter().position(|&b| b == lba).unwrap_or(0) + 1;
+                self.message = Some(format!("bad sector {index} of {}", bad.len()));
+                self.go_to(lba);
+                self.view = ViewMode::Raw;
+                self.cursor = 0;
+                self.hex_top = 0;
+            }
+            None => self.message = Some("verification found no bad sectors".into()),
+        }
+    }
+
+    /// Selects the file or structure owning the current sector in the tree.
+    pub(super) fn reveal_owner(&mut self) {
+        let Some(index) = &self.owners else {
+            self.message = Some(if self.views.is_empty() {
+                "no filesystem on this image".into()
+            } else {
+                "still indexing owners".into()
+            });
+            return;
+        };
+        let owners = index.owners(self.lba.0);
+        // Prefer the default view's owner, then any.
+        let default = crate::fs::probe::default_view(&self.views).map(|v| v.kind);
+        let mut ordered: Vec<&Owner> = owners
+            .iter()
+            .filter(|o| Some(o.filesystem) == default)
+            .collect();
+        ordered.extend(owners.iter().filter(|o| Some(o.filesystem) != default));
+        for owner in ordered {
+            let Some(view) = self.views.iter().position(|v| v.kind == owner.filesystem) else {
+                continue;
+            };
+            let path = match (&owner.path, &owner.name) {
+                (Some(path), _) => self.tree.reveal(view, path),
+                (None, Some(name)) => self.tree.reveal_structure(view, name),
+                (None, None) => None,
+            };
+            if let Some(path) = path {
+                for end in 1..path.len() {
+                    self.tree_state
+                        .open(path.get(..end).unwrap_or_default().to_vec());
+                }
+                self.tree_state.select(path);
+                self.focus = Pane::Tree;
+                return;
+            }
+        }
+        self.message = Some(format!(
+            "sector {} belongs to no file or structure",
+            self.lba
+        ));
+    }
+
+    /// Selects the track on a line of the tracks pane (as a click does).
+    pub fn select_track_line(&mut self, line: usize) {
+        // Lines are tracks, except session headings and the selected track's details.
+        let mut at = 0;
+        for (index, track) in self.medium.tracks.iter().enumerate() {
+            let heading = self.medium.sessions.len() > 1
+                && self
+                    .medium
+                    .sessions
+                    .iter()
+                    .any(|s| s.first_track == track.number);
+            at += usize::from(heading);
+            if at == line {
+                self.track_row = index;
+                return;
+            }
+            at += 1;
+            if index == self.track_row {
+                at += 2 + usize::from(track.pregap > 0);
+            }
+        }
+    }
+
+    /// Puts the cursor on a byte of the shown range (as a click does).
+    pub fn click_byte(&mut self, offset: usize) {
+        if offset < self.shown_len() {
+            self.cursor = offset;
+        }
+    }
+
+    pub(super) fn open_track(&mut self, index: usize) {
+        if let Some(track) = self.medium.tracks.get(index) {
+            self.track_row = index;
+            self.go_to(track.start);
+            self.cursor = 0;
+            self.hex_top = 0;
+        }
+    }
+
+    /// Opens the selected tree row: a directory is read and unfolded; with
+    /// `jump`, the hex pane moves to the first sector of what it names.
+    pub(super) fn open_tree_node(&mut self, jump: bool) {
+        let Some(&id) = self.tree_state.selected().last() else {
+            return;
+        };
+        self.tree.open(id);
+        let path = self.tree_state.selected().to_vec();
+        let is_branch = matches!(id, TreeId::View(_) | TreeId::Structures(_))
+            || self
+                .tree
+                .node(id)
+                .is_some_and(|n| n.kind == crate::fs::NodeKind::Dir);
+        if is_branch && !(jump && self.tree.node(id).is_none()) {
+            if jump {
+                self.tree_state.toggle(path);
+            } else {
+                self.tree_state.open(path);
+            }
+        }
+        if jump {
+            match self.tree.first_lba(id) {
+                Some(lba) => {
+                    self.go_to(lba);
+                    self.view = ViewMode::Raw;
+                    self.cursor = 0;
+                    self.hex_top = 0;
+                }
+                None if !is_branch => self.message = Some("this entry has no data on disc".into()),
+                None => {}
+            }
+        }
+    }
+
+    pub(super) fn jump(&mut self, lba: Lba) {
+        self.go_to(lba);
+        self.view = ViewMode::Raw;
+        self.cursor = 0;
+        self.hex_top = 0;
+        self.focus = Pane::Hex;
+    }
+
+    pub(super) fn move_in_pane(&mut self, action: Action) {
+        match self.focus {
+            Pane::Diagnostics => {
+                let last = self
+                    .lint
+                    .as_ref()
+                    .map_or(0, |r| r.diagnostics.len().saturating_sub(1));
+                self.diagnostic_row = match action {
+                    Action::Up => self.diagnostic_row.saturating_sub(1),
+                    Action::Down => (self.diagnostic_row + 1).min(last),
+                    Action::PageUp | Action::Home => 0,
+                    _ => last,
+                };
+            }
+            Pane::Tree => {
+                match action {
+                    Action::Up => self.tree_state.key_up(),
+                    Action::Down => self.tree_state.key_down(),
+                    Action::PageUp => self
+                        .tree_state
+                        .select_relative(|i| i.map_or(0, |i| i.saturating_sub(10))),
+                    Action::PageDown => {
+                        self.tree_state.select_relative(|i| i.map_or(0, |i| i + 10))
+                    }
+                    Action::Home => self.tree_state.select_first(),
+                    _ => self.tree_state.select_last(),
+                };
+            }
+            Pane::Tracks => {
+                let last = self.medium.tracks.len().saturating_sub(1);
+                self.track_row = match action {
+                    Action::Up => self.track_row.saturating_sub(1),
+                    Action::Down => (self.track_row + 1).min(last),
+                    Action::PageUp | Action::Home => 0,
+                    _ => last,
+                };
+            }
+            Pane::Hex | Pane::Inspector => {
+                let columns = self.hex_columns.max(1);
+                let page = columns * self.hex_rows.max(1);
+                let last = self.shown_len().saturating_sub(1);
+                self.cursor = match action {
+                    Action::Up => self.cursor.saturating_sub(columns),
+                    Action::Down => (self.cursor + columns).min(last),
+                    Action::PageUp => self.cursor.saturating_sub(page),
+                    Action::PageDown => (self.cursor + page).min(last),
+                    Action::Home => 0,
+                    _ => last,
+                };
+            }
+        }
+    }
+}
