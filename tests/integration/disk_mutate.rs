@@ -11,27 +11,12 @@ use discscope::fs::{Filesystem, NodeKind};
 use discscope::io::MemorySource;
 use discscope::partition;
 
-use crate::support::fixture;
-
-/// xorshift64*: a small fixed-seed generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use crate::support::{Rng, fixture};
 
 fn mutate(rng: &mut Rng, bytes: &mut [u8], regions: &[(usize, usize)]) {
     for _ in 0..=rng.below(8) {
-        let (start, len) = regions[rng.below(regions.len() as u64) as usize];
-        let at = start + rng.below(len as u64) as usize;
+        let (start, len) = regions[rng.below(regions.len())];
+        let at = start + rng.below(len);
         bytes[at] = match rng.below(4) {
             0 => 0,
             1 => 0xFF,
