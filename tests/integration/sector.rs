@@ -1,13 +1,6 @@
 //! Raw sectors: verification and encoding against real images, damage
 //! detection, and a plain second implementation of EDC and ECC.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)] // test code: a panic is a failed test
-
 mod cli;
 mod damage;
 mod plain;

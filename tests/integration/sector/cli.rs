@@ -1,12 +1,5 @@
 //! The `sector` and `verify` commands: JSON contract, text output, tracks.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)] // test code: a panic is a failed test
-
 use super::{Rng, mode1_image};
 use crate::support::{discscope, fixture};
 

@@ -1,13 +1,6 @@
 //! Damage chosen bytes of chosen sectors; `verify` must name exactly those
 //! sectors with exactly the problems the covered ranges imply.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)] // test code: a panic is a failed test
-
 use std::path::Path;
 
 use super::mode1_image;

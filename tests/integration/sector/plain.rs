@@ -1,13 +1,6 @@
 //! A deliberately plain EDC and ECC written from ECMA-130 Annex A: one bit
 //! or one byte at a time, no tables, nothing shared with the library.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)] // test code: a panic is a failed test
-
 /// EDC: CRC-32, polynomial 0x8001801B processed least significant bit
 /// first (reversed: 0xD8018001), initial value 0, no final xor.
 pub fn edc(bytes: &[u8]) -> u32 {
