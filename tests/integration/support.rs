@@ -1,6 +1,5 @@
 //! Shared helpers: fixture and corpus paths, running the real binary.
 
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
