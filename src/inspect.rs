@@ -1,6 +1,7 @@
 //! View models for the CLI and the TUI: what to show, already decided, so
 //! the faces only lay it out.
 
+pub mod address;
 pub mod escape;
 pub mod explain;
 pub mod extract;

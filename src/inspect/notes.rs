@@ -48,11 +48,11 @@ pub fn sector_notes(
     explained: Option<&Explained>,
 ) -> Vec<Note> {
     let mut notes = Vec::new();
-    let msf = view
-        .lba
-        .to_msf()
-        .map_or_else(|| "--:--:--".to_owned(), |m| m.to_string());
-    notes.push(note("sector", format!("{} ({msf})", view.lba), Tone::Plain));
+    notes.push(note(
+        "sector",
+        crate::inspect::address::describe(medium, view.lba),
+        Tone::Plain,
+    ));
     if let Some(error) = &view.error {
         notes.push(note("error", error.clone(), Tone::Bad));
         return notes;

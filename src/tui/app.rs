@@ -126,6 +126,8 @@ pub struct App {
     pub map_columns: usize,
     pub map_rows: usize,
     pub track_row: usize,
+    /// A disk image's partitions, listed where optical media list tracks.
+    pub partitions: Vec<crate::partition::Partition>,
     /// The filesystem views found on the medium.
     pub views: Vec<View>,
     pub tree: FsTree,
@@ -157,6 +159,14 @@ impl App {
             .first()
             .map_or(medium.first_lba(), |t| t.start.max(medium.first_lba()));
         let sector = SectorView::load(&medium, lba);
+        let partitions = match medium.kind {
+            crate::medium::MediumKind::Disk => crate::partition::probe::table_of_medium(&medium)
+                .ok()
+                .flatten()
+                .map(|t| t.partitions)
+                .unwrap_or_default(),
+            crate::medium::MediumKind::Optical => Vec::new(),
+        };
         let mut tree = FsTree::new(views.iter().map(|v| Arc::clone(&v.fs)).collect());
         tree.open_roots();
         let mut tree_state = TreeState::default();
@@ -178,6 +188,7 @@ impl App {
             map_columns: 64,
             map_rows: 16,
             track_row: 0,
+            partitions,
             views,
             tree,
             tree_state,

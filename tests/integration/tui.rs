@@ -388,3 +388,18 @@ fn every_overlay_and_prompt_at_both_sizes() {
         }
     }
 }
+
+#[test]
+fn disk_images_list_partitions_and_their_filesystems() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = crate::disk::gunzip(&crate::support::fixture("disk/mbr32.img.gz"), dir.path());
+    let mut app = app(&image);
+    assert_eq!(app.partitions.len(), 3);
+    app.focus = discscope::tui::app::Pane::Tracks;
+    insta::assert_snapshot!("disk_partitions_80x24", screen(&mut app, 80, 24));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.lba.0, 2048, "partition 1 starts at sector 2048");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("fat32 \"MBRFAT32\""), "{text}");
+    assert!(text.contains("W95 FAT32 (LBA)"), "{text}");
+}

@@ -89,6 +89,13 @@ impl App {
 
     /// Selects the track on a line of the tracks pane (as a click does).
     pub fn select_track_line(&mut self, line: usize) {
+        if self.medium.tracks.is_empty() {
+            // A disk's partitions take one line each.
+            if line < self.partitions.len() {
+                self.track_row = line;
+            }
+            return;
+        }
         // Lines are tracks, except session headings and the selected track's details.
         let mut at = 0;
         for (index, track) in self.medium.tracks.iter().enumerate() {
@@ -118,6 +125,16 @@ impl App {
     }
 
     pub(super) fn open_track(&mut self, index: usize) {
+        if let Some(partition) = self
+            .partitions
+            .get(index)
+            .filter(|_| self.medium.tracks.is_empty())
+        {
+            self.track_row = index;
+            self.go_to(Lba(i64::try_from(partition.start).unwrap_or(i64::MAX)));
+            self.cursor = 0;
+            self.hex_top = 0;
+        }
         if let Some(track) = self.medium.tracks.get(index) {
             self.track_row = index;
             self.go_to(track.start);
@@ -197,7 +214,12 @@ impl App {
                 };
             }
             Pane::Tracks => {
-                let last = self.medium.tracks.len().saturating_sub(1);
+                let rows = if self.medium.tracks.is_empty() {
+                    self.partitions.len()
+                } else {
+                    self.medium.tracks.len()
+                };
+                let last = rows.saturating_sub(1);
                 self.track_row = match action {
                     Action::Up => self.track_row.saturating_sub(1),
                     Action::Down => (self.track_row + 1).min(last),

@@ -13,14 +13,9 @@ use crate::tui::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: bool) {
     let view = &app.sector;
-    let msf = app
-        .lba
-        .to_msf()
-        .map(|m| m.to_string())
-        .unwrap_or_else(|| "--:--:--".into());
     let title = format!(
-        " LBA {} ({msf}) {} {} bytes ",
-        app.lba,
+        " {} {} {} bytes ",
+        crate::inspect::address::describe(&app.medium, app.lba),
         match app.view {
             ViewMode::Raw => "raw",
             ViewMode::UserData => "user data",

@@ -25,12 +25,8 @@ pub fn render(frame: &mut Frame, status: Rect, hints: Rect, app: &App, theme: &T
             || "-".to_owned(),
             |t| format!("T{:02} {}", t.number, t.mode.cue_name()),
         );
-    let msf = app
-        .lba
-        .to_msf()
-        .map(|m| m.to_string())
-        .unwrap_or_else(|| "--:--:--".into());
-    let mut text = format!(" {name} | LBA {} {msf} | {track}", app.lba);
+    let address = crate::inspect::address::describe(&app.medium, app.lba);
+    let mut text = format!(" {name} | {address} | {track}");
     // A message answers the last key, so it comes before what is always there.
     if let Some(message) = &app.message {
         text.push_str(" | ");

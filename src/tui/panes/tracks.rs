@@ -73,16 +73,59 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
         }
     }
     if medium.tracks.is_empty() {
-        lines.push(Line::raw(format!(
-            "disk image, {} sectors",
-            medium.sector_count()
-        )));
-        lines.push(Line::raw(format!("of {} bytes", medium.sector_size)));
+        lines.extend(partition_lines(app, theme, focused));
+        if app.partitions.is_empty() {
+            lines.push(Line::raw(format!(
+                "disk image, {} sectors",
+                medium.sector_count()
+            )));
+            lines.push(Line::raw(format!("of {} bytes", medium.sector_size)));
+        }
+        selected_line = app.track_row;
     }
     let height = usize::from(area.height.saturating_sub(2));
     let top = selected_line.saturating_sub(height.saturating_sub(3));
     let paragraph = Paragraph::new(lines)
         .scroll((u16::try_from(top).unwrap_or(0), 0))
-        .block(super::block(" Tracks ", theme, focused));
+        .block(super::block(
+            if medium.tracks.is_empty() && !app.partitions.is_empty() {
+                " Partitions "
+            } else {
+                " Tracks "
+            },
+            theme,
+            focused,
+        ));
     frame.render_widget(paragraph, area);
+}
+
+/// One line a partition: index, scheme, type, start and length in sectors.
+fn partition_lines<'a>(
+    app: &'a App,
+    theme: &Theme,
+    focused: bool,
+) -> impl Iterator<Item = Line<'a>> + 'a {
+    let (selected, plain) = (theme.selected(), ratatui::style::Style::new());
+    app.partitions.iter().enumerate().map(move |(row, p)| {
+        let kind = p.type_name.map_or_else(|| p.type_text(), str::to_owned);
+        let here = app.lba.0 >= i64::try_from(p.start).unwrap_or(i64::MAX)
+            && app.lba.0 < i64::try_from(p.start.saturating_add(p.length)).unwrap_or(i64::MAX);
+        let text = format!(
+            "{}{:>2} @{} {} ({} sectors, {})",
+            if here { ">" } else { " " },
+            p.index,
+            p.start,
+            escape(&kind),
+            p.length,
+            p.scheme.as_str()
+        );
+        Line::styled(
+            text,
+            if row == app.track_row && focused {
+                selected
+            } else {
+                plain
+            },
+        )
+    })
 }
