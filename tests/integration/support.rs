@@ -100,3 +100,32 @@ impl Rng {
         (self.next() % n.max(1) as u64) as usize
     }
 }
+
+/// A few random edits of `input`: deletions, inserted `tokens`, changed
+/// bytes and repeated slices (duplicated lines and commands).
+pub fn mutate(rng: &mut Rng, input: &[u8], tokens: &[&[u8]]) -> Vec<u8> {
+    let mut out = input.to_vec();
+    for _ in 0..=rng.below(4) {
+        let at = rng.below(out.len() + 1);
+        match rng.below(4) {
+            0 if !out.is_empty() => {
+                let end = (at + rng.below(12)).min(out.len());
+                out.drain(at.min(end)..end);
+            }
+            1 => {
+                let token = tokens
+                    .get(rng.below(tokens.len()))
+                    .copied()
+                    .unwrap_or_default();
+                out.splice(at..at, token.iter().copied());
+            }
+            2 if at < out.len() => out[at] = rng.next() as u8,
+            _ => {
+                let end = (at + rng.below(40)).min(out.len());
+                let piece = out[at.min(end)..end].to_vec();
+                out.splice(at..at, piece);
+            }
+        }
+    }
+    out
+}

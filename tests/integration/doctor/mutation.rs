@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use discscope::lint;
 
 use super::{cases, set_up};
-use crate::support::Rng;
+use crate::support::{Rng, mutate};
 
 const TOKENS: [&[u8]; 20] = [
     b"FILE ",
@@ -33,31 +33,6 @@ const TOKENS: [&[u8]; 20] = [
     b"\x1b[31m\xe2\x80\xae",
 ];
 
-fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
-    let mut out = input.to_vec();
-    for _ in 0..=rng.below(4) {
-        let at = rng.below(out.len() + 1);
-        match rng.below(4) {
-            0 if !out.is_empty() => {
-                let end = (at + rng.below(12)).min(out.len());
-                out.drain(at.min(end)..end);
-            }
-            1 => {
-                let token = TOKENS[rng.below(TOKENS.len())];
-                out.splice(at..at, token.iter().copied());
-            }
-            2 if at < out.len() => out[at] = rng.next() as u8,
-            _ => {
-                // Repeat a slice: duplicated lines and commands.
-                let end = (at + rng.below(40)).min(out.len());
-                let piece = out[at.min(end)..end].to_vec();
-                out.splice(at..at, piece);
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn mutated_sheets_never_panic_or_hang() {
     let mut rng = Rng(0x5eed_d0c7_0000_0006);
@@ -65,7 +40,7 @@ fn mutated_sheets_never_panic_or_hang() {
     for case in cases() {
         let dir = set_up(&case);
         for _ in 0..30 {
-            let sheet = mutate(&mut rng, &case.sheet);
+            let sheet = mutate(&mut rng, &case.sheet, &TOKENS);
             let path = dir.path().join("mutated.cue");
             std::fs::write(&path, &sheet).unwrap();
             let started = Instant::now();
