@@ -83,7 +83,16 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
         let target = request
             .output
             .map_or_else(|| name.clone(), |o| o.display().to_string());
-        write!(out, "{}", lint::unified_diff(&old, &new, &name, &target))?;
+        let diff = lint::unified_diff(&old, &new, &name, &target);
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            // On a terminal the sheet's bytes are shown escaped; piped into
+            // `patch`, the diff stays byte-exact.
+            for line in diff.lines() {
+                writeln!(out, "{}", escape(line))?;
+            }
+        } else {
+            write!(out, "{diff}")?;
+        }
     }
     if let Some(output) = request.output {
         if same_folder(output, folder) == Some(false) {
