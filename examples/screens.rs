@@ -98,7 +98,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // What the background verification finds, handed over as the UI would get it.
     let report = discscope::sector::verify::verify(&medium, None, &|_, _| {})?;
     let bad: Vec<_> = report.bad.iter().map(|b| b.lba).collect();
-    let owners = Arc::new(discscope::inspect::owners::OwnerIndex::build(&views, 2048)?);
+    let owners = Arc::new(discscope::inspect::owners::OwnerIndex::for_medium(
+        &medium, &views, 2048,
+    )?);
     for (name, width, height, step) in scenes {
         let mut app = App::new(medium.clone(), views.clone(), options);
         app.job(discscope::tui::job::JobReport::VerifyDone {

@@ -34,13 +34,11 @@ pub fn run(medium: Arc<Medium>, views: Vec<View>, options: Options) -> Result<()
         let sheet = app.medium.path.clone();
         app.jobs.push(job::start_lint(sheet, events.tx.clone()));
     }
-    if !app.views.is_empty() {
+    if !app.views.is_empty() || !app.table_structures.is_empty() {
         let block = app.block_size();
-        app.jobs.push(job::start_owners(
-            app.views.clone(),
-            block,
-            events.tx.clone(),
-        ));
+        let (medium, views) = (app.medium.clone(), app.views.clone());
+        app.jobs
+            .push(job::start_owners(medium, views, block, events.tx.clone()));
     }
     if app.medium.tracks.iter().any(|t| !t.is_audio()) {
         app.jobs

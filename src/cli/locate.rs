@@ -55,7 +55,7 @@ pub fn run(image: &Path, addr: &str, json: bool, out: &mut Output) -> anyhow::Re
         MediumKind::Disk => u64::from(medium.sector_size),
         MediumKind::Optical => 2048,
     };
-    let index = OwnerIndex::build(&views, block)?;
+    let index = OwnerIndex::for_medium(&medium, &views, block)?;
     let mut owners = index.owners(lba);
     if owners.is_empty() {
         owners.push(Owner {

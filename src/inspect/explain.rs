@@ -2,8 +2,8 @@
 //! holds a volume descriptor, a boot catalog, a BPB or directory records, the
 //! byte's field, value and meaning.
 
-use crate::fs::Field;
 use crate::fs::probe::View;
+use crate::fs::{Field, Structure};
 use crate::inspect::owners::Owner;
 use crate::units::Lba;
 
@@ -25,35 +25,38 @@ fn clamp(start: u64, length: u64, base: u64, block: usize) -> std::ops::Range<us
 }
 
 /// The structure field covering byte `offset` of the block (`block` bytes of
-/// user data) at `lba`. `block_size` is the views' sector size.
+/// user data) at `lba`. `block_size` is the views' sector size; `table` holds
+/// the partition table's structures, which count 512-byte units.
 pub fn structure_field(
     views: &[View],
+    table: &[Structure],
     owners: &[Owner],
     lba: Lba,
     block: &[u8],
     offset: usize,
     block_size: u64,
 ) -> Option<Explained> {
-    for view in views {
-        for structure in view.fs.structures() {
-            let sectors = i64::try_from(structure.bytes.div_ceil(block_size.max(1))).unwrap_or(0);
-            if lba < structure.lba || lba.0 >= structure.lba.0.saturating_add(sectors) {
-                continue;
-            }
-            let base = u64::try_from(lba.0 - structure.lba.0).unwrap_or(0) * block_size;
-            let at = base + offset as u64;
-            if let Some(field) = structure
-                .fields
-                .iter()
-                .find(|f| (f.offset..f.offset + f.length).contains(&at))
-            {
-                return Some(Explained {
-                    structure: structure.name.clone(),
-                    in_block: clamp(field.offset, field.length, base, block.len()),
-                    field: field.clone(),
-                });
-            }
-        }
+    let block_start = u64::try_from(lba.0).ok()?.checked_mul(block_size)?;
+    let at = block_start + offset as u64;
+    let found = views
+        .iter()
+        .flat_map(|v| v.fs.structures())
+        .map(|s| (s, block_size))
+        .chain(table.iter().map(|s| (s.clone(), 512)))
+        .find_map(|(structure, unit)| {
+            let start = u64::try_from(structure.lba.0).ok()?.checked_mul(unit)?;
+            let field = structure.fields.iter().find(|f| {
+                let from = start + f.offset;
+                (from..from + f.length).contains(&at)
+            })?;
+            Some(Explained {
+                structure: structure.name.clone(),
+                in_block: clamp(start + field.offset, field.length, block_start, block.len()),
+                field: field.clone(),
+            })
+        });
+    if found.is_some() {
+        return found;
     }
     let directory = owners
         .iter()

@@ -106,6 +106,41 @@ impl OwnerIndex {
         Ok(index)
     }
 
+    /// Adds a partition table's structures (MBR, EBRs, GPT headers and entry
+    /// arrays, APM entries), whose positions count 512-byte units, to an
+    /// index of `block`-byte sectors.
+    pub fn add_partition_table(&mut self, structures: &[crate::fs::Structure], block: u64) {
+        let block = block.max(1);
+        for s in structures {
+            let start_byte = u64::try_from(s.lba.0).unwrap_or(0).saturating_mul(512);
+            let end_byte = start_byte.saturating_add(s.bytes.max(1));
+            self.spans.push(Span {
+                start: i64::try_from(start_byte / block).unwrap_or(i64::MAX),
+                end: i64::try_from(end_byte.div_ceil(block)).unwrap_or(i64::MAX),
+                owner: Owner {
+                    kind: s.kind,
+                    path: None,
+                    filesystem: "partitions",
+                    name: Some(s.name.clone()),
+                },
+            });
+        }
+        self.spans.sort_by_key(|s| s.start);
+    }
+
+    /// The index of every view and of the medium's partition table.
+    pub fn for_medium(
+        medium: &crate::medium::Medium,
+        views: &[View],
+        block: u64,
+    ) -> Result<OwnerIndex> {
+        let mut index = OwnerIndex::build(views, block)?;
+        if let Ok(Some(table)) = crate::partition::probe::table_of_medium(medium) {
+            index.add_partition_table(&table.structures, block);
+        }
+        Ok(index)
+    }
+
     /// Every owner covering `lba`, in order of their first sector.
     pub fn owners(&self, lba: i64) -> Vec<Owner> {
         let end = self.spans.partition_point(|s| s.start <= lba);

@@ -128,6 +128,9 @@ pub struct App {
     pub track_row: usize,
     /// A disk image's partitions, listed where optical media list tracks.
     pub partitions: Vec<crate::partition::Partition>,
+    /// The partition table's structures (MBR, GPT headers ...), explained
+    /// like a filesystem's.
+    pub table_structures: Vec<crate::fs::Structure>,
     /// The filesystem views found on the medium.
     pub views: Vec<View>,
     pub tree: FsTree,
@@ -159,14 +162,16 @@ impl App {
             .first()
             .map_or(medium.first_lba(), |t| t.start.max(medium.first_lba()));
         let sector = SectorView::load(&medium, lba);
+        let table = crate::partition::probe::table_of_medium(&medium)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        // Disks list their partitions where optical media list tracks.
         let partitions = match medium.kind {
-            crate::medium::MediumKind::Disk => crate::partition::probe::table_of_medium(&medium)
-                .ok()
-                .flatten()
-                .map(|t| t.partitions)
-                .unwrap_or_default(),
+            crate::medium::MediumKind::Disk => table.partitions,
             crate::medium::MediumKind::Optical => Vec::new(),
         };
+        let table_structures = table.structures;
         let mut tree = FsTree::new(views.iter().map(|v| Arc::clone(&v.fs)).collect());
         tree.open_roots();
         let mut tree_state = TreeState::default();
@@ -189,6 +194,7 @@ impl App {
             map_rows: 16,
             track_row: 0,
             partitions,
+            table_structures,
             views,
             tree,
             tree_state,
@@ -248,10 +254,11 @@ impl App {
             .unwrap_or_default();
         let data = self.sector.user_data();
         let offset = self.shown_range().start + self.cursor;
-        let explained = if data.contains(&offset) && !self.views.is_empty() {
+        let explained = if data.contains(&offset) {
             let block = self.sector.bytes.get(data.clone()).unwrap_or_default();
             explain::structure_field(
                 &self.views,
+                &self.table_structures,
                 &owners,
                 self.lba,
                 block,

@@ -89,11 +89,16 @@ pub fn start_lint(sheet: std::path::PathBuf, tx: Sender<Event>) -> Running {
 }
 
 /// Indexes which file or structure owns each sector, walking every view.
-pub fn start_owners(views: Vec<View>, block: u64, tx: Sender<Event>) -> Running {
+pub fn start_owners(
+    medium: Arc<Medium>,
+    views: Vec<View>,
+    block: u64,
+    tx: Sender<Event>,
+) -> Running {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     let cancel = Arc::new(AtomicBool::new(false));
     thread::spawn(move || {
-        let index = OwnerIndex::build(&views, block)
+        let index = OwnerIndex::for_medium(&medium, &views, block)
             .map(Arc::new)
             .map_err(|e| e.to_string());
         let _ = tx.send(Event::Job(JobReport::OwnersDone { id, index }));

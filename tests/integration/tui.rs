@@ -52,7 +52,8 @@ fn app(path: &std::path::Path) -> App {
 fn demo_app(dir: &std::path::Path) -> App {
     let sheet = discscope::demo::write(dir).unwrap();
     let mut app = app(&sheet);
-    let index = discscope::inspect::owners::OwnerIndex::build(&app.views, 2048).unwrap();
+    let index =
+        discscope::inspect::owners::OwnerIndex::for_medium(&app.medium, &app.views, 2048).unwrap();
     app.job(discscope::tui::job::JobReport::OwnersDone {
         id: 0,
         index: Ok(Arc::new(index)),
@@ -402,4 +403,14 @@ fn disk_images_list_partitions_and_their_filesystems() {
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("fat32 \"MBRFAT32\""), "{text}");
     assert!(text.contains("W95 FAT32 (LBA)"), "{text}");
+    // Sector 0's partition entry 1, its type byte (offset 446 + 4), explained.
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Char('0'));
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..450 {
+        app.update(Action::Right);
+    }
+    let text = screen(&mut app, 200, 60);
+    assert!(text.contains("Master boot record"), "{text}");
+    assert!(text.contains("0x0c"), "{text}");
 }
