@@ -131,3 +131,22 @@ fn el_torito_floppy_image_opens_as_a_nested_fat_volume() {
         .collect();
     assert!(kinds.contains(&"boot_image"), "{kinds:?}");
 }
+
+#[test]
+fn locate_names_partition_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    for (image, lba, name) in [
+        ("disk/mbr32.img.gz", "0", "Master boot record"),
+        ("disk/gpt16.img.gz", "1", "GPT header"),
+    ] {
+        let path = crate::disk::gunzip(&fixture(image), dir.path());
+        let json = discscope(["locate", "--json", path.to_str().unwrap(), lba]).json();
+        let owners = json["owners"].as_array().unwrap();
+        assert!(
+            owners
+                .iter()
+                .any(|o| o["kind"] == "partition_table" && o["name"] == name),
+            "{image} sector {lba}: {json}"
+        );
+    }
+}
