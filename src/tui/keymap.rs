@@ -171,7 +171,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('o'), NONE)],
         label: "o",
         action: Action::Owner,
-        help: "show the file or structure that owns this sector in the tree",
+        help: "show this sector's owner (file or structure) in the tree",
         hint: true,
     },
     Binding {
