@@ -133,7 +133,7 @@ impl Builder<'_> {
             K::Le32 => u32_le(b, offset).map_or(String::new(), |v| v.to_string()),
             K::Be32 => u32_be(b, offset).map_or(String::new(), |v| v.to_string()),
             K::Text => text(raw),
-            K::Ucs2 => joliet::decode(raw).trim_end().to_owned(),
+            K::Ucs2 => joliet::text(raw),
             K::Date => date17(raw).map_or_else(|| "not specified".to_owned(), |t| t.rfc3339()),
             K::Record => dirent::parse(raw, 0).map_or_else(
                 |e| format!("unusable: {e}"),
@@ -297,9 +297,7 @@ fn volume_fields(b: &mut Builder<'_>, ucs2: bool) {
 fn volume(lba: Lba, d: &[u8], joliet_level: Option<u8>) -> VolumeDescriptor {
     let b32 = |at| both32(d, at).map_or(0, |v| v.0);
     let label = match joliet_level {
-        Some(_) => joliet::decode(d.get(40..72).unwrap_or_default())
-            .trim_end()
-            .to_owned(),
+        Some(_) => joliet::text(d.get(40..72).unwrap_or_default()),
         None => text(d.get(40..72).unwrap_or_default()),
     };
     VolumeDescriptor {

@@ -27,6 +27,12 @@ pub fn decode(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// A UCS-2 identifier field (volume label, ...) without the padding that
+/// follows the text: spaces, and the NULs some writers use instead.
+pub fn text(bytes: &[u8]) -> String {
+    decode(bytes).trim_end_matches([' ', '\0']).to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +43,7 @@ mod tests {
         assert_eq!(decode(b"\xd8\x3d\xde\x00"), "😀");
         assert_eq!(level(b"%/E  "), Some(3));
         assert_eq!(level(b"    "), None);
+        // util-linux's iso-different-iso-joliet-label pads with NULs and spaces.
+        assert_eq!(text(b"\x00L\x00a\x00b\x00\x00\x00 \x00 \x00\x00"), "Lab");
     }
 }

@@ -257,3 +257,69 @@ fn el_torito_matches_xorriso(image: &std::path::Path, scratch: &std::path::Path)
     }
     check_el_torito(&image, &String::from_utf8_lossy(&report.stdout), &sums);
 }
+
+/// blkid's `\xHH` escapes undone.
+fn unescape_blkid(text: &str) -> String {
+    let mut bytes = Vec::new();
+    let mut rest = text.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'\\' && tail.first() == Some(&b'x') && tail.len() >= 3 {
+            let hex = std::str::from_utf8(&tail[1..3]).unwrap();
+            bytes.push(u8::from_str_radix(hex, 16).unwrap());
+            rest = &tail[3..];
+        } else {
+            bytes.push(b);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).unwrap()
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus (run by .ci/run)"]
+fn corpus_iso_labels_equal_blkid() {
+    let scratch = tempfile::tempdir().unwrap();
+    let expected_dir = crate::support::corpus().join("util-linux/expected");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&expected_dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(image) = name.strip_prefix("low-probe-") else {
+            continue;
+        };
+        if !image.starts_with("iso") {
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap();
+        let label = expected
+            .lines()
+            .find_map(|l| l.strip_prefix("ID_FS_LABEL_ENC="))
+            .map(unescape_blkid)
+            .unwrap();
+        let image = corpus_file(
+            &format!("util-linux/images-fs/{image}.img.xz"),
+            scratch.path(),
+        );
+        let info = crate::support::discscope(["info", "--json", image.to_str().unwrap()]).json();
+        let views = info["filesystems"].as_array().unwrap();
+        let label_of = |kind: &str| {
+            views
+                .iter()
+                .find(|v| v["kind"] == kind)
+                .map(|v| v["label"].as_str().unwrap().to_owned())
+        };
+        let iso = label_of("iso9660").unwrap();
+        // blkid shows the Joliet label; when Joliet's 16 characters cut it
+        // short, it completes it with the rest of the ISO 9660 label.
+        let shown = match label_of("joliet") {
+            Some(joliet) if joliet.chars().count() == 16 => {
+                format!("{joliet}{}", iso.chars().skip(16).collect::<String>())
+            }
+            Some(joliet) => joliet,
+            None => iso,
+        };
+        assert_eq!(shown, label, "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} ISO labels compared");
+}
