@@ -414,3 +414,28 @@ fn disk_images_list_partitions_and_their_filesystems() {
     assert!(text.contains("Master boot record"), "{text}");
     assert!(text.contains("0x0c"), "{text}");
 }
+
+#[test]
+fn ascii_mode_draws_without_line_drawing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = discscope::demo::write(dir.path()).unwrap();
+    let medium = Arc::new(container::open(&sheet).unwrap());
+    let views = discscope::fs::probe::views(&medium, &Default::default());
+    let mut app = App::new(
+        medium,
+        views,
+        Options {
+            color: true,
+            ascii: true,
+        },
+    );
+    for open in [None, Some('m')] {
+        if let Some(c) = open {
+            key(&mut app, KeyCode::Char(c));
+        }
+        let text = screen(&mut app, 100, 30);
+        for c in ['─', '│', '┌', '┐', '└', '┘', '▶', '▼', '█', '◆'] {
+            assert!(!text.contains(c), "{c} drawn in --ascii mode:\n{text}");
+        }
+    }
+}

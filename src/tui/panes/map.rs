@@ -40,10 +40,10 @@ fn glyph(kind: CellKind, theme: &Theme) -> (char, Style) {
         CellKind::Disk => ('d', Color::Yellow),
         CellKind::Bad => ('X', Color::Red),
     };
-    if theme.color {
-        ('█', Style::new().fg(color))
-    } else {
-        (ascii, Style::new())
+    match (theme.color, theme.ascii) {
+        (true, false) => ('█', Style::new().fg(color)),
+        (true, true) => (ascii, Style::new().fg(color)),
+        (false, _) => (ascii, Style::new()),
     }
 }
 

@@ -38,6 +38,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme, focus
     let items: Vec<_> = rows.into_iter().filter_map(item).collect();
     match Tree::new(&items) {
         Ok(tree) => {
+            let tree = if theme.ascii {
+                tree.node_closed_symbol("+ ")
+                    .node_open_symbol("- ")
+                    .node_no_children_symbol("  ")
+            } else {
+                tree
+            };
             let tree = tree.block(block).highlight_style(if focused {
                 theme.selected()
             } else {
