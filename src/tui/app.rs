@@ -320,7 +320,9 @@ impl App {
     pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
         match self.overlay {
             Overlay::Prompt(_) => return self.prompt_key(key),
-            Overlay::Help if keymap::action_for(key) != Some(Action::Quit) => {
+            // Bound keys reach `update`, which closes help; any other key
+            // closes it here.
+            Overlay::Help if keymap::action_for(key).is_none() => {
                 self.overlay = Overlay::None;
                 return Vec::new();
             }
