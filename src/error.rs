@@ -63,7 +63,6 @@ impl Error {
         }
     }
 
-    #[allow(dead_code)]
     pub(crate) fn corrupt(offset: u64, message: impl Into<String>) -> Error {
         Error::Corrupt {
             offset,
