@@ -51,6 +51,14 @@ impl Q {
         self.crc_stored == self.crc_computed
     }
 
+    /// The sector a position frame's absolute time names, when it decodes.
+    pub fn absolute_lba(&self) -> Option<Lba> {
+        match &self.data {
+            QData::Position { absolute, .. } => absolute.map(|a| a.to_lba()),
+            _ => None,
+        }
+    }
+
     /// Control bit 2: a data track.
     pub fn is_data(&self) -> bool {
         self.control & 0x4 != 0
@@ -207,12 +215,7 @@ impl<R: ReadAt> SubFile<R> {
                 report.sectors += 1;
                 if !q.crc_ok() {
                     report.bad_crc.push(lba);
-                } else if let QData::Position {
-                    absolute: Some(abs),
-                    ..
-                } = q.data
-                    && abs.to_lba() != lba
-                {
+                } else if q.absolute_lba().is_some_and(|a| a != lba) {
                     report.wrong_position.push(lba);
                 }
             }

@@ -27,12 +27,10 @@ pub struct QJson {
     position_ok: Option<bool>,
 }
 
-/// Whether a position frame's absolute time is the sector's own.
+/// Whether a position frame's absolute time is the sector's own (`None` for
+/// frames without a position).
 fn position_ok(q: &Q, lba: Lba) -> Option<bool> {
-    match &q.data {
-        QData::Position { absolute, .. } => Some(absolute.is_some_and(|a| a.to_lba() == lba)),
-        _ => None,
-    }
+    matches!(q.data, QData::Position { .. }).then(|| q.absolute_lba() == Some(lba))
 }
 
 pub fn to_json(q: &Q, lba: Lba) -> QJson {
