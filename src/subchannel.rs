@@ -11,7 +11,7 @@ use crc::{CRC_16_GSM, Crc};
 
 use crate::error::Result;
 use crate::io::ReadAt;
-use crate::units::{Lba, Msf};
+use crate::units::{Lba, Msf, bcd_to_u8};
 
 /// Bytes per sector in a `.sub` file.
 pub const SUB_BYTES: u64 = 96;
@@ -63,11 +63,6 @@ impl Q {
     pub fn is_data(&self) -> bool {
         self.control & 0x4 != 0
     }
-}
-
-fn bcd(b: u8) -> Option<u8> {
-    let (hi, lo) = (b >> 4, b & 0x0F);
-    (hi < 10 && lo < 10).then_some(hi * 10 + lo)
 }
 
 fn msf(bytes: &[u8]) -> Option<Msf> {
@@ -122,7 +117,7 @@ pub fn decode_q(raw: [u8; 12]) -> Q {
     let control = raw[0] >> 4;
     let adr = raw[0] & 0x0F;
     let data = match adr {
-        1 => match (bcd(raw[1]), bcd(raw[2])) {
+        1 => match (bcd_to_u8(raw[1]), bcd_to_u8(raw[2])) {
             (Some(track), Some(index)) => QData::Position {
                 track,
                 index,
@@ -134,11 +129,11 @@ pub fn decode_q(raw: [u8; 12]) -> Q {
         },
         2 => QData::Catalog {
             mcn: mcn(&raw),
-            absolute_frame: bcd(raw[9]).unwrap_or(raw[9]),
+            absolute_frame: bcd_to_u8(raw[9]).unwrap_or(raw[9]),
         },
         3 => QData::Isrc {
             isrc: isrc(&raw),
-            absolute_frame: bcd(raw[9]).unwrap_or(raw[9]),
+            absolute_frame: bcd_to_u8(raw[9]).unwrap_or(raw[9]),
         },
         _ => QData::Other,
     };
