@@ -8,7 +8,7 @@ mod detect;
 mod imz;
 mod raw;
 
-pub use detect::{Detected, detect};
+pub use detect::{Detected, detect, sibling_with_extension};
 
 use std::path::Path;
 

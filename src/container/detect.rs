@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::container::cue::resolve::case_insensitive;
 use crate::container::cue::text::{self, NotASheet};
 use crate::error::{Error, Result};
 use crate::io::{FileSource, ReadAt};
@@ -169,7 +170,8 @@ fn looks_like_2336(source: &FileSource) -> Result<bool> {
     Ok(descriptor.as_deref() == Some(b"CD001"))
 }
 
-/// `name.EXT` beside `path`, matching the extension in any case.
+/// `name.EXT` beside `path`: exactly that name, or else that name in any
+/// letter case.
 pub fn sibling_with_extension(path: &Path, extension: &str) -> Option<PathBuf> {
     let stem = path.file_stem()?.to_str()?;
     let folder = path
@@ -180,15 +182,5 @@ pub fn sibling_with_extension(path: &Path, extension: &str) -> Option<PathBuf> {
     if exact.is_file() {
         return Some(exact);
     }
-    let wanted = format!("{stem}.{extension}").to_lowercase();
-    let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .take(100_000)
-        .filter(|e| e.file_name().to_string_lossy().to_lowercase() == wanted)
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
-    found.sort();
-    found.into_iter().next()
+    case_insensitive(&exact).filter(|p| p.is_file())
 }

@@ -13,7 +13,7 @@
 //! conventions, not facts:
 //! the sheet says so in a REM line.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::data::{SYNC, raw_mode};
 use crate::error::{Error, Result};
@@ -112,19 +112,7 @@ fn msf(sectors: u64) -> String {
 
 /// The `.sub` beside the image, when it has one 96-byte block per sector.
 fn subchannel_of(image: &Path, sectors: u64) -> Option<SubFile<FileSource>> {
-    let stem = image.file_stem()?.to_str()?.to_lowercase();
-    let folder = image.parent().filter(|p| !p.as_os_str().is_empty())?;
-    let path: PathBuf = std::fs::read_dir(folder)
-        .ok()?
-        .filter_map(std::result::Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_stem()
-                .and_then(|s| s.to_str())
-                .map(str::to_lowercase)
-                == Some(stem.clone())
-                && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sub"))
-        })?;
+    let path = crate::container::sibling_with_extension(image, "sub")?;
     let sub = FileSource::open(&path).ok()?;
     (sub.len() == sectors.checked_mul(SUB_BYTES)?).then(|| SubFile::new(sub, Lba(0)))
 }

@@ -167,7 +167,7 @@ fn existing(path: &Path) -> Option<PathBuf> {
 }
 
 /// A directory entry whose name equals the last component ignoring case.
-fn case_insensitive(path: &Path) -> Option<PathBuf> {
+pub(crate) fn case_insensitive(path: &Path) -> Option<PathBuf> {
     let parent = path.parent()?;
     let wanted = path.file_name()?.to_str()?.to_lowercase();
     let entries = std::fs::read_dir(if parent.as_os_str().is_empty() {
