@@ -36,9 +36,9 @@ pub fn run(medium: Arc<Medium>, views: Vec<View>, options: Options) -> Result<()
     }
     if !app.views.is_empty() || !app.table_structures.is_empty() {
         let block = app.block_size();
-        let (medium, views) = (app.medium.clone(), app.views.clone());
+        let (views, table) = (app.views.clone(), app.table_structures.clone());
         app.jobs
-            .push(job::start_owners(medium, views, block, events.tx.clone()));
+            .push(job::start_owners(views, table, block, events.tx.clone()));
     }
     if app.medium.tracks.iter().any(|t| !t.is_audio()) {
         app.jobs

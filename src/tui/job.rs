@@ -89,17 +89,21 @@ pub fn start_lint(sheet: std::path::PathBuf, tx: Sender<Event>) -> Running {
 }
 
 /// Indexes which file or structure owns each sector, walking every view.
+/// `table` is the partition table's structures the application already read.
 pub fn start_owners(
-    medium: Arc<Medium>,
     views: Vec<View>,
+    table: Vec<crate::fs::Structure>,
     block: u64,
     tx: Sender<Event>,
 ) -> Running {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     let cancel = Arc::new(AtomicBool::new(false));
     thread::spawn(move || {
-        let index = OwnerIndex::for_medium(&medium, &views, block)
-            .map(Arc::new)
+        let index = OwnerIndex::build(&views, block)
+            .map(|mut index| {
+                index.add_partition_table(&table, block);
+                Arc::new(index)
+            })
             .map_err(|e| e.to_string());
         let _ = tx.send(Event::Job(JobReport::OwnersDone { id, index }));
     });
