@@ -9,6 +9,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use discscope::container;
 use discscope::inspect::summary;
+use discscope::survey::Survey;
 
 fn open(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -20,7 +21,8 @@ fn open(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let medium = container::open(black_box(&path)).expect("opens");
-                black_box(summary::info(&medium))
+                let survey = Survey::new(std::sync::Arc::new(medium), &Default::default());
+                black_box(summary::info(&survey))
             })
         });
     }

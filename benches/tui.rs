@@ -8,6 +8,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use discscope::survey::Survey;
 use discscope::tui::app::{App, Options};
 use discscope::tui::view;
 use ratatui::Terminal;
@@ -23,14 +24,14 @@ fn frames(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let sheet = discscope::demo::write(dir.path()).expect("demo disc");
     let medium = Arc::new(discscope::container::open(&sheet).expect("opens"));
-    let views = discscope::fs::probe::views(&medium, &Default::default());
     let options = Options {
         color: true,
         ascii: false,
     };
     let size = Rect::new(0, 0, 200, 60);
 
-    let mut app = App::new(Arc::clone(&medium), views, options);
+    let survey = Arc::new(Survey::new(Arc::clone(&medium), &Default::default()));
+    let mut app = App::new(survey, options);
     view::fit(&mut app, size);
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("backend");
     c.bench_function("frame 200x60 (demo disc, hex + inspector)", |b| {
@@ -53,7 +54,7 @@ fn frames(c: &mut Criterion) {
     )
     .expect("sheet");
     let medium = Arc::new(discscope::container::open(&dir.path().join("big.cue")).expect("opens"));
-    let mut app = App::new(medium, Vec::new(), options);
+    let mut app = App::new(Arc::new(Survey::new(medium, &Default::default())), options);
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("backend");
     let mut step = 0u64;
     c.bench_function("goto key to frame, 8 GiB image, uncached", |b| {

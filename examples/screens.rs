@@ -62,7 +62,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out_dir = std::path::PathBuf::from(args.next().ok_or("usage: screens IMAGE OUT_DIR")?);
     std::fs::create_dir_all(&out_dir)?;
     let medium = Arc::new(discscope::container::open(std::path::Path::new(&image))?);
-    let views = discscope_views(&medium);
+    let survey = Arc::new(discscope::survey::Survey::new(
+        Arc::clone(&medium),
+        &Default::default(),
+    ));
     let options = Options {
         color: true,
         ascii: false,
@@ -98,11 +101,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // What the background verification finds, handed over as the UI would get it.
     let report = discscope::sector::verify::verify(&medium, None, &|_, _| {})?;
     let bad: Vec<_> = report.bad.iter().map(|b| b.lba).collect();
-    let owners = Arc::new(discscope::inspect::owners::OwnerIndex::for_medium(
-        &medium, &views, 2048,
-    )?);
+    let owners = Arc::new(discscope::inspect::owners::OwnerIndex::build(&survey)?);
     for (name, width, height, step) in scenes {
-        let mut app = App::new(medium.clone(), views.clone(), options);
+        let mut app = App::new(Arc::clone(&survey), options);
         app.job(discscope::tui::job::JobReport::VerifyDone {
             id: 0,
             bad: Ok(bad.clone()),
@@ -128,9 +129,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{name}: {width}x{height}");
     }
     Ok(())
-}
-
-/// The filesystem views the binary would show.
-fn discscope_views(medium: &Arc<discscope::medium::Medium>) -> Vec<discscope::fs::probe::View> {
-    discscope::fs::probe::views(medium, &Default::default())
 }

@@ -18,10 +18,6 @@ pub(crate) fn le32(bytes: &[u8], at: usize) -> u32 {
     array(bytes, at).map_or(0, u32::from_le_bytes)
 }
 
-pub(crate) fn le64(bytes: &[u8], at: usize) -> u64 {
-    array(bytes, at).map_or(0, u64::from_le_bytes)
-}
-
 pub(crate) fn be16(bytes: &[u8], at: usize) -> u16 {
     array(bytes, at).map_or(0, u16::from_be_bytes)
 }
@@ -46,7 +42,6 @@ mod tests {
         assert_eq!(le16(&b, 0), 0x0201);
         assert_eq!(be32(&b, 0), 0x0102_0304);
         assert_eq!(le32(&b, 1), 0);
-        assert_eq!(le64(&b, usize::MAX), 0);
         assert_eq!(latin1_trimmed(b"AB \0\0"), "AB");
     }
 }

@@ -9,6 +9,7 @@ mod info;
 mod inspect;
 mod locate;
 mod ls;
+mod open;
 mod output;
 mod sector;
 mod subq;

@@ -40,6 +40,18 @@ pub enum Error {
     /// A structure inside an image that is damaged beyond use.
     #[error("at byte {offset:#x}: {message}")]
     Corrupt { offset: u64, message: String },
+    /// A declared structure whose bytes end before one of its fields.
+    #[error(
+        "{structure}: {field} (bytes {offset}..{end}) lies past the end of the {available} bytes read",
+        end = offset + length
+    )]
+    Truncated {
+        structure: &'static str,
+        field: &'static str,
+        offset: usize,
+        length: usize,
+        available: usize,
+    },
     /// An address outside the medium.
     #[error("sector {lba} is outside the image (sectors {first}..{end})")]
     OutOfRange { lba: i64, first: i64, end: i64 },

@@ -6,15 +6,86 @@
 
 pub mod fat;
 pub mod iso9660;
-pub mod probe;
-mod timestamp;
 pub mod walk;
 
-pub use timestamp::Timestamp;
+use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
+use crate::structure::Structure;
+use crate::timestamp::Timestamp;
 use crate::units::Lba;
+
+/// Which filesystem a view reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FsKind {
+    Iso9660,
+    Joliet,
+    RockRidge,
+    /// El Torito boot images as files.
+    ElTorito,
+    Fat12,
+    Fat16,
+    Fat32,
+}
+
+impl FsKind {
+    /// The name in `info --json` and `--fs`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FsKind::Iso9660 => "iso9660",
+            FsKind::Joliet => "joliet",
+            FsKind::RockRidge => "rockridge",
+            FsKind::ElTorito => "eltorito",
+            FsKind::Fat12 => "fat12",
+            FsKind::Fat16 => "fat16",
+            FsKind::Fat32 => "fat32",
+        }
+    }
+
+    /// The view `--fs NAME` asks for, with its aliases (`iso`, `plain`,
+    /// `rr`, `boot`, ...).
+    pub fn parse(name: &str) -> Option<FsKind> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "iso" | "plain" | "iso9660" => FsKind::Iso9660,
+            "joliet" => FsKind::Joliet,
+            "rr" | "rockridge" | "rock-ridge" => FsKind::RockRidge,
+            "boot" | "eltorito" | "el-torito" => FsKind::ElTorito,
+            "fat12" => FsKind::Fat12,
+            "fat16" => FsKind::Fat16,
+            "fat32" => FsKind::Fat32,
+            _ => return None,
+        })
+    }
+
+    /// Lower is richer: the default view is the richest one found.
+    pub fn rank(self) -> u8 {
+        match self {
+            FsKind::RockRidge => 1,
+            FsKind::Joliet => 2,
+            FsKind::Iso9660 => 3,
+            FsKind::Fat12 | FsKind::Fat16 | FsKind::Fat32 => 5,
+            FsKind::ElTorito => 9,
+        }
+    }
+
+    /// One of the ISO 9660 family's views (plain, Joliet, Rock Ridge).
+    pub fn is_iso9660(self) -> bool {
+        matches!(self, FsKind::Iso9660 | FsKind::Joliet | FsKind::RockRidge)
+    }
+}
+
+impl std::fmt::Display for FsKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for FsKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 /// What a directory entry is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -70,38 +141,32 @@ pub struct Node {
     pub notes: Vec<(String, String)>,
 }
 
-/// An on-disk structure of a filesystem (volume descriptor, path table, boot
-/// catalog, BPB, FAT ...), as a byte range the inspector can annotate.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Structure {
-    /// The owner kind used by `locate` (`volume_descriptor`, `path_table`,
-    /// `boot_catalog`, `system_area`, `bpb`, `fat`, ...).
-    pub kind: &'static str,
-    /// A short human name ("Primary volume descriptor").
-    pub name: String,
-    pub lba: Lba,
-    pub bytes: u64,
-    /// Decoded fields, in offset order.
-    pub fields: Vec<Field>,
+/// Choices that change how views read names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ViewOptions {
+    /// Keep identifiers as recorded (`;1` versions, trailing dots).
+    pub raw_names: bool,
 }
 
-/// One decoded field of a structure.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Field {
-    /// Byte offset from the start of the structure.
-    pub offset: u64,
-    pub length: u64,
-    pub name: &'static str,
-    /// The decoded value as text (escape it for display).
-    pub value: String,
-    /// A one-line meaning and spec reference.
-    pub meaning: &'static str,
+/// One filesystem view of a medium, where it was found.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub kind: FsKind,
+    pub label: String,
+    /// The track number it lives on (optical media).
+    pub track: Option<u8>,
+    /// The partition index it lives in (disks and isohybrid system areas).
+    pub partition: Option<u32>,
+    /// Its first sector.
+    pub start: Lba,
+    pub size_bytes: u64,
+    pub fs: Arc<dyn Filesystem>,
 }
 
 /// A readable filesystem view.
 pub trait Filesystem: Send + Sync + std::fmt::Debug {
-    /// `iso9660`, `joliet`, `rockridge`, `eltorito`, `fat12`, ...
-    fn kind(&self) -> &'static str;
+    /// Which filesystem (and which view of it) this is.
+    fn kind(&self) -> FsKind;
     /// The volume label.
     fn label(&self) -> String;
     /// The root directory.
@@ -112,6 +177,12 @@ pub trait Filesystem: Send + Sync + std::fmt::Debug {
     fn read(&self, file: &Node, offset: u64, buf: &mut [u8]) -> Result<usize>;
     /// The on-disk structures, for `locate` and the inspector.
     fn structures(&self) -> Vec<Structure>;
+    /// The structures in one block of a directory's data (ISO 9660
+    /// records, FAT entries), decoded from `block`, the block's bytes,
+    /// which sit at medium position `position`.
+    fn directory_structures(&self, _block: &[u8], _position: u64) -> Vec<Structure> {
+        Vec::new()
+    }
     /// What the reader found odd so far.
     fn diagnostics(&self) -> Vec<Diagnostic>;
 }

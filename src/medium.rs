@@ -139,6 +139,15 @@ impl Medium {
         u64::try_from(self.end_lba().0 - self.first_lba().0).unwrap_or(0)
     }
 
+    /// Bytes of user data per sector as filesystems address them: 2048 on
+    /// optical media (ISO 9660 and UDF blocks), the sector size on disks.
+    pub fn block_size(&self) -> u64 {
+        match self.kind {
+            MediumKind::Optical => crate::volume::BLOCK,
+            MediumKind::Disk => u64::from(self.sector_size),
+        }
+    }
+
     /// The extent holding `lba`.
     pub fn extent_at(&self, lba: Lba) -> Option<&Extent> {
         let index = self.extents.partition_point(|e| e.end() <= lba);

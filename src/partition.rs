@@ -4,18 +4,17 @@
 //!
 //! A table is read from any [`ReadAt`]; positions are byte offsets and
 //! sector numbers in the table's own units, so the caller can map them to
-//! the medium (see [`probe`]).
+//! the medium (see [`crate::survey`]).
 
 mod apm;
 mod gpt;
 mod mbr;
 mod names;
-pub mod probe;
 
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
-use crate::fs::Structure;
 use crate::io::ReadAt;
+use crate::structure::Structure;
 
 pub use names::{gpt_type_name, mbr_type_name};
 
@@ -90,7 +89,7 @@ pub struct Table {
     /// beside a GPT, or an Apple Partition Map beside an MBR (isohybrid).
     pub hybrid: Vec<Partition>,
     pub disk_guid: Option<String>,
-    /// The tables' sectors, with `lba` in 512-byte units from the source's start.
+    /// The tables' sectors, placed at byte offsets of the source.
     pub structures: Vec<Structure>,
     pub diagnostics: Vec<Diagnostic>,
 }

@@ -17,28 +17,27 @@ use std::time::Duration;
 use ratatui::crossterm::event::{Event as TermEvent, MouseButton, MouseEventKind};
 
 use crate::error::{Error, Result};
-use crate::fs::probe::View;
-use crate::medium::Medium;
+use crate::survey::Survey;
 use app::{App, Effect, Options};
 use event::{Event, Events};
 
 /// How often progress is redrawn while a job runs.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Runs the inspector on an opened medium until the user quits.
-pub fn run(medium: Arc<Medium>, views: Vec<View>, options: Options) -> Result<()> {
+/// Runs the inspector on a surveyed medium until the user quits.
+pub fn run(survey: Arc<Survey>, options: Options) -> Result<()> {
     let mut guard = terminal::Guard::enter().map_err(|e| Error::io("terminal", e))?;
     let events = Events::start();
-    let mut app = App::new(medium, views, options);
+    let mut app = App::new(survey, options);
     if app.medium.format == crate::medium::Format::Cue {
         let sheet = app.medium.path.clone();
         app.jobs.push(job::start_lint(sheet, events.tx.clone()));
     }
-    if !app.views.is_empty() || !app.table_structures.is_empty() {
-        let block = app.block_size();
-        let (views, table) = (app.views.clone(), app.table_structures.clone());
-        app.jobs
-            .push(job::start_owners(views, table, block, events.tx.clone()));
+    if !app.views.is_empty() || !app.survey.structures().is_empty() {
+        app.jobs.push(job::start_owners(
+            Arc::clone(&app.survey),
+            events.tx.clone(),
+        ));
     }
     if app.medium.tracks.iter().any(|t| !t.is_audio()) {
         app.jobs

@@ -14,7 +14,7 @@ pub fn run(
     raw_names: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let view = super::ls::open_view(image, fs, raw_names)?;
+    let view = super::open::view(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let node = walk::resolve(fs, path).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
     if node.kind != NodeKind::File {
@@ -30,6 +30,6 @@ pub fn run(
         out.write_all(buf.get(..n).unwrap_or_default())?;
         offset += n as u64;
     }
-    super::ls::warn(&fs.diagnostics());
+    super::open::warn(&fs.diagnostics());
     Ok(Outcome::Clean)
 }

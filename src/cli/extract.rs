@@ -20,7 +20,7 @@ pub fn run(
     force: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let view = super::ls::open_view(image, fs, raw_names)?;
+    let view = super::open::view(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let mut sources = Vec::new();
     if paths.is_empty() {
@@ -37,8 +37,8 @@ pub fn run(
     for s in &report.skipped {
         writeln!(err, "discscope: skipped {}", escape(s))?;
     }
-    super::ls::warn(&report.diagnostics);
-    super::ls::warn(&fs.diagnostics());
+    super::open::warn(&report.diagnostics);
+    super::open::warn(&fs.diagnostics());
     writeln!(
         out,
         "extracted {} files ({} bytes), {} directories, {} symlinks into {}; {} skipped",

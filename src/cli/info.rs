@@ -3,14 +3,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use discscope::container;
 use discscope::inspect::{escape, summary};
 
 use super::{Outcome, Output};
 
 pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome> {
-    let medium = std::sync::Arc::new(container::open(image)?);
-    let info = summary::info_with_views(&medium);
+    let survey = super::open::survey(image, false)?;
+    let info = summary::info(&survey);
     if json {
         out.json(&info)?;
         return Ok(Outcome::Clean);
@@ -79,11 +78,7 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
     if !info.filesystems.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", out.paint("1", "filesystems"))?;
-        let default = info
-            .filesystems
-            .iter()
-            .map(|f| f.kind)
-            .min_by_key(|k| discscope::fs::probe::rank(k));
+        let default = survey.default_view().map(|v| v.kind);
         for f in &info.filesystems {
             let place = match (f.track, f.partition) {
                 (Some(t), _) => format!("track {t}, "),

@@ -30,7 +30,7 @@ pub fn run(image: Option<PathBuf>, color: ColorChoice, ascii: bool) -> anyhow::R
         color: output::color_wanted(color, true),
         ascii,
     };
-    let views = discscope::fs::probe::views(&medium, &discscope::fs::probe::Options::default());
-    discscope::tui::run(medium, views, options)?;
+    let survey = discscope::survey::Survey::new(medium, &discscope::fs::ViewOptions::default());
+    discscope::tui::run(Arc::new(survey), options)?;
     Ok(Outcome::Clean)
 }

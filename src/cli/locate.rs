@@ -6,11 +6,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use discscope::container;
-use discscope::fs::probe::{self, Options};
 use discscope::inspect::escape;
 use discscope::inspect::owners::{Owner, OwnerIndex};
-use discscope::medium::{Medium, MediumKind};
+use discscope::medium::Medium;
+use discscope::units::Lba;
 use discscope::units::Msf;
 
 use super::{Outcome, Output};
@@ -40,7 +39,8 @@ struct Located {
 }
 
 pub fn run(image: &Path, addr: &str, json: bool, out: &mut Output) -> anyhow::Result<Outcome> {
-    let medium = Arc::new(container::open(image)?);
+    let survey = super::open::survey(image, false)?;
+    let medium = Arc::clone(&survey.medium);
     let lba = parse_addr(addr, &medium)?;
     if lba < medium.first_lba().0 || lba >= medium.end_lba().0 {
         anyhow::bail!(
@@ -50,20 +50,10 @@ pub fn run(image: &Path, addr: &str, json: bool, out: &mut Output) -> anyhow::Re
             medium.end_lba().0
         );
     }
-    let views = probe::views(&medium, &Options::default());
-    let block = match medium.kind {
-        MediumKind::Disk => u64::from(medium.sector_size),
-        MediumKind::Optical => 2048,
-    };
-    let index = OwnerIndex::for_medium(&medium, &views, block)?;
-    let mut owners = index.owners(lba);
+    let index = OwnerIndex::build(&survey)?;
+    let mut owners = index.owners(Lba(lba));
     if owners.is_empty() {
-        owners.push(Owner {
-            kind: "unused",
-            path: None,
-            filesystem: "",
-            name: None,
-        });
+        owners.push(Owner::unused());
     }
     if json {
         out.json(&Located { lba, owners })?;
@@ -71,13 +61,10 @@ pub fn run(image: &Path, addr: &str, json: bool, out: &mut Output) -> anyhow::Re
     }
     writeln!(out, "sector {lba}")?;
     for o in &owners {
-        let what = o.path.as_deref().or(o.name.as_deref()).unwrap_or("");
-        let fs = if o.filesystem.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", o.filesystem)
-        };
-        writeln!(out, "  {:<18} {}{fs}", o.kind, escape(what))?;
+        let fs = o
+            .filesystem
+            .map_or(String::new(), |s| format!(" ({})", s.as_str()));
+        writeln!(out, "  {:<18} {}{fs}", o.kind.as_str(), escape(o.what()))?;
     }
     Ok(Outcome::Clean)
 }

@@ -2,59 +2,17 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
-use anyhow::Context;
 use serde::Serialize;
 
-use discscope::container;
-use discscope::diagnostic::Diagnostic;
-use discscope::fs::probe::{self, Options, View};
-use discscope::fs::{Node, NodeKind, walk};
+use discscope::fs::{FsKind, Node, NodeKind, walk};
 use discscope::inspect::escape;
 
 use super::{Outcome, Output};
 
-/// Opens an image and picks the view: `--fs NAME` or the richest.
-pub fn open_view(image: &Path, fs: Option<&str>, raw_names: bool) -> anyhow::Result<View> {
-    let medium = Arc::new(container::open(image)?);
-    let views = probe::views(&medium, &Options { raw_names });
-    let view = match fs {
-        Some(name) => probe::named(&views, name).with_context(|| {
-            let found: Vec<&str> = views.iter().map(|v| v.kind).collect();
-            format!(
-                "{}: no {name} filesystem (found: {})",
-                image.display(),
-                if found.is_empty() {
-                    "none".to_owned()
-                } else {
-                    found.join(", ")
-                }
-            )
-        })?,
-        None => probe::default_view(&views)
-            .with_context(|| format!("{}: no filesystem found", image.display()))?,
-    };
-    Ok(view.clone())
-}
-
-/// Prints diagnostics on stderr, escaped.
-pub fn warn(diags: &[Diagnostic]) {
-    let mut err = std::io::stderr().lock();
-    for d in diags {
-        let _ = writeln!(
-            err,
-            "discscope: {} [{}] {}",
-            d.severity,
-            d.code,
-            escape(&d.message)
-        );
-    }
-}
-
 #[derive(Serialize)]
 struct Listing {
-    filesystem: &'static str,
+    filesystem: FsKind,
     entries: Vec<Entry>,
 }
 
@@ -130,7 +88,7 @@ fn kind_char(kind: NodeKind) -> char {
 
 /// The last date printed, reused when the next entry has the same one (most
 /// entries of an image share a handful of dates).
-type DateCache = Option<(discscope::fs::Timestamp, String)>;
+type DateCache = Option<(discscope::timestamp::Timestamp, String)>;
 
 fn long_line(
     out: &mut Output,
@@ -222,7 +180,7 @@ pub fn run(
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let view = open_view(image, fs, raw_names)?;
+    let view = super::open::view(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let path = path.unwrap_or("/");
     let start = walk::resolve(fs, path).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
@@ -284,6 +242,6 @@ pub fn run(
         })?;
     }
     diags.extend(fs.diagnostics());
-    warn(&diags);
+    super::open::warn(&diags);
     Ok(Outcome::Clean)
 }

@@ -12,7 +12,6 @@ pub mod geometry;
 mod listing;
 pub mod nested;
 pub mod table;
-pub mod views;
 
 use std::sync::{Arc, Mutex};
 
@@ -21,8 +20,9 @@ pub use bpb::{Bpb, FatType};
 use crate::byteorder::le32;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
-use crate::fs::{FileExtent, Filesystem, Node, NodeKind, Structure};
+use crate::fs::{FileExtent, Filesystem, FsKind, Node, NodeKind};
 use crate::io::ReadAt;
+use crate::structure::{Kind, Place, Structure};
 use crate::units::Lba;
 use crate::volume::Volume;
 use dir::Short;
@@ -45,6 +45,11 @@ pub struct SectorMap {
 }
 
 impl SectorMap {
+    /// Where byte `offset` of the volume sits in the medium's user data.
+    fn place(&self, offset: u64) -> Place {
+        Place::Medium(self.base.saturating_add(offset))
+    }
+
     fn lba(&self, offset: u64) -> Lba {
         Lba(i64::try_from(self.base.saturating_add(offset) / self.block.max(1)).unwrap_or(i64::MAX))
     }
@@ -311,11 +316,13 @@ impl FatFs {
         }
         let bytes = self.source.read_vec(node.id, dir::ENTRY).ok()?;
         Some(Structure {
-            kind: "dir",
-            name: format!("Directory entry of {}", node.name),
-            lba: self.map.lba(node.id),
-            bytes: dir::ENTRY as u64,
             fields: dir::entry_fields(&bytes),
+            ..Structure::new(
+                Kind::Directory,
+                format!("Directory entry of {}", node.name),
+                self.map.place(node.id),
+                dir::ENTRY as u64,
+            )
         })
     }
 
@@ -327,8 +334,8 @@ impl FatFs {
 }
 
 impl Filesystem for FatFs {
-    fn kind(&self) -> &'static str {
-        self.bpb.fat_type.as_str()
+    fn kind(&self) -> FsKind {
+        self.bpb.fat_type.fs_kind()
     }
 
     fn label(&self) -> String {
@@ -380,52 +387,47 @@ impl Filesystem for FatFs {
         let bpb = &self.bpb;
         let fat32 = bpb.fat_type == FatType::Fat32;
         let mut out = vec![Structure {
-            kind: "bpb",
-            name: "Boot sector and BIOS parameter block".into(),
-            lba: self.map.lba(0),
-            bytes: 512,
             fields: bpb::fields(&self.boot, fat32),
+            ..Structure::new(
+                Kind::Bpb,
+                "Boot sector and BIOS parameter block",
+                self.map.place(0),
+                512,
+            )
         }];
         if fat32 && bpb.fsinfo_sector != 0 && bpb.fsinfo_sector != 0xFFFF {
             let at = u64::from(bpb.fsinfo_sector) * bpb.bytes_per_sector;
             if let Ok(sector) = self.source.read_vec(at, 512) {
                 out.push(Structure {
-                    kind: "fsinfo",
-                    name: "FSInfo sector".into(),
-                    lba: self.map.lba(at),
-                    bytes: 512,
                     fields: bpb::fsinfo_fields(&sector),
+                    ..Structure::new(Kind::Fsinfo, "FSInfo sector", self.map.place(at), 512)
                 });
             }
         }
         if fat32 && bpb.backup_boot_sector != 0 && bpb.backup_boot_sector != 0xFFFF {
-            out.push(Structure {
-                kind: "bpb",
-                name: "Backup boot sector".into(),
-                lba: self
-                    .map
-                    .lba(u64::from(bpb.backup_boot_sector) * bpb.bytes_per_sector),
-                bytes: 512,
-                fields: Vec::new(),
-            });
+            out.push(Structure::new(
+                Kind::Bpb,
+                "Backup boot sector",
+                self.map
+                    .place(u64::from(bpb.backup_boot_sector) * bpb.bytes_per_sector),
+                512,
+            ));
         }
         for n in 0..bpb.fats {
-            out.push(Structure {
-                kind: "fat",
-                name: format!("FAT copy {}", n + 1),
-                lba: self.map.lba(bpb.fat_offset + n * bpb.fat_bytes()),
-                bytes: bpb.fat_bytes(),
-                fields: Vec::new(),
-            });
+            out.push(Structure::new(
+                Kind::Fat,
+                format!("FAT copy {}", n + 1),
+                self.map.place(bpb.fat_offset + n * bpb.fat_bytes()),
+                bpb.fat_bytes(),
+            ));
         }
         if !fat32 {
-            out.push(Structure {
-                kind: "dir",
-                name: "Root directory".into(),
-                lba: self.map.lba(bpb.root_dir_offset),
-                bytes: bpb.root_dir_bytes,
-                fields: Vec::new(),
-            });
+            out.push(Structure::new(
+                Kind::Directory,
+                "Root directory",
+                self.map.place(bpb.root_dir_offset),
+                bpb.root_dir_bytes,
+            ));
         }
         out
     }

@@ -26,13 +26,14 @@ use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
-use crate::fs::{FileExtent, Filesystem, Node, NodeKind, Structure};
+use crate::fs::{FileExtent, Filesystem, FsKind, Node, NodeKind};
 use crate::io::ReadAt;
 use crate::medium::Medium;
+use crate::structure::{Kind, Place, Structure};
 use crate::units::Lba;
 use crate::volume::Volume;
 
-use super::probe::{Options, View};
+use super::{View, ViewOptions};
 
 /// Bytes per logical block (only 2048 is supported, as every real disc uses).
 pub const BLOCK: u64 = 2048;
@@ -170,11 +171,11 @@ impl IsoFs {
 }
 
 impl Filesystem for IsoFs {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> FsKind {
         match self.flavor {
-            Flavor::Plain => "iso9660",
-            Flavor::Joliet => "joliet",
-            Flavor::RockRidge => "rockridge",
+            Flavor::Plain => FsKind::Iso9660,
+            Flavor::Joliet => FsKind::Joliet,
+            Flavor::RockRidge => FsKind::RockRidge,
         }
     }
 
@@ -212,6 +213,10 @@ impl Filesystem for IsoFs {
         self.structures.clone()
     }
 
+    fn directory_structures(&self, block: &[u8], position: u64) -> Vec<Structure> {
+        block_records(block, position)
+    }
+
     fn diagnostics(&self) -> Vec<Diagnostic> {
         self.diagnostics
             .lock()
@@ -244,7 +249,7 @@ fn candidates(medium: &Medium) -> Vec<usize> {
 
 /// Finds the ISO 9660 views of an optical medium: plain, Joliet, Rock Ridge
 /// and El Torito.
-pub fn probe(medium: &Arc<Medium>, options: &Options) -> Vec<View> {
+pub fn probe(medium: &Arc<Medium>, options: &ViewOptions) -> Vec<View> {
     let mut views = Vec::new();
     let Some(first) = medium.tracks.iter().position(|t| !t.is_audio()) else {
         return views;
@@ -277,13 +282,12 @@ pub fn probe(medium: &Arc<Medium>, options: &Options) -> Vec<View> {
     let mut structures = set.structures.clone();
     structures.insert(
         0,
-        Structure {
-            kind: "system_area",
-            name: "System area (sectors 0-15)".to_owned(),
-            lba: track.start,
-            bytes: 16 * BLOCK,
-            fields: Vec::new(),
-        },
+        Structure::new(
+            Kind::SystemArea,
+            "System area (sectors 0-15)",
+            Place::Medium(u64::try_from(track.start.0).unwrap_or(0) * BLOCK),
+            16 * BLOCK,
+        ),
     );
     let path_tables = |vd: &VolumeDescriptor, diags: &mut Vec<Diagnostic>| {
         path_table::structures(reader.as_ref(), vd, diags)
@@ -302,7 +306,7 @@ pub fn probe(medium: &Arc<Medium>, options: &Options) -> Vec<View> {
                 label: fs.label(),
                 track: number,
                 partition: None,
-                start: track.start.0,
+                start: track.start,
                 size_bytes: size,
                 fs: Arc::new(fs),
             });
@@ -346,15 +350,15 @@ pub fn probe(medium: &Arc<Medium>, options: &Options) -> Vec<View> {
     if let Some(catalog) = set.boot_catalog {
         let plain = views
             .iter()
-            .find(|v| v.kind == "iso9660")
+            .find(|v| v.kind == FsKind::Iso9660)
             .map(|v| Arc::clone(&v.fs));
         let fs = ElToritoFs::open(Arc::clone(&reader), catalog, structures, plain);
         views.push(View {
-            kind: "eltorito",
+            kind: FsKind::ElTorito,
             label: "El Torito".to_owned(),
             track: number,
             partition: None,
-            start: i64::from(catalog),
+            start: Lba(i64::from(catalog)),
             size_bytes: BLOCK,
             fs: Arc::new(fs),
         });
@@ -369,28 +373,33 @@ pub(crate) fn at_sector(d: Diagnostic, lba: u64) -> Diagnostic {
     ))
 }
 
-/// Explains the byte at `offset` of one 2048-byte directory block: the
-/// field of the record holding it, with its offset within the block.
-/// `None` in the padding after the last record of the block.
-pub fn directory_field(block: &[u8], offset: usize) -> Option<crate::fs::Field> {
+/// The records of one 2048-byte directory block at medium position
+/// `position`, each as a structure; the walk stops at a zero length byte
+/// (the rest of the block is padding) or an unusable record.
+fn block_records(block: &[u8], position: u64) -> Vec<Structure> {
+    let mut out = Vec::new();
     let mut pos = 0usize;
-    while pos < block.len() {
-        let len = usize::from(*block.get(pos)?);
+    while let Some(&len) = block.get(pos) {
+        let len = usize::from(len);
         if len == 0 {
-            return None;
+            break;
         }
-        if offset < pos + len {
-            let record = dirent::parse(block.get(pos..)?, pos as u64).ok()?;
-            let within = offset - pos;
-            let field = dirent::fields(&record)
-                .into_iter()
-                .find(|f| (f.offset..f.offset + f.length).contains(&(within as u64)))?;
-            return Some(crate::fs::Field {
-                offset: field.offset + pos as u64,
-                ..field
-            });
-        }
+        let Some(record) = block
+            .get(pos..)
+            .and_then(|b| dirent::parse(b, position + pos as u64).ok())
+        else {
+            break;
+        };
+        out.push(Structure {
+            fields: dirent::fields(&record),
+            ..Structure::new(
+                Kind::Directory,
+                "Directory record",
+                Place::Medium(position + pos as u64),
+                len as u64,
+            )
+        });
         pos += len;
     }
-    None
+    out
 }

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::error::{Error, Result};
-use crate::fs::{Filesystem, Node, NodeKind, Timestamp, walk};
+use crate::fs::{Filesystem, Node, NodeKind, walk};
+use crate::timestamp::Timestamp;
 
 /// Longest output name component (bytes).
 const MAX_COMPONENT: usize = 255;

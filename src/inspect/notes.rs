@@ -75,7 +75,11 @@ pub fn sector_notes(
             .unwrap_or_default();
         notes.push(note(
             "owner",
-            format!("{} {what} ({})", owner.kind, owner.filesystem),
+            format!(
+                "{} {what} ({})",
+                owner.kind,
+                owner.filesystem.map_or("", |s| s.as_str())
+            ),
             Tone::Plain,
         ));
     }
@@ -128,8 +132,8 @@ pub fn sector_notes(
                 ),
                 Tone::Plain,
             ));
-            notes.push(note("value", f.value.clone(), Tone::Plain));
-            notes.push(note("meaning", f.meaning, Tone::Plain));
+            notes.push(note("value", f.text(), Tone::Plain));
+            notes.push(note("meaning", f.meaning.clone(), Tone::Plain));
         }
     }
     notes

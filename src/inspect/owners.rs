@@ -1,23 +1,95 @@
 //! Sector → owners: which file, directory or on-disk structure of which
-//! view covers a sector, built from every view's extents and structures.
+//! view covers a sector, built from the survey's structures and every
+//! view's extents.
 
-use serde::Serialize;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
-use crate::fs::probe::View;
-use crate::fs::{NodeKind, walk};
+use crate::fs::{FsKind, Node, NodeKind, walk};
+use crate::structure::Kind;
+use crate::survey::{Scope, Survey, lba_of};
+use crate::units::Lba;
+
+/// What owns a sector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnerKind {
+    File,
+    Dir,
+    /// An El Torito boot image.
+    BootImage,
+    /// An on-disk structure (volume descriptor, BPB, GPT header ...).
+    Structure(Kind),
+    /// Nothing the survey knows of.
+    Unused,
+}
+
+impl OwnerKind {
+    /// The name in `locate --json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OwnerKind::File => "file",
+            OwnerKind::Dir => "dir",
+            OwnerKind::BootImage => "boot_image",
+            OwnerKind::Structure(kind) => kind.as_str(),
+            OwnerKind::Unused => "unused",
+        }
+    }
+}
+
+impl fmt::Display for OwnerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for OwnerKind {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 /// One owner of a sector, as `locate --json` gives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Owner {
-    /// `file`, `dir`, `volume_descriptor`, `path_table`, `boot_catalog`,
-    /// `boot_image`, `system_area`, ...
-    pub kind: &'static str,
+    pub kind: OwnerKind,
     pub path: Option<String>,
-    pub filesystem: &'static str,
+    /// The view or table it belongs to (`""` in JSON for none).
+    #[serde(serialize_with = "scope_name")]
+    pub filesystem: Option<Scope>,
     /// A structure's name ("Primary volume descriptor"); `None` for files.
     pub name: Option<String>,
+}
+
+fn scope_name<S: Serializer>(scope: &Option<Scope>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(scope.map_or("", Scope::as_str))
+}
+
+impl Owner {
+    /// The owner of a sector nothing claims.
+    pub fn unused() -> Owner {
+        Owner {
+            kind: OwnerKind::Unused,
+            path: None,
+            filesystem: None,
+            name: None,
+        }
+    }
+
+    /// The view it belongs to, if it belongs to one.
+    pub fn view(&self) -> Option<FsKind> {
+        match self.filesystem {
+            Some(Scope::View(kind)) => Some(kind),
+            _ => None,
+        }
+    }
+
+    /// The path of a file or directory, or the name of a structure.
+    pub fn what(&self) -> &str {
+        self.path.as_deref().or(self.name.as_deref()).unwrap_or("")
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -34,60 +106,44 @@ pub struct OwnerIndex {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn sectors(bytes: u64, block: u64) -> i64 {
-    i64::try_from(bytes.div_ceil(block.max(1))).unwrap_or(i64::MAX)
-}
-
 impl OwnerIndex {
-    /// Walks every view. `block` is the bytes per sector the views' extents
-    /// count in (2048 on optical media).
-    pub fn build(views: &[View], block: u64) -> Result<OwnerIndex> {
+    /// Indexes the survey's structures and walks every view.
+    pub fn build(survey: &Survey) -> Result<OwnerIndex> {
+        let block = survey.medium.block_size();
         let mut index = OwnerIndex::default();
-        for view in views {
-            for s in view.fs.structures() {
-                let exists = index.spans.iter().any(|sp| {
-                    sp.start == s.lba.0
-                        && sp.owner.kind == s.kind
-                        && sp.owner.name.as_deref() == Some(s.name.as_str())
-                });
-                if exists || s.bytes == 0 {
-                    continue;
-                }
-                index.spans.push(Span {
-                    start: s.lba.0,
-                    end: s.lba.0.saturating_add(sectors(s.bytes, block)),
-                    owner: Owner {
-                        kind: s.kind,
-                        path: None,
-                        filesystem: view.kind,
-                        name: Some(s.name.clone()),
-                    },
-                });
-            }
+        for (scope, s) in survey.structures() {
+            let Some(range) = s.medium_range().filter(|r| !r.is_empty()) else {
+                continue;
+            };
+            index.spans.push(Span {
+                start: lba_of(range.start, block).0,
+                end: lba_of(range.end.div_ceil(block) * block, block).0,
+                owner: Owner {
+                    kind: OwnerKind::Structure(s.kind),
+                    path: None,
+                    filesystem: Some(*scope),
+                    name: Some(s.name.clone()),
+                },
+            });
+        }
+        for view in &survey.views {
             let root = view.fs.root()?;
-            let fs_kind = view.kind;
-            let boot = fs_kind == "eltorito";
-            let mut add = |path: &str, node: &crate::fs::Node| {
+            let boot = view.kind == FsKind::ElTorito;
+            let mut add = |path: &str, node: &Node| {
                 let kind = match node.kind {
-                    NodeKind::Dir => "dir",
-                    _ if boot => "boot_image",
-                    _ => "file",
+                    NodeKind::Dir => OwnerKind::Dir,
+                    _ if boot => OwnerKind::BootImage,
+                    _ => OwnerKind::File,
                 };
-                for e in &node.extents {
-                    if e.bytes == 0 {
-                        continue;
-                    }
+                for e in node.extents.iter().filter(|e| e.bytes > 0) {
+                    let sectors = i64::try_from(e.bytes.div_ceil(block)).unwrap_or(i64::MAX);
                     index.spans.push(Span {
                         start: e.lba.0,
-                        end: e.lba.0.saturating_add(sectors(e.bytes, block)),
+                        end: e.lba.0.saturating_add(sectors),
                         owner: Owner {
                             kind,
-                            path: Some(if path.is_empty() {
-                                "/".to_owned()
-                            } else {
-                                path.to_owned()
-                            }),
-                            filesystem: fs_kind,
+                            path: Some(if path.is_empty() { "/" } else { path }.to_owned()),
+                            filesystem: Some(Scope::View(view.kind)),
                             name: None,
                         },
                     });
@@ -106,49 +162,14 @@ impl OwnerIndex {
         Ok(index)
     }
 
-    /// Adds a partition table's structures (MBR, EBRs, GPT headers and entry
-    /// arrays, APM entries), whose positions count 512-byte units, to an
-    /// index of `block`-byte sectors.
-    pub fn add_partition_table(&mut self, structures: &[crate::fs::Structure], block: u64) {
-        let block = block.max(1);
-        for s in structures {
-            let start_byte = u64::try_from(s.lba.0).unwrap_or(0).saturating_mul(512);
-            let end_byte = start_byte.saturating_add(s.bytes.max(1));
-            self.spans.push(Span {
-                start: i64::try_from(start_byte / block).unwrap_or(i64::MAX),
-                end: i64::try_from(end_byte.div_ceil(block)).unwrap_or(i64::MAX),
-                owner: Owner {
-                    kind: s.kind,
-                    path: None,
-                    filesystem: "partitions",
-                    name: Some(s.name.clone()),
-                },
-            });
-        }
-        self.spans.sort_by_key(|s| s.start);
-    }
-
-    /// The index of every view and of the medium's partition table.
-    pub fn for_medium(
-        medium: &crate::medium::Medium,
-        views: &[View],
-        block: u64,
-    ) -> Result<OwnerIndex> {
-        let mut index = OwnerIndex::build(views, block)?;
-        if let Ok(Some(table)) = crate::partition::probe::table_of_medium(medium) {
-            index.add_partition_table(&table.structures, block);
-        }
-        Ok(index)
-    }
-
     /// Every owner covering `lba`, in order of their first sector.
-    pub fn owners(&self, lba: i64) -> Vec<Owner> {
-        let end = self.spans.partition_point(|s| s.start <= lba);
+    pub fn owners(&self, lba: Lba) -> Vec<Owner> {
+        let end = self.spans.partition_point(|s| s.start <= lba.0);
         self.spans
             .get(..end)
             .unwrap_or_default()
             .iter()
-            .filter(|s| s.end > lba)
+            .filter(|s| s.end > lba.0)
             .map(|s| s.owner.clone())
             .collect()
     }

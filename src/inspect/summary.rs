@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::fs::{FsKind, View};
 use crate::medium::{Medium, Track};
+use crate::survey::Survey;
 
 /// `info --json`.
 #[derive(Debug, Serialize)]
@@ -82,7 +84,7 @@ pub struct PartitionInfo {
 /// A filesystem view (filled in by the filesystem readers).
 #[derive(Debug, Serialize)]
 pub struct FilesystemInfo {
-    pub kind: &'static str,
+    pub kind: FsKind,
     pub label: String,
     pub track: Option<u8>,
     pub partition: Option<u32>,
@@ -90,8 +92,8 @@ pub struct FilesystemInfo {
     pub size_bytes: u64,
 }
 
-/// The views found by the probes, for `info`.
-pub fn filesystems(views: &[crate::fs::probe::View]) -> Vec<FilesystemInfo> {
+/// The views the survey found, for `info`.
+fn filesystems(views: &[View]) -> Vec<FilesystemInfo> {
     views
         .iter()
         .map(|v| FilesystemInfo {
@@ -99,7 +101,7 @@ pub fn filesystems(views: &[crate::fs::probe::View]) -> Vec<FilesystemInfo> {
             label: v.label.clone(),
             track: v.track,
             partition: v.partition,
-            start: v.start,
+            start: v.start.0,
             size_bytes: v.size_bytes,
         })
         .collect()
@@ -225,23 +227,9 @@ fn partitions(table: Option<&crate::partition::Table>) -> Vec<PartitionInfo> {
     })
 }
 
-/// The whole summary, with the filesystem views the probes find.
-pub fn info_with_views(medium: &std::sync::Arc<Medium>) -> Info {
-    let views = crate::fs::probe::views(medium, &crate::fs::probe::Options::default());
-    let mut info = info(medium);
-    info.filesystems = filesystems(&views);
-    for v in &views {
-        info.diagnostics
-            .extend(v.fs.diagnostics().iter().map(DiagnosticInfo::from));
-    }
-    info
-}
-
-/// The whole summary.
-pub fn info(medium: &Medium) -> Info {
-    let table = crate::partition::probe::table_of_medium(medium)
-        .ok()
-        .flatten();
+/// The whole summary of a surveyed medium.
+pub fn info(survey: &Survey) -> Info {
+    let medium = survey.medium.as_ref();
     Info {
         path: medium.path.display().to_string(),
         format: medium.format.as_str(),
@@ -259,14 +247,13 @@ pub fn info(medium: &Medium) -> Info {
             })
             .collect(),
         tracks: tracks(medium).tracks,
-        partitions: partitions(table.as_ref()),
-        filesystems: Vec::new(),
+        partitions: partitions(survey.table.as_ref()),
+        filesystems: filesystems(&survey.views),
         cd_text: cd_text(&medium.cd_text),
         rem: medium.rem.clone(),
-        diagnostics: medium
-            .diagnostics
+        diagnostics: survey
+            .all_diagnostics()
             .iter()
-            .chain(table.iter().flat_map(|t| &t.diagnostics))
             .map(DiagnosticInfo::from)
             .collect(),
     }

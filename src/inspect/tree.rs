@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::fs::{Filesystem, Node, NodeKind, Structure};
+use crate::fs::{Filesystem, Node, NodeKind};
+use crate::structure::Structure;
 use crate::units::Lba;
 
 /// Identifies a row of the tree.
@@ -42,6 +43,8 @@ pub struct FsTree {
     views: Vec<Arc<dyn Filesystem>>,
     roots: Vec<Option<Node>>,
     structures: Vec<Vec<Structure>>,
+    /// Bytes per sector the structures' positions count in.
+    block: u64,
     /// Children of opened directories, by (view, node id).
     children: HashMap<(usize, u64), Vec<Node>>,
     /// Every node seen, for lookups by id.
@@ -51,8 +54,12 @@ pub struct FsTree {
 
 impl FsTree {
     /// Reads each view's root and structure list (small, bounded reads).
-    pub fn new(views: Vec<Arc<dyn Filesystem>>) -> FsTree {
-        let mut tree = FsTree::default();
+    /// `block` is the medium's block size.
+    pub fn new(views: Vec<Arc<dyn Filesystem>>, block: u64) -> FsTree {
+        let mut tree = FsTree {
+            block,
+            ..FsTree::default()
+        };
         for (index, view) in views.iter().enumerate() {
             match view.root() {
                 Ok(root) => {
@@ -125,7 +132,10 @@ impl FsTree {
     pub fn first_lba(&self, id: TreeId) -> Option<Lba> {
         match id {
             TreeId::Node(..) => self.node(id)?.extents.first().map(|e| e.lba),
-            TreeId::Structure(..) => self.structure(id).map(|s| s.lba),
+            TreeId::Structure(..) => {
+                let at = self.structure(id)?.place.medium()?;
+                Some(crate::survey::lba_of(at, self.block))
+            }
             TreeId::View(view) => self
                 .roots
                 .get(view)?
@@ -160,7 +170,14 @@ impl FsTree {
                                 .enumerate()
                                 .map(|(i, s)| TreeRow {
                                     id: TreeId::Structure(index, i),
-                                    label: format!("{} @{}", s.name, s.lba),
+                                    label: match s.place.medium() {
+                                        Some(at) => format!(
+                                            "{} @{}",
+                                            s.name,
+                                            crate::survey::lba_of(at, self.block)
+                                        ),
+                                        None => s.name.clone(),
+                                    },
                                     branch: false,
                                     children: Vec::new(),
                                 })
@@ -174,7 +191,7 @@ impl FsTree {
                 TreeRow {
                     id: TreeId::View(index),
                     label: if label.is_empty() {
-                        fs.kind().to_owned()
+                        fs.kind().to_string()
                     } else {
                         format!("{} \"{label}\"", fs.kind())
                     },

@@ -8,10 +8,9 @@
 use crate::byteorder::{be16, be32, latin1_trimmed};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
-use crate::fs::{Field, Structure};
 use crate::io::ReadAt;
 use crate::partition::{Partition, Scheme, Table};
-use crate::units::Lba;
+use crate::structure::{Field, Kind, Place, Structure, Value};
 
 /// The most map entries read.
 pub const MAX_ENTRIES: u64 = 256;
@@ -120,18 +119,10 @@ fn type_name(kind: &str) -> Option<&'static str> {
 }
 
 fn structure(n: u64, offset: u64, e: &[u8], name: &str, kind: &str) -> Structure {
-    let f = |offset, length, name, value: String, meaning| Field {
-        offset,
-        length,
-        name,
-        value,
-        meaning,
+    let f = |offset, length, name, value: String, meaning| {
+        Field::new(offset, length, name, Value::Text(value), meaning, "")
     };
     Structure {
-        kind: "partition_table",
-        name: format!("APM entry {n}"),
-        lba: Lba((offset / 512) as i64),
-        bytes: 512,
         fields: vec![
             f(
                 0,
@@ -179,5 +170,11 @@ fn structure(n: u64, offset: u64, e: &[u8], name: &str, kind: &str) -> Structure
                 "valid, allocated, in use, bootable, ... flags",
             ),
         ],
+        ..Structure::new(
+            Kind::PartitionTable,
+            format!("APM entry {n}"),
+            Place::Medium(offset),
+            512,
+        )
     }
 }

@@ -9,65 +9,83 @@
 
 use crc::{CRC_32_ISO_HDLC, Crc};
 
-use crate::byteorder::{array, le32, le64};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
-use crate::fs::{Field, Structure};
 use crate::io::ReadAt;
-use crate::partition::{Partition, Scheme, Table, gpt_type_name, guid_text};
-use crate::units::Lba;
+use crate::partition::{Partition, Scheme, Table, gpt_type_name};
+use crate::structure::{
+    Guid, Kind, Le32, Le32Hex, Le64, Le64Hex, Place, Raw, Reserved, Structure, Utf16Le, declare,
+    guid_text,
+};
 
 const CRC32: Crc<u32> = Crc::<u32>::new(&CRC_32_ISO_HDLC);
 /// The most entry-array bytes read (8192 entries of 128 bytes); the spec's
 /// minimum is 16 KiB and real tables use exactly that.
 pub const MAX_ARRAY_BYTES: u64 = 1 << 20;
 
-/// A decoded header.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Header {
-    size: u32,
-    crc: u32,
-    crc_ok: bool,
-    my_lba: u64,
-    alternate_lba: u64,
-    first_usable: u64,
-    last_usable: u64,
-    disk_guid: [u8; 16],
-    entries_lba: u64,
-    entry_count: u32,
-    entry_size: u32,
-    entries_crc: u32,
+declare! {
+    /// The GPT header, at LBA 1 and (as the backup) at the disk's last LBA.
+    pub struct Header = "GPT header", PartitionTable, "UEFI 2.10 §5.3.2", 92 {
+        0, 8 => signature: Raw<8>, "signature", "EFI PART marks a GPT header";
+        8, 4 => revision: Le32Hex, "revision", "0x00010000 is revision 1.0";
+        12, 4 => size: Le32, "header size", "bytes covered by the header CRC (92)";
+        16, 4 => crc: Le32Hex, "header CRC32", "CRC32 of the header with this field zeroed";
+        20, 4 => reserved: Reserved, "reserved", "zero";
+        24, 8 => my_lba: Le64, "my LBA", "where this header is";
+        32, 8 => alternate_lba: Le64, "alternate LBA", "where the other header is";
+        40, 8 => first_usable: Le64, "first usable LBA", "first sector partitions may use";
+        48, 8 => last_usable: Le64, "last usable LBA", "last sector partitions may use";
+        56, 16 => disk_guid: Guid, "disk GUID", "identifies the disk";
+        72, 8 => entries_lba: Le64, "entry array LBA", "first sector of the entry array";
+        80, 4 => entry_count: Le32, "entry count", "entries in the array";
+        84, 4 => entry_size: Le32, "entry size", "bytes per entry (128 × 2^n)";
+        88, 4 => entries_crc: Le32Hex, "entry array CRC32", "CRC32 of the whole entry array";
+    }
 }
 
-fn header(bytes: &[u8], sector: u64) -> Option<Header> {
-    if bytes.get(..8) != Some(b"EFI PART") {
+declare! {
+    /// One entry of the partition entry array (the first 128 bytes of each
+    /// entry; larger entries are zero-padded).
+    pub struct Entry = "GPT partition entry", PartitionTable, "UEFI 2.10 §5.3.3", 128 {
+        0, 16 => type_guid: Guid, "partition type GUID", "what the partition holds; zero for an unused entry";
+        16, 16 => unique_guid: Guid, "unique partition GUID", "identifies this partition";
+        32, 8 => first_lba: Le64, "starting LBA", "first sector of the partition";
+        40, 8 => last_lba: Le64, "ending LBA", "last sector of the partition (inclusive)";
+        48, 8 => attributes: Le64Hex, "attributes", "bit 0 required, bit 1 no block I/O, bit 2 legacy BIOS bootable, bits 48-63 by type";
+        56, 72 => name: Utf16Le, "partition name", "UTF-16LE, up to 36 characters, NUL padded";
+    }
+}
+
+/// A header as read, with the result of its CRC check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Checked {
+    header: Header,
+    crc_ok: bool,
+}
+
+impl std::ops::Deref for Checked {
+    type Target = Header;
+    fn deref(&self) -> &Header {
+        &self.header
+    }
+}
+
+/// The header in `bytes` (one sector), if it has the signature.
+fn header(bytes: &[u8], sector: u64) -> Option<Checked> {
+    let header = Header::decode(bytes).ok()?;
+    if &header.signature != b"EFI PART" {
         return None;
     }
-    let size = le32(bytes, 12);
-    let crc = le32(bytes, 16);
-    let crc_ok = (92..=sector).contains(&u64::from(size))
-        && bytes.get(..size as usize).is_some_and(|h| {
+    let crc_ok = (92..=sector).contains(&u64::from(header.size))
+        && bytes.get(..header.size as usize).is_some_and(|h| {
             let mut copy = h.to_vec();
             copy.get_mut(16..20)
                 .into_iter()
                 .flatten()
                 .for_each(|b| *b = 0);
-            CRC32.checksum(&copy) == crc
+            CRC32.checksum(&copy) == header.crc
         });
-    Some(Header {
-        size,
-        crc,
-        crc_ok,
-        my_lba: le64(bytes, 24),
-        alternate_lba: le64(bytes, 32),
-        first_usable: le64(bytes, 40),
-        last_usable: le64(bytes, 48),
-        disk_guid: array(bytes, 56).unwrap_or_default(),
-        entries_lba: le64(bytes, 72),
-        entry_count: le32(bytes, 80),
-        entry_size: le32(bytes, 84),
-        entries_crc: le32(bytes, 88),
-    })
+    Some(Checked { header, crc_ok })
 }
 
 /// Reads a GPT, if LBA 1 (at 512 or 4096 bytes per sector) holds one.
@@ -87,7 +105,7 @@ pub fn read(source: &dyn ReadAt, mbr: Option<&Table>) -> Result<Option<Table>> {
 fn read_with(
     source: &dyn ReadAt,
     sector: u64,
-    primary: Header,
+    primary: Checked,
     primary_bytes: &[u8],
     mbr: Option<&Table>,
 ) -> Result<Table> {
@@ -171,7 +189,7 @@ fn read_with(
     Ok(table)
 }
 
-fn compare(table: &mut Table, primary: &Header, backup: &Header) {
+fn compare(table: &mut Table, primary: &Checked, backup: &Checked) {
     if !backup.crc_ok {
         table.diagnostics.push(Diagnostic::error(
             "gpt.backup-crc",
@@ -296,14 +314,21 @@ fn read_entries(
             ),
         ));
     }
-    for (slot, entry) in array.chunks_exact(h.entry_size as usize).enumerate() {
-        let kind: [u8; 16] = array_at(entry, 0);
-        if kind == [0; 16] {
+    let mut structure = Structure::new(
+        Kind::PartitionTable,
+        "GPT entry array",
+        Place::Medium(offset),
+        len,
+    );
+    for (slot, bytes) in array.chunks_exact(h.entry_size as usize).enumerate() {
+        let Ok(entry) = Entry::decode(bytes) else {
+            continue;
+        };
+        if entry.type_guid == [0; 16] {
             continue;
         }
         let index = slot as u32 + 1;
-        let (first, last) = (le64(entry, 32), le64(entry, 40));
-        let type_code = guid_text(&kind);
+        let (first, last) = (entry.first_lba, entry.last_lba);
         if last < first || first < h.first_usable || last > h.last_usable || last >= disk_sectors {
             table.diagnostics.push(Diagnostic::warning(
                 "gpt.entry-range",
@@ -313,30 +338,28 @@ fn read_entries(
                 ),
             ));
         }
-        let attributes = le64(entry, 48);
-        let name = utf16_name(entry.get(56..128).unwrap_or_default());
+        structure.fields.extend(Entry::LAYOUT.fields_at(
+            bytes,
+            slot as u64 * u64::from(h.entry_size),
+            Some(&format!("entry {index}")),
+        ));
+        let type_code = guid_text(&entry.type_guid);
         table.partitions.push(Partition {
             index,
             scheme: Scheme::Gpt,
             type_name: gpt_type_name(&type_code),
             type_code,
-            name: Some(name),
+            name: Some(entry.name),
             start: first,
             length: last.saturating_sub(first).saturating_add(1),
             sector_size: sector,
-            bootable: attributes & (1 << 2) != 0,
-            guid: Some(guid_text(&array_at(entry, 16))),
+            bootable: entry.attributes & (1 << 2) != 0,
+            guid: Some(guid_text(&entry.unique_guid)),
             logical: false,
             container: false,
         });
     }
-    table.structures.push(Structure {
-        kind: "partition_table",
-        name: "GPT entry array".into(),
-        lba: Lba((offset / 512) as i64),
-        bytes: len,
-        fields: Vec::new(),
-    });
+    table.structures.push(structure);
     Ok(())
 }
 
@@ -369,25 +392,6 @@ fn check_array(
         ));
     }
     Ok(())
-}
-
-fn array_at(bytes: &[u8], at: usize) -> [u8; 16] {
-    array(bytes, at).unwrap_or_default()
-}
-
-/// A UTF-16LE name up to its first NUL.
-fn utf16_name(bytes: &[u8]) -> String {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| {
-            u16::from_le_bytes([
-                c.first().copied().unwrap_or(0),
-                c.get(1).copied().unwrap_or(0),
-            ])
-        })
-        .take_while(|&u| u != 0)
-        .collect();
-    String::from_utf16_lossy(&units)
 }
 
 /// Checks the MBR in front: protective (one 0xEE entry) or hybrid.
@@ -442,106 +446,15 @@ fn protective(table: &mut Table, mbr: Option<&Table>) {
     table.hybrid = others;
 }
 
-fn structure(name: &str, offset: u64, sector: u64, h: &Header, bytes: &[u8]) -> Structure {
-    let f = |offset, length, name, value: String, meaning| Field {
-        offset,
-        length,
-        name,
-        value,
-        meaning,
-    };
-    let fields = vec![
-        f(0, 8, "signature", "EFI PART".into(), "marks a GPT header"),
-        f(
-            8,
-            4,
-            "revision",
-            format!("{:#010x}", le32(bytes, 8)),
-            "0x00010000 = 1.0",
-        ),
-        f(
-            12,
-            4,
-            "header size",
-            h.size.to_string(),
-            "bytes covered by the header CRC (92)",
-        ),
-        f(
-            16,
-            4,
-            "header CRC32",
-            format!("{:#010x}{}", h.crc, if h.crc_ok { "" } else { " (bad)" }),
-            "CRC32 of the header with this field zeroed",
-        ),
-        f(
-            24,
-            8,
-            "my LBA",
-            h.my_lba.to_string(),
-            "where this header is",
-        ),
-        f(
-            32,
-            8,
-            "alternate LBA",
-            h.alternate_lba.to_string(),
-            "where the other header is",
-        ),
-        f(
-            40,
-            8,
-            "first usable LBA",
-            h.first_usable.to_string(),
-            "first sector partitions may use",
-        ),
-        f(
-            48,
-            8,
-            "last usable LBA",
-            h.last_usable.to_string(),
-            "last sector partitions may use",
-        ),
-        f(
-            56,
-            16,
-            "disk GUID",
-            guid_text(&h.disk_guid),
-            "identifies the disk",
-        ),
-        f(
-            72,
-            8,
-            "entry array LBA",
-            h.entries_lba.to_string(),
-            "first sector of the entry array",
-        ),
-        f(
-            80,
-            4,
-            "entry count",
-            h.entry_count.to_string(),
-            "entries in the array",
-        ),
-        f(
-            84,
-            4,
-            "entry size",
-            h.entry_size.to_string(),
-            "bytes per entry (128 × 2^n)",
-        ),
-        f(
-            88,
-            4,
-            "entry array CRC32",
-            format!("{:#010x}", h.entries_crc),
-            "CRC32 of the whole entry array",
-        ),
-    ];
-    Structure {
-        kind: "partition_table",
+/// A header as an annotated structure, its CRC check noted.
+fn structure(name: &str, offset: u64, sector: u64, h: &Checked, bytes: &[u8]) -> Structure {
+    let mut structure = Structure {
         name: name.to_owned(),
-        lba: Lba((offset / 512) as i64),
-        bytes: sector,
-        fields,
+        length: sector,
+        ..Header::LAYOUT.structure(bytes, Place::Medium(offset))
+    };
+    if !h.crc_ok {
+        structure.note("header CRC32", "bad");
     }
+    structure
 }

@@ -11,9 +11,9 @@ use std::collections::HashSet;
 use crate::byteorder::{le32, u8_at};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::Result;
-use crate::fs::{Field, Structure};
 use crate::io::ReadAt;
 use crate::partition::{Partition, Scheme, Table, mbr_type_name};
+use crate::structure::{Field, Kind, Place, Structure, Value};
 use crate::units::Lba;
 
 /// The most EBRs followed in one chain (RELIABILITY.md).
@@ -349,13 +349,14 @@ const ENTRY_FIELDS: [[&str; 6]; 4] = [
 
 /// The sector as an annotated structure.
 fn structure(name: &str, lba: u64, sector: &[u8]) -> Structure {
-    let mut fields = vec![Field {
-        offset: 0,
-        length: 446,
-        name: "boot code",
-        value: String::new(),
-        meaning: "code run by the BIOS (not interpreted)",
-    }];
+    let mut fields = vec![Field::new(
+        0,
+        446,
+        "boot code",
+        Value::Text(String::new()),
+        "code run by the BIOS (not interpreted)",
+        "",
+    )];
     for (slot, names) in ENTRY_FIELDS.iter().enumerate() {
         let e = Entry::decode(sector, slot);
         let at = 446 + 16 * slot as u64;
@@ -389,27 +390,35 @@ fn structure(name: &str, lba: u64, sector: &[u8]) -> Structure {
             (12, 4, e.sectors.to_string(), "length in sectors"),
         ];
         for ((offset, length, value, meaning), name) in values.into_iter().zip(names) {
-            fields.push(Field {
-                offset: at + offset,
+            fields.push(Field::new(
+                at + offset,
                 length,
-                name,
-                value,
+                *name,
+                Value::Text(value),
                 meaning,
-            });
+                "",
+            ));
         }
     }
-    fields.push(Field {
-        offset: 510,
-        length: 2,
-        name: "signature",
-        value: format!("{:02x}{:02x}", u8_at(sector, 510), u8_at(sector, 511)),
-        meaning: "55aa marks a valid boot sector",
-    });
+    fields.push(Field::new(
+        510,
+        2,
+        "signature",
+        Value::Text(format!(
+            "{:02x}{:02x}",
+            u8_at(sector, 510),
+            u8_at(sector, 511)
+        )),
+        "55aa marks a valid boot sector",
+        "",
+    ));
     Structure {
-        kind: "partition_table",
-        name: name.to_owned(),
-        lba: Lba(lba as i64),
-        bytes: SECTOR,
         fields,
+        ..Structure::new(
+            Kind::PartitionTable,
+            name,
+            Place::Medium(lba * SECTOR),
+            SECTOR,
+        )
     }
 }

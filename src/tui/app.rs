@@ -16,13 +16,14 @@ use ratatui::crossterm::event::KeyEvent;
 
 use tui_tree_widget::TreeState;
 
-use crate::fs::probe::View;
+use crate::fs::View;
 use crate::inspect::explain::{self, Explained};
 use crate::inspect::hex::SectorView;
 use crate::inspect::owners::{Owner, OwnerIndex};
 use crate::inspect::search::Pattern;
 use crate::inspect::tree::{FsTree, TreeId};
 use crate::medium::Medium;
+use crate::survey::Survey;
 use crate::tui::action::Action;
 use crate::tui::job::{JobKind, Running};
 use crate::tui::keymap;
@@ -108,6 +109,7 @@ pub struct Options {
 /// Everything the screen shows.
 #[derive(Debug)]
 pub struct App {
+    pub survey: Arc<Survey>,
     pub medium: Arc<Medium>,
     pub options: Options,
     pub focus: Pane,
@@ -128,10 +130,7 @@ pub struct App {
     pub track_row: usize,
     /// A disk image's partitions, listed where optical media list tracks.
     pub partitions: Vec<crate::partition::Partition>,
-    /// The partition table's structures (MBR, GPT headers ...), explained
-    /// like a filesystem's.
-    pub table_structures: Vec<crate::fs::Structure>,
-    /// The filesystem views found on the medium.
+    /// The filesystem views found on the medium, the richest first.
     pub views: Vec<View>,
     pub tree: FsTree,
     pub tree_state: TreeState<TreeId>,
@@ -154,25 +153,21 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(medium: Arc<Medium>, mut views: Vec<View>, options: Options) -> App {
+    pub fn new(survey: Arc<Survey>, options: Options) -> App {
+        let medium = Arc::clone(&survey.medium);
         // The richest view first: it is the one opened at start.
-        views.sort_by_key(|v| crate::fs::probe::rank(v.kind));
+        let mut views = survey.views.clone();
+        views.sort_by_key(|v| v.kind.rank());
         let lba = medium
             .tracks
             .first()
             .map_or(medium.first_lba(), |t| t.start.max(medium.first_lba()));
         let sector = SectorView::load(&medium, lba);
-        let table = crate::partition::probe::table_of_medium(&medium)
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        // Disks list their partitions where optical media list tracks.
-        let partitions = match medium.kind {
-            crate::medium::MediumKind::Disk => table.partitions,
-            crate::medium::MediumKind::Optical => Vec::new(),
-        };
-        let table_structures = table.structures;
-        let mut tree = FsTree::new(views.iter().map(|v| Arc::clone(&v.fs)).collect());
+        let partitions = survey.disk_partitions().to_vec();
+        let mut tree = FsTree::new(
+            views.iter().map(|v| Arc::clone(&v.fs)).collect(),
+            medium.block_size(),
+        );
         tree.open_roots();
         let mut tree_state = TreeState::default();
         if let Some(first) = tree.views().first().map(|_| TreeId::View(0)) {
@@ -180,6 +175,7 @@ impl App {
             tree_state.select(vec![first]);
         }
         App {
+            survey,
             medium,
             options,
             focus: Pane::Hex,
@@ -194,7 +190,6 @@ impl App {
             map_rows: 16,
             track_row: 0,
             partitions,
-            table_structures,
             views,
             tree,
             tree_state,
@@ -247,23 +242,24 @@ impl App {
 
     /// Owners of the sector and the structure field at the cursor.
     fn context(&self) -> SectorContext {
-        let owners = self
+        let mut owners = self
             .owners
             .as_ref()
-            .map(|o| o.owners(self.lba.0))
+            .map(|o| o.owners(self.lba))
             .unwrap_or_default();
+        // The richest view's owners first, as the tree lists the views.
+        owners.sort_by_key(|o| o.view().map_or(0, |k| k.rank()));
         let data = self.sector.user_data();
         let offset = self.shown_range().start + self.cursor;
         let explained = if data.contains(&offset) {
             let block = self.sector.bytes.get(data.clone()).unwrap_or_default();
-            explain::structure_field(
-                &self.views,
-                &self.table_structures,
-                &owners,
+            let here = explain::structures_at(&self.survey, &owners, self.lba, block);
+            explain::field_at(
+                &here,
                 self.lba,
-                block,
-                offset - data.start,
                 self.block_size(),
+                block.len(),
+                offset - data.start,
             )
         } else {
             None
@@ -285,10 +281,7 @@ impl App {
 
     /// Bytes per sector the filesystem views count in.
     pub fn block_size(&self) -> u64 {
-        match self.medium.kind {
-            crate::medium::MediumKind::Disk => u64::from(self.medium.sector_size),
-            crate::medium::MediumKind::Optical => crate::volume::BLOCK,
-        }
+        self.medium.block_size()
     }
 
     fn scroll_to_cursor(&mut self) {

@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::thread;
 
-use crate::fs::probe::View;
 use crate::inspect::owners::OwnerIndex;
 use crate::inspect::search::{self, Hit, Pattern};
 use crate::medium::Medium;
@@ -89,21 +88,12 @@ pub fn start_lint(sheet: std::path::PathBuf, tx: Sender<Event>) -> Running {
 }
 
 /// Indexes which file or structure owns each sector, walking every view.
-/// `table` is the partition table's structures the application already read.
-pub fn start_owners(
-    views: Vec<View>,
-    table: Vec<crate::fs::Structure>,
-    block: u64,
-    tx: Sender<Event>,
-) -> Running {
+pub fn start_owners(survey: Arc<crate::survey::Survey>, tx: Sender<Event>) -> Running {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     let cancel = Arc::new(AtomicBool::new(false));
     thread::spawn(move || {
-        let index = OwnerIndex::build(&views, block)
-            .map(|mut index| {
-                index.add_partition_table(&table, block);
-                Arc::new(index)
-            })
+        let index = OwnerIndex::build(&survey)
+            .map(Arc::new)
             .map_err(|e| e.to_string());
         let _ = tx.send(Event::Job(JobReport::OwnersDone { id, index }));
     });

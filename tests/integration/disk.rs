@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use discscope::container;
-use discscope::fs::{Filesystem, Node, NodeKind};
-use discscope::partition::probe::{self, Probe};
-use discscope::volume::Volume;
+use discscope::fs::{Filesystem, FsKind, Node, NodeKind, ViewOptions};
+use discscope::survey::Survey;
 
 use crate::support::fixture;
 
@@ -22,11 +21,9 @@ pub fn gunzip(path: &Path, dir: &Path) -> PathBuf {
     out
 }
 
-pub fn open_disk(path: &Path) -> (Volume, Probe) {
+pub fn open_disk(path: &Path) -> Survey {
     let medium = Arc::new(container::open(path).unwrap());
-    let volume = Volume::of_disk(medium).unwrap();
-    let probe = probe::probe(&volume);
-    (volume, probe)
+    Survey::new(medium, &ViewOptions::default())
 }
 
 /// Every node below `dir` as (path, node), depth first, like `fls -r -p`.
@@ -169,12 +166,16 @@ fn mtype_files(fs: &dyn Filesystem, name: &str) {
 
 #[test]
 fn fat12_floppy_matches_mtools_and_sleuthkit() {
-    let (_, probe) = open_disk(&fixture("disk/floppy.img"));
+    let probe = open_disk(&fixture("disk/floppy.img"));
     assert!(probe.table.is_none());
-    assert_eq!(probe.floppy.unwrap().name, "720 KB 3.5\"");
-    assert_eq!(probe.found.len(), 1, "{:?}", probe.diagnostics);
-    let fs = probe.found[0].fs.as_ref();
-    assert_eq!(fs.kind(), "fat12");
+    let size = discscope::io::ReadAt::len(&probe.medium.files[0].reader);
+    assert_eq!(
+        discscope::fs::fat::geometry::from_size(size).unwrap().name,
+        "720 KB 3.5\""
+    );
+    assert_eq!(probe.views.len(), 1, "{:?}", probe.diagnostics);
+    let fs = probe.views[0].fs.as_ref();
+    assert_eq!(fs.kind().as_str(), "fat12");
     assert_eq!(fs.label(), "FLOPPY");
     assert_eq!(ours(fs), fls("floppy"));
     assert_eq!(our_sizes(fs), mdir_sizes("floppy"));
@@ -192,32 +193,43 @@ fn fat12_floppy_matches_mtools_and_sleuthkit() {
         "a deleted file's data is still there"
     );
     let structures = fs.structures();
-    let bpb = structures.iter().find(|s| s.kind == "bpb").unwrap();
+    let bpb = structures
+        .iter()
+        .find(|s| s.kind.as_str() == "bpb")
+        .unwrap();
     let field = |name: &str| bpb.fields.iter().find(|f| f.name == name).unwrap();
     assert_eq!(field("bytes per sector").offset, 11);
-    assert_eq!(field("bytes per sector").value, "512");
+    assert_eq!(field("bytes per sector").text(), "512");
     assert_eq!(field("volume label").offset, 43);
-    assert!(structures.iter().filter(|s| s.kind == "fat").count() == 2);
-    let (_, probe) = open_disk(&fixture("disk/floppy.img"));
+    assert!(
+        structures
+            .iter()
+            .filter(|s| s.kind.as_str() == "fat")
+            .count()
+            == 2
+    );
+    let probe = open_disk(&fixture("disk/floppy.img"));
     let readme = fs
         .children(&fs.root().unwrap())
         .unwrap()
         .into_iter()
         .find(|n| n.name == "README.TXT")
         .unwrap();
-    let fat = discscope::fs::fat::probe(&probe.found[0].volume)
-        .unwrap()
-        .unwrap();
+    let fat = discscope::fs::fat::probe(
+        &discscope::volume::Volume::of_disk(Arc::clone(&probe.medium)).unwrap(),
+    )
+    .unwrap()
+    .unwrap();
     let entry = fat.entry_structure(&readme).unwrap();
     let size = entry.fields.iter().find(|f| f.name == "size").unwrap();
-    assert_eq!((size.offset, size.value.as_str()), (28, "26"));
+    assert_eq!((size.offset, size.text().as_str()), (28, "26"));
     assert_eq!(
         entry
             .fields
             .iter()
             .find(|f| f.name == "write date")
             .unwrap()
-            .value,
+            .text(),
         "2023-11-14T22:13:20Z"
     );
     assert!(fs.diagnostics().is_empty(), "{:?}", fs.diagnostics());
@@ -227,7 +239,7 @@ fn fat12_floppy_matches_mtools_and_sleuthkit() {
 fn fat16_in_gpt_matches_sgdisk_sfdisk_and_fls() {
     let scratch = tempfile::tempdir().unwrap();
     let image = gunzip(&fixture("disk/gpt16.img.gz"), scratch.path());
-    let (_, probe) = open_disk(&image);
+    let probe = open_disk(&image);
     let table = probe.table.as_ref().unwrap();
     assert!(table.diagnostics.is_empty(), "{:?}", table.diagnostics);
     assert_eq!(
@@ -264,11 +276,11 @@ fn fat16_in_gpt_matches_sgdisk_sfdisk_and_fls() {
         ]
     );
     assert_eq!(p.type_name, Some("EFI System"));
-    assert_eq!(probe.found.len(), 1);
-    let fs = probe.found[0].fs.as_ref();
-    assert_eq!(fs.kind(), "fat16");
+    assert_eq!(probe.views.len(), 1);
+    let fs = probe.views[0].fs.as_ref();
+    assert_eq!(fs.kind().as_str(), "fat16");
     assert_eq!(fs.label(), "GPTFAT16");
-    assert_eq!(probe.found[0].start().0, 40);
+    assert_eq!(probe.views[0].start.0, 40);
     assert_eq!(ours(fs), fls("gpt16"));
     assert_eq!(our_sizes(fs), mdir_sizes("gpt16"));
 }
@@ -277,7 +289,7 @@ fn fat16_in_gpt_matches_sgdisk_sfdisk_and_fls() {
 fn fat32_in_mbr_matches_sfdisk_mmls_and_mtools() {
     let scratch = tempfile::tempdir().unwrap();
     let image = gunzip(&fixture("disk/mbr32.img.gz"), scratch.path());
-    let (_, probe) = open_disk(&image);
+    let probe = open_disk(&image);
     let table = probe.table.as_ref().unwrap();
     assert!(table.diagnostics.is_empty(), "{:?}", table.diagnostics);
     let sfdisk = std::fs::read_to_string(fixture("disk/oracle/mbr32.sfdisk")).unwrap();
@@ -318,14 +330,14 @@ fn fat32_in_mbr_matches_sfdisk_mmls_and_mtools() {
         .map(|p| (p.start, p.length))
         .collect();
     assert_eq!(ours, rows);
-    assert_eq!(probe.found.len(), 1);
-    let fs = probe.found[0].fs.as_ref();
-    assert_eq!(fs.kind(), "fat32");
+    assert_eq!(probe.views.len(), 1);
+    let fs = probe.views[0].fs.as_ref();
+    assert_eq!(fs.kind().as_str(), "fat32");
     assert_eq!(fs.label(), "MBRFAT32");
     assert_eq!(ours_fs(fs), fls("mbr32"));
     assert_eq!(our_sizes(fs), mdir_sizes("mbr32"));
     mtype_files(fs, "mbr32");
-    assert!(fs.structures().iter().any(|s| s.kind == "fsinfo"));
+    assert!(fs.structures().iter().any(|s| s.kind.as_str() == "fsinfo"));
 }
 
 fn ours_fs(fs: &dyn Filesystem) -> Vec<(bool, bool, String)> {
@@ -337,8 +349,8 @@ fn imz_opens_transparently() {
     let medium = Arc::new(container::open(&fixture("disk/floppy.imz")).unwrap());
     assert_eq!(medium.format.as_str(), "imz");
     assert!(medium.diagnostics.is_empty(), "{:?}", medium.diagnostics);
-    let probe = probe::probe(&Volume::of_disk(medium).unwrap());
-    let fs = probe.found[0].fs.as_ref();
+    let probe = Survey::new(medium, &ViewOptions::default());
+    let fs = probe.views[0].fs.as_ref();
     assert_eq!(fs.label(), "FLOPPY");
     assert_eq!(ours(fs), fls("floppy"));
 }
@@ -372,8 +384,8 @@ fn within_two_seconds<T>(f: impl FnOnce() -> T) -> T {
 #[test]
 fn hostile_fat_cycle_is_reported_and_read_fails() {
     within_two_seconds(|| {
-        let (_, probe) = open_disk(&fixture("disk/hostile/fat-cycle.img"));
-        let fs = probe.found[0].fs.as_ref();
+        let probe = open_disk(&fixture("disk/hostile/fat-cycle.img"));
+        let fs = probe.views[0].fs.as_ref();
         let file = fs
             .children(&fs.root().unwrap())
             .unwrap()
@@ -398,8 +410,8 @@ fn hostile_fat_cycle_is_reported_and_read_fails() {
 #[test]
 fn hostile_fat_clusters_0_and_1() {
     within_two_seconds(|| {
-        let (_, probe) = open_disk(&fixture("disk/hostile/fat-cluster01.img"));
-        let fs = probe.found[0].fs.as_ref();
+        let probe = open_disk(&fixture("disk/hostile/fat-cluster01.img"));
+        let fs = probe.views[0].fs.as_ref();
         let children = fs.children(&fs.root().unwrap()).unwrap();
         let three = children.iter().find(|n| n.name == "THREE.TXT").unwrap();
         let second = children.iter().find(|n| n.name == "SECOND.TXT").unwrap();
@@ -421,8 +433,8 @@ fn hostile_fat_clusters_0_and_1() {
 #[test]
 fn hostile_fat_bytes_per_sector_0() {
     within_two_seconds(|| {
-        let (_, probe) = open_disk(&fixture("disk/hostile/fat-bps0.img"));
-        assert!(probe.found.is_empty());
+        let probe = open_disk(&fixture("disk/hostile/fat-bps0.img"));
+        assert!(probe.views.is_empty());
         assert!(
             probe
                 .diagnostics
@@ -522,12 +534,20 @@ fn sfdisk_type(p: &discscope::partition::Partition) -> String {
 }
 
 /// Opens an ISO fixture's data track and probes its system area.
-fn open_iso(name: &str, scratch: &Path) -> (PathBuf, Probe) {
+fn open_iso(name: &str, scratch: &Path) -> (PathBuf, Survey) {
     let image = gunzip(&fixture(&format!("disk/{name}.iso.gz")), scratch);
     let medium = Arc::new(container::open(&image).unwrap());
     assert_eq!(medium.format.as_str(), "iso");
-    let volume = Volume::of_track(medium, 0).unwrap();
-    (image, probe::probe(&volume))
+    (image, Survey::new(medium, &ViewOptions::default()))
+}
+
+/// The FAT views a survey found (an ISO's own views aside).
+fn fat_views(survey: &Survey) -> Vec<&discscope::fs::View> {
+    survey
+        .views
+        .iter()
+        .filter(|v| matches!(v.kind, FsKind::Fat12 | FsKind::Fat16 | FsKind::Fat32))
+        .collect()
 }
 
 #[test]
@@ -543,15 +563,21 @@ fn isohybrid_system_areas_equal_sfdisk_and_hold_the_esp() {
             .map(|p| (p.start, p.length, sfdisk_type(p)))
             .collect();
         assert_eq!(ours, sfdisk_rows(&name), "{name}");
-        assert_eq!(probe.found.len(), 1, "{name}: {:?}", probe.diagnostics);
-        let found = &probe.found[0];
-        assert_eq!(found.partition.as_ref().unwrap().index, 2);
+        let fat = fat_views(&probe);
+        assert_eq!(fat.len(), 1, "{name}: {:?}", probe.diagnostics);
+        let found = fat[0];
+        assert_eq!(found.partition, Some(2));
         let fs = found.fs.as_ref();
-        assert_eq!((fs.kind(), fs.label().as_str()), ("fat12", "ESP"));
+        assert_eq!((fs.kind().as_str(), fs.label().as_str()), ("fat12", "ESP"));
         assert_eq!(ours_fs(fs), fls("hybrid-mbr.esp"), "{name}");
         // The ESP's first sector, in the ISO's 2048-byte LBAs.
-        let start = found.partition.as_ref().unwrap().start;
-        assert_eq!(found.start().0 as u64, start * 512 / 2048);
+        let start = table
+            .partitions
+            .iter()
+            .find(|p| p.index == 2)
+            .unwrap()
+            .start;
+        assert_eq!(found.start.0 as u64, start * 512 / 2048);
     }
 }
 
@@ -624,9 +650,10 @@ fn fat_image_inside_a_fat_file_opens_as_a_nested_volume() {
     let scratch = tempfile::tempdir().unwrap();
     let image = gunzip(&fixture("disk/nested.img.gz"), scratch.path());
     let medium = Arc::new(container::open(&image).unwrap());
-    let outer = discscope::fs::fat::probe(&Volume::of_disk(medium.clone()).unwrap())
-        .unwrap()
-        .unwrap();
+    let outer =
+        discscope::fs::fat::probe(&discscope::volume::Volume::of_disk(medium.clone()).unwrap())
+            .unwrap()
+            .unwrap();
     let outer: Arc<dyn Filesystem> = Arc::new(outer);
     let file = outer
         .children(&outer.root().unwrap())
@@ -637,7 +664,10 @@ fn fat_image_inside_a_fat_file_opens_as_a_nested_volume() {
     let inner = discscope::fs::fat::nested::probe_file(outer.clone(), file.clone(), 512)
         .unwrap()
         .unwrap();
-    assert_eq!((inner.kind(), inner.label().as_str()), ("fat12", "ESP"));
+    assert_eq!(
+        (inner.kind().as_str(), inner.label().as_str()),
+        ("fat12", "ESP")
+    );
     let mut nodes = Vec::new();
     walk(&inner, &inner.root().unwrap(), "", &mut nodes);
     let (_, boot) = nodes

@@ -9,7 +9,7 @@ use std::time::Instant;
 use discscope::container;
 use discscope::fs::fat::{self, FatFs};
 use discscope::fs::{Filesystem, NodeKind};
-use discscope::partition::probe;
+use discscope::survey::Survey;
 use discscope::volume::Volume;
 
 use crate::disk::{read_all, walk};
@@ -85,7 +85,7 @@ fn corpus_util_linux_fat_labels_equal_blkid() {
             "{name}: LABEL_FATBOOT"
         );
         assert_eq!(
-            Some(fs.kind().to_uppercase()),
+            Some(fs.kind().as_str().to_uppercase()),
             get("ID_FS_VERSION"),
             "{name}: version"
         );
@@ -114,7 +114,7 @@ fn corpus_util_linux_partition_tables_equal_sfdisk() {
             scratch.path(),
         );
         let medium = Arc::new(container::open(&image).unwrap());
-        let probe = probe::probe(&Volume::of_disk(medium).unwrap());
+        let probe = Survey::new(medium, &Default::default());
         let table = probe.table.expect(name);
         let dump = tool(&["sfdisk", "-d", image.to_str().unwrap()]);
         let rows: Vec<(u64, u64)> = dump
@@ -196,7 +196,7 @@ fn corpus_rust_fatfs_images_equal_fls_and_mtype() {
     for name in ["fat12", "fat16"] {
         let image = corpus_file(&format!("rust-fatfs/{name}.img.xz"), scratch.path());
         let fs = fat_of(&image);
-        assert_eq!(fs.kind(), name);
+        assert_eq!(fs.kind().as_str(), name);
         let ours = our_paths_and_mtype(&fs, image.to_str().unwrap());
         assert_eq!(ours, fls_paths(&image, None), "{name}");
         assert!(ours.len() > 5);
@@ -209,9 +209,8 @@ fn corpus_memtest_esp_in_isohybrid_mbr() {
     let scratch = tempfile::tempdir().unwrap();
     let image = corpus_file("debian/memtest86+x64.iso.xz", scratch.path());
     let medium = Arc::new(container::open(&image).unwrap());
-    let volume = Volume::of_track(medium, 0).unwrap();
-    let probe = probe::probe(&volume);
-    let table = probe.table.unwrap();
+    let probe = Survey::new(medium, &Default::default());
+    let table = probe.table.clone().unwrap();
     let esp = table
         .partitions
         .iter()
@@ -219,12 +218,12 @@ fn corpus_memtest_esp_in_isohybrid_mbr() {
         .unwrap();
     assert_eq!(esp.start, 3304);
     let found = probe
-        .found
+        .views
         .iter()
-        .find(|f| f.partition.as_ref().is_some_and(|p| p.index == esp.index))
+        .find(|f| f.partition == Some(esp.index))
         .unwrap();
     let fs = found.fs.as_ref();
-    assert_eq!(fs.kind(), "fat12");
+    assert_eq!(fs.kind().as_str(), "fat12");
     let offset_image = format!("{}@@{}", image.display(), 3304 * 512);
     let ours = our_paths_and_mtype(fs, &offset_image);
     assert_eq!(ours, fls_paths(&image, Some(3304)));
@@ -312,9 +311,9 @@ fn corpus_dosfstools_every_image_is_bounded() {
         assert!(status.success());
         let start = Instant::now();
         let medium = Arc::new(container::open(&image).unwrap());
-        let probe = probe::probe(&Volume::of_disk(medium).unwrap());
+        let probe = Survey::new(medium, &Default::default());
         let mut findings = probe.diagnostics.clone();
-        for found in &probe.found {
+        for found in &probe.views {
             let fs = found.fs.as_ref();
             let mut nodes = Vec::new();
             walk(fs, &fs.root().unwrap(), "", &mut nodes);
@@ -331,7 +330,7 @@ fn corpus_dosfstools_every_image_is_bounded() {
         );
         eprintln!(
             "{name}: {} filesystem(s), findings: {:?}",
-            probe.found.len(),
+            probe.views.len(),
             findings.iter().map(|d| d.code).collect::<Vec<_>>()
         );
         std::fs::remove_file(image).unwrap();

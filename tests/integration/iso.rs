@@ -77,8 +77,8 @@ fn iso_el_torito_matches_xorriso() {
     ]);
     assert!(run.stdout().contains("1-x86-noemul.img"));
     let medium = Arc::new(discscope::container::open(&iso("rich.iso")).unwrap());
-    let views = discscope::fs::probe::views(&medium, &Default::default());
-    let view = discscope::fs::probe::named(&views, "eltorito").unwrap();
+    let survey = discscope::survey::Survey::new(Arc::clone(&medium), &Default::default());
+    let view = survey.named("eltorito").unwrap();
     let files = view.fs.children(&view.fs.root().unwrap()).unwrap();
     assert!(files[0].notes.iter().any(|(k, _)| k == "boot info table"));
 }
@@ -111,8 +111,8 @@ fn iso_locate_agrees_with_isoinfo_extents() {
     let image = iso("rich.iso");
     let oracle = parse_isoinfo(&std::fs::read(iso("rich.isoinfo-R-l.txt")).unwrap(), false);
     let medium = Arc::new(discscope::container::open(&image).unwrap());
-    let views = discscope::fs::probe::views(&medium, &Default::default());
-    let index = discscope::inspect::owners::OwnerIndex::build(&views, 2048).unwrap();
+    let survey = discscope::survey::Survey::new(Arc::clone(&medium), &Default::default());
+    let index = discscope::inspect::owners::OwnerIndex::build(&survey).unwrap();
     let sectors = medium.end_lba().0;
     for lba in 0..sectors {
         let mut expected: BTreeSet<String> = oracle
@@ -123,9 +123,12 @@ fn iso_locate_agrees_with_isoinfo_extents() {
             .map(|(p, _)| p.clone())
             .collect();
         let mine: BTreeSet<String> = index
-            .owners(lba)
+            .owners(discscope::units::Lba(lba))
             .into_iter()
-            .filter(|o| o.filesystem == "rockridge" && (o.kind == "file" || o.kind == "dir"))
+            .filter(|o| {
+                o.filesystem.is_some_and(|s| s.as_str() == "rockridge")
+                    && matches!(o.kind.as_str(), "file" | "dir")
+            })
             .map(|o| o.path.unwrap())
             .collect();
         // The root is not a listed entry in isoinfo: add it from its '.'.
@@ -183,8 +186,8 @@ fn iso_path_tables_match_the_tree() {
         let m = read_path_table(&volume, vd.m_table, vd.path_table_size, true, false).unwrap();
         assert_eq!(l, m, "{name}: L and M tables differ");
         // The tree's directories, by extent, with their parent's extent.
-        let views = discscope::fs::probe::views(&medium, &Default::default());
-        let plain = discscope::fs::probe::named(&views, "iso9660").unwrap();
+        let survey = discscope::survey::Survey::new(Arc::clone(&medium), &Default::default());
+        let plain = survey.named("iso9660").unwrap();
         let root = plain.fs.root().unwrap();
         let mut tree: BTreeMap<String, i64> = BTreeMap::new();
         tree.insert(String::new(), root.extents[0].lba.0);

@@ -86,7 +86,11 @@ fn mutated_raw_images_never_panic() {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             if let Ok(medium) = container::open(&path) {
                 let _ = medium.read_sector(Lba(0));
-                let _ = discscope::inspect::summary::info(&medium);
+                let survey = discscope::survey::Survey::new(
+                    std::sync::Arc::new(medium),
+                    &Default::default(),
+                );
+                let _ = discscope::inspect::summary::info(&survey);
             }
         }));
         assert!(outcome.is_ok(), "case {case} panicked");

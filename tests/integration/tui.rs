@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use discscope::container;
+use discscope::survey::Survey;
 use discscope::tui::action::Action;
 use discscope::tui::app::{App, Options};
 use discscope::tui::view;
@@ -43,8 +44,10 @@ fn disc(dir: &std::path::Path, data_name: &str) -> std::path::PathBuf {
 
 fn app(path: &std::path::Path) -> App {
     let medium = Arc::new(container::open(path).unwrap());
-    let views = discscope::fs::probe::views(&medium, &Default::default());
-    App::new(medium, views, Options::default())
+    App::new(
+        Arc::new(Survey::new(medium, &Default::default())),
+        Options::default(),
+    )
 }
 
 /// The demo disc, with its views and the owner index as the background job
@@ -52,8 +55,7 @@ fn app(path: &std::path::Path) -> App {
 fn demo_app(dir: &std::path::Path) -> App {
     let sheet = discscope::demo::write(dir).unwrap();
     let mut app = app(&sheet);
-    let index =
-        discscope::inspect::owners::OwnerIndex::for_medium(&app.medium, &app.views, 2048).unwrap();
+    let index = discscope::inspect::owners::OwnerIndex::build(&app.survey).unwrap();
     app.job(discscope::tui::job::JobReport::OwnersDone {
         id: 0,
         index: Ok(Arc::new(index)),
@@ -156,7 +158,10 @@ fn clicks_focus_and_select() {
 fn bad_sectors_from_verification() {
     let dir = tempfile::tempdir().unwrap();
     let medium = Arc::new(container::open(&disc(dir.path(), "data.bin")).unwrap());
-    let mut app = App::new(medium.clone(), Vec::new(), Options::default());
+    let mut app = App::new(
+        Arc::new(Survey::new(medium.clone(), &Default::default())),
+        Options::default(),
+    );
     key(&mut app, KeyCode::Char('e'));
     assert_eq!(
         app.message.as_deref(),
@@ -420,10 +425,8 @@ fn ascii_mode_draws_without_line_drawing() {
     let dir = tempfile::tempdir().unwrap();
     let sheet = discscope::demo::write(dir.path()).unwrap();
     let medium = Arc::new(container::open(&sheet).unwrap());
-    let views = discscope::fs::probe::views(&medium, &Default::default());
     let mut app = App::new(
-        medium,
-        views,
+        Arc::new(Survey::new(medium, &Default::default())),
         Options {
             color: true,
             ascii: true,

@@ -8,7 +8,8 @@
 
 use crate::byteorder::{latin1_trimmed, le16, le32, u8_at};
 use crate::error::{Error, Result};
-use crate::fs::Field;
+use crate::fs::FsKind;
+use crate::structure::{Field, Value};
 
 /// Which FAT.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,11 +20,12 @@ pub enum FatType {
 }
 
 impl FatType {
-    pub fn as_str(self) -> &'static str {
+    /// The view this FAT type is listed as.
+    pub fn fs_kind(self) -> FsKind {
         match self {
-            FatType::Fat12 => "fat12",
-            FatType::Fat16 => "fat16",
-            FatType::Fat32 => "fat32",
+            FatType::Fat12 => FsKind::Fat12,
+            FatType::Fat16 => FsKind::Fat16,
+            FatType::Fat32 => FsKind::Fat32,
         }
     }
 }
@@ -213,13 +215,14 @@ pub fn fields(b: &[u8], fat32: bool) -> Vec<Field> {
                 latin1_trimmed(b.get(at..at + length as usize).unwrap_or_default())
             ),
         };
-        Field {
+        Field::new(
             offset,
             length,
             name,
-            value,
+            Value::Text(value),
             meaning,
-        }
+            "fatgen103 §3",
+        )
     };
     let mut out = vec![
         f(0, 3, "jump", "x86 jump over the BPB (EB xx 90 or E9 xx xx)"),
@@ -320,12 +323,15 @@ pub fn fields(b: &[u8], fat32: bool) -> Vec<Field> {
 
 /// The FSInfo sector's fields.
 pub fn fsinfo_fields(b: &[u8]) -> Vec<Field> {
-    let f = |offset: u64, name, meaning| Field {
-        offset,
-        length: 4,
-        name,
-        value: format!("{:#010x}", le32(b, offset as usize)),
-        meaning,
+    let f = |offset: u64, name, meaning| {
+        Field::new(
+            offset,
+            4,
+            name,
+            Value::Text(format!("{:#010x}", le32(b, offset as usize))),
+            meaning,
+            "fatgen103 §5",
+        )
     };
     vec![
         f(0, "lead signature", "0x41615252 (RRaA)"),

@@ -8,7 +8,7 @@
 //! the last, 13 UCS-2 characters at 1, 14 and 28, checksum at 13).
 
 use crate::byteorder::{array, le16, le32, u8_at};
-use crate::fs::Timestamp;
+use crate::timestamp::Timestamp;
 
 pub const ENTRY: usize = 32;
 pub const ATTR_READ_ONLY: u8 = 0x01;
@@ -258,15 +258,18 @@ impl LongName {
 }
 
 /// Every field of a 32-byte short entry with its offset, for the inspector.
-pub fn entry_fields(e: &[u8]) -> Vec<crate::fs::Field> {
+pub fn entry_fields(e: &[u8]) -> Vec<crate::structure::Field> {
     let short = Short::decode(e);
     let when = |t: Option<Timestamp>| t.map_or_else(|| "none".to_owned(), |t| t.to_string());
-    let f = |offset: u64, length: u64, name, value: String, meaning| crate::fs::Field {
-        offset,
-        length,
-        name,
-        value,
-        meaning,
+    let f = |offset: u64, length: u64, name, value: String, meaning| {
+        crate::structure::Field::new(
+            offset,
+            length,
+            name,
+            crate::structure::Value::Text(value),
+            meaning,
+            "fatgen103 §6",
+        )
     };
     vec![
         f(

@@ -7,8 +7,9 @@
 // (boot record: "EL TORITO SPECIFICATION", catalog pointer at byte 0x47).
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::fs::{Field, Structure, Timestamp};
 use crate::io::ReadAt;
+use crate::structure::{Field, Kind, Place, Structure, Value};
+use crate::timestamp::Timestamp;
 use crate::units::Lba;
 
 use super::dirent::{self, Record, both16, both32, u32_be, u32_le};
@@ -145,13 +146,14 @@ impl Builder<'_> {
                 .collect::<Vec<_>>()
                 .join(" "),
         };
-        self.fields.push(Field {
-            offset: offset as u64,
-            length: length as u64,
+        self.fields.push(Field::new(
+            offset as u64,
+            length as u64,
             name,
-            value,
+            Value::Text(value),
             meaning,
-        });
+            "ECMA-119 §8",
+        ));
     }
 }
 
@@ -438,11 +440,13 @@ pub fn read_set(reader: &dyn ReadAt, session: u64, diags: &mut Vec<Diagnostic>) 
             );
         }
         set.structures.push(Structure {
-            kind: "volume_descriptor",
-            name: name.to_owned(),
-            lba,
-            bytes: BLOCK,
             fields: b.fields,
+            ..Structure::new(
+                Kind::VolumeDescriptor,
+                name,
+                Place::Medium(lba_n * BLOCK),
+                BLOCK,
+            )
         });
         if kind == 255 {
             break;

@@ -7,7 +7,7 @@
 
 use crate::byteorder::array;
 use crate::diagnostic::{Diagnostic, Location};
-use crate::fs::Timestamp;
+use crate::timestamp::Timestamp;
 use crate::units::Lba;
 
 /// Bytes before the identifier.
@@ -80,7 +80,7 @@ impl Record {
 }
 
 /// The record's fields with their offsets, for the inspector's byte notes.
-pub fn fields(record: &Record) -> Vec<crate::fs::Field> {
+pub fn fields(record: &Record) -> Vec<crate::structure::Field> {
     let name_len = record.name_len;
     let name = if record.is_self() {
         "\\0 (this directory)".to_owned()
@@ -104,13 +104,14 @@ pub fn fields(record: &Record) -> Vec<crate::fs::Field> {
     .join(" ");
     let field =
         |offset: usize, length: usize, name: &'static str, value: String, meaning: &'static str| {
-            crate::fs::Field {
-                offset: offset as u64,
-                length: length as u64,
+            crate::structure::Field::new(
+                offset as u64,
+                length as u64,
                 name,
-                value,
+                crate::structure::Value::Text(value),
                 meaning,
-            }
+                "ECMA-119 §9.1",
+            )
         };
     let mut out = vec![
         field(

@@ -13,8 +13,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::fs::{Field, FileExtent, Filesystem, Node, NodeKind, Structure};
+use crate::fs::{FileExtent, Filesystem, FsKind, Node, NodeKind};
 use crate::io::ReadAt;
+use crate::structure::{Field, Kind, Place, Structure, Value};
 use crate::units::Lba;
 
 use super::{BLOCK, at_sector};
@@ -120,13 +121,14 @@ fn field(
     value: String,
     meaning: &'static str,
 ) {
-    fields.push(Field {
+    fields.push(Field::new(
         offset,
         length,
         name,
-        value,
+        Value::Text(value),
         meaning,
-    });
+        "El Torito §2",
+    ));
 }
 
 /// Reads and checks the catalog at `lba`.
@@ -324,11 +326,13 @@ impl ElToritoFs {
         let mut diags = Vec::new();
         let catalog = read_catalog(reader.as_ref(), lba, &mut diags);
         structures.push(Structure {
-            kind: "boot_catalog",
-            name: "El Torito boot catalog".to_owned(),
-            lba: Lba(i64::from(lba)),
-            bytes: BLOCK,
             fields: catalog.fields.clone(),
+            ..Structure::new(
+                Kind::BootCatalog,
+                "El Torito boot catalog",
+                Place::Medium(u64::from(lba) * BLOCK),
+                BLOCK,
+            )
         });
         ElToritoFs {
             reader,
@@ -419,8 +423,8 @@ impl ElToritoFs {
 }
 
 impl Filesystem for ElToritoFs {
-    fn kind(&self) -> &'static str {
-        "eltorito"
+    fn kind(&self) -> FsKind {
+        FsKind::ElTorito
     }
     fn label(&self) -> String {
         self.catalog.id.clone()

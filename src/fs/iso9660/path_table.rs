@@ -5,9 +5,8 @@
 // §6.9 (type L little-endian, type M big-endian).
 
 use crate::diagnostic::Diagnostic;
-use crate::fs::{Field, Structure};
 use crate::io::ReadAt;
-use crate::units::Lba;
+use crate::structure::{Field, Kind, Place, Structure, Value};
 
 use super::{BLOCK, VolumeDescriptor, at_sector, joliet, names};
 
@@ -118,28 +117,31 @@ pub fn structures(
             } else {
                 e.name.len()
             } as u64;
-            fields.push(Field {
+            fields.push(Field::new(
                 offset,
-                length: 8 + len,
-                name: "directory",
-                value: format!(
+                8 + len,
+                "directory",
+                Value::Text(format!(
                     "#{} {:?} at sector {}, parent #{}",
                     i + 1,
                     e.name,
                     e.extent,
                     e.parent
-                ),
-                meaning: "path table record (ECMA-119 §9.4)",
-            });
+                )),
+                "path table record",
+                "ECMA-119 §9.4",
+            ));
             offset += 8 + len + len % 2;
         }
         decoded.push(entries);
         out.push(Structure {
-            kind: "path_table",
-            name: format!("{name}{}", if joliet_names { " (Joliet)" } else { "" }),
-            lba: Lba(i64::from(lba)),
-            bytes: u64::from(vd.path_table_size),
             fields,
+            ..Structure::new(
+                Kind::PathTable,
+                format!("{name}{}", if joliet_names { " (Joliet)" } else { "" }),
+                Place::Medium(u64::from(lba) * BLOCK),
+                u64::from(vd.path_table_size),
+            )
         });
     }
     if let [first, rest @ ..] = decoded.as_slice()

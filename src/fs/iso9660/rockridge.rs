@@ -5,7 +5,7 @@
 // §4.1.5 CL/PL/RE, §4.1.6 TF, §4.1.7 SF; zisofs ZF as written by mkzftree
 // and libisofs (algorithm "pz", header size / 4, log2 block size, size).
 
-use crate::fs::Timestamp;
+use crate::timestamp::Timestamp;
 
 use super::dirent::{both32, date7};
 #[cfg(test)]

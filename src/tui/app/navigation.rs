@@ -54,16 +54,13 @@ impl App {
             });
             return;
         };
-        let owners = index.owners(self.lba.0);
+        let owners = index.owners(self.lba);
         // Prefer the default view's owner, then any.
-        let default = crate::fs::probe::default_view(&self.views).map(|v| v.kind);
-        let mut ordered: Vec<&Owner> = owners
-            .iter()
-            .filter(|o| Some(o.filesystem) == default)
-            .collect();
-        ordered.extend(owners.iter().filter(|o| Some(o.filesystem) != default));
+        let default = self.survey.default_view().map(|v| v.kind);
+        let mut ordered: Vec<&Owner> = owners.iter().filter(|o| o.view() == default).collect();
+        ordered.extend(owners.iter().filter(|o| o.view() != default));
         for owner in ordered {
-            let Some(view) = self.views.iter().position(|v| v.kind == owner.filesystem) else {
+            let Some(view) = self.views.iter().position(|v| Some(v.kind) == owner.view()) else {
                 continue;
             };
             let path = match (&owner.path, &owner.name) {

@@ -33,11 +33,10 @@ pub fn render(frame: &mut Frame, status: Rect, hints: Rect, app: &App, theme: &T
         text.push_str(&escape(message));
     }
     if let Some(owner) = app.sector_context.as_ref().and_then(|c| c.owners.first()) {
-        let what = owner
-            .path
-            .as_deref()
-            .or(owner.name.as_deref())
-            .unwrap_or(owner.kind);
+        let what = match owner.what() {
+            "" => owner.kind.as_str(),
+            what => what,
+        };
         text.push_str(&format!(" | {}", escape(what)));
     }
     for job in &app.jobs {

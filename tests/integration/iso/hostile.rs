@@ -216,8 +216,8 @@ fn iso_mutated_images_never_panic() {
                     return;
                 };
                 let medium = Arc::new(medium);
-                let views = discscope::fs::probe::views(&medium, &Default::default());
-                for view in &views {
+                let survey = discscope::survey::Survey::new(medium, &Default::default());
+                for view in &survey.views {
                     let Ok(root) = view.fs.root() else { continue };
                     let fs = view.fs.as_ref();
                     let _ = discscope::fs::walk::walk(fs, &root, "", true, &mut |_, _, node| {
@@ -228,7 +228,7 @@ fn iso_mutated_images_never_panic() {
                     });
                     let _ = fs.structures();
                 }
-                let _ = discscope::inspect::owners::OwnerIndex::build(&views, 2048);
+                let _ = discscope::inspect::owners::OwnerIndex::build(&survey);
             });
             assert!(result.is_ok(), "{name} variant {variant} panicked");
             assert!(

@@ -285,8 +285,8 @@ pub fn check_el_torito(image: &Path, report: &str, boot_sums: &str) {
     let expected = parse_el_torito(report);
     assert!(!expected.is_empty());
     let medium = Arc::new(discscope::container::open(image).unwrap());
-    let views = discscope::fs::probe::views(&medium, &Default::default());
-    let view = discscope::fs::probe::named(&views, "eltorito").unwrap();
+    let survey = discscope::survey::Survey::new(Arc::clone(&medium), &Default::default());
+    let view = survey.named("eltorito").unwrap();
     let root = view.fs.root().unwrap();
     let files = view.fs.children(&root).unwrap();
     assert_eq!(files.len(), expected.len());

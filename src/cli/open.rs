@@ -1,0 +1,57 @@
+//! Opening an image for a command: the medium, its survey, and the view a
+//! command reads.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use discscope::container;
+use discscope::diagnostic::Diagnostic;
+use discscope::fs::{View, ViewOptions};
+use discscope::inspect::escape;
+use discscope::survey::Survey;
+
+/// Opens an image and surveys it.
+pub fn survey(image: &Path, raw_names: bool) -> anyhow::Result<Survey> {
+    let medium = Arc::new(container::open(image)?);
+    Ok(Survey::new(medium, &ViewOptions { raw_names }))
+}
+
+/// Opens an image and picks the view: `--fs NAME` or the richest.
+pub fn view(image: &Path, fs: Option<&str>, raw_names: bool) -> anyhow::Result<View> {
+    let survey = survey(image, raw_names)?;
+    let view = match fs {
+        Some(name) => survey.named(name).with_context(|| {
+            let found: Vec<&str> = survey.views.iter().map(|v| v.kind.as_str()).collect();
+            format!(
+                "{}: no {name} filesystem (found: {})",
+                image.display(),
+                if found.is_empty() {
+                    "none".to_owned()
+                } else {
+                    found.join(", ")
+                }
+            )
+        })?,
+        None => survey
+            .default_view()
+            .with_context(|| format!("{}: no filesystem found", image.display()))?,
+    };
+    Ok(view.clone())
+}
+
+/// Prints diagnostics on stderr, escaped.
+pub fn warn(diags: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = writeln!(
+            err,
+            "discscope: {} [{}] {}",
+            d.severity,
+            d.code,
+            escape(&d.message)
+        );
+    }
+}

@@ -1,0 +1,275 @@
+//! One survey of a medium: its partition table, every filesystem view
+//! (nested ones included) and every finding on the way, read once when the
+//! medium is opened and kept for as long as it is shown. `info`, `ls`,
+//! `locate`, `structure`, the owner index and the inspector all read it.
+//!
+//! This is the one layer that knows both partition tables and
+//! filesystems: a table's partitions become volumes, and each volume is
+//! probed for a filesystem.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fs::{self, Filesystem, FsKind, NodeKind, View, ViewOptions};
+use crate::medium::{Medium, MediumKind};
+use crate::partition::{self, Table};
+use crate::structure::Structure;
+use crate::units::Lba;
+use crate::volume::Volume;
+
+/// Nested images larger than this are not probed (a FAT image in an ISO is
+/// a floppy or an EFI partition, a few MiB).
+const NESTED_LIMIT: u64 = 256 << 20;
+
+/// Which part of the survey something belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The partition table.
+    Partitions,
+    /// A filesystem view.
+    View(FsKind),
+}
+
+impl Scope {
+    /// The name in `locate --json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Partitions => "partitions",
+            Scope::View(kind) => kind.as_str(),
+        }
+    }
+}
+
+/// What a medium holds.
+#[derive(Debug)]
+pub struct Survey {
+    pub medium: Arc<Medium>,
+    /// The partition table at the medium's start: a disk's, or the system
+    /// area's of an optical medium's first data track (isohybrid).
+    pub table: Option<Table>,
+    /// Every filesystem view, in the order found.
+    pub views: Vec<View>,
+    /// Every structure in the sector space (see [`Survey::structures`]).
+    structures: Vec<(Scope, Structure)>,
+    /// What probing found: filesystems recognised but unusable, tables
+    /// that could not be read (the table's own findings stay in `table`,
+    /// each view's in the view).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Survey {
+    /// Surveys a medium.
+    pub fn new(medium: Arc<Medium>, options: &ViewOptions) -> Survey {
+        let mut survey = Survey {
+            medium: Arc::clone(&medium),
+            table: None,
+            views: Vec::new(),
+            structures: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        if medium.kind == MediumKind::Optical {
+            survey.views.extend(fs::iso9660::probe(&medium, options));
+        }
+        if let Some(volume) = first_volume(&medium) {
+            survey.probe_volume(&volume);
+        }
+        let nested = survey.nested();
+        survey.views.extend(nested);
+        // A filesystem found twice at the same start (an EFI image that is
+        // also a hybrid partition) is listed once.
+        let mut seen = HashSet::new();
+        survey.views.retain(|v| seen.insert((v.kind, v.start)));
+        survey.structures = survey.collect_structures();
+        survey
+    }
+
+    /// The view shown without `--fs`: the richest one found.
+    pub fn default_view(&self) -> Option<&View> {
+        self.views.iter().min_by_key(|v| v.kind.rank())
+    }
+
+    /// The view `--fs NAME` names (`iso9660`, `iso`, `joliet`, `rr`, ...).
+    pub fn named(&self, name: &str) -> Option<&View> {
+        let want = FsKind::parse(name)?;
+        self.views.iter().find(|v| v.kind == want)
+    }
+
+    /// The partitions a disk lists where optical media list tracks.
+    pub fn disk_partitions(&self) -> &[partition::Partition] {
+        match (self.medium.kind, &self.table) {
+            (MediumKind::Disk, Some(table)) => &table.partitions,
+            _ => &[],
+        }
+    }
+
+    /// Every structure in the sector space: each view's, a structure that
+    /// several views share listed once, then the partition table's.
+    pub fn structures(&self) -> &[(Scope, Structure)] {
+        &self.structures
+    }
+
+    fn collect_structures(&self) -> Vec<(Scope, Structure)> {
+        let mut out: Vec<(Scope, Structure)> = Vec::new();
+        for view in &self.views {
+            for s in view.fs.structures() {
+                let shared = out
+                    .iter()
+                    .any(|(_, o)| o.place == s.place && o.kind == s.kind && o.name == s.name);
+                if !shared {
+                    out.push((Scope::View(view.kind), s));
+                }
+            }
+        }
+        out.extend(
+            self.table
+                .iter()
+                .flat_map(|t| t.structures.iter().map(|s| (Scope::Partitions, s.clone()))),
+        );
+        out
+    }
+
+    /// Every finding so far: the medium's, the table's, the survey's and
+    /// each view's (views add findings as their directories are read).
+    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out = self.medium.diagnostics.clone();
+        out.extend(
+            self.table
+                .iter()
+                .flat_map(|t| t.diagnostics.iter().cloned()),
+        );
+        out.extend(self.diagnostics.iter().cloned());
+        for view in &self.views {
+            out.extend(view.fs.diagnostics());
+        }
+        out
+    }
+
+    /// A volume: a filesystem on the whole of it, else its partition table
+    /// and a filesystem in each partition.
+    fn probe_volume(&mut self, volume: &Volume) {
+        match fs::fat::probe(volume) {
+            Some(Ok(fat)) => {
+                self.views.push(view_of(volume, None, Arc::new(fat)));
+                return;
+            }
+            // A boot sector that looks like FAT but is not usable may still
+            // be an MBR (boot loaders start with a jump too): try the tables.
+            Some(Err(e)) => self
+                .diagnostics
+                .push(Diagnostic::error("fat.unusable", e.to_string())),
+            None => {}
+        }
+        let mut table = match partition::read(volume) {
+            Ok(Some(table)) => table,
+            Ok(None) => return,
+            Err(e) => {
+                self.diagnostics
+                    .push(Diagnostic::error("partition.unreadable", e.to_string()));
+                return;
+            }
+        };
+        for d in self
+            .diagnostics
+            .iter_mut()
+            .filter(|d| d.code == "fat.unusable")
+        {
+            d.severity = Severity::Info;
+            d.message = format!("sector 0 is a partition table, not FAT ({})", d.message);
+        }
+        for s in &mut table.structures {
+            s.place = s.place.shifted(volume.base());
+        }
+        let mut opened = HashSet::new();
+        for p in table.partitions.iter().filter(|p| !p.container) {
+            let (Some(start), Some(len)) = (p.byte_start(), p.byte_len()) else {
+                continue;
+            };
+            // Partitions naming the same sectors hold the same filesystem:
+            // read it once.
+            if !opened.insert((start, len)) {
+                continue;
+            }
+            let Ok(sub) = volume.slice(start, len) else {
+                continue;
+            };
+            match fs::fat::probe(&sub) {
+                Some(Ok(fat)) => self.views.push(view_of(&sub, Some(p.index), Arc::new(fat))),
+                Some(Err(e)) => self.diagnostics.push(Diagnostic::error(
+                    "fat.unusable",
+                    format!("partition {}: {e}", p.index),
+                )),
+                None => {}
+            }
+        }
+        self.table = Some(table);
+    }
+
+    /// FAT images stored as files of the views found so far: El Torito
+    /// boot images (floppy emulation and EFI images).
+    fn nested(&self) -> Vec<View> {
+        let block = self.medium.block_size();
+        let mut found = Vec::new();
+        let mut seen_starts = HashSet::new();
+        for view in self.views.iter().filter(|v| v.kind == FsKind::ElTorito) {
+            let Ok(root) = view.fs.root() else { continue };
+            let Ok(children) = view.fs.children(&root) else {
+                continue;
+            };
+            for node in children
+                .into_iter()
+                .filter(|n| n.kind == NodeKind::File && n.size <= NESTED_LIMIT)
+            {
+                let start = node.extents.first().map(|e| e.lba);
+                let size = node.size;
+                let Some(Ok(fat)) = fs::fat::nested::probe_file(Arc::clone(&view.fs), node, block)
+                else {
+                    continue;
+                };
+                if !seen_starts.insert(start) {
+                    continue;
+                }
+                let fs: Arc<dyn Filesystem> = Arc::new(fat);
+                found.push(View {
+                    kind: fs.kind(),
+                    label: fs.label(),
+                    track: view.track,
+                    partition: None,
+                    start: start.unwrap_or(view.start),
+                    size_bytes: size,
+                    fs,
+                });
+            }
+        }
+        found
+    }
+}
+
+/// The volume at the medium's start: the whole disk, or the first data
+/// track (whose first sectors are an ISO's system area).
+fn first_volume(medium: &Arc<Medium>) -> Option<Volume> {
+    match medium.kind {
+        MediumKind::Disk => Volume::of_disk(Arc::clone(medium)).ok(),
+        MediumKind::Optical => {
+            let track = medium.tracks.iter().position(|t| !t.is_audio())?;
+            Volume::of_track(Arc::clone(medium), track).ok()
+        }
+    }
+}
+
+fn view_of(volume: &Volume, partition: Option<u32>, fs: Arc<dyn Filesystem>) -> View {
+    View {
+        kind: fs.kind(),
+        label: fs.label(),
+        track: None,
+        partition,
+        start: volume.lba_of(0),
+        size_bytes: crate::io::ReadAt::len(volume),
+        fs,
+    }
+}
+
+/// The sector holding byte `position` of the medium's user data.
+pub fn lba_of(position: u64, block: u64) -> Lba {
+    Lba(i64::try_from(position / block.max(1)).unwrap_or(i64::MAX))
+}
