@@ -17,6 +17,7 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::io::ReadAt;
+use crate::structure::Structure;
 use crate::units::Lba;
 
 /// The container format an image was read as.
@@ -119,6 +120,9 @@ pub struct Medium {
     pub files: Vec<SourceFile>,
     /// The address map, sorted by start and without overlaps.
     pub extents: Vec<Extent>,
+    /// The container's own structures (descriptor entries, headers),
+    /// explained like a filesystem's.
+    pub structures: Vec<Structure>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -25,6 +25,8 @@ const NESTED_LIMIT: u64 = 256 << 20;
 /// Which part of the survey something belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
+    /// The image container (a descriptor file's entries, a header).
+    Container,
     /// The partition table.
     Partitions,
     /// A filesystem view.
@@ -35,6 +37,7 @@ impl Scope {
     /// The name in `locate --json`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Scope::Container => "container",
             Scope::Partitions => "partitions",
             Scope::View(kind) => kind.as_str(),
         }
@@ -50,7 +53,7 @@ pub struct Survey {
     pub table: Option<Table>,
     /// Every filesystem view, in the order found.
     pub views: Vec<View>,
-    /// Every structure in the sector space (see [`Survey::structures`]).
+    /// Every structure found (see [`Survey::structures`]).
     structures: Vec<(Scope, Structure)>,
     /// What probing found: filesystems recognised but unusable, tables
     /// that could not be read (the table's own findings stay in `table`,
@@ -103,8 +106,8 @@ impl Survey {
         }
     }
 
-    /// Every structure in the sector space: each view's, a structure that
-    /// several views share listed once, then the partition table's.
+    /// Every structure: each view's, a structure that several views share
+    /// listed once, then the partition table's, then the container's.
     pub fn structures(&self) -> &[(Scope, Structure)] {
         &self.structures
     }
@@ -125,6 +128,12 @@ impl Survey {
             self.table
                 .iter()
                 .flat_map(|t| t.structures.iter().map(|s| (Scope::Partitions, s.clone()))),
+        );
+        out.extend(
+            self.medium
+                .structures
+                .iter()
+                .map(|s| (Scope::Container, s.clone())),
         );
         out
     }

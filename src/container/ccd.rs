@@ -138,6 +138,7 @@ pub fn open(ccd: &Path) -> Result<Medium> {
             reader: Arc::new(Pager::new(img)),
         }],
         extents,
+        structures: Vec::new(),
         diagnostics,
     })
 }

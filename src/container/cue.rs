@@ -171,6 +171,7 @@ pub fn open(path: &Path) -> Result<Medium> {
         rem: sheet.rem.into_iter().map(|r| r.text).collect(),
         files,
         extents: layout.extents,
+        structures: Vec::new(),
         diagnostics,
     })
 }

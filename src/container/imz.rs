@@ -169,6 +169,7 @@ pub fn open(path: &Path) -> Result<Medium> {
         .into_iter()
         .filter(|e| e.count > 0)
         .collect(),
+        structures: Vec::new(),
         diagnostics,
     })
 }

@@ -110,6 +110,7 @@ pub fn open(path: &Path, kind: RawKind) -> Result<Medium> {
             reader: Arc::new(Pager::new(source)),
         }],
         extents,
+        structures: Vec::new(),
         diagnostics,
     })
 }

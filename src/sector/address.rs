@@ -155,6 +155,7 @@ mod tests {
                     data: ExtentData::File { file: 0, offset: 0 },
                 },
             ],
+            structures: Vec::new(),
             diagnostics: Vec::new(),
         };
         let at = |text: &str| text.parse::<Address>().unwrap().resolve(&medium);
