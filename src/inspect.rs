@@ -2,6 +2,7 @@
 //! the faces only lay it out.
 
 pub mod address;
+pub mod checks;
 pub mod escape;
 pub mod explain;
 pub mod extract;

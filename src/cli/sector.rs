@@ -6,8 +6,9 @@ use std::io::Write;
 use std::path::Path;
 
 use discscope::container;
+use discscope::inspect::checks::{self, Status};
 use discscope::medium::{Medium, Sector};
-use discscope::sector::{self, Address, Field, FieldKind, Verdict, ecc};
+use discscope::sector::{self, Address, Field, FieldKind, Verdict};
 use discscope::units::Lba;
 use serde::Serialize;
 
@@ -305,125 +306,26 @@ fn dump(bytes: &[u8], fields: &[Field], out: &mut Output) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn verdict_word(out: &Output, ok: bool) -> String {
-    if ok {
-        out.paint("32", "ok")
-    } else {
-        out.paint("1;31", "BAD")
-    }
-}
-
+/// The checks, as `label  text ok|BAD` lines; the verdict painted whole.
 fn print_decoded(v: &Verdict, s: &Sector, out: &mut Output) -> anyhow::Result<()> {
-    let label = |out: &Output, text: &str| out.paint("1", &format!("{text:<10}"));
-    if let Some(ok) = v.sync_ok {
-        writeln!(out, "{}{}", label(out, "sync"), verdict_word(out, ok))?;
-    }
-    if let Some(h) = v.header {
-        let expected = v.expected_msf.map_or("-".into(), |m| m.to_string());
-        let ok = v.field_ok(FieldKind::Header).unwrap_or(true);
-        writeln!(
-            out,
-            "{}{} mode {} (expected {expected}) {}",
-            label(out, "header"),
-            h.msf_text(),
-            h.mode,
-            verdict_word(out, ok)
-        )?;
-    }
-    if let Some(p) = v.subheader {
-        let sub = p.first;
-        writeln!(
-            out,
-            "{}file {} channel {} submode {:#04x} [{}] coding {:#04x}; copies {}",
-            label(out, "subheader"),
-            sub.file,
-            sub.channel,
-            sub.submode,
-            sub.submode_names().join(" "),
-            sub.coding,
-            if p.copies_match() {
-                out.paint("32", "match")
-            } else {
-                out.paint(
-                    "1;31",
-                    &format!("DIFFER (second {:02x?})", p.second.to_bytes()),
-                )
+    for check in checks::sector_checks(v, &s.bytes) {
+        let label = out.paint("1", &format!("{:<10}", check.label));
+        let text = if check.label == "verdict" {
+            match check.outcome {
+                Status::Good => out.paint("32", &check.text),
+                Status::Bad => out.paint("1;31", &check.text),
+                Status::Intended | Status::Plain => check.text.clone(),
             }
-        )?;
-    }
-    if let Some(e) = v.edc {
-        writeln!(
-            out,
-            "{}stored {:#010x} computed {:#010x} {}",
-            label(out, "EDC"),
-            e.stored,
-            e.computed,
-            verdict_word(out, v.field_ok(FieldKind::Edc).unwrap_or(false))
-        )?;
-    }
-    if let Some(zero) = v.zero_ok {
-        writeln!(out, "{}{}", label(out, "zero"), verdict_word(out, zero))?;
-    }
-    if let Some(e) = v.ecc {
-        let raw: Option<&[u8; 2352]> = s.bytes.as_slice().try_into().ok();
-        let expected = raw.map(|r| {
-            let zero_header = v.mode != sector::SectorMode::Mode1;
-            ecc::expected_parity(r, zero_header)
-        });
-        let p_detail = match (e.p_ok(), &expected) {
-            (false, Some((p, _))) => first_difference(s, ecc::P_OFFSET, p),
-            _ => String::new(),
+        } else {
+            let word = match check.outcome {
+                Status::Good => format!(" {}", out.paint("32", "ok")),
+                Status::Bad => format!(" {}", out.paint("1;31", "BAD")),
+                Status::Intended => format!(" {}", out.paint("33", "intended")),
+                Status::Plain => String::new(),
+            };
+            format!("{}{word}", check.text)
         };
-        let q_detail = match (e.q_ok(), &expected) {
-            (false, Some((_, q))) => first_difference(s, ecc::Q_OFFSET, q),
-            _ => String::new(),
-        };
-        writeln!(
-            out,
-            "{}{} of {} codewords fail {}{p_detail}",
-            label(out, "ECC P"),
-            e.p_failures(),
-            ecc::P_CODEWORDS,
-            verdict_word(out, v.field_ok(FieldKind::EccP).unwrap_or(false))
-        )?;
-        writeln!(
-            out,
-            "{}{} of {} codewords fail {}{q_detail}",
-            label(out, "ECC Q"),
-            e.q_failures(),
-            ecc::Q_CODEWORDS,
-            verdict_word(out, v.field_ok(FieldKind::EccQ).unwrap_or(false))
-        )?;
+        writeln!(out, "{label}{}", text.trim_start())?;
     }
-    if let Some(note) = v.note {
-        writeln!(out, "{}{}", label(out, "note"), note.describe())?;
-    }
-    let verdict = if v.problems.is_empty() {
-        out.paint("32", "no problems found")
-    } else {
-        out.paint(
-            "1;31",
-            &format!("problems: {}", v.problems.names().join(", ")),
-        )
-    };
-    writeln!(out, "{}{verdict}", label(out, "verdict"))?;
     Ok(())
-}
-
-/// "; first at byte 2080: stored 1f, computed 3c".
-fn first_difference(s: &Sector, at: usize, expected: &[u8]) -> String {
-    let stored = s.bytes.get(at..at + expected.len()).unwrap_or_default();
-    stored
-        .iter()
-        .zip(expected)
-        .position(|(a, b)| a != b)
-        .and_then(|i| {
-            Some(format!(
-                "; first parity difference at byte {}: stored {:02x}, computed {:02x}",
-                at + i,
-                stored.get(i)?,
-                expected.get(i)?
-            ))
-        })
-        .unwrap_or_default()
 }

@@ -1,6 +1,7 @@
 //! The inspector's notes: what a sector is, what its checks found, and what
 //! the byte under the cursor means ("explain this byte").
 
+use crate::inspect::checks::{self, Status};
 use crate::inspect::explain::Explained;
 use crate::inspect::hex::SectorView;
 use crate::inspect::owners::Owner;
@@ -32,10 +33,6 @@ fn note(label: &str, value: impl Into<String>, tone: Tone) -> Note {
         value: value.into(),
         tone,
     }
-}
-
-fn verdict_tone(ok: bool) -> Tone {
-    if ok { Tone::Good } else { Tone::Bad }
 }
 
 /// The notes for a sector and the byte at `offset` of the stored sector,
@@ -84,7 +81,7 @@ pub fn sector_notes(
         ));
     }
     if let Some(verdict) = &view.verdict {
-        checks(verdict, &mut notes);
+        checks(verdict, &view.bytes, &mut notes);
     }
     if let Some(&byte) = view.bytes.get(offset) {
         notes.push(note("", "", Tone::Plain));
@@ -147,96 +144,22 @@ fn explain_position(view: &SectorView, offset: usize) -> String {
     format!("{offset:#06x} ({offset}) of the sector{in_file}")
 }
 
-/// The results of every check the sector allows.
-fn checks(verdict: &Verdict, notes: &mut Vec<Note>) {
+/// The sector's kind, then every check it allows.
+fn checks(verdict: &Verdict, bytes: &[u8], notes: &mut Vec<Note>) {
     notes.push(note("kind", verdict.mode.describe(), Tone::Plain));
-    if let Some(sync) = verdict.sync_ok {
-        notes.push(note(
-            "sync",
-            if sync { "valid" } else { "damaged" },
-            verdict_tone(sync),
-        ));
-    }
-    if let Some(header) = verdict.header {
-        let expected = verdict
-            .expected_msf
-            .map(|m| m.to_string())
-            .unwrap_or_else(|| "-".into());
-        let ok = verdict.field_ok(FieldKind::Header).unwrap_or(true);
-        notes.push(note(
-            "header",
-            format!(
-                "{} mode {} (expected {expected})",
-                header.msf_text(),
-                header.mode
-            ),
-            verdict_tone(ok),
-        ));
-    }
-    if let Some(pair) = verdict.subheader {
-        let first = pair.first;
-        let names = first.submode_names().join(" ");
-        notes.push(note(
-            "subheader",
-            format!(
-                "file {} channel {} submode {:#04x} [{names}] coding {:#04x}{}",
-                first.file,
-                first.channel,
-                first.submode,
-                first.coding,
-                if pair.copies_match() {
-                    ""
-                } else {
-                    "; copies differ"
-                }
-            ),
-            verdict_tone(pair.copies_match()),
-        ));
-    }
-    if let Some(edc) = verdict.edc {
-        let intended = !edc.ok() && verdict.note.is_some();
-        notes.push(note(
-            "EDC",
-            format!(
-                "stored {:#010x} computed {:#010x}",
-                edc.stored, edc.computed
-            ),
-            if intended {
-                Tone::Intended
-            } else {
-                verdict_tone(edc.ok())
-            },
-        ));
-    }
-    if let Some(ecc) = verdict.ecc {
-        let failing = |n: u32, of: u32| match n {
-            0 => "ok".to_owned(),
-            1 => format!("1 of {of} codewords fails"),
-            n => format!("{n} of {of} codewords fail"),
+    for check in checks::sector_checks(verdict, bytes) {
+        let tone = match check.outcome {
+            Status::Good => Tone::Good,
+            Status::Bad => Tone::Bad,
+            Status::Intended => Tone::Intended,
+            Status::Plain => Tone::Plain,
         };
-        let p = failing(ecc.p_bad.count_ones(), 86);
-        let q = failing(ecc.q_bad.count_ones(), 52);
-        notes.push(note("ECC P", p, verdict_tone(ecc.p_ok())));
-        notes.push(note("ECC Q", q, verdict_tone(ecc.q_ok())));
-    }
-    if let Some(zero) = verdict.zero_ok {
-        notes.push(note(
-            "zero",
-            if zero { "all zero" } else { "not zero" },
-            verdict_tone(zero),
-        ));
-    }
-    if let Some(intended) = verdict.note {
-        notes.push(note("note", intended.describe(), Tone::Intended));
-    }
-    if verdict.is_bad() {
-        notes.push(note(
-            "verdict",
-            format!("bad: {}", verdict.problems.names().join(", ")),
-            Tone::Bad,
-        ));
-    } else if verdict.sync_ok.is_some() || verdict.edc.is_some() {
-        notes.push(note("verdict", "good", Tone::Good));
+        let text = match (check.text.is_empty(), check.outcome) {
+            (false, _) => check.text,
+            (true, Status::Bad) => "BAD".to_owned(),
+            (true, _) => "ok".to_owned(),
+        };
+        notes.push(note(check.label, text, tone));
     }
 }
 
