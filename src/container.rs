@@ -11,16 +11,41 @@ mod raw;
 pub use detect::{Detected, detect, sibling_with_extension};
 
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::medium::Medium;
+
+/// An opened image, with the analysis of its cue sheet when it came from
+/// one (the cue doctor starts from it instead of reading the sheet again).
+#[derive(Debug)]
+pub struct Opened {
+    pub medium: Medium,
+    pub sheet: Option<Arc<cue::Analysis>>,
+}
 
 /// Opens any supported image.
 pub fn open(path: &Path) -> Result<Medium> {
-    match detect(path)? {
-        Detected::Cue(sheet) => cue::open(&sheet),
-        Detected::Raw(kind) => raw::open(path, kind),
-        Detected::Imz => imz::open(path),
-        Detected::Ccd(sheet) => ccd::open(&sheet),
-    }
+    open_with_sheet(path).map(|opened| opened.medium)
+}
+
+/// Opens any supported image, keeping a cue sheet's analysis.
+pub fn open_with_sheet(path: &Path) -> Result<Opened> {
+    let medium = match detect(path)? {
+        Detected::Cue(sheet) => {
+            let analysis = cue::analyse(&sheet).map_err(|d| Error::image(&sheet, d.message))?;
+            let medium = cue::medium(&analysis)?;
+            return Ok(Opened {
+                medium,
+                sheet: Some(Arc::new(analysis)),
+            });
+        }
+        Detected::Raw(kind) => raw::open(path, kind)?,
+        Detected::Imz => imz::open(path)?,
+        Detected::Ccd(sheet) => ccd::open(&sheet)?,
+    };
+    Ok(Opened {
+        medium,
+        sheet: None,
+    })
 }

@@ -17,7 +17,6 @@
 
 mod data;
 mod explain;
-mod files;
 mod gaps;
 mod render;
 mod repair;
@@ -26,12 +25,8 @@ mod sequence;
 
 use std::path::{Path, PathBuf};
 
-use crate::container::cue::layout;
-use crate::container::cue::sheet::Sheet;
-use crate::container::cue::text::{self, MAX_SHEET_BYTES};
-use crate::container::cue::{self as cue};
-use crate::diagnostic::{Diagnostic, Fix, Severity};
-use crate::io::{FileSource, ReadAt};
+use crate::container::cue::{self, Analysis, analysis};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::units::Lba;
 
 pub use explain::{CODES, Explanation, explain};
@@ -87,119 +82,70 @@ impl Report {
 /// Checks the sheet at `path`. Never fails: a sheet that cannot be read
 /// gives a report holding that one error.
 pub fn check(path: &Path) -> Report {
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut report = match read_bytes(path) {
-        Ok(bytes) => check_bytes(&bytes, folder),
-        Err((code, message)) => Report {
-            path: PathBuf::new(),
-            lines: Vec::new(),
-            diagnostics: vec![Diagnostic::error(code, message)],
-            sectors: Default::default(),
-            crlf: false,
-        },
+    let mut report = match cue::analyse(path) {
+        Ok(analysis) => check_analysis(&analysis),
+        Err(refusal) => refused(*refusal),
     };
     report.path = path.to_owned();
     report
 }
 
-/// The sheet's bytes, or why not (without the path, which the report has).
-fn read_bytes(path: &Path) -> Result<Vec<u8>, (&'static str, String)> {
-    let reason = |error: crate::Error| {
-        let message = match error {
-            crate::Error::Io { source, .. } => source.to_string(),
-            crate::Error::Image { message, .. } => message,
-            other => other.to_string(),
-        };
-        ("cue.unreadable", message)
-    };
-    let source = FileSource::open(path).map_err(reason)?;
-    if source.len() > MAX_SHEET_BYTES as u64 {
-        let large = text::NotASheet::TooLarge;
-        return Err((large.code(), large.message().to_owned()));
-    }
-    source.read_vec(0, source.len() as usize).map_err(reason)
-}
-
 /// Checks sheet bytes whose FILE names are relative to `folder`.
 pub fn check_bytes(bytes: &[u8], folder: &Path) -> Report {
-    if let Some(other) = text::recognise_other(bytes) {
-        let mut diagnostic = Diagnostic::error(other.code(), other.message());
-        diagnostic = match other {
-            text::NotASheet::CdrdaoToc => diagnostic
-                .suggest("open the .toc itself, or write a cue with `discscope fix --from-data`"),
-            text::NotASheet::CloneCdControl => {
-                diagnostic.suggest("open the .ccd itself; its .img is the data")
-            }
-            text::NotASheet::Binary => diagnostic.suggest(
-                "to write a sheet for a raw image: `discscope fix --from-data IMAGE -o OUT.cue`",
-            ),
-            text::NotASheet::TooLarge => diagnostic,
-        };
-        return Report {
-            path: PathBuf::new(),
-            lines: Vec::new(),
-            diagnostics: vec![diagnostic],
-            sectors: Default::default(),
-            crlf: false,
-        };
+    match analysis::analyse_bytes(bytes, folder) {
+        Ok(analysis) => check_analysis(&analysis),
+        Err(refusal) => refused(*refusal),
     }
-    let sheet = Sheet::parse_bytes(bytes);
+}
+
+/// The report on a file that is not a sheet.
+fn refused(diagnostic: Diagnostic) -> Report {
+    Report {
+        path: PathBuf::new(),
+        lines: Vec::new(),
+        diagnostics: vec![diagnostic],
+        sectors: Default::default(),
+        crlf: false,
+    }
+}
+
+/// Every rule over an analysed sheet: the analysis's own findings, then
+/// the order of numbers, the gaps, and the data against what the sheet
+/// declares.
+pub fn check_analysis(analysis: &Analysis) -> Report {
+    let sheet = &analysis.sheet;
     let lines = sheet.text.lines.clone();
     let crlf = sheet.text.endings.crlf > sheet.text.endings.lf;
-    let mut found = cue::text_notes(&sheet);
-    found.extend(sheet.diagnostics.iter().cloned());
-    sequence::check(&sheet, &mut found);
-    let opened = files::open_all(&sheet, folder, &mut found);
-    gaps::check_sheet(&sheet, &mut found);
-    let missing = missing_index_01(&sheet, &mut found);
-
-    // Lay out the tracks that can be: those with an INDEX 01.
+    let mut found = analysis.diagnostics.clone();
+    sequence::check(sheet, &mut found);
+    gaps::check_sheet(sheet, &mut found);
     let mut sectors = std::collections::BTreeMap::new();
-    if let Some(payloads) = opened.payloads() {
-        let mut usable = sheet.clone();
-        let kept: Vec<usize> = (0..sheet.tracks.len())
-            .filter(|i| !missing.contains(i))
+    if let Some(laid) = &analysis.layout {
+        let blocks: Vec<_> = analysis
+            .laid_out
+            .iter()
+            .filter_map(|&i| sheet.tracks.get(i))
             .collect();
-        usable
-            .tracks
-            .retain(|t| t.indexes.iter().any(|i| i.number == 1));
-        if !usable.tracks.is_empty() {
-            match layout::lay_out(&usable, &payloads) {
-                Ok(laid) => {
-                    found.extend(laid.notes.iter().cloned());
-                    let blocks: Vec<_> = kept.iter().filter_map(|&i| sheet.tracks.get(i)).collect();
-                    let context = data::Context {
-                        sheet: &sheet,
-                        blocks: &blocks,
-                        tracks: &laid.tracks,
-                        opened: &opened,
-                        lines: &lines,
-                    };
-                    data::check(&context, &mut found);
-                    gaps::check_layout(&context, &mut found);
-                    for (block, track) in blocks.iter().zip(&laid.tracks) {
-                        sectors.insert(block.span.line, track.start);
-                        if let Some((_, at)) = block.pregap {
-                            sectors.insert(at.line, track.pregap_start());
-                        }
-                        for index in &block.indexes {
-                            let laid = track.indexes.iter().find(|i| i.number == index.number);
-                            if let Some(laid) = laid {
-                                sectors.insert(index.span.line, laid.lba);
-                            }
-                        }
-                    }
-                }
-                Err(error) => found.push(*error),
+        let context = data::Context {
+            sheet,
+            blocks: &blocks,
+            tracks: &laid.tracks,
+            files: &analysis.files,
+            lines: &lines,
+        };
+        data::check(&context, &mut found);
+        gaps::check_layout(&context, &mut found);
+        for (block, track) in blocks.iter().zip(&laid.tracks) {
+            sectors.insert(block.span.line, track.start);
+            if let Some((_, at)) = block.pregap {
+                sectors.insert(at.line, track.pregap_start());
             }
-        } else if sheet.tracks.is_empty() && !found.iter().any(|d| d.code == "cue.no-tracks") {
-            found.push(Diagnostic::error(
-                "cue.no-tracks",
-                "the sheet has no usable TRACK",
-            ));
+            for index in &block.indexes {
+                let laid = track.indexes.iter().find(|i| i.number == index.number);
+                if let Some(laid) = laid {
+                    sectors.insert(index.span.line, laid.lba);
+                }
+            }
         }
     }
     let mut diagnostics = dedupe(found);
@@ -213,39 +159,6 @@ pub fn check_bytes(bytes: &[u8], folder: &Path) -> Report {
     }
 }
 
-/// Tracks without INDEX 01, reported with a fix when the place is certain:
-/// a track first in its FILE with no index starts at the file's start.
-fn missing_index_01(sheet: &Sheet, found: &mut Vec<Diagnostic>) -> Vec<usize> {
-    let mut missing = Vec::new();
-    for (i, track) in sheet.tracks.iter().enumerate() {
-        if track.indexes.iter().any(|x| x.number == 1) {
-            continue;
-        }
-        missing.push(i);
-        let mut diagnostic = Diagnostic::error(
-            "cue.missing-index-01",
-            format!("TRACK {:02} has no INDEX 01", track.number),
-        )
-        .at_sheet(track.span.line, track.span.column)
-        .suggest("add `INDEX 01 mm:ss:ff` where the track's audio or data begins");
-        let first_in_file = !sheet
-            .tracks
-            .iter()
-            .take(i)
-            .any(|t| t.file == track.file || t.indexes.iter().any(|x| x.file == track.file));
-        let text = sheet.text.lines.get(track.span.line.saturating_sub(1));
-        if let (true, true, Some(text)) = (track.indexes.is_empty(), first_in_file, text) {
-            let indent = indent_of(text);
-            diagnostic = diagnostic.with_fix(Fix {
-                line: track.span.line,
-                replacement: format!("{text}\n{indent}  INDEX 01 00:00:00"),
-            });
-        }
-        found.push(diagnostic);
-    }
-    missing
-}
-
 /// Keeps the first of findings with the same code on the same line.
 fn dedupe(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut seen = std::collections::HashSet::new();
@@ -253,29 +166,6 @@ fn dedupe(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .into_iter()
         .filter(|d| d.line().is_none() || seen.insert((d.code, d.line())))
         .collect()
-}
-
-/// The leading white space of a line.
-pub(crate) fn indent_of(line: &str) -> &str {
-    let end = line.len() - line.trim_start().len();
-    line.get(..end).unwrap_or_default()
-}
-
-/// The sheet's data files, opened once each, with their payloads.
-#[derive(Debug, Default)]
-pub(crate) struct Opened {
-    /// `files[i]` for `sheet.files[i]`: None when it could not be used.
-    pub files: Vec<Option<files::OpenFile>>,
-}
-
-impl Opened {
-    /// Every payload, when every file could be opened.
-    fn payloads(&self) -> Option<Vec<cue::payload::Payload>> {
-        self.files
-            .iter()
-            .map(|f| f.as_ref().map(|f| f.payload))
-            .collect()
-    }
 }
 
 #[cfg(test)]

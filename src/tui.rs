@@ -24,13 +24,17 @@ use event::{Event, Events};
 /// How often progress is redrawn while a job runs.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Runs the inspector on a surveyed medium until the user quits.
-pub fn run(survey: Arc<Survey>, options: Options) -> Result<()> {
+/// Runs the inspector on a surveyed medium until the user quits; `sheet`
+/// is the analysis of the cue sheet it was opened from, if any.
+pub fn run(
+    survey: Arc<Survey>,
+    sheet: Option<Arc<crate::container::cue::Analysis>>,
+    options: Options,
+) -> Result<()> {
     let mut guard = terminal::Guard::enter().map_err(|e| Error::io("terminal", e))?;
     let events = Events::start();
     let mut app = App::new(survey, options);
-    if app.medium.format == crate::medium::Format::Cue {
-        let sheet = app.medium.path.clone();
+    if let Some(sheet) = sheet {
         app.jobs.push(job::start_lint(sheet, events.tx.clone()));
     }
     if !app.views.is_empty() || !app.survey.structures().is_empty() {

@@ -25,12 +25,13 @@ pub fn run(image: Option<PathBuf>, color: ColorChoice, ascii: bool) -> anyhow::R
             (discscope::demo::write(dir.path())?, Some(dir))
         }
     };
-    let medium = Arc::new(discscope::container::open(&path)?);
+    let opened = discscope::container::open_with_sheet(&path)?;
+    let medium = Arc::new(opened.medium);
     let options = Options {
         color: output::color_wanted(color, true),
         ascii,
     };
     let survey = discscope::survey::Survey::new(medium, &discscope::fs::ViewOptions::default());
-    discscope::tui::run(Arc::new(survey), options)?;
+    discscope::tui::run(Arc::new(survey), opened.sheet, options)?;
     Ok(Outcome::Clean)
 }

@@ -1,77 +1,22 @@
 //! CDRWIN cue sheets: read, parse, resolve FILEs, lay out the disc.
 
+pub mod analysis;
+pub mod files;
 pub mod layout;
 pub mod payload;
 pub mod resolve;
 pub mod sheet;
 pub mod text;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{Error, Result};
-use crate::io::{FileSource, Pager, ReadAt};
 use crate::medium::{Format, Medium, MediumKind, SourceFile};
-use resolve::Resolution;
-use sheet::{FileKind, Sheet};
-use text::{Encoding, MAX_SHEET_BYTES};
+pub use analysis::{Analysis, analyse};
 
-/// Reads and parses a sheet. Fails only when the file cannot be read or is
-/// recognisably something else (a binary file, a `.toc`, a `.ccd`).
-pub fn read_sheet(path: &Path) -> Result<Sheet> {
-    let source = FileSource::open(path)?;
-    if source.len() > MAX_SHEET_BYTES as u64 {
-        return Err(Error::image(path, text::NotASheet::TooLarge.message()));
-    }
-    let bytes = source.read_vec(0, source.len() as usize)?;
-    if let Some(other) = text::recognise_other(&bytes) {
-        return Err(Error::image(path, other.message()));
-    }
-    let mut sheet = Sheet::parse_bytes(&bytes);
-    let mut notes = text_notes(&sheet);
-    notes.append(&mut sheet.diagnostics);
-    sheet.diagnostics = notes;
-    Ok(sheet)
-}
-
-/// What the sheet's text itself says: a byte order mark, a legacy encoding,
-/// mixed line endings.
-pub fn text_notes(sheet: &Sheet) -> Vec<Diagnostic> {
-    let mut notes = Vec::new();
-    match sheet.text.encoding {
-        Encoding::Utf8 => {}
-        Encoding::Utf8Bom => notes.push(
-            Diagnostic::info(
-                "cue.bom",
-                "the sheet starts with a UTF-8 byte order mark, which some programs misread",
-            )
-            .at_sheet(1, 1),
-        ),
-        other => notes.push(Diagnostic::info(
-            "cue.encoding",
-            format!("the sheet is not UTF-8; decoded as {}", other.as_str()),
-        )),
-    }
-    let endings = sheet.text.endings;
-    if [endings.lf, endings.crlf, endings.cr]
-        .iter()
-        .filter(|&&n| n > 0)
-        .count()
-        > 1
-    {
-        notes.push(Diagnostic::info(
-            "cue.mixed-line-endings",
-            "the sheet mixes line endings",
-        ));
-    }
-    notes
-}
-
-/// Opens the disc a sheet describes.
-pub fn open(path: &Path) -> Result<Medium> {
-    let sheet = read_sheet(path)?;
+/// The disc an analysed sheet describes. Refused, with the first error
+/// found, when any finding makes the disc unusable as the sheet stands.
+pub fn medium(analysis: &Analysis) -> Result<Medium> {
+    let path = analysis.path.as_path();
     // A problem of the whole sheet (no tracks at all) has no line to name.
     let fail = |d: &Diagnostic| match d.line().filter(|&line| line > 0) {
         Some(line) => Error::Sheet {
@@ -81,77 +26,20 @@ pub fn open(path: &Path) -> Result<Medium> {
         },
         None => Error::image(path, d.message.clone()),
     };
-    if let Some(error) = sheet.first_error() {
+    let errors = analysis
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error);
+    if let Some(error) = errors {
         return Err(fail(error));
     }
-    let folder = path.parent().unwrap_or(Path::new("."));
-    let mut diagnostics = sheet.diagnostics.clone();
-    let mut files = Vec::new();
-    let mut payloads = Vec::new();
-    // A sheet may name one file many times: open it once, so a hostile
-    // sheet cannot run out of file descriptors.
-    let mut opened: HashMap<PathBuf, Arc<dyn ReadAt>> = HashMap::new();
-    for file in &sheet.files {
-        let found = match resolve::resolve(
-            folder,
-            &file.name,
-            file.name_span.line,
-            file.name_span.column,
-        ) {
-            Resolution::Found { path, notes } => {
-                diagnostics.extend(notes);
-                path
-            }
-            Resolution::Failed(error) => return Err(fail(&error)),
-        };
-        let reader = match opened.get(&found) {
-            Some(reader) => Arc::clone(reader),
-            None => {
-                let source = FileSource::open(&found).map_err(|error| Error::Sheet {
-                    path: path.to_owned(),
-                    line: file.span.line,
-                    message: format!("FILE `{}`: {}", file.name, io_reason(error)),
-                })?;
-                let reader: Arc<dyn ReadAt> = Arc::new(Pager::new(source));
-                opened.insert(found.clone(), Arc::clone(&reader));
-                reader
-            }
-        };
-        let mut notes = Vec::new();
-        let payload = payload::locate(reader.as_ref(), file.kind, &mut notes)?;
-        for note in notes {
-            diagnostics.push(note.at_sheet(file.span.line, file.span.column));
-        }
-        let Some(payload) = payload else {
-            let message = format!(
-                "FILE `{}` is {} audio, which would need decoding; convert it to WAVE or BINARY",
-                file.name,
-                file.kind.as_str()
-            );
-            return Err(Error::Sheet {
-                path: path.to_owned(),
-                line: file.span.line,
-                message,
-            });
-        };
-        if file.kind == FileKind::Motorola {
-            diagnostics.push(
-                Diagnostic::info(
-                    "cue.motorola",
-                    "MOTOROLA audio is big-endian; samples are shown as stored",
-                )
-                .at_sheet(file.span.line, file.span.column),
-            );
-        }
-        payloads.push(payload);
-        files.push(SourceFile {
-            name: file.name.clone(),
-            path: found,
-            reader,
-        });
-    }
-    let layout = layout::lay_out(&sheet, &payloads).map_err(|d| fail(&d))?;
-    diagnostics.extend(layout.notes);
+    let (Some(layout), Some(files)) = (
+        &analysis.layout,
+        analysis.files.iter().cloned().collect::<Option<Vec<_>>>(),
+    ) else {
+        return Err(Error::image(path, "the sheet describes no usable disc"));
+    };
+    let sheet = &analysis.sheet;
     let sector_size = layout
         .tracks
         .iter()
@@ -163,30 +51,33 @@ pub fn open(path: &Path) -> Result<Medium> {
         kind: MediumKind::Optical,
         path: path.to_owned(),
         sector_size,
-        sessions: layout.sessions,
-        tracks: layout.tracks,
-        catalog: sheet.catalog.map(|(c, _)| c),
-        cd_text: sheet.cd_text,
-        cd_text_file: sheet.cd_text_file.map(|(c, _)| c),
-        rem: sheet.rem.into_iter().map(|r| r.text).collect(),
-        files,
-        extents: layout.extents,
+        sessions: layout.sessions.clone(),
+        tracks: layout.tracks.clone(),
+        catalog: sheet.catalog.as_ref().map(|(c, _)| c.clone()),
+        cd_text: sheet.cd_text.clone(),
+        cd_text_file: sheet.cd_text_file.as_ref().map(|(c, _)| c.clone()),
+        rem: sheet.rem.iter().map(|r| r.text.clone()).collect(),
+        files: sheet
+            .files
+            .iter()
+            .zip(files)
+            .map(|(line, open)| SourceFile {
+                name: line.name.clone(),
+                path: open.path,
+                reader: open.reader,
+            })
+            .collect(),
+        extents: layout.extents.clone(),
         structures: Vec::new(),
-        diagnostics,
+        diagnostics: analysis.diagnostics.clone(),
     })
-}
-
-/// The operating system's reason alone: the sheet's line names the file.
-fn io_reason(error: Error) -> String {
-    match error {
-        Error::Io { source, .. } => source.to_string(),
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::container::open;
+    use std::sync::Arc;
 
     #[test]
     fn errors_without_a_line_do_not_name_line_zero() {

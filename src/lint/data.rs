@@ -3,8 +3,9 @@
 //! declared raw, audio declared on data and data on audio, and INDEX 01 of
 //! a data track landing between sectors.
 
-use super::{Opened, indent_of};
+use crate::container::cue::files::OpenFile;
 use crate::container::cue::sheet::{Sheet, TrackBlock};
+use crate::container::cue::text::indent_of;
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::io::ReadAt;
 use crate::medium::{Track, TrackMode};
@@ -20,7 +21,8 @@ pub(super) struct Context<'a> {
     /// `blocks[i]` declared `tracks[i]`.
     pub blocks: &'a [&'a TrackBlock],
     pub tracks: &'a [Track],
-    pub opened: &'a Opened,
+    /// `files[i]` for `sheet.files[i]`, `None` where it could not be used.
+    pub files: &'a [Option<OpenFile>],
     pub lines: &'a [String],
 }
 
@@ -86,7 +88,7 @@ pub(super) fn check(context: &Context<'_>, found: &mut Vec<Diagnostic>) {
         let (Some(file), Some(offset)) = (track.file, track.file_offset) else {
             continue;
         };
-        let Some(Some(open)) = context.opened.files.get(file) else {
+        let Some(Some(open)) = context.files.get(file) else {
             continue;
         };
         let end = open.payload.offset.saturating_add(open.payload.len);
@@ -212,7 +214,7 @@ fn hidden_track(
     context: &Context<'_>,
     track: &Track,
     block: &TrackBlock,
-    open: &super::files::OpenFile,
+    open: &OpenFile,
     found: &mut Vec<Diagnostic>,
 ) {
     let _ = context;

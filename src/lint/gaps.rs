@@ -3,6 +3,7 @@
 
 use super::data::Context;
 use crate::container::cue::sheet::Sheet;
+use crate::container::cue::text::indent_of;
 use crate::diagnostic::{Diagnostic, Fix};
 
 /// The pregap the Red Book asks for where data is followed by audio.
@@ -58,13 +59,13 @@ pub(super) fn check_layout(context: &Context<'_>, found: &mut Vec<Diagnostic>) {
             _ if has_index00 => None,
             Some((_, at)) => Some(Fix {
                 line: at.line,
-                replacement: format!("{}PREGAP 00:02:00", super::indent_of(line_of(at.line))),
+                replacement: format!("{}PREGAP 00:02:00", indent_of(line_of(at.line))),
             }),
             None => {
                 let text = line_of(block.span.line);
                 Some(Fix {
                     line: block.span.line,
-                    replacement: format!("{text}\n{}  PREGAP 00:02:00", super::indent_of(text)),
+                    replacement: format!("{text}\n{}  PREGAP 00:02:00", indent_of(text)),
                 })
             }
         };

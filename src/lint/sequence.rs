@@ -1,9 +1,9 @@
 //! Rules over the order and shape of lines: track and session numbering
 //! (with renumbering fixes), misspelt commands, CD-TEXT length.
 
-use super::indent_of;
 use crate::container::cue::sheet::{Sheet, closest_command};
 use crate::container::cue::text;
+use crate::container::cue::text::indent_of;
 use crate::diagnostic::{Diagnostic, Fix};
 
 /// CD-TEXT packs hold at most this many characters per field in practice.

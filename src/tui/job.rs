@@ -70,11 +70,14 @@ pub enum JobKind {
     Lint,
 }
 
-/// Runs the cue doctor over a sheet.
-pub fn start_lint(sheet: std::path::PathBuf, tx: Sender<Event>) -> Running {
+/// Runs the cue doctor's rules over the sheet analysis the image was
+/// opened from (the rules read the data files, so off the UI thread).
+pub fn start_lint(sheet: Arc<crate::container::cue::Analysis>, tx: Sender<Event>) -> Running {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     thread::spawn(move || {
-        let report = Box::new(crate::lint::check(&sheet));
+        let mut report = crate::lint::check_analysis(&sheet);
+        report.path = sheet.path.clone();
+        let report = Box::new(report);
         let _ = tx.send(Event::Job(JobReport::LintDone { id, report }));
     });
     Running {

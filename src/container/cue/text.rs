@@ -282,6 +282,12 @@ pub fn tokenize(line: &str, line_number: usize, diagnostics: &mut Vec<Diagnostic
     tokens
 }
 
+/// The leading white space of a line.
+pub fn indent_of(line: &str) -> &str {
+    let end = line.len() - line.trim_start().len();
+    line.get(..end).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,20 +1,22 @@
-//! FILE lines: finding each file, its type against its content, and the
-//! fixes that name it as it really is.
+//! FILE lines: finding each file, opening it once, its type against its
+//! content, and the fixes that name it as it really is.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Opened, indent_of};
 use crate::container::cue::payload::{self, Payload};
 use crate::container::cue::resolve::{self, Resolution};
 use crate::container::cue::sheet::{FileKind, FileLine, Sheet};
+use crate::container::cue::text::indent_of;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::io::{FileSource, Pager, ReadAt};
 
 /// A data file that opened, and where its sectors are.
 #[derive(Clone)]
 pub struct OpenFile {
+    /// Where it was found.
+    pub path: PathBuf,
     pub reader: Arc<dyn ReadAt>,
     pub payload: Payload,
 }
@@ -35,15 +37,20 @@ const RENAMED: [&str; 4] = [
     "cue.file-path-stripped",
 ];
 
-pub(super) fn open_all(sheet: &Sheet, folder: &Path, found: &mut Vec<Diagnostic>) -> Opened {
-    let mut opened = Opened::default();
+/// Opens every FILE of the sheet, each distinct file once (a hostile sheet
+/// naming one file many times cannot run out of descriptors); `None` where
+/// a file cannot be used, with the finding that says why.
+pub(super) fn open_all(
+    sheet: &Sheet,
+    folder: &Path,
+    found: &mut Vec<Diagnostic>,
+) -> Vec<Option<OpenFile>> {
     let mut readers: HashMap<PathBuf, Arc<dyn ReadAt>> = HashMap::new();
-    for file in &sheet.files {
-        opened
-            .files
-            .push(open_one(sheet, file, folder, &mut readers, found));
-    }
-    opened
+    sheet
+        .files
+        .iter()
+        .map(|file| open_one(sheet, file, folder, &mut readers, found))
+        .collect()
 }
 
 fn open_one(
@@ -113,17 +120,11 @@ fn open_one(
         None => match FileSource::open(&path) {
             Ok(source) => {
                 let reader: Arc<dyn ReadAt> = Arc::new(Pager::new(source));
-                readers.insert(path, Arc::clone(&reader));
+                readers.insert(path.clone(), Arc::clone(&reader));
                 reader
             }
             Err(error) => {
-                found.push(
-                    Diagnostic::error(
-                        "cue.file-unreadable",
-                        format!("FILE `{}`: {error}", file.name),
-                    )
-                    .at_sheet(line, column),
-                );
+                found.push(unreadable(file, error).at_sheet(line, column));
                 return None;
             }
         },
@@ -157,7 +158,11 @@ fn open_one(
         );
     }
     match located {
-        Ok(Some(payload)) => Some(OpenFile { reader, payload }),
+        Ok(Some(payload)) => Some(OpenFile {
+            path,
+            reader,
+            payload,
+        }),
         Ok(None) => {
             found.push(
                 Diagnostic::error(
@@ -174,16 +179,23 @@ fn open_one(
             None
         }
         Err(error) => {
-            found.push(
-                Diagnostic::error(
-                    "cue.file-unreadable",
-                    format!("FILE `{}`: {error}", file.name),
-                )
-                .at_sheet(line, column),
-            );
+            found.push(unreadable(file, error).at_sheet(line, column));
             None
         }
     }
+}
+
+/// A file that exists but could not be opened or read: the operating
+/// system's reason alone, since the sheet's line names the file.
+fn unreadable(file: &FileLine, error: crate::Error) -> Diagnostic {
+    let reason = match error {
+        crate::Error::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    };
+    Diagnostic::error(
+        "cue.file-unreadable",
+        format!("FILE `{}`: {reason}", file.name),
+    )
 }
 
 fn has_riff_wave(reader: &dyn ReadAt) -> bool {
