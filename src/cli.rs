@@ -12,6 +12,7 @@ mod ls;
 mod open;
 mod output;
 mod sector;
+mod structure;
 mod subq;
 mod tracks;
 mod verify;
@@ -150,6 +151,16 @@ pub enum Command {
         /// Write into a non-empty target.
         #[arg(long)]
         force: bool,
+    },
+    /// Every on-disk structure in or over a sector, field by field.
+    Structure {
+        image: PathBuf,
+        /// LBA, mm:ss:ff, or 0xBYTEOFFSET (its field is marked).
+        #[arg(allow_hyphen_values = true)]
+        addr: String,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
     },
     /// Say which file or structure owns a sector.
     Locate {
@@ -292,6 +303,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             out,
         ),
         Some(Command::Locate { image, addr, json }) => locate::run(&image, &addr, json, out),
+        Some(Command::Structure { image, addr, json }) => structure::run(&image, &addr, json, out),
         Some(Command::Sector {
             image,
             addr,

@@ -152,6 +152,19 @@ impl Medium {
         }
     }
 
+    /// Where the user data starts in a stored sector of this medium: after
+    /// the sync, header and subheader of a raw track, 0 on disks.
+    pub fn user_data_offset(&self, sector: &Sector) -> usize {
+        match self.kind {
+            MediumKind::Disk => 0,
+            MediumKind::Optical => sector
+                .track
+                .and_then(|t| self.tracks.get(t))
+                .and_then(|t| t.mode.block_offset())
+                .unwrap_or(0),
+        }
+    }
+
     /// The extent holding `lba`.
     pub fn extent_at(&self, lba: Lba) -> Option<&Extent> {
         let index = self.extents.partition_point(|e| e.end() <= lba);

@@ -53,6 +53,9 @@ pub struct Survey {
     pub table: Option<Table>,
     /// Every filesystem view, in the order found.
     pub views: Vec<View>,
+    /// The user data of the whole medium from LBA 0 (the disk, or the
+    /// first data track onwards), where the structures' places point.
+    volume: Option<Volume>,
     /// Every structure found (see [`Survey::structures`]).
     structures: Vec<(Scope, Structure)>,
     /// What probing found: filesystems recognised but unusable, tables
@@ -68,13 +71,14 @@ impl Survey {
             medium: Arc::clone(&medium),
             table: None,
             views: Vec::new(),
+            volume: first_volume(&medium),
             structures: Vec::new(),
             diagnostics: Vec::new(),
         };
         if medium.kind == MediumKind::Optical {
             survey.views.extend(fs::iso9660::probe(&medium, options));
         }
-        if let Some(volume) = first_volume(&medium) {
+        if let Some(volume) = survey.volume.clone() {
             survey.probe_volume(&volume);
         }
         let nested = survey.nested();
@@ -85,6 +89,12 @@ impl Survey {
         survey.views.retain(|v| seen.insert((v.kind, v.start)));
         survey.structures = survey.collect_structures();
         survey
+    }
+
+    /// The user data of the whole medium, addressed as structures' places
+    /// are (`None` for a medium with no data track).
+    pub fn user_data(&self) -> Option<&Volume> {
+        self.volume.as_ref()
     }
 
     /// The view shown without `--fs`: the richest one found.

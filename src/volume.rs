@@ -125,14 +125,7 @@ impl Volume {
             });
         }
         let sector = self.medium.read_sector(lba)?;
-        let offset = match self.medium.kind {
-            MediumKind::Disk => 0,
-            MediumKind::Optical => sector
-                .track
-                .and_then(|t| self.medium.tracks.get(t))
-                .and_then(|t| t.mode.block_offset())
-                .unwrap_or(0),
-        };
+        let offset = self.medium.user_data_offset(&sector);
         let data = sector.bytes.get(offset..).unwrap_or_default();
         let n = data.len().min(buf.len());
         if let (Some(dst), Some(src)) = (buf.get_mut(..n), data.get(..n)) {

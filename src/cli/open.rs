@@ -11,7 +11,10 @@ use discscope::container;
 use discscope::diagnostic::Diagnostic;
 use discscope::fs::{View, ViewOptions};
 use discscope::inspect::escape;
+use discscope::medium::Medium;
+use discscope::sector::Address;
 use discscope::survey::Survey;
+use discscope::units::Lba;
 
 /// Opens an image and surveys it.
 pub fn survey(image: &Path, raw_names: bool) -> anyhow::Result<Survey> {
@@ -54,4 +57,21 @@ pub fn warn(diags: &[Diagnostic]) {
             escape(&d.message)
         );
     }
+}
+
+/// The sector an ADDR names on the medium, which must hold it.
+pub fn sector(image: &Path, medium: &Medium, text: &str) -> anyhow::Result<Lba> {
+    let address: Address = text.parse()?;
+    let lba = address
+        .resolve(medium)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+    let (first, end) = (medium.first_lba(), medium.end_lba());
+    if lba < first || lba >= end {
+        anyhow::bail!(
+            "{}: sector {lba} is outside the image (sectors {first}..{})",
+            image.display(),
+            end.0 - 1
+        );
+    }
+    Ok(lba)
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use discscope::container;
 use discscope::inspect::checks::{self, Status};
 use discscope::medium::{Medium, Sector};
-use discscope::sector::{self, Address, Field, FieldKind, Verdict};
+use discscope::sector::{self, Field, FieldKind, Verdict};
 use discscope::units::Lba;
 use serde::Serialize;
 
@@ -21,9 +21,8 @@ pub fn run(
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let address: Address = address.parse()?;
     let medium = container::open(image)?;
-    let first = address.resolve(&medium)?;
+    let first = super::open::sector(image, &medium, address)?;
     // The first sector must exist; later ones stop at the end of the image.
     let mut sectors = vec![medium.read_sector(first)?];
     let mut lba = first;

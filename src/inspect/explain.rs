@@ -4,10 +4,16 @@
 
 use std::ops::Range;
 
+use crate::error::Result;
 use crate::inspect::owners::{Owner, OwnerKind};
-use crate::structure::{Field, Structure};
-use crate::survey::{Scope, Survey};
+use crate::io::{FileSource, ReadAt};
+use crate::medium::Origin;
+use crate::structure::{Field, Place, Structure};
+use crate::survey::{Scope, Survey, lba_of};
 use crate::units::Lba;
+
+/// The most bytes of one structure read to show its fields' raw bytes.
+const MAX_STRUCTURE_BYTES: u64 = 1 << 20;
 
 /// A field of a structure, with the structure it belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,4 +90,73 @@ pub fn field_at(
             field: field.clone(),
         })
     })
+}
+
+/// A structure as `discscope structure` shows it: where its bytes are in
+/// the image, and the bytes themselves.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub scope: Scope,
+    pub structure: Structure,
+    /// Its first byte in its file (the data file, or a descriptor file),
+    /// when the image stores it.
+    pub image_offset: Option<u64>,
+    /// Its first byte within its first sector as stored (after a raw
+    /// sector's sync and header), for structures in the sector space.
+    pub sector_offset: Option<u64>,
+    /// Its bytes (at most 1 MiB), which the fields' ranges index.
+    pub bytes: Vec<u8>,
+}
+
+/// Every structure in or over the sector at `lba`, with its place in the
+/// image and its bytes. `owners` are the sector's owners (directories
+/// bring their records).
+pub fn located(survey: &Survey, owners: &[Owner], lba: Lba) -> Result<Vec<Located>> {
+    let medium = &survey.medium;
+    let sector = medium.read_sector(lba)?;
+    let start = medium.user_data_offset(&sector);
+    let block = sector
+        .bytes
+        .get(start..)
+        .and_then(|b| b.get(..b.len().min(medium.block_size() as usize)))
+        .unwrap_or_default();
+    let size = medium.block_size();
+    structures_at(survey, owners, lba, block)
+        .into_iter()
+        .map(|(scope, structure)| {
+            let want = structure.length.min(MAX_STRUCTURE_BYTES) as usize;
+            let (image_offset, sector_offset, bytes) = match &structure.place {
+                Place::Medium(at) => {
+                    let first = medium.read_sector(lba_of(*at, size))?;
+                    let within = medium.user_data_offset(&first) as u64 + at % size;
+                    let image = match first.origin {
+                        Origin::File { offset, .. } => Some(offset + within),
+                        Origin::Virtual(_) => None,
+                    };
+                    let bytes = match survey.user_data() {
+                        Some(data) => read_up_to(data, *at, want)?,
+                        None => Vec::new(),
+                    };
+                    (image, Some(within), bytes)
+                }
+                Place::File { path, offset } => {
+                    let file = FileSource::open(path)?;
+                    (Some(*offset), None, read_up_to(&file, *offset, want)?)
+                }
+            };
+            Ok(Located {
+                scope,
+                structure,
+                image_offset,
+                sector_offset,
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// Up to `want` bytes at `offset`, fewer at the end of the source.
+fn read_up_to(source: &dyn ReadAt, offset: u64, want: usize) -> Result<Vec<u8>> {
+    let available = source.len().saturating_sub(offset).min(want as u64) as usize;
+    source.read_vec(offset, available)
 }
