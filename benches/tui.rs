@@ -16,8 +16,11 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
+/// A key press and the work it asks for (the loop reads the sector moved
+/// to before the next frame).
 fn press(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    let effects = app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    discscope::tui::effect::settle(app, effects);
 }
 
 fn frames(c: &mut Criterion) {

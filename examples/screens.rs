@@ -6,6 +6,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use discscope::tui::app::{App, Options};
+use discscope::tui::effect;
 use discscope::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -53,7 +54,8 @@ fn dump(buffer: &Buffer, out: &mut impl Write) -> std::io::Result<()> {
 }
 
 fn key(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    let effects = app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    effect::settle(app, effects);
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -61,7 +63,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let image = args.next().ok_or("usage: screens IMAGE OUT_DIR")?;
     let out_dir = std::path::PathBuf::from(args.next().ok_or("usage: screens IMAGE OUT_DIR")?);
     std::fs::create_dir_all(&out_dir)?;
-    let medium = Arc::new(discscope::container::open(std::path::Path::new(&image))?);
+    let opened = discscope::container::open_with_sheet(std::path::Path::new(&image))?;
+    let sheet = opened.sheet;
+    let medium = Arc::new(opened.medium);
     let survey = Arc::new(discscope::survey::Survey::new(
         Arc::clone(&medium),
         &Default::default(),
@@ -82,10 +86,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("inspector", 170, 46, |app| {
             // The primary volume descriptor, cursor on its volume identifier.
             for _ in 0..16 {
-                app.update(discscope::tui::action::Action::NextSector);
+                let effects = app.update(discscope::tui::action::Action::NextSector);
+                effect::settle(app, effects);
             }
             for _ in 0..(16 + 40) {
-                app.update(discscope::tui::action::Action::Right);
+                let effects = app.update(discscope::tui::action::Action::Right);
+                effect::settle(app, effects);
             }
         }),
         ("help", 100, 32, |app| key(app, KeyCode::Char('?'))),
@@ -98,27 +104,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             key(app, KeyCode::Enter);
         }),
     ];
-    // What the background verification finds, handed over as the UI would get it.
-    let report = discscope::sector::verify::verify(&medium, None, &|_, _| {})?;
-    let bad: Vec<_> = report.bad.iter().map(|b| b.lba).collect();
-    let owners = Arc::new(discscope::inspect::owners::OwnerIndex::build(&survey)?);
     for (name, width, height, step) in scenes {
+        // The start-up jobs run to their end, as the UI shows them once
+        // they have reported.
         let mut app = App::new(Arc::clone(&survey), options);
-        app.job(discscope::tui::job::JobReport::VerifyDone {
-            id: 0,
-            bad: Ok(bad.clone()),
-        });
-        if medium.format == discscope::medium::Format::Cue {
-            let report = discscope::lint::check(&medium.path);
-            app.job(discscope::tui::job::JobReport::LintDone {
-                id: 0,
-                report: Box::new(report),
-            });
-        }
-        app.job(discscope::tui::job::JobReport::OwnersDone {
-            id: 0,
-            index: Ok(owners.clone()),
-        });
+        let startup = app.startup(sheet.clone());
+        effect::settle(&mut app, startup);
         view::fit(&mut app, ratatui::layout::Rect::new(0, 0, width, height));
         step(&mut app);
         let mut terminal = Terminal::new(TestBackend::new(width, height))?;

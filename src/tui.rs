@@ -3,9 +3,11 @@
 
 pub mod action;
 pub mod app;
+pub mod effect;
 pub mod event;
 pub mod job;
 pub mod keymap;
+pub mod layout;
 pub mod panes;
 pub mod terminal;
 pub mod theme;
@@ -18,7 +20,7 @@ use ratatui::crossterm::event::{Event as TermEvent, MouseButton, MouseEventKind}
 
 use crate::error::{Error, Result};
 use crate::survey::Survey;
-use app::{App, Effect, Options};
+use app::{App, Options};
 use event::{Event, Events};
 
 /// How often progress is redrawn while a job runs.
@@ -34,19 +36,8 @@ pub fn run(
     let mut guard = terminal::Guard::enter().map_err(|e| Error::io("terminal", e))?;
     let events = Events::start();
     let mut app = App::new(survey, options);
-    if let Some(sheet) = sheet {
-        app.jobs.push(job::start_lint(sheet, events.tx.clone()));
-    }
-    if !app.views.is_empty() || !app.survey.structures().is_empty() {
-        app.jobs.push(job::start_owners(
-            Arc::clone(&app.survey),
-            events.tx.clone(),
-        ));
-    }
-    if app.medium.tracks.iter().any(|t| !t.is_audio()) {
-        app.jobs
-            .push(job::start_verify(app.medium.clone(), events.tx.clone()));
-    }
+    let startup = app.startup(sheet);
+    effect::carry_out(&mut app, startup, &events.tx);
     let mut dirty = true;
     while !app.quit {
         if dirty {
@@ -71,15 +62,10 @@ pub fn run(
             Event::Term(TermEvent::Mouse(mouse)) => match mouse.kind {
                 MouseEventKind::ScrollDown => app.update(action::Action::Down),
                 MouseEventKind::ScrollUp => app.update(action::Action::Up),
-                MouseEventKind::Down(MouseButton::Left) => {
-                    let size = guard
-                        .terminal
-                        .size()
-                        .map_err(|e| Error::io("terminal", e))?;
-                    let screen = ratatui::layout::Rect::new(0, 0, size.width, size.height);
-                    view::click(&mut app, screen, mouse.column, mouse.row);
-                    Vec::new()
-                }
+                MouseEventKind::Down(MouseButton::Left) => app.update(action::Action::Click {
+                    column: mouse.column,
+                    row: mouse.row,
+                }),
                 _ => {
                     dirty = false;
                     continue;
@@ -90,27 +76,10 @@ pub fn run(
                 dirty = false;
                 continue;
             }
-            Event::Job(report) => {
-                app.job(report);
-                Vec::new()
-            }
+            Event::Job(id, report) => app.job(id, report),
             Event::Tick => Vec::new(),
         };
-        for effect in effects {
-            match effect {
-                Effect::CancelSearch => {
-                    for job in app.jobs.iter().filter(|j| j.kind == job::JobKind::Search) {
-                        job.cancel();
-                    }
-                    app.jobs.retain(|j| j.kind != job::JobKind::Search);
-                }
-                Effect::StartSearch(pattern) => {
-                    let running =
-                        job::start_search(app.medium.clone(), app.lba, pattern, events.tx.clone());
-                    app.jobs.push(running);
-                }
-            }
-        }
+        effect::carry_out(&mut app, effects, &events.tx);
         dirty = true;
     }
     for job in app.jobs.drain(..) {

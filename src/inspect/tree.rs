@@ -81,32 +81,34 @@ impl FsTree {
         &self.views
     }
 
-    /// Reads a directory's entries the first time it is opened.
-    pub fn open(&mut self, id: TreeId) {
+    /// The directory a row names when its entries have not been read
+    /// yet: what a job must read before the row can unfold.
+    pub fn unread(&self, id: TreeId) -> Option<(usize, Node)> {
         let TreeId::Node(view, node_id) = id else {
-            return;
+            return None;
         };
         if self.children.contains_key(&(view, node_id)) {
-            return;
+            return None;
         }
-        let (Some(fs), Some(node)) = (self.views.get(view), self.nodes.get(&(view, node_id)))
-        else {
-            return;
-        };
-        if node.kind != NodeKind::Dir {
-            return;
-        }
-        match fs.children(node) {
+        let node = self.nodes.get(&(view, node_id))?;
+        (node.kind == NodeKind::Dir).then(|| (view, node.clone()))
+    }
+
+    /// Takes the entries a job read for a directory (or why it could not).
+    pub fn insert_children(&mut self, view: usize, dir: u64, read: Result<Vec<Node>, String>) {
+        match read {
             Ok(mut entries) => {
                 entries.truncate(MAX_CHILDREN);
                 for entry in &entries {
                     self.nodes.insert((view, entry.id), entry.clone());
                 }
-                self.children.insert((view, node_id), entries);
+                self.children.insert((view, dir), entries);
             }
             Err(error) => {
-                self.errors.push(format!("{}: {error}", fs.kind()));
-                self.children.insert((view, node_id), Vec::new());
+                let kind = self.views.get(view).map(|fs| fs.kind().as_str());
+                self.errors
+                    .push(format!("{}: {error}", kind.unwrap_or("view")));
+                self.children.insert((view, dir), Vec::new());
             }
         }
     }
@@ -236,13 +238,13 @@ impl FsTree {
             .collect()
     }
 
-    /// The row path to the node at `path` ("/a/b") of view `view`, reading
-    /// the directories on the way. `None` when a component is missing.
-    pub fn reveal(&mut self, view: usize, path: &str) -> Option<Vec<TreeId>> {
+    /// The row path to the node at `path` ("/a/b") of view `view`, from
+    /// the directories read so far. `None` when a component is missing or
+    /// a directory on the way has not been read.
+    pub fn reveal(&self, view: usize, path: &str) -> Option<Vec<TreeId>> {
         let mut dir = self.roots.get(view)?.as_ref()?.id;
         let mut ids = vec![TreeId::View(view)];
         for component in path.split('/').filter(|c| !c.is_empty()) {
-            self.open(TreeId::Node(view, dir));
             let child = self
                 .children
                 .get(&(view, dir))?
@@ -253,6 +255,11 @@ impl FsTree {
             dir = child;
         }
         Some(ids)
+    }
+
+    /// The root of a view, if it could be read.
+    pub fn root(&self, view: usize) -> Option<&Node> {
+        self.roots.get(view)?.as_ref()
     }
 
     /// The row path to a view's structure named `name`.
@@ -269,16 +276,34 @@ impl FsTree {
         ])
     }
 
-    /// Opens the root directory of every view (cheap: one directory each).
-    pub fn open_roots(&mut self) {
-        let roots: Vec<(usize, u64)> = self
-            .roots
+    /// The root directory of every view, to be read at start.
+    pub fn unread_roots(&self) -> Vec<(usize, Node)> {
+        self.roots
             .iter()
             .enumerate()
-            .filter_map(|(i, r)| r.as_ref().map(|r| (i, r.id)))
-            .collect();
-        for (view, id) in roots {
-            self.open(TreeId::Node(view, id));
+            .filter_map(|(view, root)| self.unread(TreeId::Node(view, root.as_ref()?.id)))
+            .collect()
+    }
+}
+
+/// The directories on the way to `path` in `fs`, read from `root`: each
+/// directory's id with its entries, as a job hands them to the tree.
+pub fn read_path(
+    fs: &dyn Filesystem,
+    root: &Node,
+    path: &str,
+) -> crate::error::Result<Vec<(u64, Vec<Node>)>> {
+    let mut read = Vec::new();
+    let mut dir = root.clone();
+    let components: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
+    for (at, component) in components.iter().enumerate() {
+        let entries = fs.children(&dir)?;
+        let next = entries.iter().find(|n| n.name == *component).cloned();
+        read.push((dir.id, entries));
+        match next {
+            Some(node) if at + 1 < components.len() && node.kind == NodeKind::Dir => dir = node,
+            _ => break,
         }
     }
+    Ok(read)
 }

@@ -28,4 +28,9 @@ pub enum Action {
     NextError,
     PrevError,
     Cancel,
+    /// A left click at a screen cell.
+    Click {
+        column: u16,
+        row: u16,
+    },
 }

@@ -1,9 +1,11 @@
 //! Application state and the one place it changes: `update(Action)`.
 //!
-//! `update` does no I/O. It returns effects (start a search); the loop runs
-//! them and reloads the current sector when the address moved.
+//! `update` does no I/O. It returns effects (load the sector moved to, read
+//! a directory, start a search); the loop carries them out and hands the
+//! results back through `job` and `sector_loaded`.
 
 mod jobs;
+mod mouse;
 mod navigation;
 mod overlays;
 mod prompt;
@@ -20,13 +22,14 @@ use crate::fs::View;
 use crate::inspect::explain::{self, Explained};
 use crate::inspect::hex::SectorView;
 use crate::inspect::owners::{Owner, OwnerIndex};
-use crate::inspect::search::Pattern;
 use crate::inspect::tree::{FsTree, TreeId};
 use crate::medium::Medium;
 use crate::survey::Survey;
 use crate::tui::action::Action;
+pub use crate::tui::effect::Effect;
 use crate::tui::job::{JobKind, Running};
 use crate::tui::keymap;
+use crate::tui::layout::Areas;
 use crate::units::Lba;
 
 /// The panes focus cycles through.
@@ -82,13 +85,6 @@ pub enum ViewMode {
     UserData,
 }
 
-/// Work for the loop to do after an update.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    StartSearch(Pattern),
-    CancelSearch,
-}
-
 /// What owns the current sector and what the byte under the cursor means in
 /// a filesystem structure.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -127,6 +123,8 @@ pub struct App {
     /// Disc map geometry (cells across and down), set from the terminal size.
     pub map_columns: usize,
     pub map_rows: usize,
+    /// Where the panes were last drawn, for the mouse.
+    pub areas: Areas,
     pub track_row: usize,
     /// A disk image's partitions, listed where optical media list tracks.
     pub partitions: Vec<crate::partition::Partition>,
@@ -164,11 +162,10 @@ impl App {
             .map_or(medium.first_lba(), |t| t.start.max(medium.first_lba()));
         let sector = SectorView::load(&medium, lba);
         let partitions = survey.disk_partitions().to_vec();
-        let mut tree = FsTree::new(
+        let tree = FsTree::new(
             views.iter().map(|v| Arc::clone(&v.fs)).collect(),
             medium.block_size(),
         );
-        tree.open_roots();
         let mut tree_state = TreeState::default();
         if let Some(first) = tree.views().first().map(|_| TreeId::View(0)) {
             tree_state.open(vec![first]);
@@ -188,6 +185,7 @@ impl App {
             hex_rows: 16,
             map_columns: 64,
             map_rows: 16,
+            areas: Areas::default(),
             track_row: 0,
             partitions,
             views,
@@ -219,22 +217,59 @@ impl App {
         self.shown_range().len()
     }
 
-    /// Reloads the sector after the address changed; the only I/O the UI
-    /// thread does, one sector through the page cache.
-    pub fn sync(&mut self) {
-        if self.sector.lba != self.lba {
-            self.sector = SectorView::load(&self.medium, self.lba);
-            if let Some(track) = self.sector.track {
-                self.track_row = track;
-            }
+    /// The work to start with: each view's root directory, the doctor on
+    /// the sheet the image came from, the owner index and verification.
+    pub fn startup(&self, sheet: Option<Arc<crate::container::cue::Analysis>>) -> Vec<Effect> {
+        let mut effects: Vec<Effect> = self
+            .tree
+            .unread_roots()
+            .into_iter()
+            .map(|(view, node)| Effect::ReadDirectory { view, node })
+            .collect();
+        effects.extend(sheet.map(Effect::Lint));
+        if !self.views.is_empty() || !self.survey.structures().is_empty() {
+            effects.push(Effect::IndexOwners);
         }
+        if self.medium.tracks.iter().any(|t| !t.is_audio()) {
+            effects.push(Effect::Verify);
+        }
+        effects
+    }
+
+    /// Takes the sector a `LoadSector` effect read.
+    pub fn sector_loaded(&mut self, sector: SectorView) -> Vec<Effect> {
+        if sector.lba != self.lba {
+            // The user moved on while it was read.
+            return vec![Effect::LoadSector(self.lba)];
+        }
+        self.sector = sector;
+        if let Some(track) = self.sector.track {
+            self.track_row = track;
+        }
+        self.sync();
+        Vec::new()
+    }
+
+    /// The effect that brings the shown sector up to the address, if it
+    /// lags behind.
+    fn load_if_moved(&self, mut effects: Vec<Effect>) -> Vec<Effect> {
+        if self.sector.lba != self.lba {
+            effects.push(Effect::LoadSector(self.lba));
+        }
+        effects
+    }
+
+    /// Fits the cursor, the scroll position and the sector's context to
+    /// the state (no I/O: the context comes from the survey and the
+    /// owner index).
+    pub fn sync(&mut self) {
         let len = self.shown_len();
         self.cursor = self.cursor.min(len.saturating_sub(1));
         self.scroll_to_cursor();
         let fresh = self
             .sector_context
             .as_ref()
-            .is_some_and(|c| c.lba == self.lba && c.cursor == self.cursor);
+            .is_some_and(|c| c.lba == self.sector.lba && c.cursor == self.cursor);
         if !fresh {
             self.sector_context = Some(self.context());
         }
@@ -245,7 +280,7 @@ impl App {
         let mut owners = self
             .owners
             .as_ref()
-            .map(|o| o.owners(self.lba))
+            .map(|o| o.owners(self.sector.lba))
             .unwrap_or_default();
         // The richest view's owners first, as the tree lists the views.
         owners.sort_by_key(|o| o.view().map_or(0, |k| k.rank()));
@@ -253,10 +288,10 @@ impl App {
         let offset = self.shown_range().start + self.cursor;
         let explained = if data.contains(&offset) {
             let block = self.sector.bytes.get(data.clone()).unwrap_or_default();
-            let here = explain::structures_at(&self.survey, &owners, self.lba, block);
+            let here = explain::structures_at(&self.survey, &owners, self.sector.lba, block);
             explain::field_at(
                 &here,
-                self.lba,
+                self.sector.lba,
                 self.block_size(),
                 block.len(),
                 offset - data.start,
@@ -265,7 +300,7 @@ impl App {
             None
         };
         SectorContext {
-            lba: self.lba,
+            lba: self.sector.lba,
             cursor: self.cursor,
             owners,
             explained,
@@ -311,24 +346,29 @@ impl App {
     /// Translates a key press: prompts take text, everything else goes
     /// through the key map.
     pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        match self.overlay {
-            Overlay::Prompt(_) => return self.prompt_key(key),
+        let effects = match self.overlay {
+            Overlay::Prompt(_) => self.prompt_key(key),
             // Bound keys reach `update`, which closes help; any other key
             // closes it here.
             Overlay::Help if keymap::action_for(key).is_none() => {
                 self.overlay = Overlay::None;
-                return Vec::new();
+                Vec::new()
             }
-            _ => {}
-        }
-        match keymap::action_for(key) {
-            Some(action) => self.update(action),
-            None => Vec::new(),
-        }
+            _ => match keymap::action_for(key) {
+                Some(action) => self.apply(action),
+                None => Vec::new(),
+            },
+        };
+        self.load_if_moved(effects)
     }
 
-    /// The state change for an action.
+    /// The state change for an action, and the work it asks for.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.apply(action);
+        self.load_if_moved(effects)
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         self.message = None;
         if self.overlay == Overlay::Help && !matches!(action, Action::Quit) {
             self.overlay = Overlay::None;
@@ -391,7 +431,8 @@ impl App {
                 }
             }
             Action::Map => self.overlay = Overlay::Map(self.lba),
-            Action::Owner => self.reveal_owner(),
+            Action::Owner => return self.reveal_owner(),
+            Action::Click { column, row } => return self.click(column, row),
             Action::NextError | Action::PrevError => {
                 self.jump_to_error(action == Action::NextError)
             }
@@ -402,7 +443,7 @@ impl App {
                     self.open_track(self.track_row);
                     self.focus = Pane::Hex;
                 }
-                Pane::Tree => self.open_tree_node(true),
+                Pane::Tree => return self.open_tree_node(true),
                 Pane::Diagnostics => self.open_diagnostic(),
                 Pane::Hex | Pane::Inspector => {}
             },

@@ -13,7 +13,8 @@ use crate::tui::job::JobReport;
 #[derive(Debug)]
 pub enum Event {
     Term(TermEvent),
-    Job(JobReport),
+    /// A job's report, with the job's id.
+    Job(u64, JobReport),
     /// Sent only while jobs run, to animate their progress.
     Tick,
 }

@@ -7,6 +7,7 @@ use discscope::container;
 use discscope::survey::Survey;
 use discscope::tui::action::Action;
 use discscope::tui::app::{App, Options};
+use discscope::tui::effect::{self, Effect};
 use discscope::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -42,25 +43,46 @@ fn disc(dir: &std::path::Path, data_name: &str) -> std::path::PathBuf {
     path
 }
 
+/// The inspector on an image, its root directories read as the start-up
+/// jobs would read them.
 fn app(path: &std::path::Path) -> App {
     let medium = Arc::new(container::open(path).unwrap());
-    App::new(
+    let mut app = App::new(
         Arc::new(Survey::new(medium, &Default::default())),
         Options::default(),
-    )
+    );
+    let roots: Vec<Effect> = app
+        .startup(None)
+        .into_iter()
+        .filter(|e| matches!(e, Effect::ReadDirectory { .. }))
+        .collect();
+    effect::settle(&mut app, roots);
+    app
 }
 
-/// The demo disc, with its views and the owner index as the background job
-/// would deliver them.
+/// The demo disc, with the owner index as the background job delivers it.
 fn demo_app(dir: &std::path::Path) -> App {
     let sheet = discscope::demo::write(dir).unwrap();
     let mut app = app(&sheet);
-    let index = discscope::inspect::owners::OwnerIndex::build(&app.survey).unwrap();
-    app.job(discscope::tui::job::JobReport::OwnersDone {
-        id: 0,
-        index: Ok(Arc::new(index)),
-    });
+    effect::settle(&mut app, vec![Effect::IndexOwners]);
     app
+}
+
+/// Runs the cue doctor job on the sheet the demo disc was opened from.
+fn lint(app: &mut App, dir: &std::path::Path) {
+    let opened = container::open_with_sheet(&dir.join("discscope-demo.cue")).unwrap();
+    effect::settle(app, vec![Effect::Lint(opened.sheet.unwrap())]);
+}
+
+/// An action through the update, its effects carried out.
+fn act(app: &mut App, action: Action) {
+    let effects = app.update(action);
+    effect::settle(app, effects);
+}
+
+/// A click where the user clicks, through the update.
+fn click(app: &mut App, column: u16, row: u16) {
+    act(app, Action::Click { column, row });
 }
 
 fn screen(app: &mut App, width: u16, height: u16) -> String {
@@ -71,7 +93,8 @@ fn screen(app: &mut App, width: u16, height: u16) -> String {
 }
 
 fn key(app: &mut App, code: KeyCode) {
-    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    let effects = app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    effect::settle(app, effects);
 }
 
 #[test]
@@ -87,12 +110,12 @@ fn moving_and_switching_tracks() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&disc(dir.path(), "data.bin"));
     for _ in 0..5 {
-        app.update(Action::Right);
+        act(&mut app, Action::Right);
     }
-    app.update(Action::Down);
-    app.update(Action::NextSector);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::NextSector);
     insta::assert_snapshot!("cursor_80x24", screen(&mut app, 80, 24));
-    app.update(Action::NextTrack);
+    act(&mut app, Action::NextTrack);
     insta::assert_snapshot!("audio_track_80x24", screen(&mut app, 80, 24));
 }
 
@@ -142,14 +165,13 @@ fn goto_prompt_validates_and_remembers() {
 fn clicks_focus_and_select() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&disc(dir.path(), "data.bin"));
-    let size = ratatui::layout::Rect::new(0, 0, 80, 24);
     screen(&mut app, 80, 24);
     // Row 2, column 4 of the hex pane, past the mid-row gap: the "O" of HELLO.
-    view::click(&mut app, size, 25 + 6 + 3 * 4 + 1, 3);
+    click(&mut app, 25 + 6 + 3 * 4 + 1, 3);
     assert_eq!(app.cursor, 2 * 8 + 4);
     assert_eq!(app.sector.bytes[app.cursor], b'O');
     // The second track's line in the tracks pane.
-    view::click(&mut app, size, 3, 4);
+    click(&mut app, 3, 4);
     assert_eq!(app.focus, discscope::tui::app::Pane::Tracks);
     assert_eq!(app.track_row, 1);
 }
@@ -167,14 +189,10 @@ fn bad_sectors_from_verification() {
         app.message.as_deref(),
         Some("no verification for this image")
     );
-    // Run the real verification the background job runs, then hand it over.
-    let report = discscope::sector::verify::verify(&medium, None, &|_, _| {}).unwrap();
-    let bad: Vec<_> = report.bad.iter().map(|b| b.lba).collect();
+    // Run the verification job to its end.
+    effect::settle(&mut app, vec![Effect::Verify]);
+    let bad = app.bad_sectors.as_ref().unwrap();
     assert_eq!(bad.len(), 20, "the test sectors carry no EDC/ECC");
-    app.job(discscope::tui::job::JobReport::VerifyDone {
-        id: 0,
-        bad: Ok(bad),
-    });
     key(&mut app, KeyCode::Char('e'));
     assert_eq!(app.lba.0, 1);
     key(&mut app, KeyCode::Char('E'));
@@ -226,7 +244,7 @@ fn demo_tree_owner_and_structure_fields() {
     }
     key(&mut app, KeyCode::Enter);
     for _ in 0..(16 + 1) {
-        app.update(Action::Right);
+        act(&mut app, Action::Right);
     }
     let text = screen(&mut app, 200, 60);
     assert!(text.contains("Primary volume descriptor"), "{text}");
@@ -254,11 +272,7 @@ fn demo_tree_owner_and_structure_fields() {
 fn diagnostics_pane_shows_the_sheet_and_jumps() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(dir.path());
-    let report = discscope::lint::check(&dir.path().join("discscope-demo.cue"));
-    app.job(discscope::tui::job::JobReport::LintDone {
-        id: 0,
-        report: Box::new(report),
-    });
+    lint(&mut app, dir.path());
     assert!(app.has_diagnostics());
     insta::assert_snapshot!("diagnostics_120x40", screen(&mut app, 120, 40));
     // Hex → Inspector → Tracks → Tree → Diagnostics.
@@ -361,11 +375,7 @@ fn hostile_label_name_and_title_never_reach_the_terminal() {
 fn every_overlay_and_prompt_at_both_sizes() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app(dir.path());
-    let report = discscope::lint::check(&dir.path().join("discscope-demo.cue"));
-    app.job(discscope::tui::job::JobReport::LintDone {
-        id: 0,
-        report: Box::new(report),
-    });
+    lint(&mut app, dir.path());
     type Open = fn(&mut App);
     let overlays: [(&str, Open); 4] = [
         ("goto", |app| {
@@ -413,7 +423,7 @@ fn disk_images_list_partitions_and_their_filesystems() {
     key(&mut app, KeyCode::Char('0'));
     key(&mut app, KeyCode::Enter);
     for _ in 0..450 {
-        app.update(Action::Right);
+        act(&mut app, Action::Right);
     }
     let text = screen(&mut app, 200, 60);
     assert!(text.contains("Master boot record"), "{text}");

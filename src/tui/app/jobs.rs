@@ -1,26 +1,47 @@
-//! Results from background jobs: search hits, verification, the owner index
-//! and the sheet check.
+//! Background jobs as the application sees them: started one per kind (the
+//! newest wins), and their reports applied when they come back.
 
-use super::{App, ViewMode};
+use super::{App, Effect, ViewMode};
 use crate::inspect::search::Hit;
-use crate::tui::job::JobReport;
+use crate::tui::job::{JobKind, JobReport, Running};
 
 impl App {
-    /// Applies a background job's report.
-    pub fn job(&mut self, report: JobReport) {
-        match report {
-            JobReport::Progress { id, done, total } => {
-                if let Some(job) = self.jobs.iter_mut().find(|j| j.id == id) {
-                    job.done = done;
-                    job.total = total;
-                }
+    /// Registers a job, cancelling the one of the same kind it replaces.
+    pub fn start_job(&mut self, job: Running) {
+        self.cancel_jobs(job.kind);
+        self.jobs.push(job);
+    }
+
+    /// Cancels and forgets the jobs of a kind.
+    pub fn cancel_jobs(&mut self, kind: JobKind) {
+        for job in self.jobs.iter().filter(|j| j.kind == kind) {
+            job.cancel();
+        }
+        self.jobs.retain(|j| j.kind != kind);
+    }
+
+    /// Applies a job's report; a report of a job that was replaced or
+    /// cancelled is dropped.
+    pub fn job(&mut self, id: u64, report: JobReport) -> Vec<Effect> {
+        if let JobReport::Progress { done, total } = report {
+            if let Some(job) = self.jobs.iter_mut().find(|j| j.id == id) {
+                job.done = done;
+                job.total = total;
             }
-            JobReport::LintDone { id, report } => {
-                self.jobs.retain(|j| j.id != id);
+            return Vec::new();
+        }
+        let before = self.jobs.len();
+        self.jobs.retain(|j| j.id != id);
+        if self.jobs.len() == before {
+            return Vec::new();
+        }
+        let effects = match report {
+            JobReport::Progress { .. } => Vec::new(),
+            JobReport::LintDone(report) => {
                 self.lint = Some(report);
+                Vec::new()
             }
-            JobReport::OwnersDone { id, index } => {
-                self.jobs.retain(|j| j.id != id);
+            JobReport::OwnersDone(index) => {
                 match index {
                     Ok(index) => {
                         self.owners = Some(index);
@@ -28,9 +49,9 @@ impl App {
                     }
                     Err(error) => self.message = Some(format!("owner index failed: {error}")),
                 }
+                Vec::new()
             }
-            JobReport::VerifyDone { id, bad } => {
-                self.jobs.retain(|j| j.id != id);
+            JobReport::VerifyDone(bad) => {
                 match bad {
                     Ok(bad) => {
                         self.message = Some(match bad.len() {
@@ -41,12 +62,9 @@ impl App {
                     }
                     Err(error) => self.message = Some(format!("verification failed: {error}")),
                 }
+                Vec::new()
             }
-            JobReport::SearchDone { id, pattern, hit } => {
-                if !self.jobs.iter().any(|j| j.id == id) {
-                    return; // a newer search replaced it
-                }
-                self.jobs.retain(|j| j.id != id);
+            JobReport::SearchDone { pattern, hit } => {
                 match hit {
                     Some(Hit { lba, offset }) => {
                         self.go_to(lba);
@@ -57,8 +75,28 @@ impl App {
                     }
                     None => self.message = Some(format!("`{pattern}` not found")),
                 }
+                Vec::new()
             }
-        }
+            JobReport::Children { view, dir, read } => {
+                self.tree.insert_children(view, dir, read);
+                Vec::new()
+            }
+            JobReport::Revealed { view, path, dirs } => {
+                match dirs {
+                    Ok(dirs) => {
+                        for (dir, entries) in dirs {
+                            self.tree.insert_children(view, dir, Ok(entries));
+                        }
+                        if !self.select_in_tree(view, &path) {
+                            self.message = Some(format!("{path} is not in the tree"));
+                        }
+                    }
+                    Err(error) => self.message = Some(format!("{path}: {error}")),
+                }
+                Vec::new()
+            }
+        };
+        self.load_if_moved(effects)
     }
 
     /// Whether anything runs in the background (the loop ticks only then).

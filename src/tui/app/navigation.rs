@@ -1,7 +1,7 @@
 //! Moving around: within panes, between tracks, to bad sectors, and from a
 //! sector to its owner in the tree.
 
-use super::{App, Pane, ViewMode};
+use super::{App, Effect, Pane, ViewMode};
 use crate::inspect::owners::Owner;
 use crate::inspect::tree::TreeId;
 use crate::tui::action::Action;
@@ -44,15 +44,17 @@ impl App {
         }
     }
 
-    /// Selects the file or structure owning the current sector in the tree.
-    pub(super) fn reveal_owner(&mut self) {
+    /// Selects the file or structure owning the current sector in the
+    /// tree; directories on the way that were not read yet are read by a
+    /// job, which selects it when done.
+    pub(super) fn reveal_owner(&mut self) -> Vec<Effect> {
         let Some(index) = &self.owners else {
             self.message = Some(if self.views.is_empty() {
                 "no filesystem on this image".into()
             } else {
                 "still indexing owners".into()
             });
-            return;
+            return Vec::new();
         };
         let owners = index.owners(self.lba);
         // Prefer the default view's owner, then any.
@@ -63,25 +65,50 @@ impl App {
             let Some(view) = self.views.iter().position(|v| Some(v.kind) == owner.view()) else {
                 continue;
             };
-            let path = match (&owner.path, &owner.name) {
-                (Some(path), _) => self.tree.reveal(view, path),
-                (None, Some(name)) => self.tree.reveal_structure(view, name),
-                (None, None) => None,
-            };
-            if let Some(path) = path {
-                for end in 1..path.len() {
-                    self.tree_state
-                        .open(path.get(..end).unwrap_or_default().to_vec());
+            match (&owner.path, &owner.name) {
+                (Some(path), _) => {
+                    let path = path.clone();
+                    if self.select_in_tree(view, &path) {
+                        return Vec::new();
+                    }
+                    return vec![Effect::Reveal { view, path }];
                 }
-                self.tree_state.select(path);
-                self.focus = Pane::Tree;
-                return;
+                (None, Some(name)) => {
+                    if let Some(ids) = self.tree.reveal_structure(view, name) {
+                        self.select_ids(ids);
+                        return Vec::new();
+                    }
+                }
+                (None, None) => {}
             }
         }
         self.message = Some(format!(
             "sector {} belongs to no file or structure",
             self.lba
         ));
+        Vec::new()
+    }
+
+    /// Selects the node at `path` of a view when the directories on the way
+    /// have been read; whether it could.
+    pub(super) fn select_in_tree(&mut self, view: usize, path: &str) -> bool {
+        match self.tree.reveal(view, path) {
+            Some(ids) => {
+                self.select_ids(ids);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Opens every row above `ids`' last and selects it.
+    fn select_ids(&mut self, ids: Vec<TreeId>) {
+        for end in 1..ids.len() {
+            self.tree_state
+                .open(ids.get(..end).unwrap_or_default().to_vec());
+        }
+        self.tree_state.select(ids);
+        self.focus = Pane::Tree;
     }
 
     /// Selects the track on a line of the tracks pane (as a click does).
@@ -140,13 +167,17 @@ impl App {
         }
     }
 
-    /// Opens the selected tree row: a directory is read and unfolded; with
-    /// `jump`, the hex pane moves to the first sector of what it names.
-    pub(super) fn open_tree_node(&mut self, jump: bool) {
+    /// Opens the selected tree row: a directory unfolds (its entries read
+    /// by a job the first time); with `jump`, the hex pane moves to the
+    /// first sector of what it names.
+    pub(super) fn open_tree_node(&mut self, jump: bool) -> Vec<Effect> {
         let Some(&id) = self.tree_state.selected().last() else {
-            return;
+            return Vec::new();
         };
-        self.tree.open(id);
+        let read = self
+            .tree
+            .unread(id)
+            .map(|(view, node)| Effect::ReadDirectory { view, node });
         let path = self.tree_state.selected().to_vec();
         let is_branch = matches!(id, TreeId::View(_) | TreeId::Structures(_))
             || self
@@ -172,6 +203,7 @@ impl App {
                 None => {}
             }
         }
+        read.into_iter().collect()
     }
 
     pub(super) fn jump(&mut self, lba: Lba) {

@@ -78,7 +78,7 @@ impl App {
             PromptKind::Search => match Pattern::parse(&input) {
                 Ok(pattern) => {
                     remember(&mut self.search_history, input);
-                    vec![Effect::CancelSearch, Effect::StartSearch(pattern)]
+                    vec![Effect::CancelSearch, Effect::Search(pattern)]
                 }
                 Err(error) => {
                     prompt.error = Some(error);

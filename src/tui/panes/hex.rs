@@ -11,6 +11,41 @@ use crate::inspect::hex;
 use crate::tui::app::{App, ViewMode};
 use crate::tui::theme::Theme;
 
+/// Cells before the first byte: the offset and a gap (`0000  `).
+const OFFSET_CELLS: usize = 6;
+
+/// Hex bytes per row that fit a pane `width` cells wide (borders
+/// included): each byte takes three cells of hex and one of text, plus the
+/// offset, the mid-row gap and the text's two bars.
+pub fn bytes_per_row(width: u16) -> usize {
+    let usable = usize::from(width).saturating_sub(2 + OFFSET_CELLS + 3 + 2);
+    match usable / 4 {
+        n if n >= 32 => 32,
+        n if n >= 16 => 16,
+        n if n >= 8 => 8,
+        _ => 4,
+    }
+}
+
+/// The byte of a row that cell `x` (from the pane's inner left edge)
+/// shows, in its hex or its text column; `columns` bytes per row.
+pub fn byte_at(columns: usize, x: usize) -> Option<usize> {
+    let rel = x.checked_sub(OFFSET_CELLS)?;
+    let hex_cells = 3 * columns + 1;
+    let byte = if rel < hex_cells {
+        // The extra gap after the middle byte.
+        let rel = if rel >= 3 * (columns / 2) {
+            rel.saturating_sub(1)
+        } else {
+            rel
+        };
+        rel / 3
+    } else {
+        rel.checked_sub(hex_cells + 1)?
+    };
+    (byte < columns).then_some(byte)
+}
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: bool) {
     let view = &app.sector;
     let title = format!(

@@ -1,0 +1,174 @@
+//! Effects: the work `update` asks for and never does itself. The loop
+//! carries them out (reading one sector here and now, everything else as a
+//! background job that reports through the event channel); tests and
+//! screenshots settle them on the spot.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use crate::container::cue::Analysis;
+use crate::fs::Node;
+use crate::inspect::hex::SectorView;
+use crate::inspect::owners::OwnerIndex;
+use crate::inspect::search::{self, Pattern};
+use crate::inspect::tree;
+use crate::tui::app::App;
+use crate::tui::event::Event;
+use crate::tui::job::{self, JobKind, JobReport, Work};
+use crate::units::Lba;
+
+/// Work for the loop to do after an update.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    /// Read the sector the hex pane is to show (one sector through the
+    /// page cache).
+    LoadSector(Lba),
+    /// Read a directory's entries for the tree.
+    ReadDirectory {
+        view: usize,
+        node: Node,
+    },
+    /// Read the directories on the way to a path of a view, then select it.
+    Reveal {
+        view: usize,
+        path: String,
+    },
+    /// Search the image from the current sector.
+    Search(Pattern),
+    CancelSearch,
+    /// Verify every sector.
+    Verify,
+    /// Index which file or structure owns each sector.
+    IndexOwners,
+    /// Run the cue doctor over the sheet the image was opened from.
+    Lint(Arc<Analysis>),
+}
+
+/// A job's kind, label and work, for the effects that are jobs.
+fn job(effect: Effect, app: &App) -> Option<(JobKind, String, Work)> {
+    Some(match effect {
+        Effect::LoadSector(_) | Effect::CancelSearch => return None,
+        Effect::ReadDirectory { view, node } => {
+            let fs = Arc::clone(app.tree.views().get(view)?);
+            let kind = JobKind::Directory(view, node.id);
+            let work: Work = Box::new(move |_| JobReport::Children {
+                view,
+                dir: node.id,
+                read: fs.children(&node).map_err(|e| e.to_string()),
+            });
+            (kind, "reading a directory".into(), work)
+        }
+        Effect::Reveal { view, path } => {
+            let fs = Arc::clone(app.tree.views().get(view)?);
+            let root = app.tree.root(view)?.clone();
+            let work: Work = Box::new(move |_| JobReport::Revealed {
+                view,
+                dirs: tree::read_path(fs.as_ref(), &root, &path).map_err(|e| e.to_string()),
+                path,
+            });
+            (JobKind::Reveal, "finding the owner".into(), work)
+        }
+        Effect::Search(pattern) => {
+            let medium = Arc::clone(&app.medium);
+            let from = app.lba;
+            let label = format!("search {}", pattern.text);
+            let work: Work = Box::new(move |context| {
+                let hit = search::search(
+                    &medium,
+                    from,
+                    &pattern,
+                    context.cancel_flag(),
+                    |done, total| context.progress(done, total),
+                );
+                JobReport::SearchDone {
+                    pattern: pattern.text,
+                    hit,
+                }
+            });
+            (JobKind::Search, label, work)
+        }
+        Effect::Verify => {
+            let medium = Arc::clone(&app.medium);
+            let work: Work = Box::new(move |context| {
+                let report = crate::sector::verify::verify_until(
+                    &medium,
+                    None,
+                    &|done, total| context.progress(done, total),
+                    context.cancel_flag(),
+                );
+                JobReport::VerifyDone(
+                    report
+                        .map(|r| {
+                            let mut bad: Vec<Lba> = r.bad.iter().map(|b| b.lba).collect();
+                            bad.sort();
+                            bad
+                        })
+                        .map_err(|e| e.to_string()),
+                )
+            });
+            (JobKind::Verify, "verify".into(), work)
+        }
+        Effect::IndexOwners => {
+            let survey = Arc::clone(&app.survey);
+            let work: Work = Box::new(move |_| {
+                JobReport::OwnersDone(
+                    OwnerIndex::build(&survey)
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string()),
+                )
+            });
+            (JobKind::Owners, "indexing owners".into(), work)
+        }
+        Effect::Lint(sheet) => {
+            // The rules read the data files, so off the UI thread.
+            let work: Work = Box::new(move |_| {
+                let mut report = crate::lint::check_analysis(&sheet);
+                report.path = sheet.path.clone();
+                JobReport::LintDone(Box::new(report))
+            });
+            (JobKind::Lint, "checking the sheet".into(), work)
+        }
+    })
+}
+
+/// Carries out effects for the running UI: a sector is read here, jobs
+/// are started in the background.
+pub fn carry_out(app: &mut App, effects: Vec<Effect>, tx: &Sender<Event>) {
+    let mut queue = VecDeque::from(effects);
+    while let Some(effect) = queue.pop_front() {
+        match effect {
+            Effect::LoadSector(lba) => {
+                queue.extend(app.sector_loaded(SectorView::load(&app.medium, lba)))
+            }
+            Effect::CancelSearch => app.cancel_jobs(JobKind::Search),
+            other => {
+                if let Some((kind, label, work)) = job(other, app) {
+                    app.start_job(job::spawn(kind, label, work, tx.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Carries out effects to the end, jobs included, before returning: what
+/// the UI would show once every job had reported (tests, screenshots).
+pub fn settle(app: &mut App, effects: Vec<Effect>) {
+    let mut queue = VecDeque::from(effects);
+    while let Some(effect) = queue.pop_front() {
+        match effect {
+            Effect::LoadSector(lba) => {
+                queue.extend(app.sector_loaded(SectorView::load(&app.medium, lba)))
+            }
+            Effect::CancelSearch => app.cancel_jobs(JobKind::Search),
+            other => {
+                if let Some((kind, label, work)) = job(other, app) {
+                    let (handle, report) = job::run_here(kind, label, work);
+                    let id = handle.id;
+                    app.start_job(handle);
+                    queue.extend(app.job(id, report));
+                }
+            }
+        }
+    }
+}
