@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use discscope::survey::Survey;
-use discscope::tui::app::{App, Options};
+use discscope::tui::app::{App, Appearance};
 use discscope::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -27,7 +27,7 @@ fn frames(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let sheet = discscope::demo::write(dir.path()).expect("demo disc");
     let medium = Arc::new(discscope::container::open(&sheet).expect("opens"));
-    let options = Options {
+    let options = Appearance {
         color: true,
         ascii: false,
     };

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use discscope::tui::app::{App, Options};
+use discscope::tui::app::{App, Appearance};
 use discscope::tui::effect;
 use discscope::tui::view;
 use ratatui::Terminal;
@@ -70,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Arc::clone(&medium),
         &Default::default(),
     ));
-    let options = Options {
+    let options = Appearance {
         color: true,
         ascii: false,
     };

@@ -1,11 +1,9 @@
 //! View models for the CLI and the TUI: what to show, already decided, so
 //! the faces only lay it out.
 
-pub mod address;
 pub mod checks;
 pub mod escape;
 pub mod explain;
-pub mod extract;
 pub mod hex;
 pub mod map;
 pub mod notes;

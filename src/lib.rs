@@ -23,6 +23,7 @@ pub mod container;
 pub mod demo;
 pub mod diagnostic;
 pub mod error;
+pub mod extract;
 pub mod fs;
 pub mod inspect;
 pub mod io;

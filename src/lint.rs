@@ -15,8 +15,8 @@
 //! print!("{}", discscope::lint::render(&report, false));
 //! ```
 
+mod codes;
 mod data;
-mod explain;
 mod gaps;
 mod render;
 mod repair;
@@ -29,14 +29,14 @@ use crate::container::cue::{self, Analysis, analysis};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::units::Lba;
 
-pub use explain::{CODES, Explanation, explain};
+pub use codes::{CODES, Explanation, explain};
 pub use render::render;
 pub use repair::{Repair, repair, unified_diff};
 pub use scan::sheet_from_data;
 
 /// What the doctor found in one sheet.
 #[derive(Clone, Debug)]
-pub struct Report {
+pub struct Diagnosis {
     /// The sheet as given.
     pub path: PathBuf,
     /// The sheet's decoded lines (empty when it is not a text sheet), for
@@ -51,7 +51,7 @@ pub struct Report {
     pub crlf: bool,
 }
 
-impl Report {
+impl Diagnosis {
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
@@ -81,7 +81,7 @@ impl Report {
 
 /// Checks the sheet at `path`. Never fails: a sheet that cannot be read
 /// gives a report holding that one error.
-pub fn check(path: &Path) -> Report {
+pub fn check(path: &Path) -> Diagnosis {
     let mut report = match cue::analyse(path) {
         Ok(analysis) => check_analysis(&analysis),
         Err(refusal) => refused(*refusal),
@@ -91,7 +91,7 @@ pub fn check(path: &Path) -> Report {
 }
 
 /// Checks sheet bytes whose FILE names are relative to `folder`.
-pub fn check_bytes(bytes: &[u8], folder: &Path) -> Report {
+pub fn check_bytes(bytes: &[u8], folder: &Path) -> Diagnosis {
     match analysis::analyse_bytes(bytes, folder) {
         Ok(analysis) => check_analysis(&analysis),
         Err(refusal) => refused(*refusal),
@@ -99,8 +99,8 @@ pub fn check_bytes(bytes: &[u8], folder: &Path) -> Report {
 }
 
 /// The report on a file that is not a sheet.
-fn refused(diagnostic: Diagnostic) -> Report {
-    Report {
+fn refused(diagnostic: Diagnostic) -> Diagnosis {
+    Diagnosis {
         path: PathBuf::new(),
         lines: Vec::new(),
         diagnostics: vec![diagnostic],
@@ -112,7 +112,7 @@ fn refused(diagnostic: Diagnostic) -> Report {
 /// Every rule over an analysed sheet: the analysis's own findings, then
 /// the order of numbers, the gaps, and the data against what the sheet
 /// declares.
-pub fn check_analysis(analysis: &Analysis) -> Report {
+pub fn check_analysis(analysis: &Analysis) -> Diagnosis {
     let sheet = &analysis.sheet;
     let lines = sheet.text.lines.clone();
     let crlf = sheet.text.endings.crlf > sheet.text.endings.lf;
@@ -150,7 +150,7 @@ pub fn check_analysis(analysis: &Analysis) -> Report {
     }
     let mut diagnostics = dedupe(found);
     diagnostics.sort_by_key(|d| (d.line().unwrap_or(0), d.column().unwrap_or(0)));
-    Report {
+    Diagnosis {
         path: PathBuf::new(),
         lines,
         diagnostics,

@@ -217,6 +217,20 @@ impl Medium {
         })
     }
 
+    /// How an address reads to a person: `LBA 16 (00:02:16)` on optical
+    /// media, `sector 16` on disks, where minutes and seconds mean nothing.
+    pub fn describe_address(&self, lba: Lba) -> String {
+        match self.kind {
+            MediumKind::Disk => format!("sector {lba}"),
+            MediumKind::Optical => {
+                let msf = lba
+                    .to_msf()
+                    .map_or_else(|| "--:--:--".to_owned(), |m| m.to_string());
+                format!("LBA {lba} ({msf})")
+            }
+        }
+    }
+
     /// A human description of where `lba` lives: "Track 02.bin, offset 0x1f8a0".
     pub fn describe_origin(&self, origin: &Origin) -> String {
         match origin {

@@ -30,9 +30,9 @@ pub mod verdict;
 pub mod verify;
 
 pub use address::{Address, AddressError};
-pub use layout::{Field, FieldKind, Layout, RAW_SIZE};
+pub use layout::{FieldKind, RAW_SIZE, SectorField, SectorLayout};
 pub use mode::SectorMode;
-pub use verdict::{Note, Problem, Problems, Verdict, judge};
+pub use verdict::{Oddity, Problem, Problems, Verdict, judge};
 
 use crate::medium::{Medium, MediumKind, Sector, TrackMode};
 
@@ -100,7 +100,7 @@ pub fn judge_sector(medium: &Medium, sector: &Sector) -> Verdict {
     let storage = Storage::of(medium, sector.track, sector.bytes.len());
     let mut verdict = judge(&sector.bytes, sector.lba, storage);
     if matches!(sector.origin, crate::medium::Origin::Virtual(_)) {
-        verdict.note = Some(Note::NotStored);
+        verdict.note = Some(Oddity::NotStored);
         verdict.problems = Problems::default();
     }
     verdict

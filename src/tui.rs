@@ -20,7 +20,7 @@ use ratatui::crossterm::event::{Event as TermEvent, MouseButton, MouseEventKind}
 
 use crate::error::{Error, Result};
 use crate::survey::Survey;
-use app::{App, Options};
+use app::{App, Appearance};
 use event::{Event, Events};
 
 /// How often progress is redrawn while a job runs.
@@ -31,7 +31,7 @@ const TICK: Duration = Duration::from_millis(100);
 pub fn run(
     survey: Arc<Survey>,
     sheet: Option<Arc<crate::container::cue::Analysis>>,
-    options: Options,
+    options: Appearance,
 ) -> Result<()> {
     let mut guard = terminal::Guard::enter().map_err(|e| Error::io("terminal", e))?;
     let events = Events::start();

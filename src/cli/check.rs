@@ -36,7 +36,7 @@ struct JsonFix<'a> {
     replacement: &'a str,
 }
 
-fn json_of<'a>(report: &lint::Report, d: &'a Diagnostic) -> Json<'a> {
+fn json_of<'a>(report: &lint::Diagnosis, d: &'a Diagnostic) -> Json<'a> {
     Json {
         severity: d.severity.as_str(),
         code: d.code,

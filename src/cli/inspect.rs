@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use discscope::tui::app::Options;
+use discscope::tui::app::Appearance;
 
 use super::{ColorChoice, Outcome, output};
 
@@ -27,7 +27,7 @@ pub fn run(image: Option<PathBuf>, color: ColorChoice, ascii: bool) -> anyhow::R
     };
     let opened = discscope::container::open_with_sheet(&path)?;
     let medium = Arc::new(opened.medium);
-    let options = Options {
+    let options = Appearance {
         color: output::color_wanted(color, true),
         ascii,
     };

@@ -8,7 +8,7 @@ use std::path::Path;
 use discscope::container;
 use discscope::inspect::checks::{self, Status};
 use discscope::medium::{Medium, Sector};
-use discscope::sector::{self, Field, FieldKind, Verdict};
+use discscope::sector::{self, FieldKind, SectorField, Verdict};
 use discscope::units::Lba;
 use serde::Serialize;
 
@@ -222,7 +222,7 @@ fn print_sector(medium: &Medium, s: &Sector, out: &mut Output) -> anyhow::Result
         "from {}",
         discscope::inspect::escape(&medium.describe_origin(&s.origin))
     )?;
-    let fields: Vec<Field> = v.layout.fields().collect();
+    let fields: Vec<SectorField> = v.layout.fields().collect();
     if out.color {
         let legend: Vec<String> = fields
             .iter()
@@ -236,7 +236,7 @@ fn print_sector(medium: &Medium, s: &Sector, out: &mut Output) -> anyhow::Result
 
 /// Hex rows: offset, 16 bytes in two groups, text; colour by field, or the
 /// names of the row's fields in a right margin when colour is off.
-fn dump(bytes: &[u8], fields: &[Field], out: &mut Output) -> anyhow::Result<()> {
+fn dump(bytes: &[u8], fields: &[SectorField], out: &mut Output) -> anyhow::Result<()> {
     let kind_at = |offset: usize| {
         fields
             .iter()
@@ -295,7 +295,7 @@ fn dump(bytes: &[u8], fields: &[Field], out: &mut Output) -> anyhow::Result<()> 
             let names: Vec<&str> = fields
                 .iter()
                 .filter(|f| f.offset < end && f.range().end > base)
-                .map(Field::name)
+                .map(SectorField::name)
                 .collect();
             line.push_str(&" ".repeat(missing + 1));
             line.push_str(&names.join(" "));

@@ -112,10 +112,7 @@ pub fn run(image: &Path, addr: &str, json: bool, out: &mut Output) -> anyhow::Re
     writeln!(
         out,
         "{}",
-        out.paint(
-            "1",
-            &discscope::inspect::address::describe(&survey.medium, lba)
-        )
+        out.paint("1", &survey.medium.describe_address(lba))
     )?;
     if located.is_empty() {
         writeln!(

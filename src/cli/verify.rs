@@ -6,8 +6,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use discscope::container;
-use discscope::sector::verify::{self, MAX_LISTED, Report};
-use discscope::sector::{Note, SectorMode};
+use discscope::sector::verify::{self, MAX_LISTED, Verification};
+use discscope::sector::{Oddity, SectorMode};
 use serde::Serialize;
 
 use super::{Outcome, Output};
@@ -99,14 +99,14 @@ struct ErrorJson {
     problems: Vec<&'static str>,
 }
 
-fn to_json(r: &Report) -> ReportJson {
+fn to_json(r: &Verification) -> ReportJson {
     let modes = SectorMode::ALL
         .into_iter()
         .zip(r.per_mode)
         .filter(|(_, n)| *n > 0)
         .map(|(m, n)| (m.as_str().to_owned(), n.into()))
         .collect();
-    let intentional = Note::ALL
+    let intentional = Oddity::ALL
         .into_iter()
         .zip(r.notes)
         .filter(|(_, n)| *n > 0)
@@ -137,7 +137,12 @@ fn to_json(r: &Report) -> ReportJson {
     }
 }
 
-fn print_report(r: &Report, image: &Path, seconds: f64, out: &mut Output) -> anyhow::Result<()> {
+fn print_report(
+    r: &Verification,
+    image: &Path,
+    seconds: f64,
+    out: &mut Output,
+) -> anyhow::Result<()> {
     writeln!(
         out,
         "{} {} sectors of {} in {seconds:.2} s",
@@ -156,7 +161,7 @@ fn print_report(r: &Report, image: &Path, seconds: f64, out: &mut Output) -> any
         };
         writeln!(out, "  {:<16}{n:>10}{remark}", mode.describe())?;
     }
-    for (note, n) in Note::ALL.into_iter().zip(r.notes) {
+    for (note, n) in Oddity::ALL.into_iter().zip(r.notes) {
         if n > 0 {
             writeln!(out, "  intentional: {n} {}", note.describe())?;
         }

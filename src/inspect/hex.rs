@@ -3,7 +3,7 @@
 //! lines on screen.
 
 use crate::medium::{Medium, Origin, TrackMode};
-use crate::sector::{self, Field, FieldKind, Verdict};
+use crate::sector::{self, FieldKind, SectorField, Verdict};
 use crate::units::Lba;
 
 /// The sector under the cursor, loaded once per move.
@@ -60,7 +60,7 @@ impl SectorView {
     }
 
     /// The field holding byte `offset` of the stored sector.
-    pub fn field_at(&self, offset: usize) -> Option<Field> {
+    pub fn field_at(&self, offset: usize) -> Option<SectorField> {
         self.verdict.as_ref()?.layout.field_at(offset)
     }
 

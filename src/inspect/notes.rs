@@ -47,7 +47,7 @@ pub fn sector_notes(
     let mut notes = Vec::new();
     notes.push(note(
         "sector",
-        crate::inspect::address::describe(medium, view.lba),
+        medium.describe_address(view.lba),
         Tone::Plain,
     ));
     if let Some(error) = &view.error {

@@ -56,7 +56,7 @@ pub(crate) fn sniff(reader: &dyn ReadAt, offset: u64, count: u64, end: u64) -> S
             sniff.first_synced |= i == 0;
             sniff.mode = sniff
                 .mode
-                .or(crate::sector::header::Header::read(&head, 12).map(|h| h.mode));
+                .or(crate::sector::header::SectorHeader::read(&head, 12).map(|h| h.mode));
         }
     }
     sniff

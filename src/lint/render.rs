@@ -3,13 +3,13 @@
 
 use annotate_snippets::{AnnotationKind, Element, Level, Renderer, Snippet};
 
-use super::Report;
+use super::Diagnosis;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::inspect::escape;
 
 /// The whole report as text, coloured with ANSI escapes when `color`.
 /// Sheet text and names from the sheet are escaped.
-pub fn render(report: &Report, color: bool) -> String {
+pub fn render(report: &Diagnosis, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -36,7 +36,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn one(renderer: &Renderer, report: &Report, path: &str, d: &Diagnostic) -> String {
+fn one(renderer: &Renderer, report: &Diagnosis, path: &str, d: &Diagnostic) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,

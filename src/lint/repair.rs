@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Report, check_bytes};
+use super::{Diagnosis, check_bytes};
 use crate::diagnostic::Diagnostic;
 
 /// Rounds of fixing at most (renumbering may take one per track).
@@ -17,7 +17,7 @@ pub struct Repair {
     /// The findings whose fixes were applied, in order.
     pub applied: Vec<Diagnostic>,
     /// The check of the corrected sheet.
-    pub after: Report,
+    pub after: Diagnosis,
 }
 
 /// Repairs sheet bytes whose FILE names are relative to `folder`.

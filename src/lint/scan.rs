@@ -120,7 +120,7 @@ fn subchannel_of(image: &Path, sectors: u64) -> Option<SubFile<FileSource>> {
 fn classify(source: &dyn ReadAt, n: u64, buf: &mut [u8]) -> Result<Kind> {
     source.read_exact_at(n * 2352, buf)?;
     if buf.get(..12) == Some(&SYNC[..]) {
-        let mode = raw_mode(crate::sector::header::Header::read(buf, 12).map(|h| h.mode))
+        let mode = raw_mode(crate::sector::header::SectorHeader::read(buf, 12).map(|h| h.mode))
             .unwrap_or(TrackMode::Mode1_2352);
         // An empty form-2 sector (submode: form 2 and nothing else, no
         // data): what XA writers fill track gaps with.

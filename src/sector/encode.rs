@@ -5,14 +5,14 @@
 use super::SYNC;
 use super::ecc;
 use super::edc;
-use super::header::Header;
+use super::header::SectorHeader;
 use super::layout::RAW_SIZE;
 use super::subheader::Subheader;
 use crate::error::{Error, Result};
 use crate::units::Lba;
 
 fn start(lba: Lba, mode: u8) -> Result<[u8; RAW_SIZE]> {
-    let header = Header::for_lba(lba, mode)
+    let header = SectorHeader::for_lba(lba, mode)
         .ok_or_else(|| Error::Unsupported(format!("sector {lba} has no CD address")))?;
     let mut sector = [0u8; RAW_SIZE];
     put(&mut sector, 0, &SYNC);

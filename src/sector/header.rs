@@ -7,17 +7,17 @@ use crate::units::{Lba, Msf};
 
 /// A decoded header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Header {
+pub struct SectorHeader {
     /// The three address bytes as stored.
     pub address: [u8; 3],
     pub mode: u8,
 }
 
-impl Header {
+impl SectorHeader {
     /// Reads the header at `offset` (12 in a raw sector).
-    pub fn read(bytes: &[u8], offset: usize) -> Option<Header> {
+    pub fn read(bytes: &[u8], offset: usize) -> Option<SectorHeader> {
         let b: [u8; 4] = bytes.get(offset..offset.checked_add(4)?)?.try_into().ok()?;
-        Some(Header {
+        Some(SectorHeader {
             address: [b[0], b[1], b[2]],
             mode: b[3],
         })
@@ -48,8 +48,8 @@ impl Header {
     }
 
     /// The header a sector at `lba` with `mode` carries.
-    pub fn for_lba(lba: Lba, mode: u8) -> Option<Header> {
-        Some(Header {
+    pub fn for_lba(lba: Lba, mode: u8) -> Option<SectorHeader> {
+        Some(SectorHeader {
             address: lba.to_msf()?.to_bcd(),
             mode,
         })
@@ -68,17 +68,17 @@ mod tests {
     #[test]
     fn reads_and_matches() {
         let bytes = [0u8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x02, 0x16, 0x01];
-        let header = Header::read(&bytes, 12).unwrap();
+        let header = SectorHeader::read(&bytes, 12).unwrap();
         assert_eq!(header.mode, 1);
         assert_eq!(header.msf_text(), "00:02:16");
         assert_eq!(header.matches(Lba(16)), Some(true));
         assert_eq!(header.matches(Lba(17)), Some(false));
-        assert_eq!(Header::for_lba(Lba(16), 1), Some(header));
-        let bad = Header {
+        assert_eq!(SectorHeader::for_lba(Lba(16), 1), Some(header));
+        let bad = SectorHeader {
             address: [0x00, 0x02, 0x1a],
             mode: 1,
         };
         assert_eq!(bad.msf_text(), "00:02:1a");
-        assert_eq!(Header::read(&bytes, 13), None);
+        assert_eq!(SectorHeader::read(&bytes, 13), None);
     }
 }

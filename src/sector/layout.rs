@@ -50,7 +50,7 @@ impl FieldKind {
 
 /// One field: where it is, what it means, and where that is written down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Field {
+pub struct SectorField {
     pub kind: FieldKind,
     /// Byte offset in the stored sector.
     pub offset: usize,
@@ -61,7 +61,7 @@ pub struct Field {
     pub source: &'static str,
 }
 
-impl Field {
+impl SectorField {
     pub fn range(&self) -> Range<usize> {
         self.offset..self.offset + self.length
     }
@@ -77,8 +77,8 @@ const fn f(
     length: usize,
     meaning: &'static str,
     source: &'static str,
-) -> Field {
-    Field {
+) -> SectorField {
+    SectorField {
         kind,
         offset,
         length,
@@ -87,35 +87,35 @@ const fn f(
     }
 }
 
-const SYNC: Field = f(
+const SYNC: SectorField = f(
     FieldKind::Sync,
     0,
     12,
     "sync pattern 00 FF×10 00 that marks the start of a data sector",
     "ECMA-130 §14.1",
 );
-const HEADER: Field = f(
+const HEADER: SectorField = f(
     FieldKind::Header,
     12,
     4,
     "absolute address minute, second, frame (BCD, LBA + 150) and the mode byte",
     "ECMA-130 §14.2",
 );
-const SUBHEADER: Field = f(
+const SUBHEADER: SectorField = f(
     FieldKind::Subheader,
     16,
     8,
     "file, channel, submode, coding info; the four bytes written twice",
     "CD-ROM XA §4 (subheader)",
 );
-const ECC_P: Field = f(
+const ECC_P: SectorField = f(
     FieldKind::EccP,
     2076,
     172,
     "P parity: 86 Reed-Solomon (26,24) codewords over bytes 12..2076",
     "ECMA-130 Annex A (RSPC)",
 );
-const ECC_Q: Field = f(
+const ECC_Q: SectorField = f(
     FieldKind::EccQ,
     2248,
     104,
@@ -123,14 +123,14 @@ const ECC_Q: Field = f(
     "ECMA-130 Annex A (RSPC)",
 );
 
-const AUDIO_FIELDS: [Field; 1] = [f(
+const AUDIO_FIELDS: [SectorField; 1] = [f(
     FieldKind::Audio,
     0,
     RAW_SIZE,
     "588 stereo frames of 16-bit little-endian samples",
     "IEC 60908",
 )];
-const CDG_FIELDS: [Field; 2] = [
+const CDG_FIELDS: [SectorField; 2] = [
     f(
         FieldKind::Audio,
         0,
@@ -146,7 +146,7 @@ const CDG_FIELDS: [Field; 2] = [
         "IEC 60908 §17",
     ),
 ];
-const MODE0_FIELDS: [Field; 3] = [
+const MODE0_FIELDS: [SectorField; 3] = [
     SYNC,
     HEADER,
     f(
@@ -157,7 +157,7 @@ const MODE0_FIELDS: [Field; 3] = [
         "ECMA-130 §14.3",
     ),
 ];
-const MODE1_FIELDS: [Field; 7] = [
+const MODE1_FIELDS: [SectorField; 7] = [
     SYNC,
     HEADER,
     f(
@@ -184,7 +184,7 @@ const MODE1_FIELDS: [Field; 7] = [
     ECC_P,
     ECC_Q,
 ];
-const FORM1_FIELDS: [Field; 7] = [
+const FORM1_FIELDS: [SectorField; 7] = [
     SYNC,
     HEADER,
     SUBHEADER,
@@ -205,7 +205,7 @@ const FORM1_FIELDS: [Field; 7] = [
     ECC_P,
     ECC_Q,
 ];
-const FORM2_FIELDS: [Field; 5] = [
+const FORM2_FIELDS: [SectorField; 5] = [
     SYNC,
     HEADER,
     SUBHEADER,
@@ -224,7 +224,7 @@ const FORM2_FIELDS: [Field; 5] = [
         "CD-ROM XA, form 2",
     ),
 ];
-const FORMLESS_FIELDS: [Field; 3] = [
+const FORMLESS_FIELDS: [SectorField; 3] = [
     SYNC,
     HEADER,
     f(
@@ -235,21 +235,21 @@ const FORMLESS_FIELDS: [Field; 3] = [
         "ECMA-130 §14.5",
     ),
 ];
-const COOKED_FIELDS: [Field; 1] = [f(
+const COOKED_FIELDS: [SectorField; 1] = [f(
     FieldKind::UserData,
     0,
     2048,
     "user data only: the image does not store sync, header, EDC or ECC",
     "ECMA-130 §14.4 (user data field)",
 )];
-const DISK_FIELDS: [Field; 1] = [f(
+const DISK_FIELDS: [SectorField; 1] = [f(
     FieldKind::Data,
     0,
     512,
     "one logical sector of a floppy or hard disk",
     "(no CD structure)",
 )];
-const UNKNOWN_FIELDS: [Field; 1] = [f(
+const UNKNOWN_FIELDS: [SectorField; 1] = [f(
     FieldKind::Data,
     0,
     RAW_SIZE,
@@ -264,19 +264,19 @@ const UNKNOWN_FIELDS: [Field; 1] = [f(
 /// that store user data only, or disk sectors, stretch their one field to the
 /// stored size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Layout {
+pub struct SectorLayout {
     pub mode: SectorMode,
-    table: &'static [Field],
+    table: &'static [SectorField],
     /// Raw bytes the image does not store before its first byte.
     skip: usize,
     /// Bytes stored per sector.
     size: usize,
 }
 
-impl Layout {
+impl SectorLayout {
     /// The layout of a sector of `mode` stored in `size` bytes.
-    pub fn new(mode: SectorMode, size: usize) -> Layout {
-        let table: &'static [Field] = match mode {
+    pub fn new(mode: SectorMode, size: usize) -> SectorLayout {
+        let table: &'static [SectorField] = match mode {
             SectorMode::Audio if size > RAW_SIZE => &CDG_FIELDS,
             SectorMode::Audio => &AUDIO_FIELDS,
             SectorMode::Mode0 => &MODE0_FIELDS,
@@ -301,7 +301,7 @@ impl Layout {
         } else {
             0
         };
-        Layout {
+        SectorLayout {
             mode,
             table,
             skip,
@@ -321,7 +321,7 @@ impl Layout {
 
     /// The fields in order, at their stored offsets. Fields the image does
     /// not store are left out.
-    pub fn fields(&self) -> impl Iterator<Item = Field> + '_ {
+    pub fn fields(&self) -> impl Iterator<Item = SectorField> + '_ {
         let stretch = matches!(
             self.mode,
             SectorMode::Cooked | SectorMode::Disk | SectorMode::Unknown
@@ -336,7 +336,7 @@ impl Layout {
             } else {
                 field.length.min(self.size - offset)
             };
-            Some(Field {
+            Some(SectorField {
                 offset,
                 length,
                 ..*field
@@ -345,7 +345,7 @@ impl Layout {
     }
 
     /// The field of a kind, if this layout has it.
-    pub fn field(&self, kind: FieldKind) -> Option<Field> {
+    pub fn field(&self, kind: FieldKind) -> Option<SectorField> {
         self.fields().find(|field| field.kind == kind)
     }
 
@@ -355,7 +355,7 @@ impl Layout {
     }
 
     /// The field holding byte `offset` ("explain this byte").
-    pub fn field_at(&self, offset: usize) -> Option<Field> {
+    pub fn field_at(&self, offset: usize) -> Option<SectorField> {
         self.fields().find(|field| field.range().contains(&offset))
     }
 }
@@ -375,7 +375,7 @@ mod tests {
             SectorMode::Mode2Formless,
             SectorMode::Unknown,
         ] {
-            let layout = Layout::new(mode, RAW_SIZE);
+            let layout = SectorLayout::new(mode, RAW_SIZE);
             let mut at = 0;
             for field in layout.fields() {
                 assert_eq!(field.offset, at, "{mode} {}", field.name());
@@ -387,7 +387,7 @@ mod tests {
 
     #[test]
     fn headerless_mode2_shifts_by_16() {
-        let layout = Layout::new(SectorMode::Mode2Form1, 2336);
+        let layout = SectorLayout::new(SectorMode::Mode2Form1, 2336);
         let names: Vec<_> = layout.fields().map(|f| f.name()).collect();
         assert_eq!(names, ["subheader", "user_data", "edc", "ecc_p", "ecc_q"]);
         assert_eq!(layout.range(FieldKind::Edc), Some(2056..2060));
@@ -397,18 +397,18 @@ mod tests {
     #[test]
     fn stretched_and_lookup() {
         assert_eq!(
-            Layout::new(SectorMode::Disk, 4096).range(FieldKind::Data),
+            SectorLayout::new(SectorMode::Disk, 4096).range(FieldKind::Data),
             Some(0..4096)
         );
         assert_eq!(
-            Layout::new(SectorMode::Cooked, 2324).range(FieldKind::UserData),
+            SectorLayout::new(SectorMode::Cooked, 2324).range(FieldKind::UserData),
             Some(0..2324)
         );
-        let m1 = Layout::new(SectorMode::Mode1, RAW_SIZE);
+        let m1 = SectorLayout::new(SectorMode::Mode1, RAW_SIZE);
         assert_eq!(m1.field_at(2070).map(|f| f.kind), Some(FieldKind::Zero));
         assert_eq!(m1.field_at(15).map(|f| f.kind), Some(FieldKind::Header));
         assert_eq!(m1.field_at(RAW_SIZE), None);
-        let cdg = Layout::new(SectorMode::Audio, 2448);
+        let cdg = SectorLayout::new(SectorMode::Audio, 2448);
         assert_eq!(cdg.range(FieldKind::Subchannel), Some(2352..2448));
     }
 }

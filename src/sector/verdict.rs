@@ -9,9 +9,9 @@
 
 use super::ecc::{self, EccCheck};
 use super::edc::{self, EdcCheck};
-use super::header::Header;
+use super::header::SectorHeader;
 use super::kernel;
-use super::layout::{FieldKind, Layout, RAW_SIZE};
+use super::layout::{FieldKind, RAW_SIZE, SectorLayout};
 use super::subheader::SubheaderPair;
 use super::{SYNC, SectorMode, Storage};
 use crate::units::{Lba, Msf};
@@ -94,7 +94,7 @@ impl FromIterator<Problem> for Problems {
 
 /// An oddity that is deliberate, not damage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Note {
+pub enum Oddity {
     /// Form 2 sector whose EDC field is 0: "not computed", allowed.
     Form2EdcZero,
     /// Filled with 0x55: a dumper's marker for a sector it could not read.
@@ -109,35 +109,35 @@ pub enum Note {
     NotStored,
 }
 
-impl Note {
-    pub const ALL: [Note; 6] = [
-        Note::Form2EdcZero,
-        Note::Fill55,
-        Note::Empty,
-        Note::PlaystationEdcZero,
-        Note::EccOverHeader,
-        Note::NotStored,
+impl Oddity {
+    pub const ALL: [Oddity; 6] = [
+        Oddity::Form2EdcZero,
+        Oddity::Fill55,
+        Oddity::Empty,
+        Oddity::PlaystationEdcZero,
+        Oddity::EccOverHeader,
+        Oddity::NotStored,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Note::Form2EdcZero => "form2_edc_zero",
-            Note::Fill55 => "fill_0x55",
-            Note::Empty => "empty",
-            Note::PlaystationEdcZero => "playstation_edc_zero",
-            Note::EccOverHeader => "ecc_over_header",
-            Note::NotStored => "not_stored",
+            Oddity::Form2EdcZero => "form2_edc_zero",
+            Oddity::Fill55 => "fill_0x55",
+            Oddity::Empty => "empty",
+            Oddity::PlaystationEdcZero => "playstation_edc_zero",
+            Oddity::EccOverHeader => "ecc_over_header",
+            Oddity::NotStored => "not_stored",
         }
     }
 
     pub fn describe(self) -> &'static str {
         match self {
-            Note::Form2EdcZero => "form 2 EDC is 0 (not computed, allowed)",
-            Note::Fill55 => "filled with 0x55 (a dumper's mark for an unreadable sector)",
-            Note::Empty => "all zeros (empty sector)",
-            Note::PlaystationEdcZero => "EDC 0 in sectors 12-15 (PlayStation mastering)",
-            Note::EccOverHeader => "ECC computed over the header instead of zeros",
-            Note::NotStored => "not stored in the image (reads as zeros)",
+            Oddity::Form2EdcZero => "form 2 EDC is 0 (not computed, allowed)",
+            Oddity::Fill55 => "filled with 0x55 (a dumper's mark for an unreadable sector)",
+            Oddity::Empty => "all zeros (empty sector)",
+            Oddity::PlaystationEdcZero => "EDC 0 in sectors 12-15 (PlayStation mastering)",
+            Oddity::EccOverHeader => "ECC computed over the header instead of zeros",
+            Oddity::NotStored => "not stored in the image (reads as zeros)",
         }
     }
 
@@ -150,10 +150,10 @@ impl Note {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     pub mode: SectorMode,
-    pub layout: Layout,
+    pub layout: SectorLayout,
     /// `None` when the image does not store the sync.
     pub sync_ok: Option<bool>,
-    pub header: Option<Header>,
+    pub header: Option<SectorHeader>,
     /// The address the header should carry, if one can be expected.
     pub expected_msf: Option<Msf>,
     pub subheader: Option<SubheaderPair>,
@@ -162,14 +162,14 @@ pub struct Verdict {
     /// Whether the zero field (mode 1) or zero body (mode 0) is zero.
     pub zero_ok: Option<bool>,
     pub problems: Problems,
-    pub note: Option<Note>,
+    pub note: Option<Oddity>,
 }
 
 impl Verdict {
     fn plain(mode: SectorMode, size: usize, lba: Lba) -> Verdict {
         Verdict {
             mode,
-            layout: Layout::new(mode, size),
+            layout: SectorLayout::new(mode, size),
             sync_ok: None,
             header: None,
             expected_msf: lba.to_msf(),
@@ -199,10 +199,10 @@ impl Verdict {
             FieldKind::Zero => self.zero_ok,
             FieldKind::EccP => self
                 .ecc
-                .map(|e| e.p_ok() || self.note == Some(Note::EccOverHeader)),
+                .map(|e| e.p_ok() || self.note == Some(Oddity::EccOverHeader)),
             FieldKind::EccQ => self
                 .ecc
-                .map(|e| e.q_ok() || self.note == Some(Note::EccOverHeader)),
+                .map(|e| e.q_ok() || self.note == Some(Oddity::EccOverHeader)),
             _ => None,
         }
     }
@@ -228,15 +228,15 @@ pub fn judge(bytes: &[u8], lba: Lba, storage: Storage) -> Verdict {
             }
             let mut verdict = Verdict::plain(SectorMode::Unknown, bytes.len(), lba);
             if bytes.iter().all(|b| *b == 0) {
-                verdict.note = Some(Note::Empty);
+                verdict.note = Some(Oddity::Empty);
                 return verdict;
             }
             if bytes.iter().all(|b| *b == 0x55) {
-                verdict.note = Some(Note::Fill55);
+                verdict.note = Some(Oddity::Fill55);
                 return verdict;
             }
             judge_mode2(&raw, lba, &mut verdict);
-            verdict.layout = Layout::new(verdict.mode, bytes.len());
+            verdict.layout = SectorLayout::new(verdict.mode, bytes.len());
             verdict
         }
     }
@@ -245,13 +245,13 @@ pub fn judge(bytes: &[u8], lba: Lba, storage: Storage) -> Verdict {
 fn judge_raw(raw: &[u8; RAW_SIZE], lba: Lba, expected_mode: Option<u8>) -> Verdict {
     let mut verdict = Verdict::plain(SectorMode::Unknown, RAW_SIZE, lba);
     if raw.iter().all(|b| *b == 0) {
-        verdict.note = Some(Note::Empty);
+        verdict.note = Some(Oddity::Empty);
         return verdict;
     }
     let body = raw.get(16..).unwrap_or_default();
     let sync_ok = raw.starts_with(&SYNC);
     if body.iter().all(|b| *b == 0x55) {
-        verdict.note = Some(Note::Fill55);
+        verdict.note = Some(Oddity::Fill55);
         verdict.sync_ok = Some(sync_ok);
         return verdict;
     }
@@ -259,7 +259,7 @@ fn judge_raw(raw: &[u8; RAW_SIZE], lba: Lba, expected_mode: Option<u8>) -> Verdi
     if !sync_ok {
         verdict.problems.insert(Problem::Sync);
     }
-    let Some(header) = Header::read(raw, 12) else {
+    let Some(header) = SectorHeader::read(raw, 12) else {
         return verdict;
     };
     verdict.header = Some(header);
@@ -284,13 +284,13 @@ fn judge_raw(raw: &[u8; RAW_SIZE], lba: Lba, expected_mode: Option<u8>) -> Verdi
             verdict.problems.insert(Problem::Mode);
         }
     }
-    verdict.layout = Layout::new(verdict.mode, RAW_SIZE);
+    verdict.layout = SectorLayout::new(verdict.mode, RAW_SIZE);
     verdict
 }
 
 fn judge_mode1(raw: &[u8; RAW_SIZE], verdict: &mut Verdict) {
     verdict.mode = SectorMode::Mode1;
-    let layout = Layout::new(SectorMode::Mode1, RAW_SIZE);
+    let layout = SectorLayout::new(SectorMode::Mode1, RAW_SIZE);
     let (edc, ecc) = edc_and_ecc(raw, &layout, 0, false);
     if let Some(check) = edc {
         if !check.ok() {
@@ -314,8 +314,8 @@ fn judge_mode2(raw: &[u8; RAW_SIZE], lba: Lba, verdict: &mut Verdict) {
         return;
     };
     verdict.subheader = Some(pair);
-    let form1 = Layout::new(SectorMode::Mode2Form1, RAW_SIZE);
-    let form2 = Layout::new(SectorMode::Mode2Form2, RAW_SIZE);
+    let form1 = SectorLayout::new(SectorMode::Mode2Form1, RAW_SIZE);
+    let form2 = SectorLayout::new(SectorMode::Mode2Form2, RAW_SIZE);
     let is_form2 = if pair.first.is_form2() == pair.second.is_form2() {
         pair.first.is_form2()
     } else {
@@ -330,7 +330,7 @@ fn judge_mode2(raw: &[u8; RAW_SIZE], lba: Lba, verdict: &mut Verdict) {
         verdict.mode = SectorMode::Mode2Form2;
         if let Some(check) = edc_check(raw, &form2, 16) {
             if check.stored == 0 && !check.ok() {
-                verdict.note = Some(Note::Form2EdcZero);
+                verdict.note = Some(Oddity::Form2EdcZero);
             } else if !check.ok() {
                 verdict.problems.insert(Problem::Edc);
             }
@@ -347,7 +347,7 @@ fn judge_mode2(raw: &[u8; RAW_SIZE], lba: Lba, verdict: &mut Verdict) {
         }
         if !check.ok() && ecc::check(raw, false).ok() && raw.starts_with(&SYNC) {
             verdict.ecc = Some(check);
-            verdict.note = Some(Note::EccOverHeader);
+            verdict.note = Some(Oddity::EccOverHeader);
         } else {
             record_ecc(verdict, check);
         }
@@ -355,7 +355,7 @@ fn judge_mode2(raw: &[u8; RAW_SIZE], lba: Lba, verdict: &mut Verdict) {
     let playstation = (12..=15).contains(&lba.0);
     if playstation && verdict.edc.is_some_and(|e| e.stored == 0 && !e.ok()) {
         verdict.problems.remove(Problem::Edc);
-        verdict.note = Some(Note::PlaystationEdcZero);
+        verdict.note = Some(Oddity::PlaystationEdcZero);
     }
 }
 
@@ -372,7 +372,7 @@ fn record_ecc(verdict: &mut Verdict, check: EccCheck) {
 /// EDC and ECC of a raw sector in one pass of the kernel.
 fn edc_and_ecc(
     raw: &[u8; RAW_SIZE],
-    layout: &Layout,
+    layout: &SectorLayout,
     from: usize,
     zero_header: bool,
 ) -> (Option<EdcCheck>, EccCheck) {
@@ -389,7 +389,7 @@ fn edc_and_ecc(
 }
 
 /// EDC of a raw sector per `layout`: it covers `from` up to the EDC field.
-fn edc_check(raw: &[u8], layout: &Layout, from: usize) -> Option<EdcCheck> {
+fn edc_check(raw: &[u8], layout: &SectorLayout, from: usize) -> Option<EdcCheck> {
     let field = layout.range(FieldKind::Edc)?;
     Some(EdcCheck {
         stored: edc::stored(raw, field.start)?,

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::verdict::{Note, Problems, judge};
+use super::verdict::{Oddity, Problems, judge};
 use super::{SectorMode, Storage};
 use crate::error::{Error, Result};
 use crate::medium::{ExtentData, Medium};
@@ -33,7 +33,7 @@ pub struct BadSector {
 
 /// What verification found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Report {
+pub struct Verification {
     pub sectors: u64,
     /// Sectors of data tracks (checked or not).
     pub data_sectors: u64,
@@ -45,18 +45,18 @@ pub struct Report {
     pub unchecked_sectors: u64,
     /// Sectors per [`SectorMode::index`].
     pub per_mode: [u64; 9],
-    /// Intentional cases per [`Note::index`].
+    /// Intentional cases per [`Oddity::index`].
     pub notes: [u64; 6],
     /// Bad sectors in address order, at most [`MAX_LISTED`].
     pub bad: Vec<BadSector>,
 }
 
-impl Report {
+impl Verification {
     pub fn ok(&self) -> bool {
         self.bad_sectors == 0
     }
 
-    fn merge(&mut self, other: Report) {
+    fn merge(&mut self, other: Verification) {
         self.sectors += other.sectors;
         self.data_sectors += other.data_sectors;
         self.audio_sectors += other.audio_sectors;
@@ -79,7 +79,7 @@ impl Report {
         }
     }
 
-    fn note(&mut self, note: Note, n: u64) {
+    fn note(&mut self, note: Oddity, n: u64) {
         if let Some(slot) = self.notes.get_mut(note.index()) {
             *slot += n;
         }
@@ -105,7 +105,7 @@ pub fn verify(
     medium: &Medium,
     track: Option<u8>,
     progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<Report> {
+) -> Result<Verification> {
     verify_until(medium, track, progress, &AtomicBool::new(false))
 }
 
@@ -116,7 +116,7 @@ pub fn verify_until(
     track: Option<u8>,
     progress: &(dyn Fn(u64, u64) + Sync),
     cancel: &AtomicBool,
-) -> Result<Report> {
+) -> Result<Verification> {
     let jobs = plan(medium, track)?;
     let total: u64 = jobs.iter().map(|j| j.count).sum();
     let threads = std::thread::available_parallelism()
@@ -126,12 +126,12 @@ pub fn verify_until(
     let done = AtomicU64::new(0);
     let finished = AtomicBool::new(false);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
-    let mut report = Report::default();
+    let mut report = Verification::default();
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
-                    let mut local = Report::default();
+                    let mut local = Verification::default();
                     let mut buffer = Vec::new();
                     loop {
                         if cancel.load(Ordering::Relaxed) {
@@ -228,7 +228,7 @@ fn plan(medium: &Medium, track: Option<u8>) -> Result<Vec<Job>> {
     Ok(jobs)
 }
 
-fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Report) -> Result<()> {
+fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Verification) -> Result<()> {
     report.sectors += job.count;
     match job.storage {
         Storage::Audio => {
@@ -251,7 +251,7 @@ fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Report) ->
     }
     let Some((file, offset)) = job.source else {
         // Not judged and of no mode: listed only as "not stored".
-        report.note(Note::NotStored, job.count);
+        report.note(Oddity::NotStored, job.count);
         return Ok(());
     };
     let source = medium

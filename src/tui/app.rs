@@ -97,7 +97,7 @@ pub struct SectorContext {
 
 /// Display options from the command line and environment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Options {
+pub struct Appearance {
     pub color: bool,
     pub ascii: bool,
 }
@@ -107,7 +107,7 @@ pub struct Options {
 pub struct App {
     pub survey: Arc<Survey>,
     pub medium: Arc<Medium>,
-    pub options: Options,
+    pub appearance: Appearance,
     pub focus: Pane,
     pub overlay: Overlay,
     pub view: ViewMode,
@@ -143,7 +143,7 @@ pub struct App {
     /// when the sector or cursor moves.
     pub sector_context: Option<SectorContext>,
     /// The cue doctor's report, for images opened from a sheet.
-    pub lint: Option<Box<crate::lint::Report>>,
+    pub lint: Option<Box<crate::lint::Diagnosis>>,
     pub diagnostic_row: usize,
     /// Bad sectors from the background verification, once it has finished.
     pub bad_sectors: Option<Vec<Lba>>,
@@ -151,7 +151,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(survey: Arc<Survey>, options: Options) -> App {
+    pub fn new(survey: Arc<Survey>, options: Appearance) -> App {
         let medium = Arc::clone(&survey.medium);
         // The richest view first: it is the one opened at start.
         let mut views = survey.views.clone();
@@ -174,7 +174,7 @@ impl App {
         App {
             survey,
             medium,
-            options,
+            appearance: options,
             focus: Pane::Hex,
             overlay: Overlay::None,
             view: ViewMode::Raw,

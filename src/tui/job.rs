@@ -21,7 +21,7 @@ pub enum JobReport {
         total: u64,
     },
     /// The cue doctor's findings on the sheet.
-    LintDone(Box<crate::lint::Report>),
+    LintDone(Box<crate::lint::Diagnosis>),
     /// The sector → owner index is ready.
     OwnersDone(Result<Arc<OwnerIndex>, String>),
     /// Verification finished: the bad sectors in address order, or why it failed.

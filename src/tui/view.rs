@@ -27,8 +27,8 @@ pub fn fit(app: &mut App, size: Rect) {
 /// Draws one frame.
 pub fn draw(frame: &mut Frame, app: &mut App) {
     let theme = Theme {
-        color: app.options.color,
-        ascii: app.options.ascii,
+        color: app.appearance.color,
+        ascii: app.appearance.ascii,
     };
     let areas = areas(frame.area(), app.has_diagnostics());
     panes::tracks::render(frame, areas.tracks, app, &theme, app.focus == Pane::Tracks);

@@ -184,7 +184,7 @@ pub(crate) fn sheet_of(case: &Case, dir: &Path) -> std::path::PathBuf {
     folder.join("sheet.cue")
 }
 
-pub(crate) fn codes(report: &lint::Report) -> BTreeSet<String> {
+pub(crate) fn codes(report: &lint::Diagnosis) -> BTreeSet<String> {
     report
         .diagnostics
         .iter()

@@ -244,7 +244,7 @@ fn storage_kinds_are_judged_by_what_they_store() {
             expected_mode: Some(1),
         },
     );
-    assert_eq!(empty.note, Some(sector::Note::Empty));
+    assert_eq!(empty.note, Some(sector::Oddity::Empty));
     assert!(empty.problems.is_empty());
     let mut fill = [0x55u8; 2352];
     fill[..16].copy_from_slice(&raw[..16]);
@@ -255,7 +255,7 @@ fn storage_kinds_are_judged_by_what_they_store() {
             expected_mode: Some(2),
         },
     );
-    assert_eq!(filled.note, Some(sector::Note::Fill55));
+    assert_eq!(filled.note, Some(sector::Oddity::Fill55));
     assert!(filled.problems.is_empty());
     // Form 2 with EDC 0: allowed.
     let sub2 = Subheader {
@@ -270,7 +270,7 @@ fn storage_kinds_are_judged_by_what_they_store() {
             expected_mode: Some(2),
         },
     );
-    assert_eq!(v.note, Some(sector::Note::Form2EdcZero));
+    assert_eq!(v.note, Some(sector::Oddity::Form2EdcZero));
     assert!(v.problems.is_empty());
     // PlayStation: form 1 sectors 12-15 with EDC 0.
     let mut psx = encode::mode2_form1(Lba(13), SUB_FORM1, &user).unwrap();
@@ -283,7 +283,7 @@ fn storage_kinds_are_judged_by_what_they_store() {
             expected_mode: Some(2),
         },
     );
-    assert_eq!(v.note, Some(sector::Note::PlaystationEdcZero));
+    assert_eq!(v.note, Some(sector::Oddity::PlaystationEdcZero));
     assert!(v.problems.is_empty(), "{:?}", v.problems);
     let mut elsewhere = encode::mode2_form1(Lba(40), SUB_FORM1, &user).unwrap();
     elsewhere[2072..2076].fill(0);
@@ -306,7 +306,7 @@ fn storage_kinds_are_judged_by_what_they_store() {
             expected_mode: Some(2),
         },
     );
-    assert_eq!(v.note, Some(sector::Note::EccOverHeader));
+    assert_eq!(v.note, Some(sector::Oddity::EccOverHeader));
     assert!(v.problems.is_empty());
     // A mode byte that is neither 0, 1 nor 2, and a mode 1 sector in a mode 2 track.
     let mut odd = encode::mode1(Lba(3), &user).unwrap();

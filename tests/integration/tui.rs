@@ -6,7 +6,7 @@ use std::sync::Arc;
 use discscope::container;
 use discscope::survey::Survey;
 use discscope::tui::action::Action;
-use discscope::tui::app::{App, Options};
+use discscope::tui::app::{App, Appearance};
 use discscope::tui::effect::{self, Effect};
 use discscope::tui::view;
 use ratatui::Terminal;
@@ -49,7 +49,7 @@ fn app(path: &std::path::Path) -> App {
     let medium = Arc::new(container::open(path).unwrap());
     let mut app = App::new(
         Arc::new(Survey::new(medium, &Default::default())),
-        Options::default(),
+        Appearance::default(),
     );
     let roots: Vec<Effect> = app
         .startup(None)
@@ -182,7 +182,7 @@ fn bad_sectors_from_verification() {
     let medium = Arc::new(container::open(&disc(dir.path(), "data.bin")).unwrap());
     let mut app = App::new(
         Arc::new(Survey::new(medium.clone(), &Default::default())),
-        Options::default(),
+        Appearance::default(),
     );
     key(&mut app, KeyCode::Char('e'));
     assert_eq!(
@@ -437,7 +437,7 @@ fn ascii_mode_draws_without_line_drawing() {
     let medium = Arc::new(container::open(&sheet).unwrap());
     let mut app = App::new(
         Arc::new(Survey::new(medium, &Default::default())),
-        Options {
+        Appearance {
             color: true,
             ascii: true,
         },

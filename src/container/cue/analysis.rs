@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::container::cue::files::{self, OpenFile};
-use crate::container::cue::layout::{self, Layout};
+use crate::container::cue::layout::{self, DiscLayout};
 use crate::container::cue::payload::Payload;
 use crate::container::cue::sheet::Sheet;
 use crate::container::cue::text::{self, Encoding, MAX_SHEET_BYTES, NotASheet, indent_of};
@@ -23,7 +23,7 @@ pub struct Analysis {
     pub files: Vec<Option<OpenFile>>,
     /// The disc laid out from the tracks that have an INDEX 01, when every
     /// file opened and they could be laid out.
-    pub layout: Option<Layout>,
+    pub layout: Option<DiscLayout>,
     /// The indexes into `sheet.tracks` of the tracks `layout` holds, in
     /// order.
     pub laid_out: Vec<usize>,

@@ -33,7 +33,7 @@ pub const SESSION_PREGAP_SECTORS: i64 = 150;
 
 /// The laid-out disc.
 #[derive(Debug, Default)]
-pub struct Layout {
+pub struct DiscLayout {
     pub sessions: Vec<Session>,
     pub tracks: Vec<Track>,
     pub extents: Vec<Extent>,
@@ -67,7 +67,7 @@ struct TrackState {
 /// The walk through the files, mark by mark, placing sectors on the disc.
 struct Walker<'a> {
     sheet: &'a Sheet,
-    layout: Layout,
+    layout: DiscLayout,
     states: Vec<TrackState>,
     cursor: Lba,
     /// The track whose sectors come next.
@@ -78,7 +78,7 @@ struct Walker<'a> {
 
 /// Lays out the tracks. `payloads[i]` is the data of `sheet.files[i]`.
 /// Errors are fatal problems, as diagnostics with their line.
-pub fn lay_out(sheet: &Sheet, payloads: &[Payload]) -> Result<Layout, Box<Diagnostic>> {
+pub fn lay_out(sheet: &Sheet, payloads: &[Payload]) -> Result<DiscLayout, Box<Diagnostic>> {
     let tracks = &sheet.tracks;
     if tracks.is_empty() {
         return Err(Box::new(Diagnostic::error(
@@ -121,7 +121,7 @@ pub fn lay_out(sheet: &Sheet, payloads: &[Payload]) -> Result<Layout, Box<Diagno
         .map_or(0, |(m, _)| m.frames());
     let mut walker = Walker {
         sheet,
-        layout: Layout::default(),
+        layout: DiscLayout::default(),
         states: vec![TrackState::default(); tracks.len()],
         cursor: Lba(-first_pregap),
         current: None,
@@ -325,7 +325,7 @@ impl Walker<'_> {
         self.cursor = Lba(self.cursor.0 + i64::try_from(count).unwrap_or(0));
     }
 
-    fn finish(mut self) -> Layout {
+    fn finish(mut self) -> DiscLayout {
         if let Some(track) = self.sheet.tracks.first().filter(|_| self.leading > 0) {
             let at = track.indexes.first().map_or(track.span, |i| i.span);
             self.layout.notes.push(

@@ -50,7 +50,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
     let view = &app.sector;
     let title = format!(
         " {} {} {} bytes ",
-        crate::inspect::address::describe(&app.medium, app.lba),
+        app.medium.describe_address(app.lba),
         match app.view {
             ViewMode::Raw => "raw",
             ViewMode::UserData => "user data",

@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame, status: Rect, hints: Rect, app: &App, theme: &T
             || "-".to_owned(),
             |t| format!("T{:02} {}", t.number, t.mode.cue_name()),
         );
-    let address = crate::inspect::address::describe(&app.medium, app.lba);
+    let address = app.medium.describe_address(app.lba);
     let mut text = format!(" {name} | {address} | {track}");
     // A message answers the last key, so it comes before what is always there.
     if let Some(message) = &app.message {

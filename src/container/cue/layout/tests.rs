@@ -1,7 +1,7 @@
 use super::*;
 
 /// Lays out `text` over files of `sectors[i]` 2352-byte sectors.
-fn lay(text: &str, sectors: &[u64]) -> Layout {
+fn lay(text: &str, sectors: &[u64]) -> DiscLayout {
     let sheet = Sheet::parse_bytes(text.as_bytes());
     assert!(sheet.first_error().is_none(), "{:?}", sheet.diagnostics);
     let payloads: Vec<Payload> = sectors
@@ -15,7 +15,7 @@ fn lay(text: &str, sectors: &[u64]) -> Layout {
 }
 
 /// (number, session, start, pregap, length) of every track.
-fn table(layout: &Layout) -> Vec<(u8, u8, i64, u64, u64)> {
+fn table(layout: &DiscLayout) -> Vec<(u8, u8, i64, u64, u64)> {
     layout
         .tracks
         .iter()
