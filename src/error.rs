@@ -1,7 +1,10 @@
 //! The library's error type. Every variant says where: a file, a sheet line,
 //! a byte offset or an LBA.
 
+use std::fmt;
 use std::path::PathBuf;
+
+use crate::units::Lba;
 
 /// Result with the library's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -40,6 +43,19 @@ pub enum Error {
     /// A structure inside an image that is damaged beyond use.
     #[error("at byte {offset:#x}: {message}")]
     Corrupt { offset: u64, message: String },
+    /// A value inside an image that cannot be used: where, in which
+    /// structure and field, what was expected and what was found.
+    #[error("{structure} at {position}: {field} is {found}; expected {expected}")]
+    Invalid {
+        position: Position,
+        structure: &'static str,
+        field: &'static str,
+        expected: String,
+        found: String,
+    },
+    /// A path a view does not hold.
+    #[error("{path}: no such file or directory in the {view} view")]
+    NotFound { path: String, view: &'static str },
     /// A declared structure whose bytes end before one of its fields.
     #[error(
         "{structure}: {field} (bytes {offset}..{end}) lies past the end of the {available} bytes read",
@@ -60,7 +76,41 @@ pub enum Error {
     Unsupported(String),
 }
 
+/// Where in an image something is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// A byte offset (in the image file, or in a volume's user data).
+    Byte(u64),
+    Sector(Lba),
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::Byte(at) => write!(f, "byte {at:#x}"),
+            Position::Sector(lba) => write!(f, "sector {lba}"),
+        }
+    }
+}
+
 impl Error {
+    /// A value that cannot be used, with where it is and what was expected.
+    pub(crate) fn invalid(
+        position: Position,
+        structure: &'static str,
+        field: &'static str,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> Error {
+        Error::Invalid {
+            position,
+            structure,
+            field,
+            expected: expected.into(),
+            found: found.into(),
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),

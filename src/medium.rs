@@ -15,13 +15,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::io::ReadAt;
 use crate::structure::Structure;
 use crate::units::Lba;
 
 /// The container format an image was read as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Cue,
     Iso,
@@ -51,6 +52,23 @@ impl Format {
             Format::Mds => "mds",
             Format::Cdi => "cdi",
             Format::Chd => "chd",
+        }
+    }
+
+    /// What the format is, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Cue => "cue sheet (CDRWIN)",
+            Format::Iso => "ISO image (2048-byte sectors)",
+            Format::Bin => "raw CD image without a sheet",
+            Format::Disk => "raw disk image",
+            Format::Imz => "zipped disk image (.imz)",
+            Format::Ccd => "CloneCD image (.ccd, .img, .sub)",
+            Format::Toc => "cdrdao TOC sheet",
+            Format::Nrg => "Nero image (.nrg)",
+            Format::Mds => "Alcohol 120% image (.mds, .mdf)",
+            Format::Cdi => "DiscJuggler image (.cdi)",
+            Format::Chd => "MAME compressed image (.chd)",
         }
     }
 }
@@ -187,6 +205,19 @@ impl Medium {
         extent.origin_of(lba)
     }
 
+    /// The data file an extent at `lba` names.
+    pub fn file(&self, file: usize, lba: Lba) -> Result<&SourceFile> {
+        self.files.get(file).ok_or_else(|| {
+            Error::invalid(
+                Position::Sector(lba),
+                "address map",
+                "file",
+                format!("one of the image's {} files", self.files.len()),
+                format!("file {file}"),
+            )
+        })
+    }
+
     /// Reads the sector at `lba` as stored.
     pub fn read_sector(&self, lba: Lba) -> Result<Sector> {
         let extent = self.extent_at(lba).ok_or_else(|| self.out_of_range(lba))?;
@@ -194,10 +225,7 @@ impl Medium {
         let mut bytes = vec![0; size];
         let origin = extent.origin_of(lba)?;
         if let Origin::File { file, offset } = origin {
-            let source = self
-                .files
-                .get(file)
-                .ok_or_else(|| Error::Unsupported(format!("no file {file} in the image")))?;
+            let source = self.file(file, lba)?;
             let n = source.reader.read_at(offset, &mut bytes)?;
             if n < size {
                 // A file that ends mid-sector: the rest reads as zeros, noted by

@@ -17,7 +17,8 @@ pub const MSF_LBA_OFFSET: i64 = 150;
 ///
 /// Signed, because the pregap of track 1 (and any unstored pregap before
 /// 00:02:00) sits at negative addresses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
 pub struct Lba(pub i64);
 
 impl Lba {

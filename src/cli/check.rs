@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use discscope::diagnostic::Diagnostic;
+use discscope::diagnostic::Severity;
 use discscope::lint;
 use serde::Serialize;
 
@@ -19,7 +20,7 @@ struct Document<'a> {
 
 #[derive(Serialize)]
 struct Json<'a> {
-    severity: &'static str,
+    severity: Severity,
     code: &'static str,
     message: &'a str,
     line: Option<usize>,
@@ -38,7 +39,7 @@ struct JsonFix<'a> {
 
 fn json_of<'a>(report: &lint::Diagnosis, d: &'a Diagnostic) -> Json<'a> {
     Json {
-        severity: d.severity.as_str(),
+        severity: d.severity,
         code: d.code,
         message: &d.message,
         line: d.line(),

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use discscope::diagnostic::Severity;
 use discscope::inspect::{escape, summary};
 
 use super::{Outcome, Output};
@@ -16,12 +17,7 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
     }
     let label = |out: &Output, text: &str| out.paint("1", &format!("{text:<12}"));
     writeln!(out, "{}{}", label(out, "image"), escape(&info.path))?;
-    writeln!(
-        out,
-        "{}{}",
-        label(out, "format"),
-        describe_format(info.format)
-    )?;
+    writeln!(out, "{}{}", label(out, "format"), info.format.describe())?;
     writeln!(
         out,
         "{}{} sectors of {} bytes ({})",
@@ -110,9 +106,9 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
                 _ => String::new(),
             };
             let severity = match d.severity {
-                "error" => out.paint("1;31", d.severity),
-                "warning" => out.paint("1;33", d.severity),
-                _ => out.paint("1;36", d.severity),
+                Severity::Error => out.paint("1;31", d.severity.as_str()),
+                Severity::Warning => out.paint("1;33", d.severity.as_str()),
+                Severity::Info => out.paint("1;36", d.severity.as_str()),
             };
             writeln!(
                 out,
@@ -126,16 +122,6 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
         }
     }
     Ok(Outcome::Clean)
-}
-
-fn describe_format(format: &str) -> &'static str {
-    match format {
-        "cue" => "cue sheet (CDRWIN)",
-        "iso" => "ISO image (2048-byte sectors)",
-        "bin" => "raw CD image without a sheet",
-        "disk" => "raw disk image (512-byte sectors)",
-        _ => "image",
-    }
 }
 
 /// Bytes in binary units with one decimal.

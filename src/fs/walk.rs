@@ -108,14 +108,16 @@ pub fn walk(
 /// Finds the node at `path` ("/" or "/A/B"), comparing names as the view
 /// shows them.
 pub fn resolve(fs: &dyn Filesystem, path: &str) -> Result<Node> {
+    let not_found = || crate::error::Error::NotFound {
+        path: path.to_owned(),
+        view: fs.kind().as_str(),
+    };
     let mut node = fs.root()?;
     let mut depth = 0usize;
     for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
         depth += 1;
         if depth > MAX_DEPTH || node.kind != NodeKind::Dir {
-            return Err(crate::error::Error::Unsupported(format!(
-                "{path}: no such file or directory"
-            )));
+            return Err(not_found());
         }
         let children = fs.children(&node)?;
         let found = children
@@ -124,12 +126,7 @@ pub fn resolve(fs: &dyn Filesystem, path: &str) -> Result<Node> {
             .or_else(|| children.iter().find(|c| c.name.eq_ignore_ascii_case(part)));
         match found {
             Some(c) => node = c.clone(),
-            None => {
-                return Err(crate::error::Error::Unsupported(format!(
-                    "{path}: no such file or directory in the {} view",
-                    fs.kind()
-                )));
-            }
+            None => return Err(not_found()),
         }
     }
     Ok(node)

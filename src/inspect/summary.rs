@@ -2,16 +2,17 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::fs::{FsKind, View};
-use crate::medium::{Medium, Track};
+use crate::medium::{Format, Medium, Track};
 use crate::survey::Survey;
+use crate::units::Lba;
 
 /// `info --json`.
 #[derive(Debug, Serialize)]
 pub struct Info {
     pub path: String,
-    pub format: &'static str,
+    pub format: Format,
     pub sector_size: u32,
     pub sector_count: u64,
     pub size_bytes: u64,
@@ -39,7 +40,7 @@ pub struct TrackInfo {
     pub session: u8,
     pub mode: &'static str,
     pub kind: &'static str,
-    pub start: i64,
+    pub start: Lba,
     pub msf: Option<String>,
     pub pregap: u64,
     pub pregap_in_file: bool,
@@ -57,7 +58,7 @@ pub struct TrackInfo {
 #[derive(Debug, Serialize)]
 pub struct IndexInfo {
     pub number: u8,
-    pub lba: i64,
+    pub lba: Lba,
 }
 
 #[derive(Debug, Serialize)]
@@ -88,7 +89,7 @@ pub struct FilesystemInfo {
     pub label: String,
     pub track: Option<u8>,
     pub partition: Option<u32>,
-    pub start: i64,
+    pub start: Lba,
     pub size_bytes: u64,
 }
 
@@ -101,7 +102,7 @@ fn filesystems(views: &[View]) -> Vec<FilesystemInfo> {
             label: v.label.clone(),
             track: v.track,
             partition: v.partition,
-            start: v.start.0,
+            start: v.start,
             size_bytes: v.size_bytes,
         })
         .collect()
@@ -110,12 +111,12 @@ fn filesystems(views: &[View]) -> Vec<FilesystemInfo> {
 /// A diagnostic as JSON: CLI.md's DIAGNOSTIC.
 #[derive(Debug, Serialize)]
 pub struct DiagnosticInfo {
-    pub severity: &'static str,
+    pub severity: Severity,
     pub code: &'static str,
     pub message: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
-    pub lba: Option<i64>,
+    pub lba: Option<Lba>,
     pub suggestion: Option<String>,
     pub fix: Option<FixInfo>,
 }
@@ -129,13 +130,13 @@ pub struct FixInfo {
 impl From<&Diagnostic> for DiagnosticInfo {
     fn from(d: &Diagnostic) -> DiagnosticInfo {
         DiagnosticInfo {
-            severity: d.severity.as_str(),
+            severity: d.severity,
             code: d.code,
             message: d.message.clone(),
             line: d.line(),
             column: d.column(),
             lba: match d.location {
-                crate::diagnostic::Location::Sector(lba) => Some(lba.0),
+                crate::diagnostic::Location::Sector(lba) => Some(lba),
                 _ => None,
             },
             suggestion: d.suggestion.clone(),
@@ -171,7 +172,7 @@ pub fn track_info(medium: &Medium, track: &Track) -> TrackInfo {
         session: track.session,
         mode: track.mode.cue_name(),
         kind: track.kind(),
-        start: track.start.0,
+        start: track.start,
         msf: track.start.to_msf().map(|m| m.to_string()),
         pregap: track.pregap,
         pregap_in_file: track.pregap_in_file,
@@ -182,7 +183,7 @@ pub fn track_info(medium: &Medium, track: &Track) -> TrackInfo {
             .iter()
             .map(|i| IndexInfo {
                 number: i.number,
-                lba: i.lba.0,
+                lba: i.lba,
             })
             .collect(),
         file: track
@@ -232,7 +233,7 @@ pub fn info(survey: &Survey) -> Info {
     let medium = survey.medium.as_ref();
     Info {
         path: medium.path.display().to_string(),
-        format: medium.format.as_str(),
+        format: medium.format,
         sector_size: medium.sector_size,
         sector_count: medium.sector_count(),
         size_bytes: medium.files.iter().map(|f| f.reader.len()).sum(),

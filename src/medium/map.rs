@@ -1,6 +1,6 @@
 //! The address map: runs of sectors and where each run is stored.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::medium::Origin;
 use crate::units::Lba;
 
@@ -58,17 +58,24 @@ impl Extent {
     }
 
     pub(crate) fn origin_of(&self, lba: Lba) -> Result<Origin> {
-        let index = u64::try_from(lba.0 - self.start.0)
-            .map_err(|_| Error::Unsupported(format!("sector {lba} precedes its extent")))?;
+        let beyond = |expected: &str| {
+            Error::invalid(
+                Position::Sector(lba),
+                "address map",
+                "sector",
+                expected,
+                format!("outside the extent from {}", self.start),
+            )
+        };
+        let index =
+            u64::try_from(lba.0 - self.start.0).map_err(|_| beyond("a sector of its extent"))?;
         Ok(match &self.data {
             ExtentData::File { file, offset } => Origin::File {
                 file: *file,
                 offset: index
                     .checked_mul(u64::from(self.sector_size))
                     .and_then(|o| o.checked_add(*offset))
-                    .ok_or_else(|| {
-                        Error::Unsupported(format!("sector {lba} is beyond any file offset"))
-                    })?,
+                    .ok_or_else(|| beyond("a file offset that fits 64 bits"))?,
             },
             ExtentData::Zero(gap) => Origin::Virtual(*gap),
         })

@@ -254,10 +254,7 @@ fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Verificati
         report.note(Oddity::NotStored, job.count);
         return Ok(());
     };
-    let source = medium
-        .files
-        .get(file)
-        .ok_or_else(|| Error::Unsupported(format!("no file {file} in the image")))?;
+    let source = medium.file(file, job.start)?;
     let bytes = job.size.saturating_mul(job.count as usize);
     buffer.resize(bytes, 0);
     let mut n = 0;
