@@ -231,7 +231,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Problems) => ExitCode::from(1),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            let message = discscope::inspect::escape(&describe(&error)).into_owned();
+            let message = discscope::escape::escape(&describe(&error)).into_owned();
             let _ = writeln!(std::io::stderr(), "discscope: {message}");
             ExitCode::from(2)
         }

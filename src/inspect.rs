@@ -2,7 +2,6 @@
 //! the faces only lay it out.
 
 pub mod checks;
-pub mod escape;
 pub mod explain;
 pub mod hex;
 pub mod map;
@@ -11,5 +10,3 @@ pub mod owners;
 pub mod search;
 pub mod summary;
 pub mod tree;
-
-pub use escape::escape;

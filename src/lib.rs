@@ -23,6 +23,7 @@ pub mod container;
 pub mod demo;
 pub mod diagnostic;
 pub mod error;
+pub mod escape;
 pub mod extract;
 pub mod fs;
 pub mod inspect;

@@ -20,6 +20,10 @@ use crate::io::ReadAt;
 use crate::structure::Structure;
 use crate::units::Lba;
 
+/// Bytes of user data in an optical medium's block as filesystems address
+/// it (ISO 9660 and UDF logical blocks, mode 1 and form 1 user data).
+pub const OPTICAL_BLOCK: u64 = 2048;
+
 /// The container format an image was read as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -165,7 +169,7 @@ impl Medium {
     /// optical media (ISO 9660 and UDF blocks), the sector size on disks.
     pub fn block_size(&self) -> u64 {
         match self.kind {
-            MediumKind::Optical => crate::volume::BLOCK,
+            MediumKind::Optical => OPTICAL_BLOCK,
             MediumKind::Disk => u64::from(self.sector_size),
         }
     }

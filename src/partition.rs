@@ -4,7 +4,7 @@
 //!
 //! A table is read from any [`ReadAt`]; positions are byte offsets and
 //! sector numbers in the table's own units, so the caller can map them to
-//! the medium (see [`crate::survey`]).
+//! the medium (the survey does).
 
 mod apm;
 mod gpt;

@@ -13,7 +13,7 @@ use crate::medium::{Medium, MediumKind};
 use crate::units::Lba;
 
 /// Bytes per filesystem block on optical media.
-pub const BLOCK: u64 = 2048;
+pub use crate::medium::OPTICAL_BLOCK as BLOCK;
 
 /// The user-data view of a medium.
 #[derive(Debug, Clone)]

@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::path::Path;
 
+use discscope::escape::escape;
 use discscope::extract::{self, Options};
 use discscope::fs::walk;
-use discscope::inspect::escape;
 
 use super::{Outcome, Output};
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use discscope::container::cue::text::MAX_SHEET_BYTES;
-use discscope::inspect::escape;
+use discscope::escape::escape;
 use discscope::lint;
 
 use super::{Outcome, Output};

@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::Path;
 
 use discscope::diagnostic::Severity;
-use discscope::inspect::{escape, summary};
+use discscope::escape::escape;
+use discscope::inspect::summary;
 
 use super::{Outcome, Output};
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use discscope::inspect::escape;
+use discscope::escape::escape;
 use discscope::inspect::owners::{Owner, OwnerIndex};
 
 use super::{Outcome, Output};

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use discscope::escape::escape;
 use discscope::fs::{FsKind, Node, NodeKind, walk};
-use discscope::inspect::escape;
 
 use super::{Outcome, Output};
 

@@ -9,8 +9,8 @@ use anyhow::Context;
 
 use discscope::container;
 use discscope::diagnostic::Diagnostic;
+use discscope::escape::escape;
 use discscope::fs::{View, ViewOptions};
-use discscope::inspect::escape;
 use discscope::medium::Medium;
 use discscope::sector::Address;
 use discscope::survey::Survey;

@@ -220,7 +220,7 @@ fn print_sector(medium: &Medium, s: &Sector, out: &mut Output) -> anyhow::Result
     writeln!(
         out,
         "from {}",
-        discscope::inspect::escape(&medium.describe_origin(&s.origin))
+        discscope::escape::escape(&medium.describe_origin(&s.origin))
     )?;
     let fields: Vec<SectorField> = v.layout.fields().collect();
     if out.color {

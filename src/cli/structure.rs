@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use discscope::inspect::escape;
+use discscope::escape::escape;
 use discscope::inspect::explain::{self, Located};
 use discscope::inspect::owners::OwnerIndex;
 use discscope::sector::Address;

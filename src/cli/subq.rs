@@ -91,7 +91,7 @@ pub fn print(q: &Q, lba: Lba, out: &mut Output) -> anyhow::Result<()> {
             )
         }
         QData::Catalog { mcn, .. } => format!("catalogue number {mcn}"),
-        QData::Isrc { isrc, .. } => format!("ISRC {}", discscope::inspect::escape(isrc)),
+        QData::Isrc { isrc, .. } => format!("ISRC {}", discscope::escape::escape(isrc)),
         QData::Other => "undecoded".to_owned(),
     };
     let crc = if q.crc_ok() {

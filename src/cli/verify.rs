@@ -148,7 +148,7 @@ fn print_report(
         "{} {} sectors of {} in {seconds:.2} s",
         out.paint("1", "verified"),
         r.sectors,
-        discscope::inspect::escape(&image.display().to_string())
+        discscope::escape::escape(&image.display().to_string())
     )?;
     for (mode, n) in SectorMode::ALL.into_iter().zip(r.per_mode) {
         if n == 0 {

@@ -5,7 +5,7 @@ use annotate_snippets::{AnnotationKind, Element, Level, Renderer, Snippet};
 
 use super::Diagnosis;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::inspect::escape;
+use crate::escape::escape;
 
 /// The whole report as text, coloured with ANSI escapes when `color`.
 /// Sheet text and names from the sheet are escaped.

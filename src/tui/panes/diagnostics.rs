@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::diagnostic::Severity;
-use crate::inspect::escape;
+use crate::escape::escape;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 

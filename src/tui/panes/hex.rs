@@ -60,7 +60,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
     let block = super::block(&title, theme, focused);
     if let Some(error) = &view.error {
         let text = Paragraph::new(Line::styled(
-            crate::inspect::escape(error).into_owned(),
+            crate::escape::escape(error).into_owned(),
             theme.error(),
         ))
         .block(block);

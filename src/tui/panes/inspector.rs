@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::inspect::escape;
+use crate::escape::escape;
 use crate::inspect::notes::{self, Tone};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;

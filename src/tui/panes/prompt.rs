@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::inspect::escape;
+use crate::escape::escape;
 use crate::tui::app::{Prompt, PromptKind};
 use crate::tui::theme::Theme;
 

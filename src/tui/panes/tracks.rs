@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::inspect::escape;
+use crate::escape::escape;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use tui_tree_widget::{Tree, TreeItem};
 
-use crate::inspect::escape;
+use crate::escape::escape;
 use crate::inspect::tree::{TreeId, TreeRow};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
