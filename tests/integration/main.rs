@@ -30,4 +30,5 @@ mod mutation;
 mod pty;
 mod sector;
 mod subq_cli;
+mod survey;
 mod tui;
