@@ -18,6 +18,21 @@ use crate::structure::Structure;
 use crate::units::Lba;
 use crate::volume::Volume;
 
+/// What a volume probe gives: `None` when its filesystem is not there, a
+/// finding when it is there but unusable.
+type Probed = Option<Result<Arc<dyn Filesystem>, Diagnostic>>;
+
+/// The filesystems that sit on a whole volume (a disk, a data track, a
+/// partition), tried in turn on each: a new reader adds one line.
+const VOLUME_PROBES: &[fn(&Volume) -> Probed] = &[fat];
+
+fn fat(volume: &Volume) -> Probed {
+    Some(match fs::fat::probe(volume)? {
+        Ok(fat) => Ok(Arc::new(fat)),
+        Err(e) => Err(Diagnostic::error("fat.unusable", e.to_string())),
+    })
+}
+
 /// Nested images larger than this are not probed (a FAT image in an ISO is
 /// a floppy or an EFI partition, a few MiB).
 const NESTED_LIMIT: u64 = 256 << 20;
@@ -164,20 +179,16 @@ impl Survey {
         out
     }
 
-    /// A volume: a filesystem on the whole of it, else its partition table
-    /// and a filesystem in each partition.
+    /// The volume at the medium's start: the filesystems on the whole of
+    /// it, and, unless FAT holds its first sector, its partition table and
+    /// the filesystems in each partition.
     fn probe_volume(&mut self, volume: &Volume) {
-        match fs::fat::probe(volume) {
-            Some(Ok(fat)) => {
-                self.views.push(view_of(volume, None, Arc::new(fat)));
-                return;
-            }
-            // A boot sector that looks like FAT but is not usable may still
-            // be an MBR (boot loaders start with a jump too): try the tables.
-            Some(Err(e)) => self
-                .diagnostics
-                .push(Diagnostic::error("fat.unusable", e.to_string())),
-            None => {}
+        let found = self.probe_filesystems(volume, None);
+        if found.contains(&FsKind::Fat12)
+            || found.contains(&FsKind::Fat16)
+            || found.contains(&FsKind::Fat32)
+        {
+            return;
         }
         let mut table = match partition::read(volume) {
             Ok(Some(table)) => table,
@@ -188,6 +199,8 @@ impl Survey {
                 return;
             }
         };
+        // A boot sector that looks like FAT but is not usable may be an MBR
+        // (boot loaders start with a jump too).
         for d in self
             .diagnostics
             .iter_mut()
@@ -209,19 +222,34 @@ impl Survey {
             if !opened.insert((start, len)) {
                 continue;
             }
-            let Ok(sub) = volume.slice(start, len) else {
-                continue;
-            };
-            match fs::fat::probe(&sub) {
-                Some(Ok(fat)) => self.views.push(view_of(&sub, Some(p.index), Arc::new(fat))),
-                Some(Err(e)) => self.diagnostics.push(Diagnostic::error(
-                    "fat.unusable",
-                    format!("partition {}: {e}", p.index),
-                )),
-                None => {}
+            if let Ok(sub) = volume.slice(start, len) {
+                self.probe_filesystems(&sub, Some(p.index));
             }
         }
         self.table = Some(table);
+    }
+
+    /// Every filesystem the volume probes find on a volume (a whole disk,
+    /// a data track, a partition); the kinds found.
+    fn probe_filesystems(&mut self, volume: &Volume, partition: Option<u32>) -> Vec<FsKind> {
+        let mut found = Vec::new();
+        for probe in VOLUME_PROBES {
+            match probe(volume) {
+                Some(Ok(fs)) => {
+                    found.push(fs.kind());
+                    self.views.push(view_of(volume, partition, fs));
+                }
+                Some(Err(d)) => self.diagnostics.push(match partition {
+                    Some(index) => Diagnostic {
+                        message: format!("partition {index}: {}", d.message),
+                        ..d
+                    },
+                    None => d,
+                }),
+                None => {}
+            }
+        }
+        found
     }
 
     /// FAT images stored as files of the views found so far: El Torito
