@@ -25,6 +25,7 @@ pub mod header;
 mod kernel;
 pub mod layout;
 mod mode;
+pub mod repair;
 pub mod subheader;
 pub mod verdict;
 pub mod verify;

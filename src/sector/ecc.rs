@@ -253,6 +253,59 @@ fn judge_grid(grid: &Grid) -> EccCheck {
     EccCheck { p_bad, q_bad }
 }
 
+/// The two syndromes (S0 = Σ c_i, S1 = Σ c_i α^(n-1-i)) of one codeword.
+pub type Syndrome = (u8, u8);
+
+/// The syndromes of every P codeword (by [`EccCheck`]'s numbering, column
+/// `n / 2`, plane `n % 2`) and every Q codeword (`2k + plane`), of a raw
+/// sector as stored. Zero syndromes mean the codeword is whole.
+pub fn syndromes(
+    sector: &[u8; 2352],
+    zero_header: bool,
+) -> ([Syndrome; P_CODEWORDS], [Syndrome; Q_CODEWORDS]) {
+    let grid = Grid::new(region_of(sector), zero_header, true);
+    let (ps, ph) = grid.p_syndromes();
+    let (qs, qh) = grid.q_syndromes();
+    let mut p = [(0, 0); P_CODEWORDS];
+    for (n, slot) in p.iter_mut().enumerate() {
+        *slot = (lane(&ps, n), lane(&ph, n));
+    }
+    let mut q = [(0, 0); Q_CODEWORDS];
+    for lane_q in 0..ROWS {
+        let k = ROWS - 1 - lane_q;
+        for plane in 0..2 {
+            let n = 2 * lane_q + plane;
+            // Remove the lane's extra factor α^q.
+            let s1 = gf::mul(lane(&qh, n), gf::alpha_pow_neg(lane_q));
+            if let Some(slot) = q.get_mut(2 * k + plane) {
+                *slot = (lane(&qs, n), s1);
+            }
+        }
+    }
+    (p, q)
+}
+
+/// The sector byte holding symbol `i` of P codeword `n` (26 symbols: 24
+/// rows of data, then the two parity rows).
+pub fn p_byte(n: usize, i: usize) -> usize {
+    12 + ROW * i + n
+}
+
+/// The sector byte holding symbol `i` of Q codeword `n` (45 symbols: the
+/// 43 words of its diagonal, then its two parity words).
+pub fn q_byte(n: usize, i: usize) -> usize {
+    let (k, plane) = (n / 2, n % 2);
+    match i {
+        43 => Q_OFFSET + 2 * k + plane,
+        44 => Q_OFFSET + Q_CODEWORDS + 2 * k + plane,
+        _ => 12 + ROW * ((i + k) % ROWS) + 2 * i + plane,
+    }
+}
+
+/// Symbols in a P and in a Q codeword.
+pub const P_SYMBOLS: usize = 26;
+pub const Q_SYMBOLS: usize = 45;
+
 /// The parity the sector's stored bytes call for: P from bytes 12..2076, Q
 /// from bytes 12..2248 as stored (stored P parity included).
 pub fn expected_parity(sector: &[u8; 2352], zero_header: bool) -> ([u8; 172], [u8; 104]) {

@@ -46,6 +46,25 @@ pub fn mul(a: u8, b: u8) -> u8 {
     EXP.get(log(a) + log(b)).copied().unwrap_or(0)
 }
 
+/// log_α of a non-zero element (`None` for 0).
+pub fn log(x: u8) -> Option<usize> {
+    (x != 0).then(|| LOG.get(usize::from(x)).copied().map_or(0, usize::from))
+}
+
+/// α^n.
+pub fn exp(n: usize) -> u8 {
+    EXP.get(n % 255).copied().unwrap_or(1)
+}
+
+/// `a / b` (`None` when `b` is 0).
+pub fn div(a: u8, b: u8) -> Option<u8> {
+    let lb = log(b)?;
+    Some(match log(a) {
+        Some(la) => exp(la + 255 - lb),
+        None => 0,
+    })
+}
+
 /// α^(-n).
 pub fn alpha_pow_neg(n: usize) -> u8 {
     EXP.get((255 - n % 255) % 255).copied().unwrap_or(1)
@@ -63,6 +82,9 @@ mod tests {
         assert_eq!(mul(alpha_pow_neg(5), EXP[5]), 1);
         for a in 1..=255u8 {
             assert_eq!(mul(a, 1), a);
+            assert_eq!(div(mul(a, 7), 7), Some(a));
+            assert_eq!(exp(log(a).unwrap()), a);
         }
+        assert_eq!(div(5, 0), None);
     }
 }

@@ -28,6 +28,7 @@ mod iso;
 mod medium;
 mod mutation;
 mod pty;
+mod repair;
 mod sector;
 mod subq_cli;
 mod survey;
