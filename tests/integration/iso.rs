@@ -9,7 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::support::discscope;
-use oracle::{check_el_torito, check_fixture, check_image, iso, ls_json, parse_isoinfo};
+use oracle::{
+    check_el_torito, check_el_torito_fields, check_fixture, check_image, iso, ls_json,
+    parse_isoinfo,
+};
 
 #[test]
 fn iso_xorriso_rich_matches_isoinfo() {
@@ -68,6 +71,7 @@ fn iso_el_torito_matches_xorriso() {
     let report = std::fs::read_to_string(iso("rich.eltorito.txt")).unwrap();
     let sums = std::fs::read_to_string(iso("rich.bootimages.sha256")).unwrap();
     check_el_torito(&iso("rich.iso"), &report, &sums);
+    check_el_torito_fields(&iso("rich.iso"), &report);
     let run = discscope([
         "ls",
         iso("rich.iso").to_str().unwrap(),
@@ -215,4 +219,58 @@ fn iso_path_tables_match_the_tree() {
             paths.push(path);
         }
     }
+}
+
+/// The annotated records of rich.iso's root directory block name the
+/// files, extents and sizes `isoinfo -l` lists there, `.` and `..` too.
+#[test]
+fn iso_root_directory_records_match_isoinfo() {
+    use discscope::io::ReadAt;
+    use discscope::structure::Value;
+    let listing = std::fs::read_to_string(iso("rich.isoinfo-l.txt")).unwrap();
+    // "d---------   0    0    0            2048 Nov 14 2023 [     20 02]  . "
+    let expected: Vec<(String, u64, u64)> = listing
+        .split("Directory listing of ")
+        .find(|block| block.starts_with("/\n"))
+        .unwrap()
+        .lines()
+        .filter_map(|line| {
+            let (head, tail) = line.split_once('[')?;
+            let (inside, name) = tail.split_once(']')?;
+            let size = head.split_whitespace().nth(4)?.parse().ok()?;
+            let lba = inside.split_whitespace().next()?.parse().ok()?;
+            Some((name.trim().to_owned(), lba, size))
+        })
+        .collect();
+    assert!(expected.len() > 2, "{listing}");
+    let medium = Arc::new(discscope::container::open(&iso("rich.iso")).unwrap());
+    let survey = discscope::survey::Survey::new(Arc::clone(&medium), &Default::default());
+    let view = survey.named("iso9660").unwrap();
+    let root = view.fs.root().unwrap().extents[0].lba.0 as u64;
+    let volume = discscope::volume::Volume::of_track(Arc::clone(&medium), 0).unwrap();
+    let block = volume.read_vec(root * 2048, 2048).unwrap();
+    let records = view.fs.directory_structures(&block, root * 2048);
+    let mut at = root * 2048;
+    let mine: Vec<(String, u64, u64)> = records
+        .iter()
+        .map(|record| {
+            assert_eq!(record.name, "Directory record");
+            assert_eq!(record.place.medium(), Some(at), "records follow each other");
+            at += record.length;
+            let field = |name: &str| &record.fields.iter().find(|f| f.name == name).unwrap().value;
+            let number = |name: &str| match field(name) {
+                Value::Unsigned(v) => *v,
+                other => panic!("{name} is {other:?}"),
+            };
+            let name = match field("file identifier") {
+                Value::Text(t) if t == "\\0" => ".".to_owned(),
+                Value::Text(t) if t == "\\1" => "..".to_owned(),
+                Value::Text(t) => t.clone(),
+                other => panic!("identifier {other:?}"),
+            };
+            assert_eq!(number("record length"), record.length);
+            (name, number("extent location"), number("data length"))
+        })
+        .collect();
+    assert_eq!(mine, expected);
 }
