@@ -5,6 +5,27 @@
 //! a view for each descriptor it finds (plain and Rock Ridge share the
 //! primary descriptor's records; Joliet has its own tree).
 
+/// Checks declarations: each one's fields tile its bytes exactly, and
+/// decoding one byte too few names its last field and that field's offset.
+#[cfg(test)]
+macro_rules! check_declarations {
+    ($($declared:ty),+ $(,)?) => {$({
+        let layout = <$declared>::LAYOUT;
+        assert!(layout.tiling().is_exact(), "{}: {:?}", layout.name, layout.tiling());
+        let last = layout
+            .fields
+            .iter()
+            .max_by_key(|f| f.offset + f.length)
+            .unwrap();
+        match <$declared>::decode(&vec![0u8; layout.size - 1]) {
+            Err(crate::error::Error::Truncated { structure, field, offset, .. }) => {
+                assert_eq!((structure, field, offset), (layout.name, last.name, last.offset));
+            }
+            other => panic!("{}: {other:?}", layout.name),
+        }
+    })+};
+}
+
 mod descriptor;
 mod dirent;
 mod eltorito;

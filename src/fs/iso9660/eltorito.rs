@@ -629,22 +629,15 @@ mod tests {
     }
 
     #[test]
-    fn declarations_tile() {
-        for layout in [
-            Validation::LAYOUT,
-            InitialEntry::LAYOUT,
-            SectionHeader::LAYOUT,
-            SectionEntry::LAYOUT,
-            Extension::LAYOUT,
-            BootInfoTable::LAYOUT,
-        ] {
-            assert!(
-                layout.tiling().is_exact(),
-                "{}: {:?}",
-                layout.name,
-                layout.tiling()
-            );
-        }
+    fn declarations_tile_and_name_what_is_missing() {
+        check_declarations!(
+            Validation,
+            InitialEntry,
+            SectionHeader,
+            SectionEntry,
+            Extension,
+            BootInfoTable
+        );
     }
 
     #[test]

@@ -575,28 +575,8 @@ mod tests {
     }
 
     #[test]
-    fn declarations_tile() {
-        for layout in [
-            Px::LAYOUT,
-            Pn::LAYOUT,
-            Sl::LAYOUT,
-            Component::LAYOUT,
-            Nm::LAYOUT,
-            Cl::LAYOUT,
-            Pl::LAYOUT,
-            Re::LAYOUT,
-            Tf::LAYOUT,
-            Sf::LAYOUT,
-            RrFlags::LAYOUT,
-            Zf::LAYOUT,
-        ] {
-            assert!(
-                layout.tiling().is_exact(),
-                "{}: {:?}",
-                layout.name,
-                layout.tiling()
-            );
-        }
+    fn declarations_tile_and_name_what_is_missing() {
+        check_declarations!(Px, Pn, Sl, Component, Nm, Cl, Pl, Re, Tf, Sf, RrFlags, Zf);
     }
 
     #[test]

@@ -412,23 +412,8 @@ mod tests {
     }
 
     #[test]
-    fn declarations_tile() {
-        for layout in [
-            Header::LAYOUT,
-            Sp::LAYOUT,
-            Ce::LAYOUT,
-            Pd::LAYOUT,
-            St::LAYOUT,
-            Er::LAYOUT,
-            Es::LAYOUT,
-        ] {
-            assert!(
-                layout.tiling().is_exact(),
-                "{}: {:?}",
-                layout.name,
-                layout.tiling()
-            );
-        }
+    fn declarations_tile_and_name_what_is_missing() {
+        check_declarations!(Header, Sp, Ce, Pd, St, Er, Es);
     }
 
     #[test]
