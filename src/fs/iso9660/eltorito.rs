@@ -21,7 +21,7 @@ use crate::structure::{
 };
 use crate::units::Lba;
 
-use super::named::{bit_names, codes, flags, value_name};
+use super::named::{bit_names, codes, flags, named};
 use super::{BLOCK, at_sector};
 
 /// Catalog sectors read at most.
@@ -45,24 +45,14 @@ pub struct BootEntry {
 }
 
 impl BootEntry {
+    /// The platform's word in the image's file name.
     pub fn platform_name(&self) -> String {
-        match self.platform {
-            0 => "x86".to_owned(),
-            1 => "ppc".to_owned(),
-            2 => "mac".to_owned(),
-            0xEF => "efi".to_owned(),
-            p => format!("0x{p:02x}"),
-        }
+        word(u64::from(self.platform), &PLATFORMS)
+            .map_or_else(|| format!("0x{:02x}", self.platform), str::to_owned)
     }
+    /// The emulation's word in the image's file name.
     pub fn emulation(&self) -> &'static str {
-        match self.media & 0x0F {
-            0 => "noemul",
-            1 => "fd1.2",
-            2 => "fd1.44",
-            3 => "fd2.88",
-            4 => "hd",
-            _ => "unknown",
-        }
+        word(u64::from(self.media & 0x0F), &EMULATIONS).unwrap_or("unknown")
     }
     /// The image file name in the view.
     pub fn file_name(&self) -> String {
@@ -97,10 +87,41 @@ pub struct BootCatalog {
     pub fields: Vec<Field>,
 }
 
-codes!(
-    /// A platform id (§2.1, §2.3; UEFI §13.3.2.1 for 0xEF).
-    Platform: Hex8 => u8, 2,
-    [(0, "x86"), (1, "PowerPC"), (2, "Mac"), (0xEF, "EFI")]
+/// Platform ids (§2.1, §2.3; UEFI §13.3.2.1 for 0xEF): the word image
+/// file names use, and the name.
+const PLATFORMS: [(u64, &str, &str); 4] = [
+    (0, "x86", "x86"),
+    (1, "ppc", "PowerPC"),
+    (2, "mac", "Mac"),
+    (0xEF, "efi", "EFI"),
+];
+
+/// The emulations of the media type's low four bits (§2.2): the word
+/// image file names use, and the name.
+const EMULATIONS: [(u64, &str, &str); 5] = [
+    (0, "noemul", "no emulation"),
+    (1, "fd1.2", "1.2M floppy"),
+    (2, "fd1.44", "1.44M floppy"),
+    (3, "fd2.88", "2.88M floppy"),
+    (4, "hd", "hard disk"),
+];
+
+/// The file-name word `table` gives `value`.
+fn word(value: u64, table: &[(u64, &'static str, &str)]) -> Option<&'static str> {
+    table.iter().find(|(v, ..)| *v == value).map(|(_, w, _)| *w)
+}
+
+/// The name `table` gives `value`.
+fn name(value: u64, table: &[(u64, &str, &str)]) -> Option<String> {
+    table
+        .iter()
+        .find(|(v, ..)| *v == value)
+        .map(|(.., name)| (*name).to_owned())
+}
+
+named!(
+    /// A platform id, named in the note.
+    Platform: Hex8 => u8, 2, name, PLATFORMS
 );
 
 codes!(
@@ -125,15 +146,6 @@ flags!(
     ExtensionFlags: Hex8 => u8, 2, [(0x20, "more extensions follow")]
 );
 
-/// The emulations of the media type's low four bits.
-const EMULATIONS: [(u64, &str); 5] = [
-    (0, "no emulation"),
-    (1, "1.2M floppy"),
-    (2, "1.44M floppy"),
-    (3, "2.88M floppy"),
-    (4, "hard disk"),
-];
-
 /// The boot media type (§2.2, §2.4): the emulation in bits 0-3, and in a
 /// section entry bits 5-7 for an extension, an ATAPI or SCSI driver.
 #[derive(Clone, Copy, Debug)]
@@ -150,7 +162,7 @@ impl Codec for Media {
     }
     fn note(raw: &[u8]) -> Option<String> {
         let media = u64::from(Hex8::decode(raw));
-        let emulation = value_name(media & 0x0F, &EMULATIONS);
+        let emulation = name(media & 0x0F, &EMULATIONS);
         let bits = bit_names(
             media,
             &[
