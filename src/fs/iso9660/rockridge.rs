@@ -2,9 +2,9 @@
 //! SUSP entries.
 //!
 // Sources: IEEE P1282 (RRIP 1.12) §4.1.1 PX, §4.1.2 PN, §4.1.3 SL, §4.1.4 NM,
-// §4.1.5 CL/PL/RE, §4.1.6 TF, §4.1.7 SF; RRIP 1.09 §4.1.x RR; zisofs ZF as
-// written by mkzftree and libisofs (algorithm "pz", header size / 4, log2
-// block size, uncompressed size).
+// §4.1.5 CL/PL/RE, §4.1.6 TF, §4.1.7 SF; RRIP 1.09 RR (dropped in 1.10);
+// zisofs ZF as written by mkzftree and libisofs (algorithm "pz", header
+// size / 4, log2 block size, uncompressed size).
 
 use crate::structure::{Both, Both32, Codec, Field, Hex8, Raw, U8, Value, declare};
 use crate::timestamp::Timestamp;
@@ -199,7 +199,7 @@ entry! {
 
 entry! {
     /// RR (RRIP 1.09): which Rock Ridge entries the record carries.
-    pub struct RrFlags = "Rock Ridge extensions in use", "RRIP 1.09 §4.1.x", 5 {
+    pub struct RrFlags = "Rock Ridge extensions in use", "RRIP 1.09 (dropped in 1.10)", 5 {
         4, 1 => flags: EntryFlags, "flags", "PX, PN, SL, NM, CL, PL, RE, TF bits";
     }
 }
