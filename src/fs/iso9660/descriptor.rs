@@ -262,17 +262,13 @@ macro_rules! volume {
 
             /// The both-endian fields whose copies differ.
             fn mismatches(&self) -> Vec<&'static str> {
-                [
+                differing([
                     ("volume space size", self.space_size.consistent()),
                     ("volume set size", self.set_size.consistent()),
                     ("volume sequence number", self.sequence.consistent()),
                     ("logical block size", self.block_size.consistent()),
                     ("path table size", self.path_table_size.consistent()),
-                ]
-                .into_iter()
-                .filter(|(_, ok)| !ok)
-                .map(|(name, _)| name)
-                .collect()
+                ])
             }
         }
     };
@@ -304,6 +300,16 @@ volume! {
     Enhanced = "Enhanced volume descriptor", "ECMA-119 4th ed. §8.5.1", text: Latin1,
     flags: { flags: Hex8, "volume flags", "bit 0: escape sequences not all registered", "ECMA-119 §8.5.3" },
     escapes: { escapes: Escapes, "escape sequences", "the character set", "ECMA-119 §8.5.6" }
+}
+
+/// The names of the both-endian fields whose copies differ, from
+/// (name, consistent) pairs.
+fn differing<const N: usize>(fields: [(&'static str, bool); N]) -> Vec<&'static str> {
+    fields
+        .into_iter()
+        .filter(|(_, consistent)| !consistent)
+        .map(|(name, _)| name)
+        .collect()
 }
 
 /// The root directory record of a descriptor at `lba`. It is 34 bytes here
@@ -363,14 +369,10 @@ fn read_one(d: &[u8], lba: Lba, kind: u8, version: u8, set: &mut DescriptorSet) 
         }
         3 => {
             let p = Partition::decode(d)?;
-            let mismatches = [
+            let mismatches = differing([
                 ("volume partition location", p.location.consistent()),
                 ("volume partition size", p.size.consistent()),
-            ]
-            .into_iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(name, _)| name)
-            .collect();
+            ]);
             read(&Partition::LAYOUT, mismatches)
         }
         255 => read(&Terminator::LAYOUT, Vec::new()),
