@@ -5,10 +5,32 @@
 //! a view for each descriptor it finds (plain and Rock Ridge share the
 //! primary descriptor's records; Joliet has its own tree).
 
+/// Checks declarations: each one's fields tile its bytes exactly, and
+/// decoding one byte too few names its last field and that field's offset.
+#[cfg(test)]
+macro_rules! check_declarations {
+    ($($declared:ty),+ $(,)?) => {$({
+        let layout = <$declared>::LAYOUT;
+        assert!(layout.tiling().is_exact(), "{}: {:?}", layout.name, layout.tiling());
+        let last = layout
+            .fields
+            .iter()
+            .max_by_key(|f| f.offset + f.length)
+            .unwrap();
+        match <$declared>::decode(&vec![0u8; layout.size - 1]) {
+            Err(crate::error::Error::Truncated { structure, field, offset, .. }) => {
+                assert_eq!((structure, field, offset), (layout.name, last.name, last.offset));
+            }
+            other => panic!("{}: {other:?}", layout.name),
+        }
+    })+};
+}
+
 mod descriptor;
 mod dirent;
 mod eltorito;
 mod joliet;
+mod named;
 mod names;
 mod path_table;
 mod rockridge;
@@ -53,8 +75,9 @@ pub struct IsoFs {
     raw_names: bool,
     label: String,
     root: Record,
-    /// Bytes a record's system use area skips before SUSP entries (SP).
-    susp_skip: usize,
+    /// Bytes a record's system use area skips before SUSP entries (SP),
+    /// when the root's `.` record announces SUSP.
+    susp_skip: Option<usize>,
     /// Blocks the image holds.
     blocks: u64,
     structures: Vec<Structure>,
@@ -93,40 +116,46 @@ impl IsoFs {
             raw_names,
             label: descriptor.label.clone(),
             root,
-            susp_skip: 0,
+            susp_skip: None,
             blocks,
             structures,
             diagnostics: Mutex::new(Vec::new()),
         };
-        if flavor == Flavor::RockRidge {
-            fs.susp_skip = fs
-                .rock_ridge_skip()
-                .ok_or_else(|| Error::Unsupported("no Rock Ridge on this volume".to_owned()))?;
+        let dot = fs.root_dot();
+        fs.susp_skip = dot.as_ref().and_then(|dot| susp::find_sp(dot.system_use()));
+        if flavor == Flavor::RockRidge && !dot.is_some_and(|dot| fs.has_rock_ridge(&dot)) {
+            return Err(Error::Unsupported(
+                "no Rock Ridge on this volume".to_owned(),
+            ));
         }
         Ok(fs)
     }
 
-    /// Whether the root's `.` record announces SUSP and carries Rock Ridge
-    /// entries; the SP skip length when it does.
-    pub fn rock_ridge_skip(&self) -> Option<usize> {
+    /// The root's `.` record.
+    fn root_dot(&self) -> Option<Record> {
         let first = self
             .reader
             .read_vec(self.root.data_lba().checked_mul(BLOCK)?, BLOCK as usize)
             .ok()?;
-        let dot = dirent::parse(&first, self.root.data_lba() * BLOCK).ok()?;
+        dirent::parse(&first, self.root.data_lba() * BLOCK).ok()
+    }
+
+    /// Whether the root's `.` record announces SUSP and carries Rock Ridge
+    /// entries.
+    fn has_rock_ridge(&self, dot: &Record) -> bool {
+        if self.susp_skip.is_none() {
+            return false;
+        }
         let sp_at = if susp::sp_skip(dot.system_use()).is_some() {
             0
         } else {
             Xa::LEN
         };
-        let skip = susp::find_sp(dot.system_use())?;
         let mut diags = Vec::new();
         let area = dot.system_use().get(sp_at..).unwrap_or_default();
-        let entries = susp::entries(area, self.reader.as_ref(), Lba(0), &mut diags);
-        let has_rr = entries
+        susp::entries(area, self.reader.as_ref(), Lba(0), &mut diags)
             .iter()
-            .any(|e| e.is(b"ER") || e.is(b"PX") || e.is(b"TF") || e.is(b"NM") || e.is(b"RR"));
-        has_rr.then_some(skip)
+            .any(|e| e.is(b"ER") || e.is(b"PX") || e.is(b"TF") || e.is(b"NM") || e.is(b"RR"))
     }
 
     pub fn flavor(&self) -> Flavor {
@@ -213,8 +242,18 @@ impl Filesystem for IsoFs {
         self.structures.clone()
     }
 
+    /// Each record of the block as a structure. The walk is the listing's
+    /// (its diagnostics were noted when the directory was listed).
     fn directory_structures(&self, block: &[u8], position: u64) -> Vec<Structure> {
-        block_records(block, position)
+        let block = block.get(..BLOCK as usize).unwrap_or(block);
+        let names = match self.flavor {
+            Flavor::Joliet => dirent::Names::Ucs2,
+            Flavor::Plain | Flavor::RockRidge => dirent::Names::Latin1,
+        };
+        dirent::records(block, position, &mut Vec::new())
+            .iter()
+            .map(|record| dirent::structure(record, names, self.susp_skip))
+            .collect()
     }
 
     fn diagnostics(&self) -> Vec<Diagnostic> {
@@ -371,35 +410,4 @@ pub(crate) fn at_sector(d: Diagnostic, lba: u64) -> Diagnostic {
     d.at(Location::Sector(
         Lba(i64::try_from(lba).unwrap_or(i64::MAX)),
     ))
-}
-
-/// The records of one 2048-byte directory block at medium position
-/// `position`, each as a structure; the walk stops at a zero length byte
-/// (the rest of the block is padding) or an unusable record.
-fn block_records(block: &[u8], position: u64) -> Vec<Structure> {
-    let mut out = Vec::new();
-    let mut pos = 0usize;
-    while let Some(&len) = block.get(pos) {
-        let len = usize::from(len);
-        if len == 0 {
-            break;
-        }
-        let Some(record) = block
-            .get(pos..)
-            .and_then(|b| dirent::parse(b, position + pos as u64).ok())
-        else {
-            break;
-        };
-        out.push(Structure {
-            fields: dirent::fields(&record),
-            ..Structure::new(
-                Kind::Directory,
-                "Directory record",
-                Place::Medium(position + pos as u64),
-                len as u64,
-            )
-        });
-        pos += len;
-    }
-    out
 }

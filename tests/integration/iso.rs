@@ -9,7 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::support::discscope;
-use oracle::{check_el_torito, check_fixture, check_image, iso, ls_json, parse_isoinfo};
+use oracle::{
+    check_el_torito, check_el_torito_fields, check_fixture, check_image, iso, ls_json,
+    parse_isoinfo,
+};
 
 #[test]
 fn iso_xorriso_rich_matches_isoinfo() {
@@ -68,6 +71,7 @@ fn iso_el_torito_matches_xorriso() {
     let report = std::fs::read_to_string(iso("rich.eltorito.txt")).unwrap();
     let sums = std::fs::read_to_string(iso("rich.bootimages.sha256")).unwrap();
     check_el_torito(&iso("rich.iso"), &report, &sums);
+    check_el_torito_fields(&iso("rich.iso"), &report);
     let run = discscope([
         "ls",
         iso("rich.iso").to_str().unwrap(),
@@ -214,5 +218,121 @@ fn iso_path_tables_match_the_tree() {
             );
             paths.push(path);
         }
+    }
+}
+
+/// The annotated records of rich.iso's root directory block name the
+/// files, extents and sizes `isoinfo -l` lists there, `.` and `..` too.
+#[test]
+fn iso_root_directory_records_match_isoinfo() {
+    use discscope::io::ReadAt;
+    use discscope::structure::Value;
+    let listing = std::fs::read_to_string(iso("rich.isoinfo-l.txt")).unwrap();
+    // "d---------   0    0    0            2048 Nov 14 2023 [     20 02]  . "
+    let expected: Vec<(String, u64, u64)> = listing
+        .split("Directory listing of ")
+        .find(|block| block.starts_with("/\n"))
+        .unwrap()
+        .lines()
+        .filter_map(|line| {
+            let (head, tail) = line.split_once('[')?;
+            let (inside, name) = tail.split_once(']')?;
+            let size = head.split_whitespace().nth(4)?.parse().ok()?;
+            let lba = inside.split_whitespace().next()?.parse().ok()?;
+            Some((name.trim().to_owned(), lba, size))
+        })
+        .collect();
+    assert!(expected.len() > 2, "{listing}");
+    let medium = Arc::new(discscope::container::open(&iso("rich.iso")).unwrap());
+    let survey = discscope::survey::Survey::new(Arc::clone(&medium), &Default::default());
+    let view = survey.named("iso9660").unwrap();
+    let root = view.fs.root().unwrap().extents[0].lba.0 as u64;
+    let volume = discscope::volume::Volume::of_track(Arc::clone(&medium), 0).unwrap();
+    let block = volume.read_vec(root * 2048, 2048).unwrap();
+    let records = view.fs.directory_structures(&block, root * 2048);
+    let mut at = root * 2048;
+    let mine: Vec<(String, u64, u64)> = records
+        .iter()
+        .map(|record| {
+            assert_eq!(record.name, "Directory record");
+            assert_eq!(record.place.medium(), Some(at), "records follow each other");
+            at += record.length;
+            let field = |name: &str| &record.fields.iter().find(|f| f.name == name).unwrap().value;
+            let number = |name: &str| match field(name) {
+                Value::Unsigned(v) => *v,
+                other => panic!("{name} is {other:?}"),
+            };
+            let name = match field("file identifier") {
+                Value::Text(t) if t == "\\0" => ".".to_owned(),
+                Value::Text(t) if t == "\\1" => "..".to_owned(),
+                Value::Text(t) => t.clone(),
+                other => panic!("identifier {other:?}"),
+            };
+            assert_eq!(number("record length"), record.length);
+            (name, number("extent location"), number("data length"))
+        })
+        .collect();
+    assert_eq!(mine, expected);
+}
+
+/// The directory blocks of every view of every fixture, annotated: each
+/// record's fields cover its bytes once each, from the first to the last,
+/// broken SUSP areas of hostile images too.
+#[test]
+fn iso_directory_records_are_annotated_byte_for_byte() {
+    use discscope::io::ReadAt;
+    for name in [
+        "rich",
+        "geniso",
+        "pycdlib",
+        "zisofs",
+        "hostile/ce-loop",
+        "hostile/ce-past-block",
+        "hostile/cl-to-cl",
+        "hostile/zero-length-record",
+        "hostile/record-straddles",
+    ] {
+        let medium = Arc::new(discscope::container::open(&iso(&format!("{name}.iso"))).unwrap());
+        let volume = discscope::volume::Volume::of_track(Arc::clone(&medium), 0).unwrap();
+        let survey = discscope::survey::Survey::new(Arc::clone(&medium), &Default::default());
+        let mut records = 0usize;
+        for kind in ["iso9660", "joliet", "rockridge"] {
+            let Some(view) = survey.named(kind) else {
+                continue;
+            };
+            let fs = view.fs.as_ref();
+            let root = fs.root().unwrap();
+            let mut dirs = vec![root.clone()];
+            let _ = discscope::fs::walk::walk(fs, &root, "", true, &mut |_, _, node| {
+                if node.kind == discscope::fs::NodeKind::Dir {
+                    dirs.push(node.clone());
+                }
+                Ok(())
+            });
+            for dir in dirs {
+                for extent in &dir.extents {
+                    for block in 0..extent.bytes.div_ceil(2048) {
+                        let at = (extent.lba.0 as u64 + block) * 2048;
+                        let Ok(bytes) = volume.read_vec(at, 2048) else {
+                            continue;
+                        };
+                        for record in fs.directory_structures(&bytes, at) {
+                            let mut next = 0;
+                            for field in &record.fields {
+                                assert_eq!(
+                                    field.offset, next,
+                                    "{name} {kind} {}: {} at {:?}",
+                                    dir.name, field.name, record.place
+                                );
+                                next = field.offset + field.length;
+                            }
+                            assert_eq!(next, record.length, "{name} {kind} {:?}", record.place);
+                            records += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(records > 4, "{name}: {records} records");
     }
 }

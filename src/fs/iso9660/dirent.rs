@@ -1,14 +1,21 @@
 //! Directory records: the fixed 33-byte header, the identifier and the
 //! system use area, and the walk over one directory extent.
 //!
-// Sources: ECMA-119 4th ed. §9.1 (directory record), §9.1.6 (file flags),
-// §6.8.1 (records do not cross logical sector boundaries; a zero length byte
-// ends the records of a sector); CD-ROM XA §4.3 (system use: "XA").
+// Sources: ECMA-119 4th ed. §9.1 (directory record), §9.1.5 (recording
+// date), §9.1.6 (file flags), §6.8.1 (records do not cross logical sector
+// boundaries; a zero length byte ends the records of a sector); CD-ROM XA
+// §4.3 (system use: group, user, attributes, "XA", file number).
 
-use crate::byteorder::array;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::structure::{
+    Be16, Both16, Both32, Codec, Field, Place, Raw, Reserved, Structure, U8, Value, declare,
+    hex_bytes, ucs2be_text,
+};
 use crate::timestamp::Timestamp;
 use crate::units::Lba;
+
+use super::named::{bit_names, flags};
+use super::susp;
 
 /// Bytes before the identifier.
 pub const HEADER: usize = 33;
@@ -23,6 +30,102 @@ pub const FLAG_ASSOCIATED: u8 = 0x04;
 pub const FLAG_RECORD: u8 = 0x08;
 pub const FLAG_PROTECTION: u8 = 0x10;
 pub const FLAG_MULTI_EXTENT: u8 = 0x80;
+
+/// The file flag bits by name, as the inspector lists them.
+const FLAG_NAMES: [(u64, &str); 6] = [
+    (FLAG_HIDDEN as u64, "hidden"),
+    (FLAG_DIRECTORY as u64, "directory"),
+    (FLAG_ASSOCIATED as u64, "associated"),
+    (FLAG_RECORD as u64, "record"),
+    (FLAG_PROTECTION as u64, "protection"),
+    (FLAG_MULTI_EXTENT as u64, "multi-extent"),
+];
+
+flags!(
+    /// The file flags byte (§9.1.6), its set bits named in the note.
+    FileFlags: U8 => u8, 2, FLAG_NAMES
+);
+
+/// The 7-byte recording date (§9.1.5): years since 1900, month, day, hour,
+/// minute, second, and the UTC offset in 15-minute steps.
+pub fn date7(b: &[u8]) -> Option<Timestamp> {
+    let [y, mo, d, h, mi, s, off]: [u8; 7] = b.get(..7)?.try_into().ok()?;
+    let offset = i16::from(off as i8).clamp(-48, 52) * 15;
+    Timestamp::from_civil(
+        1900 + i64::from(y),
+        u32::from(mo),
+        u32::from(d),
+        u32::from(h),
+        u32::from(mi),
+        u32::from(s),
+        offset,
+    )
+}
+
+/// A 7-byte date (§9.1.5); all zeros means "not specified".
+#[derive(Clone, Copy, Debug)]
+pub struct Date7;
+
+impl Codec for Date7 {
+    type Out = Option<Timestamp>;
+    const WIDTH: Option<usize> = Some(7);
+    fn decode(raw: &[u8]) -> Option<Timestamp> {
+        date7(raw)
+    }
+    fn value(raw: &[u8]) -> Value {
+        Value::Text(date7(raw).map_or_else(|| "not specified".to_owned(), |t| t.to_string()))
+    }
+    fn note(raw: &[u8]) -> Option<String> {
+        (date7(raw).is_none() && raw.iter().any(|&b| b != 0)).then(|| "not a valid date".to_owned())
+    }
+}
+
+declare! {
+    /// The fixed part of a directory record, before the identifier.
+    pub struct RecordHeader = "Directory record", Directory, "ECMA-119 §9.1", 33 {
+        0, 1 => length: U8, "record length", "bytes in this directory record", "ECMA-119 §9.1.1";
+        1, 1 => ext_attr_length: U8, "extended attribute length", "blocks of extended attribute record before the data", "ECMA-119 §9.1.2";
+        2, 8 => extent: Both32, "extent location", "first logical block of the data, little- then big-endian", "ECMA-119 §9.1.3";
+        10, 8 => size: Both32, "data length", "bytes of data, little- then big-endian", "ECMA-119 §9.1.4";
+        18, 7 => recorded: Date7, "recording date", "years since 1900, month, day, hour, minute, second, UTC offset in 15-minute steps", "ECMA-119 §9.1.5";
+        25, 1 => flags: FileFlags, "file flags", "hidden, directory, associated, record, protection, multi-extent bits", "ECMA-119 §9.1.6";
+        26, 1 => unit_size: U8, "file unit size", "interleave unit size in blocks, 0 when not interleaved", "ECMA-119 §9.1.7";
+        27, 1 => gap: U8, "interleave gap", "blocks skipped between units of an interleaved file", "ECMA-119 §9.1.8";
+        28, 4 => sequence: Both16, "volume sequence number", "the volume of a set that holds the extent, both-endian", "ECMA-119 §9.1.9";
+        32, 1 => name_len: U8, "identifier length", "bytes of the file identifier", "ECMA-119 §9.1.10";
+    }
+}
+
+impl RecordHeader {
+    /// Whether every both-endian field's halves agree.
+    fn consistent(&self) -> bool {
+        self.extent.consistent() && self.size.consistent() && self.sequence.consistent()
+    }
+}
+
+/// The root directory record a volume descriptor holds (34 bytes), shown
+/// as its extent and size.
+#[derive(Clone, Copy, Debug)]
+pub struct RootRecord;
+
+impl Codec for RootRecord {
+    type Out = [u8; 34];
+    const WIDTH: Option<usize> = Some(34);
+    fn decode(raw: &[u8]) -> [u8; 34] {
+        Raw::<34>::decode(raw)
+    }
+    fn value(raw: &[u8]) -> Value {
+        match RecordHeader::decode(raw) {
+            Ok(h) => Value::Text(format!("extent {}, {} bytes", h.extent.value, h.size.value)),
+            Err(_) => Value::Text(hex_bytes(raw, 16)),
+        }
+    }
+    fn note(raw: &[u8]) -> Option<String> {
+        RecordHeader::decode(raw)
+            .is_ok_and(|h| !h.consistent())
+            .then(|| "little- and big-endian copies differ".to_owned())
+    }
+}
 
 /// One decoded directory record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +152,10 @@ pub struct Record {
 }
 
 impl Record {
+    /// The whole record as recorded.
+    pub fn bytes(&self) -> &[u8] {
+        self.raw.get(..usize::from(self.length)).unwrap_or_default()
+    }
     /// The file identifier as recorded.
     pub fn name(&self) -> &[u8] {
         self.raw
@@ -79,185 +186,6 @@ impl Record {
     }
 }
 
-/// The record's fields with their offsets, for the inspector's byte notes.
-pub fn fields(record: &Record) -> Vec<crate::structure::Field> {
-    let name_len = record.name_len;
-    let name = if record.is_self() {
-        "\\0 (this directory)".to_owned()
-    } else if record.is_parent() {
-        "\\1 (parent directory)".to_owned()
-    } else {
-        String::from_utf8_lossy(record.name()).into_owned()
-    };
-    let flags = [
-        (FLAG_HIDDEN, "hidden"),
-        (FLAG_DIRECTORY, "directory"),
-        (FLAG_ASSOCIATED, "associated"),
-        (FLAG_RECORD, "record"),
-        (FLAG_PROTECTION, "protection"),
-        (FLAG_MULTI_EXTENT, "multi-extent"),
-    ]
-    .iter()
-    .filter(|(bit, _)| record.flags & bit != 0)
-    .map(|(_, n)| *n)
-    .collect::<Vec<_>>()
-    .join(" ");
-    let field =
-        |offset: usize, length: usize, name: &'static str, value: String, meaning: &'static str| {
-            crate::structure::Field::new(
-                offset as u64,
-                length as u64,
-                name,
-                crate::structure::Value::Text(value),
-                meaning,
-                "ECMA-119 §9.1",
-            )
-        };
-    let mut out = vec![
-        field(
-            0,
-            1,
-            "record length",
-            record.length.to_string(),
-            "bytes in this directory record (ECMA-119 §9.1.1)",
-        ),
-        field(
-            1,
-            1,
-            "extended attribute length",
-            record.ext_attr_length.to_string(),
-            "blocks of extended attribute record before the data (§9.1.2)",
-        ),
-        field(
-            2,
-            8,
-            "extent location",
-            record.extent.to_string(),
-            "first logical block of the data, little- then big-endian (§9.1.3)",
-        ),
-        field(
-            10,
-            8,
-            "data length",
-            record.size.to_string(),
-            "bytes of data, little- then big-endian (§9.1.4)",
-        ),
-        field(
-            18,
-            7,
-            "recording date",
-            record
-                .recorded
-                .map(|t| t.to_string())
-                .unwrap_or_else(|| "none".into()),
-            "years since 1900, month, day, hour, minute, second, UTC offset in 15-minute steps (§9.1.5)",
-        ),
-        field(
-            25,
-            1,
-            "file flags",
-            format!("{:#04x} {flags}", record.flags),
-            "hidden, directory, associated, record, protection, multi-extent bits (§9.1.6)",
-        ),
-        field(
-            26,
-            1,
-            "file unit size",
-            record.unit_size.to_string(),
-            "interleave unit size in blocks, 0 when not interleaved (§9.1.7)",
-        ),
-        field(
-            27,
-            1,
-            "interleave gap",
-            record.gap.to_string(),
-            "blocks skipped between units of an interleaved file (§9.1.8)",
-        ),
-        field(
-            28,
-            4,
-            "volume sequence number",
-            record.sequence.to_string(),
-            "the volume of a set that holds the extent, both-endian (§9.1.9)",
-        ),
-        field(
-            32,
-            1,
-            "identifier length",
-            name_len.to_string(),
-            "bytes of the file identifier (§9.1.10)",
-        ),
-        field(
-            HEADER,
-            name_len,
-            "file identifier",
-            name,
-            "the name as recorded, with its ;version (§9.1.11)",
-        ),
-    ];
-    if name_len.is_multiple_of(2) {
-        out.push(field(
-            HEADER + name_len,
-            1,
-            "padding",
-            "0".into(),
-            "pads an even-length identifier (§9.1.12)",
-        ));
-    }
-    let su_len = usize::from(record.length).saturating_sub(record.system_use_offset);
-    if su_len > 0 {
-        out.push(field(
-            record.system_use_offset,
-            su_len,
-            "system use",
-            format!("{su_len} bytes"),
-            "CD-ROM XA attributes or SUSP/Rock Ridge entries (§9.1.13)",
-        ));
-    }
-    out
-}
-
-fn u16_le(b: &[u8], at: usize) -> Option<u16> {
-    array(b, at).map(u16::from_le_bytes)
-}
-fn u16_be(b: &[u8], at: usize) -> Option<u16> {
-    array(b, at).map(u16::from_be_bytes)
-}
-pub(crate) fn u32_le(b: &[u8], at: usize) -> Option<u32> {
-    array(b, at).map(u32::from_le_bytes)
-}
-pub(crate) fn u32_be(b: &[u8], at: usize) -> Option<u32> {
-    array(b, at).map(u32::from_be_bytes)
-}
-
-/// A both-endian 32-bit field (§7.3.3): the little-endian half, and whether
-/// the halves agree.
-pub(crate) fn both32(b: &[u8], at: usize) -> Option<(u32, bool)> {
-    let le = u32_le(b, at)?;
-    Some((le, u32_be(b, at + 4)? == le))
-}
-/// A both-endian 16-bit field (§7.2.3).
-pub(crate) fn both16(b: &[u8], at: usize) -> Option<(u16, bool)> {
-    let le = u16_le(b, at)?;
-    Some((le, u16_be(b, at + 2)? == le))
-}
-
-/// The 7-byte recording date (§9.1.5): years since 1900, month, day, hour,
-/// minute, second, and the UTC offset in 15-minute steps.
-pub fn date7(b: &[u8]) -> Option<Timestamp> {
-    let [y, mo, d, h, mi, s, off]: [u8; 7] = b.get(..7)?.try_into().ok()?;
-    let offset = i16::from(off as i8).clamp(-48, 52) * 15;
-    Timestamp::from_civil(
-        1900 + i64::from(y),
-        u32::from(mo),
-        u32::from(d),
-        u32::from(h),
-        u32::from(mi),
-        u32::from(s),
-        offset,
-    )
-}
-
 /// Decodes the record at the start of `bytes`, which sits at volume offset
 /// `offset`. `Err` says why the record cannot be used.
 pub fn parse(bytes: &[u8], offset: u64) -> Result<Record, String> {
@@ -269,38 +197,39 @@ pub fn parse(bytes: &[u8], offset: u64) -> Result<Record, String> {
     let rec = bytes
         .get(..len)
         .ok_or_else(|| format!("record of {len} bytes runs past its sector"))?;
-    let name_len = usize::from(*rec.get(32).ok_or("short record")?);
+    let header = RecordHeader::decode(rec).map_err(|e| e.to_string())?;
+    let name_len = usize::from(header.name_len);
     if name_len == 0 || HEADER + name_len > len {
         return Err(format!(
             "identifier length {name_len} does not fit a record of {len} bytes"
         ));
     }
-    let (extent, ok1) = both32(rec, 2).ok_or("short record")?;
-    let (size, ok2) = both32(rec, 10).ok_or("short record")?;
-    let (sequence, ok3) = both16(rec, 28).ok_or("short record")?;
-    // A padding byte follows an even-length identifier (§9.1.12).
-    let su_start = HEADER + name_len + usize::from(name_len % 2 == 0);
     let mut raw = [0u8; 256];
     if let Some(dst) = raw.get_mut(..len) {
         dst.copy_from_slice(rec);
     }
-    let get = |i: usize| rec.get(i).copied().unwrap_or(0);
     Ok(Record {
         offset,
         length,
-        ext_attr_length: get(1),
-        extent,
-        size,
-        recorded: rec.get(18..25).and_then(date7),
-        flags: get(25),
-        unit_size: get(26),
-        gap: get(27),
-        sequence,
+        ext_attr_length: header.ext_attr_length,
+        extent: header.extent.value,
+        size: header.size.value,
+        recorded: header.recorded,
+        flags: header.flags,
+        unit_size: header.unit_size,
+        gap: header.gap,
+        sequence: header.sequence.value,
         raw,
         name_len,
-        system_use_offset: su_start.min(len),
-        endian_mismatch: !(ok1 && ok2 && ok3),
+        system_use_offset: system_use_start(name_len).min(len),
+        endian_mismatch: !header.consistent(),
     })
+}
+
+/// Where the system use area starts: after the identifier and, for an
+/// even-length identifier, its padding byte (§9.1.12).
+fn system_use_start(name_len: usize) -> usize {
+    HEADER + name_len + usize::from(name_len.is_multiple_of(2))
 }
 
 /// Every usable record of a directory whose extent bytes are `data`, read
@@ -309,9 +238,9 @@ pub fn parse(bytes: &[u8], offset: u64) -> Result<Record, String> {
 pub fn records(data: &[u8], base: u64, diags: &mut Vec<Diagnostic>) -> Vec<Record> {
     let mut out = Vec::new();
     let mut pos = 0usize;
-    while pos < data.len() {
+    while let Some(&len) = data.get(pos) {
         let sector_end = (pos / SECTOR + 1) * SECTOR;
-        let len = usize::from(data.get(pos).copied().unwrap_or(0));
+        let len = usize::from(len);
         let at = base + pos as u64;
         let lba = Lba(i64::try_from(at / SECTOR as u64).unwrap_or(i64::MAX));
         if len == 0 {
@@ -381,28 +310,171 @@ pub fn records(data: &[u8], base: u64, diags: &mut Vec<Diagnostic>) -> Vec<Recor
     out
 }
 
-/// CD-ROM XA system use information, when the system use area starts with it.
+/// How a record's identifier reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Xa {
-    pub group: u16,
-    pub user: u16,
-    pub attributes: u16,
-    pub file_number: u8,
+pub enum Names {
+    /// d-characters, shown as Latin-1.
+    Latin1,
+    /// Joliet's UCS-2 big-endian.
+    Ucs2,
+}
+
+/// The record as an annotated structure: the declared header, the
+/// identifier, the padding byte and the system use area entry by entry.
+/// `susp_skip` is the SP entry's skip length when the volume uses SUSP.
+pub fn structure(record: &Record, names: Names, susp_skip: Option<usize>) -> Structure {
+    let bytes = record.bytes();
+    let mut s = Structure {
+        length: u64::from(record.length),
+        ..RecordHeader::LAYOUT.structure(bytes, Place::Medium(record.offset))
+    };
+    let (text, note) = if record.is_self() {
+        ("\\0".to_owned(), Some("this directory"))
+    } else if record.is_parent() {
+        ("\\1".to_owned(), Some("parent directory"))
+    } else {
+        let text = match names {
+            Names::Latin1 => super::names::latin1(record.name()),
+            Names::Ucs2 => ucs2be_text(record.name()),
+        };
+        (text, None)
+    };
+    let meaning = match names {
+        Names::Latin1 => "the name as recorded, with its ;version",
+        Names::Ucs2 => "the name as recorded, in UCS-2 big-endian (Joliet)",
+    };
+    s.push(Field {
+        note: note.map(str::to_owned),
+        ..Field::new(
+            HEADER as u64,
+            record.name_len as u64,
+            "file identifier",
+            Value::Text(text),
+            meaning,
+            "ECMA-119 §9.1.11",
+        )
+    });
+    let pad_at = HEADER + record.name_len;
+    if record.name_len.is_multiple_of(2)
+        && let Some(pad) = bytes.get(pad_at..pad_at + 1)
+    {
+        s.push(Field::new(
+            pad_at as u64,
+            1,
+            "padding",
+            Reserved::value(pad),
+            "pads an even-length identifier",
+            "ECMA-119 §9.1.12",
+        ));
+    }
+    system_use_fields(
+        record.system_use(),
+        record.system_use_offset as u64,
+        susp_skip,
+        &mut s.fields,
+    );
+    s
+}
+
+/// The fields of a system use area that sits `shift` bytes into its
+/// record: CD-ROM XA, the bytes SP says to skip, then SUSP entries (or the
+/// bytes as one field when the volume does not use SUSP).
+fn system_use_fields(area: &[u8], shift: u64, susp_skip: Option<usize>, out: &mut Vec<Field>) {
+    let mut from = 0usize;
+    if Xa::parse(area).is_some() {
+        out.extend(Xa::LAYOUT.fields_at(area, shift, Some("XA")));
+        from = Xa::LEN;
+    }
+    let Some(skip) = susp_skip else {
+        rest_field(area, from, shift, false, out);
+        return;
+    };
+    // The record holding SP (the root's `.`) starts its entries there.
+    let start = if susp::sp_skip(area.get(from..).unwrap_or_default()).is_some() {
+        from
+    } else {
+        skip.max(from)
+    };
+    if start > from {
+        let skipped = area.get(from..start).unwrap_or_default();
+        out.push(Field::new(
+            shift + from as u64,
+            skipped.len() as u64,
+            "skipped bytes",
+            crate::structure::Bytes::value(skipped),
+            "bytes the SP entry says to skip before SUSP entries",
+            "IEEE P1281 §5.3",
+        ));
+    }
+    let entries = area.get(start..).unwrap_or_default();
+    let used = susp::annotate(entries, shift + start as u64, out);
+    rest_field(area, start + used, shift, true, out);
+}
+
+/// The bytes of `area` from `from` on, as one field, when there are any:
+/// the whole area when the volume does not use SUSP, else the padding
+/// after its entries.
+fn rest_field(area: &[u8], from: usize, shift: u64, susp: bool, out: &mut Vec<Field>) {
+    let rest = area.get(from..).unwrap_or_default();
+    if rest.is_empty() {
+        return;
+    }
+    let (name, value, meaning) = if susp {
+        (
+            "system use padding",
+            Reserved::value(rest),
+            "bytes after the last SUSP entry",
+        )
+    } else {
+        (
+            "system use",
+            crate::structure::Bytes::value(rest),
+            "for the system; this volume has no SUSP entries",
+        )
+    };
+    out.push(Field::new(
+        shift + from as u64,
+        rest.len() as u64,
+        name,
+        value,
+        meaning,
+        "ECMA-119 §9.1.13",
+    ));
+}
+
+/// CD-ROM XA attribute bits by name.
+const XA_BITS: [(u64, &str); 5] = [
+    (0x0800, "mode2-form1"),
+    (0x1000, "mode2-form2"),
+    (0x2000, "interleaved"),
+    (0x4000, "cdda"),
+    (0x8000, "directory"),
+];
+
+flags!(
+    /// The XA attributes word, big-endian, its bits named in the note.
+    XaAttributes: Be16 => u16, 4, XA_BITS
+);
+
+declare! {
+    /// CD-ROM XA system use information, at the start of a record's
+    /// system use area.
+    pub struct Xa = "CD-ROM XA system use", Directory, "CD-ROM XA §4.3", 14 {
+        0, 2 => group: Be16, "owner group id", "the owner's group, big-endian";
+        2, 2 => user: Be16, "owner user id", "the owner, big-endian";
+        4, 2 => attributes: XaAttributes, "attributes", "permissions, and form 1, form 2, interleaved, CD-DA and directory bits";
+        6, 2 => signature: Raw<2>, "signature", "XA";
+        8, 1 => file_number: U8, "file number", "the file number its sectors' subheaders carry";
+        9, 5 => reserved: Reserved, "reserved", "zero";
+    }
 }
 
 impl Xa {
-    pub const LEN: usize = 14;
+    pub const LEN: usize = Xa::LAYOUT.size;
 
+    /// The XA information at the start of a system use area, if any.
     pub fn parse(su: &[u8]) -> Option<Xa> {
-        if su.get(6..8)? != b"XA" {
-            return None;
-        }
-        Some(Xa {
-            group: u16_be(su, 0)?,
-            user: u16_be(su, 2)?,
-            attributes: u16_be(su, 4)?,
-            file_number: *su.get(8)?,
-        })
+        Xa::decode(su).ok().filter(|xa| &xa.signature == b"XA")
     }
 
     pub fn form2(&self) -> bool {
@@ -411,22 +483,10 @@ impl Xa {
 
     /// The attribute bits in words.
     pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        for (bit, name) in [
-            (0x0800, "mode2-form1"),
-            (0x1000, "mode2-form2"),
-            (0x2000, "interleaved"),
-            (0x4000, "cdda"),
-            (0x8000, "directory"),
-        ] {
-            if self.attributes & bit != 0 {
-                parts.push(name);
-            }
-        }
         format!(
             "attributes {:#06x} ({}), file number {}",
             self.attributes,
-            parts.join(" "),
+            bit_names(u64::from(self.attributes), &XA_BITS).unwrap_or_default(),
             self.file_number
         )
     }
@@ -435,6 +495,7 @@ impl Xa {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn record(name: &[u8], len_override: Option<u8>) -> Vec<u8> {
         let mut r = vec![0u8; HEADER + name.len() + usize::from(name.len().is_multiple_of(2))];
@@ -456,10 +517,53 @@ mod tests {
         let r = parse(&record(b"A.TXT;1", None), 0).unwrap();
         assert_eq!((r.extent, r.size, r.name()), (20, 5, &b"A.TXT;1"[..]));
         assert_eq!(r.recorded.unwrap().to_string(), "2003-04-20T11:26:46Z");
+        assert!(!r.endian_mismatch);
         assert!(parse(&record(b"A", Some(20)), 0).is_err());
         let mut bad = record(b"A", None);
         bad[32] = 200;
         assert!(parse(&bad, 0).is_err());
+        let mut mismatch = record(b"A", None);
+        mismatch[9] = 21;
+        assert!(parse(&mismatch, 0).unwrap().endian_mismatch);
+    }
+
+    #[test]
+    fn declarations_tile_and_name_what_is_missing() {
+        check_declarations!(RecordHeader, Xa);
+    }
+
+    #[test]
+    fn a_truncated_header_names_its_field() {
+        let r = record(b"A", None);
+        match RecordHeader::decode(&r[..20]) {
+            Err(Error::Truncated { field, offset, .. }) => {
+                assert_eq!((field, offset), ("recording date", 18));
+            }
+            other => panic!("{other:?}"),
+        }
+        match Xa::decode(&[0; 8]) {
+            Err(Error::Truncated { field, offset, .. }) => {
+                assert_eq!((field, offset), ("file number", 8));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn annotated_record() {
+        let mut r = record(b"AB", None);
+        r[25] = FLAG_DIRECTORY | FLAG_HIDDEN;
+        let rec = parse(&r, 4096).unwrap();
+        let s = structure(&rec, Names::Latin1, None);
+        assert_eq!((s.place.clone(), s.length), (Place::Medium(4096), 36));
+        let field = |name: &str| s.fields.iter().find(|f| f.name == name).unwrap();
+        assert_eq!(field("extent location").value, Value::Unsigned(20));
+        assert_eq!(field("file flags").text(), "0x03 (hidden directory)");
+        assert_eq!(field("file identifier").value, Value::Text("AB".into()));
+        assert_eq!(field("padding").offset, 35);
+        assert_eq!(field("recording date").text(), "2003-04-20T11:26:46Z");
+        let covered: u64 = s.fields.iter().map(|f| f.length).sum();
+        assert_eq!(covered, s.length, "{:#?}", s.fields);
     }
 
     #[test]
@@ -474,6 +578,8 @@ mod tests {
             "attributes 0x1555 (mode2-form2), file number 1"
         );
         assert!(Xa::parse(b"RRxxxxxxxxxxxx").is_none());
+        let fields = Xa::LAYOUT.fields(&su);
+        assert_eq!(fields[2].text(), "0x1555 (mode2-form2)");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 // %/@ level 1, %/C level 2, %/E level 3), §4 (identifiers in UCS-2 BE; the
 // 64-character limit that real discs exceed, as -joliet-long writes).
 
+use crate::structure::{Codec, Raw, Value};
+
 /// The Joliet level named by a descriptor's escape sequences field.
 pub fn level(escapes: &[u8]) -> Option<u8> {
     let seq = escapes.get(..3)?;
@@ -15,22 +17,27 @@ pub fn level(escapes: &[u8]) -> Option<u8> {
     }
 }
 
-/// A UCS-2 big-endian name; unpaired surrogates and an odd last byte become
-/// U+FFFD (UTF-16 pairs, which some writers emit, are joined).
-pub fn decode(bytes: &[u8]) -> String {
-    let units = bytes.chunks(2).map(|c| match c {
-        [hi, lo] => u16::from_be_bytes([*hi, *lo]),
-        _ => 0xFFFD,
-    });
-    char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
-}
+/// A supplementary descriptor's escape sequences, the Joliet level they
+/// name in the note.
+#[derive(Clone, Copy, Debug)]
+pub struct Escapes;
 
-/// A UCS-2 identifier field (volume label, ...) without the padding that
-/// follows the text: spaces, and the NULs some writers use instead.
-pub fn text(bytes: &[u8]) -> String {
-    decode(bytes).trim_end_matches([' ', '\0']).to_owned()
+impl Codec for Escapes {
+    type Out = [u8; 32];
+    const WIDTH: Option<usize> = Some(32);
+    fn decode(raw: &[u8]) -> [u8; 32] {
+        Raw::<32>::decode(raw)
+    }
+    fn value(raw: &[u8]) -> Value {
+        let used = raw
+            .iter()
+            .rposition(|&b| b != 0 && b != b' ')
+            .map_or(0, |last| last + 1);
+        Raw::<32>::value(raw.get(..used).unwrap_or_default())
+    }
+    fn note(raw: &[u8]) -> Option<String> {
+        level(raw).map(|l| format!("Joliet level {l}"))
+    }
 }
 
 #[cfg(test)]
@@ -38,12 +45,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_and_levels() {
-        assert_eq!(decode(b"\x00a\x00b\x00\xe9"), "abé");
-        assert_eq!(decode(b"\xd8\x3d\xde\x00"), "😀");
+    fn levels_and_escapes() {
         assert_eq!(level(b"%/E  "), Some(3));
         assert_eq!(level(b"    "), None);
-        // util-linux's iso-different-iso-joliet-label pads with NULs and spaces.
-        assert_eq!(text(b"\x00L\x00a\x00b\x00\x00\x00 \x00 \x00\x00"), "Lab");
+        let mut escapes = [0u8; 32];
+        escapes[..3].copy_from_slice(b"%/E");
+        assert_eq!(Escapes::value(&escapes).to_string(), "%/E");
+        assert_eq!(Escapes::note(&escapes).as_deref(), Some("Joliet level 3"));
     }
 }

@@ -8,13 +8,14 @@
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::fs::{FileExtent, Node, NodeKind};
+use crate::structure::ucs2be_text;
 use crate::units::Lba;
 
 use super::dirent::{
     self, FLAG_ASSOCIATED, FLAG_HIDDEN, FLAG_MULTI_EXTENT, FLAG_PROTECTION, FLAG_RECORD, Record, Xa,
 };
 use super::rockridge::{self, Rr, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
-use super::{BLOCK, Flavor, IsoFs, at_sector, joliet, names, susp};
+use super::{BLOCK, Flavor, IsoFs, at_sector, names, susp};
 
 /// Records read from one directory at most: far above any real disc, and
 /// low enough that a hostile directory cannot hold more than ~100 MiB.
@@ -157,12 +158,12 @@ impl IsoFs {
             if rr.mtime.is_some() {
                 mtime = rr.mtime;
             }
-            if let Some(zf) = rr.zisofs
+            if let Some(zf) = &rr.zisofs
                 && kind == NodeKind::File
             {
                 notes.push((ZISOFS_NOTE.to_owned(), "zisofs".to_owned()));
                 notes.push(("compressed size".to_owned(), size.to_string()));
-                size = u64::from(zf.size);
+                size = u64::from(zf.size.value);
             }
             if let Some(s) = rr.sparse_size {
                 notes.push(("sparse size".to_owned(), s.to_string()));
@@ -184,7 +185,8 @@ impl IsoFs {
 
     /// The Rock Ridge entries of a record.
     fn rr_of(&self, r: &Record, diags: &mut Vec<Diagnostic>) -> Rr {
-        let su = r.system_use().get(self.susp_skip..).unwrap_or_default();
+        let skip = self.susp_skip.unwrap_or(0);
+        let su = r.system_use().get(skip..).unwrap_or_default();
         let mut decoder = rockridge::Decoder::default();
         susp::for_each(
             su,
@@ -204,7 +206,7 @@ impl IsoFs {
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         }
         let raw = match self.flavor {
-            Flavor::Joliet => joliet::decode(r.name()),
+            Flavor::Joliet => ucs2be_text(r.name()),
             _ => names::latin1(r.name()),
         };
         if self.raw_names {

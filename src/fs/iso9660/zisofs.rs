@@ -16,11 +16,14 @@ const MAGIC: [u8; 8] = [0x37, 0xE4, 0x53, 0x96, 0xC9, 0xDB, 0xD6, 0x07];
 pub fn read(fs: &IsoFs, file: &Node, offset: u64, buf: &mut [u8]) -> Result<usize> {
     let bad = |m: &str| Error::Unsupported(format!("{}: zisofs: {m}", file.name));
     let mut header = [0u8; 16];
-    if fs.read_extents(&file.extents, 0, &mut header)? < 16 || header.get(..8) != Some(&MAGIC) {
+    let read = fs.read_extents(&file.extents, 0, &mut header)?;
+    // Magic, uncompressed size, header size / 4, log2 block size, reserved.
+    let [magic @ .., _, _, _, _, header_div4, log2, _, _] = header;
+    if read < 16 || magic != MAGIC {
         return Err(bad("no zisofs header"));
     }
-    let header_size = u64::from(header.get(12).copied().unwrap_or(0)) * 4;
-    let log2 = u32::from(header.get(13).copied().unwrap_or(0));
+    let header_size = u64::from(header_div4) * 4;
+    let log2 = u32::from(log2);
     if !(10..=20).contains(&log2) || header_size < 16 {
         return Err(bad("block size or header size out of range"));
     }

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use super::oracle::{check_el_torito, compare, ls_json, ours, parse_isoinfo, sha256};
+use super::oracle::{
+    check_el_torito, check_el_torito_fields, compare, ls_json, ours, parse_isoinfo, sha256,
+};
 use crate::support::{corpus_file, discscope};
 
 // ---- corpus: every ISO against live isoinfo --------------------------------
@@ -255,7 +257,9 @@ fn el_torito_matches_xorriso(image: &std::path::Path, scratch: &std::path::Path)
             ));
         }
     }
-    check_el_torito(&image, &String::from_utf8_lossy(&report.stdout), &sums);
+    let report = String::from_utf8_lossy(&report.stdout);
+    check_el_torito(&image, &report, &sums);
+    check_el_torito_fields(&image, &report);
 }
 
 /// blkid's `\xHH` escapes undone.

@@ -217,6 +217,7 @@ fn iso_mutated_images_never_panic() {
                 };
                 let medium = Arc::new(medium);
                 let survey = discscope::survey::Survey::new(medium, &Default::default());
+                let volume = discscope::volume::Volume::of_track(Arc::clone(&survey.medium), 0);
                 for view in &survey.views {
                     let Ok(root) = view.fs.root() else { continue };
                     let fs = view.fs.as_ref();
@@ -224,6 +225,16 @@ fn iso_mutated_images_never_panic() {
                         let mut buf = vec![0u8; 4096];
                         let _ = fs.read(node, 0, &mut buf);
                         let _ = fs.read(node, node.size.saturating_sub(100), &mut buf);
+                        // A directory's first block, annotated record by record.
+                        if let (Ok(volume), Some(extent)) = (&volume, node.extents.first())
+                            && node.kind == discscope::fs::NodeKind::Dir
+                        {
+                            use discscope::io::ReadAt;
+                            let at = extent.lba.0.max(0) as u64 * 2048;
+                            if let Ok(block) = volume.read_vec(at, 2048) {
+                                let _ = fs.directory_structures(&block, at);
+                            }
+                        }
                         Ok(())
                     });
                     let _ = fs.structures();

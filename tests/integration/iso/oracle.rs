@@ -262,21 +262,39 @@ pub fn check_image(image: &Path, name: &str, sizes_rr: bool) {
     }
 }
 
-/// `xorriso -report_el_torito plain`'s image lines: N, platform, emulation,
-/// load segment, load size, LBA.
-pub fn parse_el_torito(text: &str) -> Vec<(usize, String, String, u16, u16, u32)> {
+/// One `El Torito boot img` line of `xorriso -report_el_torito plain`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BootImage {
+    pub number: usize,
+    /// BIOS, UEFI, PPC, Mac.
+    pub platform: String,
+    pub bootable: bool,
+    /// none, fd1.2, fd1.4, fd2.8, hd.
+    pub emulation: String,
+    pub segment: u16,
+    pub system_type: u8,
+    pub count: u16,
+    pub lba: u32,
+}
+
+/// `xorriso -report_el_torito plain`'s image lines: N, platform, bootable,
+/// emulation, load segment, system type, load size, LBA.
+pub fn parse_el_torito(text: &str) -> Vec<BootImage> {
+    let hex = |t: &str| u16::from_str_radix(t.trim_start_matches("0x"), 16).unwrap();
     text.lines()
         .filter_map(|l| l.strip_prefix("El Torito boot img :"))
         .map(|rest| {
             let f: Vec<&str> = rest.split_whitespace().collect();
-            (
-                f[0].parse().unwrap(),
-                f[1].to_owned(),
-                f[3].to_owned(),
-                u16::from_str_radix(f[4].trim_start_matches("0x"), 16).unwrap(),
-                f[6].parse().unwrap(),
-                f[7].parse().unwrap(),
-            )
+            BootImage {
+                number: f[0].parse().unwrap(),
+                platform: f[1].to_owned(),
+                bootable: f[2] == "y",
+                emulation: f[3].to_owned(),
+                segment: hex(f[4]),
+                system_type: u8::try_from(hex(f[5])).unwrap(),
+                count: f[6].parse().unwrap(),
+                lba: f[7].parse().unwrap(),
+            }
         })
         .collect()
 }
@@ -290,15 +308,16 @@ pub fn check_el_torito(image: &Path, report: &str, boot_sums: &str) {
     let root = view.fs.root().unwrap();
     let files = view.fs.children(&root).unwrap();
     assert_eq!(files.len(), expected.len());
-    for ((n, pltf, emul, seg, count, lba), node) in expected.iter().zip(&files) {
-        let platform = match pltf.as_str() {
+    for (boot, node) in expected.iter().zip(&files) {
+        let n = boot.number;
+        let platform = match boot.platform.as_str() {
             "BIOS" => "x86",
             "UEFI" => "efi",
             "PPC" => "ppc",
             "Mac" => "mac",
             other => other,
         };
-        let emulation = match emul.as_str() {
+        let emulation = match boot.emulation.as_str() {
             "none" => "noemul",
             "fd1.4" => "fd1.44",
             "fd1.2" => "fd1.2",
@@ -306,7 +325,7 @@ pub fn check_el_torito(image: &Path, report: &str, boot_sums: &str) {
             other => other,
         };
         assert_eq!(node.name, format!("{n}-{platform}-{emulation}.img"));
-        assert_eq!(node.extents[0].lba.0, i64::from(*lba));
+        assert_eq!(node.extents[0].lba.0, i64::from(boot.lba));
         let note = |k: &str| {
             node.notes
                 .iter()
@@ -315,8 +334,8 @@ pub fn check_el_torito(image: &Path, report: &str, boot_sums: &str) {
                 .1
                 .clone()
         };
-        assert_eq!(note("load segment"), format!("{seg:#06x}"));
-        assert_eq!(note("sector count"), count.to_string());
+        assert_eq!(note("load segment"), format!("{:#06x}", boot.segment));
+        assert_eq!(note("sector count"), boot.count.to_string());
         // The image bytes equal xorriso's extraction.
         let run = discscope([
             "cat",
@@ -336,5 +355,81 @@ pub fn check_el_torito(image: &Path, report: &str, boot_sums: &str) {
             line.split_whitespace().next().unwrap(),
             "boot image {n}"
         );
+    }
+}
+
+/// The boot catalog's annotated fields say what xorriso's report says:
+/// where the catalog is, and each image's platform, boot indicator,
+/// emulation, load segment, system type, load size and LBA.
+pub fn check_el_torito_fields(image: &Path, report: &str) {
+    let medium = Arc::new(discscope::container::open(image).unwrap());
+    let survey = discscope::survey::Survey::new(Arc::clone(&medium), &Default::default());
+    let (_, catalog) = survey
+        .structures()
+        .iter()
+        .find(|(_, s)| s.name == "El Torito boot catalog")
+        .unwrap();
+    // "El Torito catalog  : 60  1"
+    let at: u64 = report
+        .lines()
+        .find_map(|l| l.strip_prefix("El Torito catalog  :"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(catalog.place.medium(), Some(at * 2048));
+    let field = |name: &str| {
+        catalog
+            .fields
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("no field {name} in {:#?}", catalog.fields))
+    };
+    let number = |name: &str| match field(name).value {
+        discscope::structure::Value::Unsigned(v) | discscope::structure::Value::Hex(v, _) => v,
+        ref other => panic!("{name} is {other:?}"),
+    };
+    assert_eq!(field("validation checksum").note.as_deref(), Some("ok"));
+    let expected = parse_el_torito(report);
+    assert!(!expected.is_empty());
+    for image in &expected {
+        let entry = |what: &str| format!("entry {} {what}", image.number);
+        assert_eq!(
+            number(&entry("load RBA")),
+            u64::from(image.lba),
+            "{image:?}"
+        );
+        assert_eq!(number(&entry("sector count")), u64::from(image.count));
+        assert_eq!(number(&entry("load segment")), u64::from(image.segment));
+        assert_eq!(number(&entry("system type")), u64::from(image.system_type));
+        let bootable = field(&entry("boot indicator")).note.as_deref() == Some("bootable");
+        assert_eq!(bootable, image.bootable, "{image:?}");
+        let emulation = match image.emulation.as_str() {
+            "none" => "no emulation",
+            "fd1.2" => "1.2M floppy",
+            "fd1.4" => "1.44M floppy",
+            "fd2.8" => "2.88M floppy",
+            "hd" => "hard disk",
+            other => other,
+        };
+        assert_eq!(
+            field(&entry("boot media type")).note.as_deref(),
+            Some(emulation)
+        );
+        // The platform is the validation entry's for the first image, else
+        // that of the section header before the entry.
+        let offset = field(&entry("load RBA")).offset;
+        let platform = catalog
+            .fields
+            .iter()
+            .rfind(|f| f.name.ends_with("platform id") && f.offset < offset)
+            .unwrap();
+        let name = match image.platform.as_str() {
+            "BIOS" => "x86",
+            "UEFI" => "EFI",
+            "PPC" => "PowerPC",
+            other => other,
+        };
+        assert_eq!(platform.note.as_deref(), Some(name), "{image:?}");
     }
 }
