@@ -267,17 +267,17 @@ fn set(
     round: u32,
     changes: &mut Vec<Change>,
 ) {
-    if let Some(byte) = work.get_mut(offset) {
-        if *byte != new {
-            changes.push(Change {
-                offset,
-                old: *byte,
-                new,
-                by,
-                round,
-            });
-            *byte = new;
-        }
+    if let Some(byte) = work.get_mut(offset)
+        && *byte != new
+    {
+        changes.push(Change {
+            offset,
+            old: *byte,
+            new,
+            by,
+            round,
+        });
+        *byte = new;
     }
 }
 
