@@ -18,14 +18,6 @@ pub(crate) fn le32(bytes: &[u8], at: usize) -> u32 {
     array(bytes, at).map_or(0, u32::from_le_bytes)
 }
 
-pub(crate) fn be16(bytes: &[u8], at: usize) -> u16 {
-    array(bytes, at).map_or(0, u16::from_be_bytes)
-}
-
-pub(crate) fn be32(bytes: &[u8], at: usize) -> u32 {
-    array(bytes, at).map_or(0, u32::from_be_bytes)
-}
-
 /// Bytes as Latin-1 text with trailing NULs and spaces removed.
 pub(crate) fn latin1_trimmed(bytes: &[u8]) -> String {
     let text: String = bytes.iter().map(|&b| char::from(b)).collect();
@@ -40,7 +32,6 @@ mod tests {
     fn out_of_range_reads_as_zero() {
         let b = [1, 2, 3, 4];
         assert_eq!(le16(&b, 0), 0x0201);
-        assert_eq!(be32(&b, 0), 0x0102_0304);
         assert_eq!(le32(&b, 1), 0);
         assert_eq!(latin1_trimmed(b"AB \0\0"), "AB");
     }
