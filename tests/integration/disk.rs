@@ -208,29 +208,33 @@ fn fat12_floppy_matches_mtools_and_sleuthkit() {
             .count()
             == 2
     );
-    let probe = open_disk(&fixture("disk/floppy.img"));
+    // README.TXT's directory entry, from the root directory's first sector.
     let readme = fs
         .children(&fs.root().unwrap())
         .unwrap()
         .into_iter()
         .find(|n| n.name == "README.TXT")
         .unwrap();
-    let fat = discscope::fs::fat::probe(
-        &discscope::volume::Volume::of_disk(Arc::clone(&probe.medium)).unwrap(),
-    )
-    .unwrap()
-    .unwrap();
-    let entry = fat.entry_structure(&readme).unwrap();
-    let size = entry.fields.iter().find(|f| f.name == "size").unwrap();
-    assert_eq!((size.offset, size.text().as_str()), (28, "26"));
+    let image = std::fs::read(fixture("disk/floppy.img")).unwrap();
+    let root = readme.id - readme.id % 512;
+    let entries = fs.directory_structures(&image[root as usize..][..512], root);
+    assert_eq!(entries.len(), 16);
+    let entry = entries
+        .iter()
+        .find(|s| s.place.medium() == Some(readme.id))
+        .unwrap();
+    assert_eq!((entry.name.as_str(), entry.length), ("Directory entry", 32));
+    let field = |name: &str| entry.fields.iter().find(|f| f.name == name).unwrap();
     assert_eq!(
-        entry
-            .fields
+        (field("size").offset, field("size").text().as_str()),
+        (28, "26")
+    );
+    assert_eq!(field("write date").text(), "2023-11-14");
+    assert_eq!(field("write time").text(), "22:13:20");
+    assert!(
+        entries
             .iter()
-            .find(|f| f.name == "write date")
-            .unwrap()
-            .text(),
-        "2023-11-14T22:13:20Z"
+            .any(|s| s.name == "Long-name entry" && s.fields.len() == 8)
     );
     assert!(fs.diagnostics().is_empty(), "{:?}", fs.diagnostics());
 }
