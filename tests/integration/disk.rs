@@ -353,7 +353,31 @@ fn imz_opens_transparently() {
     let medium = Arc::new(container::open(&fixture("disk/floppy.imz")).unwrap());
     assert_eq!(medium.format.as_str(), "imz");
     assert!(medium.diagnostics.is_empty(), "{:?}", medium.diagnostics);
+    // The zip records it read are the container's structures, in the .imz.
+    let names: Vec<&str> = medium.structures.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "zip end of central directory",
+            "zip central directory header",
+            "zip local file header"
+        ]
+    );
+    let local = &medium.structures[2];
+    assert_eq!(local.place.medium(), None);
+    let field = |name: &str| local.fields.iter().find(|f| f.name == name).unwrap().text();
+    assert_eq!(field("file name"), "floppy.img");
+    assert_eq!(field("method"), "8 (deflate)");
+    assert_eq!(field("uncompressed size"), "737280");
     let probe = Survey::new(medium, &ViewOptions::default());
+    assert_eq!(
+        probe
+            .structures()
+            .iter()
+            .filter(|(scope, _)| scope.as_str() == "container")
+            .count(),
+        3
+    );
     let fs = probe.views[0].fs.as_ref();
     assert_eq!(fs.label(), "FLOPPY");
     assert_eq!(ours(fs), fls("floppy"));
