@@ -10,14 +10,28 @@ use std::sync::Arc;
 use crate::container::ccd::sheet::{KeyLine, Section, Sheet, number};
 use crate::structure::{Field, Kind, Place, Structure, Value};
 
-/// How a key's value reads.
+/// How a key's value reads, for the reader and for people alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reads {
     /// A number, written in decimal or as `0x..`.
     Number,
+    /// A number written in decimal only.
+    Decimal,
     /// A byte people read in hex (POINT, ADR, CONTROL).
     Hex,
+    /// Text the reader compares as written.
     Text,
+}
+
+impl Reads {
+    /// The number `text` holds, when this way of reading sees one.
+    fn number(self, text: &str) -> Option<i64> {
+        match self {
+            Reads::Number | Reads::Hex => number(text),
+            Reads::Decimal => text.trim().parse().ok(),
+            Reads::Text => None,
+        }
+    }
 }
 
 /// One key a section declares.
@@ -147,8 +161,12 @@ impl SectionSpec {
 
 /// A value as its declaration reads it, with a note when it does not.
 fn read(reads: Reads, text: &str) -> (Value, Option<String>) {
-    let Some(n) = number(text).filter(|_| reads != Reads::Text) else {
-        let note = (reads != Reads::Text).then(|| "not a number".to_owned());
+    let Some(n) = reads.number(text) else {
+        let note = match reads {
+            Reads::Text => None,
+            Reads::Decimal => Some("not a decimal number".to_owned()),
+            Reads::Number | Reads::Hex => Some("not a number".to_owned()),
+        };
         return (Value::Text(text.to_owned()), note);
     };
     match (reads, u8::try_from(n), u64::try_from(n)) {
@@ -178,23 +196,30 @@ pub fn structures(sheet: &Sheet, kinds: &[SectionSpec], path: &Path) -> Vec<Stru
 
 /// A key's typed value in a section, as the reader takes it.
 pub trait KeyValue: Sized {
-    fn read(section: &Section, key: &'static str) -> Self;
+    fn read(section: &Section, key: &'static str, reads: Reads) -> Self;
 }
 
 impl KeyValue for Option<i64> {
-    fn read(section: &Section, key: &'static str) -> Self {
-        section.get(key).and_then(number)
+    fn read(section: &Section, key: &'static str, reads: Reads) -> Self {
+        reads.number(section.get(key)?)
     }
 }
 
 impl KeyValue for Option<u8> {
-    fn read(section: &Section, key: &'static str) -> Self {
-        <Option<i64>>::read(section, key).and_then(|n| u8::try_from(n).ok())
+    fn read(section: &Section, key: &'static str, reads: Reads) -> Self {
+        <Option<i64>>::read(section, key, reads).and_then(|n| u8::try_from(n).ok())
+    }
+}
+
+/// Present, with its number when it holds one.
+impl KeyValue for Option<Option<i64>> {
+    fn read(section: &Section, key: &'static str, reads: Reads) -> Self {
+        section.get(key).map(|text| reads.number(text))
     }
 }
 
 impl KeyValue for Option<String> {
-    fn read(section: &Section, key: &'static str) -> Self {
+    fn read(section: &Section, key: &'static str, _reads: Reads) -> Self {
         section.get(key).map(str::to_owned)
     }
 }
@@ -204,11 +229,11 @@ impl KeyValue for Option<String> {
 pub struct Numbered(pub Vec<(u8, i64)>);
 
 impl KeyValue for Numbered {
-    fn read(section: &Section, key: &'static str) -> Self {
+    fn read(section: &Section, key: &'static str, reads: Reads) -> Self {
         let prefix = key.strip_suffix(" n").unwrap_or(key);
         Numbered(
             (0..=99u8)
-                .filter_map(|n| Some((n, number(section.get(&format!("{prefix} {n}"))?)?)))
+                .filter_map(|n| Some((n, reads.number(section.get(&format!("{prefix} {n}"))?)?)))
                 .collect(),
         )
     }
@@ -218,8 +243,10 @@ impl KeyValue for Numbered {
 /// a `read` constructor, and its [`SectionSpec`] as `Name::SPEC`.
 ///
 /// Each key is `field: Type = "Key", Reads, "meaning"`, where `Type` is
-/// a [`KeyValue`] (`Option<u8>`, `Option<i64>`, `Option<String>`,
-/// [`Numbered`] for a `Key n` pattern).
+/// a [`KeyValue`] (`Option<u8>`, `Option<i64>`, `Option<Option<i64>>` to
+/// know a key is present though unreadable, `Option<String>`, [`Numbered`]
+/// for a `Key n` pattern) and `Reads` says how both the reader and people
+/// read the value.
 macro_rules! section {
     (
         $(#[$meta:meta])*
@@ -251,7 +278,11 @@ macro_rules! section {
             /// The keys of one section of this kind (absent keys `None`).
             $vis fn read(section: &$crate::container::ccd::sheet::Section) -> $name {
                 $name {
-                    $( $field: <$ty as $crate::container::ccd::keys::KeyValue>::read(section, $key), )*
+                    $( $field: <$ty as $crate::container::ccd::keys::KeyValue>::read(
+                        section,
+                        $key,
+                        $crate::container::ccd::keys::Reads::$reads,
+                    ), )*
                 }
             }
 

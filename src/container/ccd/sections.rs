@@ -20,7 +20,7 @@ section! {
     pub struct Disc = "Disc", "CloneCD .ccd" {
         toc_entries: Option<i64> = "TocEntries", Number, "how many [Entry N] sections follow";
         sessions: Option<i64> = "Sessions", Number, "sessions on the disc";
-        data_tracks_scrambled: Option<String> = "DataTracksScrambled", Number, "1 when the .img holds data sectors scrambled";
+        data_tracks_scrambled: Option<String> = "DataTracksScrambled", Text, "anything but 0: the .img holds data sectors scrambled";
         cd_text_length: Option<i64> = "CDTextLength", Number, "bytes of CD-Text in the [CDText] section";
         catalog: Option<String> = "CATALOG", Text, "the media catalog number (13 digits)";
     }
@@ -50,15 +50,15 @@ section! {
         p_min: Option<u8> = "PMin", Number, "minutes of the time POINT names (or the first or last track's number for A0/A1)";
         p_sec: Option<u8> = "PSec", Number, "seconds of the time POINT names (or the disc type for A0)";
         p_frame: Option<u8> = "PFrame", Number, "frames of the time POINT names";
-        p_lba: Option<i64> = "PLBA", Number, "PMin/PSec/PFrame as an LBA (MSF - 150)";
+        p_lba: Option<Option<i64>> = "PLBA", Number, "PMin/PSec/PFrame as an LBA (MSF - 150)";
     }
 }
 
 section! {
     /// `[TRACK N]`: a track's mode and indexes.
     pub struct TrackKeys = "TRACK N", "CloneCD .ccd" {
-        mode: Option<String> = "MODE", Number, "sector mode: 0 audio, 1 mode 1, 2 mode 2";
-        indexes: Numbered = "INDEX n", Number, "the LBA where index n starts";
+        mode: Option<String> = "MODE", Text, "sector mode: 0 audio, 1 mode 1, 2 mode 2";
+        indexes: Numbered = "INDEX n", Decimal, "the LBA where index n starts";
     }
 }
 
@@ -78,14 +78,14 @@ mod tests {
 
     #[test]
     fn one_table_reads_and_annotates_a_section() {
-        let text = b"[Entry 3]\r\nSession=1\r\nPoint=0x01\r\nALBA=-150\r\nPLBA=x\r\nOdd=1\r\n[TRACK 1]\r\nMODE=1\r\nINDEX 1=0\r\nINDEX 0=-150\r\n";
+        let text = b"[Entry 3]\r\nSession=1\r\nPoint=0x01\r\nALBA=-150\r\nPLBA=x\r\nOdd=1\r\n[TRACK 1]\r\nMODE=1\r\nINDEX 1=0\r\nINDEX 0=-150\r\nINDEX 2=0x10\r\n";
         let sheet = Sheet::parse(text);
         let entry = EntryKeys::SPEC.each(&sheet).next().unwrap();
         assert_eq!(EntryKeys::SPEC.number(entry), Some(3));
         let keys = EntryKeys::read(entry);
         assert_eq!(
             (keys.session, keys.point, keys.a_lba, keys.p_lba, keys.adr),
-            (Some(1), Some(1), Some(-150), None, None)
+            (Some(1), Some(1), Some(-150), Some(None), None)
         );
         let track = TrackKeys::find(&sheet, Some(1));
         assert_eq!(track.mode.as_deref(), Some("1"));
@@ -114,5 +114,6 @@ mod tests {
         assert_eq!(&text[45..51], b"PLBA=x");
         let index = TrackKeys::SPEC.structure(TrackKeys::SPEC.each(&sheet).next().unwrap(), &path);
         assert_eq!(index.fields[1].meaning, "the LBA where index n starts");
+        assert_eq!(index.fields[3].text(), "0x10 (not a decimal number)");
     }
 }

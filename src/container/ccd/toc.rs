@@ -93,7 +93,9 @@ impl Toc {
                 a_lba: keys.a_lba.unwrap_or(0),
                 zero: byte(keys.zero),
                 p_msf: (byte(keys.p_min), byte(keys.p_sec), byte(keys.p_frame)),
-                p_lba: keys.p_lba.unwrap_or(0),
+                // An unreadable PLBA reads as 0, and then disagrees with
+                // the P time below.
+                p_lba: keys.p_lba.flatten().unwrap_or(0),
             };
             if matches!(point, 1..=99 | 0xA2) && !LBA_RANGE.contains(&entry.p_lba) {
                 diagnostics.push(
