@@ -20,7 +20,7 @@ pub use toc::{Entry, Toc};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::container::ccd::sections::{Disc, Header, KINDS, TrackKeys};
+use crate::container::ccd::sections::{DiscKeys, HeaderKeys, KINDS, TrackKeys};
 use crate::container::detect::sibling_with_extension;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
@@ -68,10 +68,10 @@ pub fn open(ccd: &Path) -> Result<Medium> {
     let text = source.read_vec(0, source.len() as usize)?;
     let sheet = Sheet::parse(&text);
     let mut diagnostics = sheet.diagnostics.clone();
-    if Header::SPEC.find(&sheet, None).is_none() {
+    if HeaderKeys::SPEC.find(&sheet, None).is_none() {
         diagnostics.push(Diagnostic::warning("ccd.no-header", "no [CloneCD] section"));
     }
-    let disc = Disc::find(&sheet, None);
+    let disc = DiscKeys::find(&sheet, None);
     let toc = Toc::from_sheet(&sheet, &mut diagnostics);
     let img_path = sibling_with_extension(ccd, "img")
         .ok_or_else(|| Error::image(ccd, "no .img beside the .ccd"))?;

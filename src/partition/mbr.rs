@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::io::ReadAt;
 use crate::partition::{Partition, Scheme, Table, mbr_type_name};
 use crate::structure::{
-    Bytes, Codec, Field, Kind, Le32, Le32Hex, Place, Raw, Reserved, Structure, Value, declare,
+    Bytes, Codec, Field, Kind, Le32, Le32Hex, Place, Raw, Reserved, Structure, U8, Value, declare,
 };
 use crate::units::Lba;
 
@@ -66,7 +66,7 @@ impl Codec for BootIndicator {
     type Out = u8;
     const WIDTH: Option<usize> = Some(1);
     fn decode(raw: &[u8]) -> u8 {
-        raw.first().copied().unwrap_or(0)
+        U8::decode(raw)
     }
     fn value(raw: &[u8]) -> Value {
         Value::Hex(u64::from(Self::decode(raw)), 2)
@@ -88,7 +88,7 @@ impl Codec for OsType {
     type Out = u8;
     const WIDTH: Option<usize> = Some(1);
     fn decode(raw: &[u8]) -> u8 {
-        raw.first().copied().unwrap_or(0)
+        U8::decode(raw)
     }
     fn value(raw: &[u8]) -> Value {
         Value::Hex(u64::from(Self::decode(raw)), 2)

@@ -52,6 +52,9 @@ pub struct SectionSpec {
     pub keys: &'static [KeySpec],
 }
 
+/// The numbers a ` n` key pattern stands for.
+const NUMBERS: std::ops::RangeInclusive<u8> = 0..=99;
+
 /// What names a section the reader does not know.
 pub const UNKNOWN: SectionSpec = SectionSpec {
     name: "",
@@ -98,18 +101,14 @@ impl SectionSpec {
         }
     }
 
-    /// The declaration of `key`.
+    /// The declaration of `key`, matched as the reader matches it.
     fn key(&self, key: &str) -> Option<&KeySpec> {
         self.keys
             .iter()
             .find(|spec| match spec.key.strip_suffix(" n") {
-                Some(prefix) => key
-                    .get(..prefix.len())
-                    .zip(key.get(prefix.len()..))
-                    .is_some_and(|(head, n)| {
-                        head.eq_ignore_ascii_case(prefix)
-                            && n.strip_prefix(' ').is_some_and(|n| n.parse::<u8>().is_ok())
-                    }),
+                Some(prefix) => NUMBERS
+                    .clone()
+                    .any(|n| key.eq_ignore_ascii_case(&format!("{prefix} {n}"))),
                 None => spec.key.eq_ignore_ascii_case(key),
             })
     }
@@ -152,8 +151,16 @@ impl SectionSpec {
             },
             section.length,
         );
-        for line in &section.entries {
-            structure.push(self.field(section, line));
+        for (at, line) in section.entries.iter().enumerate() {
+            let mut field = self.field(section, line);
+            let earlier = section.entries.get(..at).unwrap_or_default();
+            if earlier
+                .iter()
+                .any(|e| e.key.eq_ignore_ascii_case(&line.key))
+            {
+                field.note = Some("repeated: the first one counts".to_owned());
+            }
+            structure.push(field);
         }
         structure
     }
@@ -232,7 +239,7 @@ impl KeyValue for Numbered {
     fn read(section: &Section, key: &'static str, reads: Reads) -> Self {
         let prefix = key.strip_suffix(" n").unwrap_or(key);
         Numbered(
-            (0..=99u8)
+            NUMBERS
                 .filter_map(|n| Some((n, reads.number(section.get(&format!("{prefix} {n}"))?)?)))
                 .collect(),
         )

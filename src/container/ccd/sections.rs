@@ -10,14 +10,14 @@ use crate::container::ccd::keys::{Numbered, SectionSpec, section};
 
 section! {
     /// `[CloneCD]`: the file's header.
-    pub struct Header = "CloneCD", "CloneCD .ccd" {
+    pub struct HeaderKeys = "CloneCD", "CloneCD .ccd" {
         version: Option<i64> = "Version", Number, "the descriptor format's version (3 in current files)";
     }
 }
 
 section! {
     /// `[Disc]`: the disc as a whole.
-    pub struct Disc = "Disc", "CloneCD .ccd" {
+    pub struct DiscKeys = "Disc", "CloneCD .ccd" {
         toc_entries: Option<i64> = "TocEntries", Number, "how many [Entry N] sections follow";
         sessions: Option<i64> = "Sessions", Number, "sessions on the disc";
         data_tracks_scrambled: Option<String> = "DataTracksScrambled", Text, "anything but 0: the .img holds data sectors scrambled";
@@ -64,8 +64,8 @@ section! {
 
 /// Every kind of section the reader knows.
 pub const KINDS: [SectionSpec; 5] = [
-    Header::SPEC,
-    Disc::SPEC,
+    HeaderKeys::SPEC,
+    DiscKeys::SPEC,
     SessionKeys::SPEC,
     EntryKeys::SPEC,
     TrackKeys::SPEC,
@@ -115,5 +115,10 @@ mod tests {
         let index = TrackKeys::SPEC.structure(TrackKeys::SPEC.each(&sheet).next().unwrap(), &path);
         assert_eq!(index.fields[1].meaning, "the LBA where index n starts");
         assert_eq!(index.fields[3].text(), "0x10 (not a decimal number)");
+        let repeated = Sheet::parse(b"[Disc]\nSessions=1\nsessions=2\nINDEX 100=4\n");
+        let disc = DiscKeys::SPEC.structure(&repeated.sections[0], &path);
+        assert_eq!(DiscKeys::read(&repeated.sections[0]).sessions, Some(1));
+        assert_eq!(disc.fields[1].text(), "2 (repeated: the first one counts)");
+        assert_eq!(disc.fields[2].meaning, "a key discscope does not read");
     }
 }

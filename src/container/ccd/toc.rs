@@ -1,6 +1,6 @@
 //! The raw TOC entries of a `.ccd`, decoded.
 
-use crate::container::ccd::sections::{Disc, EntryKeys};
+use crate::container::ccd::sections::{DiscKeys, EntryKeys};
 use crate::container::ccd::sheet::Sheet;
 use crate::diagnostic::Diagnostic;
 use crate::units::{Lba, MSF_LBA_OFFSET};
@@ -129,7 +129,7 @@ impl Toc {
             }
             toc.entries.push(entry);
         }
-        let declared = Disc::find(sheet, None).toc_entries;
+        let declared = DiscKeys::find(sheet, None).toc_entries;
         if declared.is_some_and(|d| d != toc.entries.len() as i64) {
             diagnostics.push(Diagnostic::warning(
                 "ccd.toc-entries",

@@ -109,7 +109,7 @@ impl Codec for Attributes {
     type Out = u8;
     const WIDTH: Option<usize> = Some(1);
     fn decode(raw: &[u8]) -> u8 {
-        raw.first().copied().unwrap_or(0)
+        U8::decode(raw)
     }
     fn value(raw: &[u8]) -> Value {
         Hex8::value(raw)
@@ -134,7 +134,7 @@ impl Codec for CaseFlags {
     type Out = u8;
     const WIDTH: Option<usize> = Some(1);
     fn decode(raw: &[u8]) -> u8 {
-        Attributes::decode(raw)
+        U8::decode(raw)
     }
     fn value(raw: &[u8]) -> Value {
         Hex8::value(raw)
@@ -168,7 +168,7 @@ impl Codec for Order {
     type Out = u8;
     const WIDTH: Option<usize> = Some(1);
     fn decode(raw: &[u8]) -> u8 {
-        Attributes::decode(raw)
+        U8::decode(raw)
     }
     fn value(raw: &[u8]) -> Value {
         Hex8::value(raw)
