@@ -2,14 +2,15 @@
 //! `.img` of raw 2352-byte sectors from LBA 0, and the `.sub` subchannel.
 //!
 //! Sources: the CloneCD `.ccd` layout as written by CloneCD 5 and read by
-//! libmirage and cdemu ([CloneCD] Version, [Disc] TocEntries/Sessions/
-//! DataTracksScrambled/CDTextLength/CATALOG, [Session N] PreGapMode/
-//! PreGapSubC, [Entry N] Session/Point/ADR/Control/TrackNo/AMin/ASec/AFrame/
-//! ALBA/Zero/PMin/PSec/PFrame/PLBA, [TRACK N] MODE/INDEX n); ECMA-130 §22.3.4
+//! libmirage and cdemu (`[CloneCD]` Version, `[Disc]` TocEntries/Sessions/
+//! DataTracksScrambled/CDTextLength/CATALOG, `[Session N]` PreGapMode/
+//! PreGapSubC, `[Entry N]` Session/Point/ADR/Control/TrackNo/AMin/ASec/
+//! AFrame/ALBA/Zero/PMin/PSec/PFrame/PLBA, `[TRACK N]` MODE/INDEX n), each
+//! kind of section declared once in [`sections`]; ECMA-130 §22.3.4
 //! (lead-in TOC: POINT 01..99 track starts, A0 first track and disc type,
 //! A1 last track, A2 lead-out; B0/C0 for multisession).
 
-mod keys;
+pub mod keys;
 pub mod sections;
 mod sheet;
 pub mod toc;

@@ -1,5 +1,5 @@
-//! Declared INI sections: the `.ccd` counterpart of
-//! [`declare!`](crate::structure::declare). One table per kind of section
+//! Declared INI sections: the `.ccd` counterpart of `declare!` in
+//! [`crate::structure`]. One table per kind of section
 //! names its keys, how each value reads and what it means; from it come
 //! both the typed keys the reader uses and the annotated section that
 //! `structure` and the inspector show.
