@@ -1,35 +1,9 @@
-//! Little- and big-endian integers read from byte slices without panicking:
-//! a field that lies past the end of the slice reads as `None`.
+//! Fixed-size byte arrays read from slices without panicking: a field that
+//! lies past the end of the slice reads as `None`.
 
 /// `N` bytes at `at`.
 pub(crate) fn array<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
     bytes.get(at..at.checked_add(N)?)?.try_into().ok()
-}
-
-pub(crate) fn u8_at(bytes: &[u8], at: usize) -> u8 {
-    bytes.get(at).copied().unwrap_or(0)
-}
-
-pub(crate) fn le16(bytes: &[u8], at: usize) -> u16 {
-    array(bytes, at).map_or(0, u16::from_le_bytes)
-}
-
-pub(crate) fn le32(bytes: &[u8], at: usize) -> u32 {
-    array(bytes, at).map_or(0, u32::from_le_bytes)
-}
-
-pub(crate) fn be16(bytes: &[u8], at: usize) -> u16 {
-    array(bytes, at).map_or(0, u16::from_be_bytes)
-}
-
-pub(crate) fn be32(bytes: &[u8], at: usize) -> u32 {
-    array(bytes, at).map_or(0, u32::from_be_bytes)
-}
-
-/// Bytes as Latin-1 text with trailing NULs and spaces removed.
-pub(crate) fn latin1_trimmed(bytes: &[u8]) -> String {
-    let text: String = bytes.iter().map(|&b| char::from(b)).collect();
-    text.trim_end_matches(['\0', ' ']).to_owned()
 }
 
 #[cfg(test)]
@@ -37,11 +11,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn out_of_range_reads_as_zero() {
+    fn out_of_range_reads_as_none() {
         let b = [1, 2, 3, 4];
-        assert_eq!(le16(&b, 0), 0x0201);
-        assert_eq!(be32(&b, 0), 0x0102_0304);
-        assert_eq!(le32(&b, 1), 0);
-        assert_eq!(latin1_trimmed(b"AB \0\0"), "AB");
+        assert_eq!(array::<2>(&b, 0), Some([1, 2]));
+        assert_eq!(array::<4>(&b, 1), None);
     }
 }

@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::io::ReadAt;
 use crate::structure::Structure;
 
-pub use names::{gpt_type_name, mbr_type_name};
+pub use names::{apm_type_name, gpt_type_name, mbr_type_name};
 
 /// Which kind of table described a partition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -129,30 +129,17 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
     }
 }
 
-/// Formats a GUID stored mixed-endian (the first three fields little-endian).
-pub fn guid_text(bytes: &[u8; 16]) -> String {
-    let [a0, a1, a2, a3, b0, b1, c0, c1, rest @ ..] = *bytes;
-    let mut text = format!("{a3:02X}{a2:02X}{a1:02X}{a0:02X}-{b1:02X}{b0:02X}-{c1:02X}{c0:02X}-");
-    for (i, byte) in rest.iter().enumerate() {
-        if i == 2 {
-            text.push('-');
-        }
-        text.push_str(&format!("{byte:02X}"));
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::structure::guid_text;
 
     #[test]
-    fn guid_is_mixed_endian() {
+    fn type_names_read_the_mixed_endian_guid() {
         let esp = [
             0x28, 0x73, 0x2A, 0xC1, 0x1F, 0xF8, 0xD2, 0x11, 0xBA, 0x4B, 0x00, 0xA0, 0xC9, 0x3E,
             0xC9, 0x3B,
         ];
-        assert_eq!(guid_text(&esp), "C12A7328-F81F-11D2-BA4B-00A0C93EC93B");
         assert_eq!(gpt_type_name(&guid_text(&esp)), Some("EFI System"));
     }
 }

@@ -2,22 +2,26 @@
 //! `.img` of raw 2352-byte sectors from LBA 0, and the `.sub` subchannel.
 //!
 //! Sources: the CloneCD `.ccd` layout as written by CloneCD 5 and read by
-//! libmirage and cdemu ([CloneCD] Version, [Disc] TocEntries/Sessions/
-//! DataTracksScrambled/CDTextLength/CATALOG, [Session N] PreGapMode/
-//! PreGapSubC, [Entry N] Session/Point/ADR/Control/TrackNo/AMin/ASec/AFrame/
-//! ALBA/Zero/PMin/PSec/PFrame/PLBA, [TRACK N] MODE/INDEX n); ECMA-130 §22.3.4
+//! libmirage and cdemu (`[CloneCD]` Version, `[Disc]` TocEntries/Sessions/
+//! DataTracksScrambled/CDTextLength/CATALOG, `[Session N]` PreGapMode/
+//! PreGapSubC, `[Entry N]` Session/Point/ADR/Control/TrackNo/AMin/ASec/
+//! AFrame/ALBA/Zero/PMin/PSec/PFrame/PLBA, `[TRACK N]` MODE/INDEX n), each
+//! kind of section declared once in [`sections`]; ECMA-130 §22.3.4
 //! (lead-in TOC: POINT 01..99 track starts, A0 first track and disc type,
 //! A1 last track, A2 lead-out; B0/C0 for multisession).
 
+pub mod keys;
+pub mod sections;
 mod sheet;
 pub mod toc;
 
-pub use sheet::{Section, Sheet};
+pub use sheet::{KeyLine, Section, Sheet};
 pub use toc::{Entry, Toc};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::container::ccd::sections::{DiscKeys, HeaderKeys, KINDS, TrackKeys};
 use crate::container::detect::sibling_with_extension;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
@@ -63,8 +67,12 @@ pub fn open(ccd: &Path) -> Result<Medium> {
         ));
     }
     let text = source.read_vec(0, source.len() as usize)?;
-    let sheet = Sheet::parse(&String::from_utf8_lossy(&text));
+    let sheet = Sheet::parse(&text);
     let mut diagnostics = sheet.diagnostics.clone();
+    if HeaderKeys::SPEC.find(&sheet, None).is_none() {
+        diagnostics.push(Diagnostic::warning("ccd.no-header", "no [CloneCD] section"));
+    }
+    let disc = DiscKeys::find(&sheet, None);
     let toc = Toc::from_sheet(&sheet, &mut diagnostics);
     let img_path = sibling_with_extension(ccd, "img")
         .ok_or_else(|| Error::image(ccd, "no .img beside the .ccd"))?;
@@ -86,9 +94,10 @@ pub fn open(ccd: &Path) -> Result<Medium> {
             "no .sub beside the .ccd: subchannel not available",
         ));
     }
-    if sheet
-        .value("Disc", "DataTracksScrambled")
-        .is_some_and(|v| v.trim() != "0")
+    if disc
+        .data_tracks_scrambled
+        .as_deref()
+        .is_some_and(|v| v != "0")
     {
         diagnostics.push(Diagnostic::warning(
             "ccd.scrambled",
@@ -128,7 +137,7 @@ pub fn open(ccd: &Path) -> Result<Medium> {
         sector_size: RAW as u32,
         sessions,
         tracks,
-        catalog: sheet.value("Disc", "CATALOG").map(|c| c.trim().to_owned()),
+        catalog: disc.catalog,
         cd_text: CdText::default(),
         cd_text_file: None,
         rem: Vec::new(),
@@ -138,7 +147,7 @@ pub fn open(ccd: &Path) -> Result<Medium> {
             reader: Arc::new(Pager::new(img)),
         }],
         extents,
-        structures: Vec::new(),
+        structures: keys::structures(&sheet, &KINDS, ccd),
         diagnostics,
     })
 }
@@ -149,7 +158,8 @@ fn tracks(sheet: &Sheet, toc: &Toc, stored: u64, diagnostics: &mut Vec<Diagnosti
     let mut out: Vec<Track> = Vec::new();
     for (i, (number, session, control, start)) in starts.iter().enumerate() {
         let section = format!("TRACK {number}");
-        let mode = match sheet.value(&section, "MODE").map(str::trim) {
+        let keys = TrackKeys::find(sheet, Some(u32::from(*number)));
+        let mode = match keys.mode.as_deref() {
             Some("0") => TrackMode::Audio,
             Some("1") => TrackMode::Mode1_2352,
             Some("2") => TrackMode::Mode2_2352,
@@ -162,13 +172,13 @@ fn tracks(sheet: &Sheet, toc: &Toc, stored: u64, diagnostics: &mut Vec<Diagnosti
             }
             None => by_control(*control),
         };
-        let mut indexes: Vec<Index> = (0..=99u8)
-            .filter_map(|n| {
-                let v = sheet.value(&section, &format!("INDEX {n}"))?;
-                Some(Index {
-                    number: n,
-                    lba: Lba(v.trim().parse().ok()?),
-                })
+        let mut indexes: Vec<Index> = keys
+            .indexes
+            .0
+            .iter()
+            .map(|&(number, lba)| Index {
+                number,
+                lba: Lba(lba),
             })
             .collect();
         if !indexes.iter().any(|x| x.number == 1) {
@@ -197,12 +207,8 @@ fn tracks(sheet: &Sheet, toc: &Toc, stored: u64, diagnostics: &mut Vec<Diagnosti
         let next = starts.get(i + 1).map(|(_, _, _, s)| *s);
         let end = match next {
             Some(s) => {
-                let next_pregap = sheet
-                    .value(
-                        &format!("TRACK {}", starts.get(i + 1).map_or(0, |t| t.0)),
-                        "INDEX 0",
-                    )
-                    .and_then(|v| v.trim().parse::<i64>().ok());
+                let next = TrackKeys::find(sheet, starts.get(i + 1).map(|t| u32::from(t.0)));
+                let next_pregap = next.indexes.0.iter().find(|(n, _)| *n == 0).map(|x| x.1);
                 next_pregap.unwrap_or(s.0).min(s.0)
             }
             None => toc

@@ -8,16 +8,18 @@
 pub mod bpb;
 mod check;
 pub mod dir;
+pub mod fsinfo;
 pub mod geometry;
 mod listing;
 pub mod nested;
+pub mod oem;
+pub mod stamp;
 pub mod table;
 
 use std::sync::{Arc, Mutex};
 
 pub use bpb::{Bpb, FatType};
 
-use crate::byteorder::le32;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::fs::{FileExtent, Filesystem, FsKind, Node, NodeKind};
@@ -26,6 +28,7 @@ use crate::structure::{Kind, Place, Structure};
 use crate::units::Lba;
 use crate::volume::Volume;
 use dir::Short;
+use fsinfo::FsInfo;
 use table::{Chain, Table};
 
 /// The id of the root directory (byte 0 is the boot sector, never an entry).
@@ -190,7 +193,7 @@ impl FatFs {
                 ),
             ));
         }
-        if self.boot.get(510..512) != Some(&[0x55, 0xAA][..]) {
+        if !bpb::signed(&self.boot) {
             found.push(Diagnostic::warning(
                 "fat.boot-signature",
                 "the boot sector lacks the 0x55AA signature",
@@ -238,24 +241,23 @@ impl FatFs {
                 }
             }
         }
-        if bpb.fat_type == FatType::Fat32 {
-            let at = u64::from(bpb.fsinfo_sector) * bpb.bytes_per_sector;
-            if bpb.fsinfo_sector != 0 && bpb.fsinfo_sector != 0xFFFF {
-                match self.source.read_vec(at, 512) {
-                    Ok(s) if le32(&s, 0) == 0x4161_5252 && le32(&s, 484) == 0x6141_7272 => {
-                        let free = le32(&s, 488);
-                        if free != 0xFFFF_FFFF && u64::from(free) > bpb.clusters {
-                            found.push(Diagnostic::warning(
-                                "fat.fsinfo-free",
-                                format!("FSInfo claims {free} free clusters of {}", bpb.clusters),
-                            ));
-                        }
-                    }
-                    _ => found.push(Diagnostic::warning(
-                        "fat.fsinfo-signature",
-                        format!("no valid FSInfo sector at sector {}", bpb.fsinfo_sector),
-                    )),
-                }
+        if let Some(at) = self.fsinfo_offset() {
+            let info = self
+                .source
+                .read_vec(at, FsInfo::LAYOUT.size)
+                .ok()
+                .and_then(|s| FsInfo::decode(&s).ok())
+                .filter(FsInfo::is_valid);
+            match info.as_ref().and_then(FsInfo::free) {
+                Some(free) if u64::from(free) > bpb.clusters => found.push(Diagnostic::warning(
+                    "fat.fsinfo-free",
+                    format!("FSInfo claims {free} free clusters of {}", bpb.clusters),
+                )),
+                _ if info.is_none() => found.push(Diagnostic::warning(
+                    "fat.fsinfo-signature",
+                    format!("no valid FSInfo sector at sector {}", bpb.fsinfo_sector),
+                )),
+                _ => {}
             }
         }
         self.opened.extend(found);
@@ -309,27 +311,16 @@ impl FatFs {
         out
     }
 
-    /// A node's directory entry as an annotated structure.
-    pub fn entry_structure(&self, node: &Node) -> Option<Structure> {
-        if node.id == ROOT_ID {
-            return None;
-        }
-        let bytes = self.source.read_vec(node.id, dir::ENTRY).ok()?;
-        Some(Structure {
-            fields: dir::entry_fields(&bytes),
-            ..Structure::new(
-                Kind::Directory,
-                format!("Directory entry of {}", node.name),
-                self.map.place(node.id),
-                dir::ENTRY as u64,
-            )
-        })
+    /// The FSInfo sector's byte offset, when the volume names one.
+    fn fsinfo_offset(&self) -> Option<u64> {
+        let bpb = &self.bpb;
+        (bpb.fat_type == FatType::Fat32 && bpb.fsinfo_sector != 0 && bpb.fsinfo_sector != 0xFFFF)
+            .then(|| u64::from(bpb.fsinfo_sector) * bpb.bytes_per_sector)
     }
 
     /// Re-reads the short entry at byte `id`.
     fn entry_at(&self, id: u64) -> Result<Short> {
-        let bytes = self.source.read_vec(id, dir::ENTRY)?;
-        Ok(Short::decode(&bytes))
+        Short::decode(&self.source.read_vec(id, dir::ENTRY)?)
     }
 }
 
@@ -386,32 +377,20 @@ impl Filesystem for FatFs {
     fn structures(&self) -> Vec<Structure> {
         let bpb = &self.bpb;
         let fat32 = bpb.fat_type == FatType::Fat32;
-        let mut out = vec![Structure {
-            fields: bpb::fields(&self.boot, fat32),
-            ..Structure::new(
-                Kind::Bpb,
-                "Boot sector and BIOS parameter block",
-                self.map.place(0),
-                512,
-            )
-        }];
-        if fat32 && bpb.fsinfo_sector != 0 && bpb.fsinfo_sector != 0xFFFF {
-            let at = u64::from(bpb.fsinfo_sector) * bpb.bytes_per_sector;
-            if let Ok(sector) = self.source.read_vec(at, 512) {
-                out.push(Structure {
-                    fields: bpb::fsinfo_fields(&sector),
-                    ..Structure::new(Kind::Fsinfo, "FSInfo sector", self.map.place(at), 512)
-                });
-            }
+        let mut out = vec![bpb::structure(&self.boot, fat32, self.map.place(0))];
+        if let Some(at) = self.fsinfo_offset()
+            && let Ok(sector) = self.source.read_vec(at, FsInfo::LAYOUT.size)
+        {
+            out.push(FsInfo::LAYOUT.structure(&sector, self.map.place(at)));
         }
         if fat32 && bpb.backup_boot_sector != 0 && bpb.backup_boot_sector != 0xFFFF {
-            out.push(Structure::new(
-                Kind::Bpb,
-                "Backup boot sector",
-                self.map
-                    .place(u64::from(bpb.backup_boot_sector) * bpb.bytes_per_sector),
-                512,
-            ));
+            let at = u64::from(bpb.backup_boot_sector) * bpb.bytes_per_sector;
+            // The copy reads like the original when it is one.
+            let copy = self.source.read_vec(at, 512).unwrap_or_default();
+            out.push(Structure {
+                name: "Backup boot sector".to_owned(),
+                ..bpb::structure(&copy, fat32, self.map.place(at))
+            });
         }
         for n in 0..bpb.fats {
             out.push(Structure::new(
@@ -430,6 +409,10 @@ impl Filesystem for FatFs {
             ));
         }
         out
+    }
+
+    fn directory_structures(&self, block: &[u8], position: u64) -> Vec<Structure> {
+        dir::structures(block, position)
     }
 
     fn diagnostics(&self) -> Vec<Diagnostic> {

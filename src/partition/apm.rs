@@ -1,16 +1,120 @@
 //! The Apple Partition Map.
 //!
-//! Sources: Inside Macintosh: Devices, "SCSI Manager" (Driver Descriptor Map
-//! in block 0 with signature "ER" and the block size; partition map entries
-//! from block 1, each with signature "PM", the map's entry count, physical
-//! start and length in blocks, 32-byte name and type, status flags).
+//! Sources: Inside Macintosh: Devices, "SCSI Manager" (the driver
+//! descriptor map in block 0 with signature "ER", the block size and the
+//! first driver's descriptor; partition map entries from block 1, each with
+//! signature "PM", the map's entry count, physical start and length in
+//! blocks, 32-byte name and type, the data area, status flags, the boot
+//! code's place and addresses, the processor type). Apple's pdisk
+//! (`dpme.h`) names the boot arguments that later systems keep in the
+//! first 128 bytes of the entry's padding.
 
-use crate::byteorder::{be16, be32, latin1_trimmed};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::io::ReadAt;
-use crate::partition::{Partition, Scheme, Table};
-use crate::structure::{Field, Kind, Place, Structure, Value};
+use crate::partition::{Partition, Scheme, Table, apm_type_name};
+use crate::structure::{
+    Be16, Be32, Be32Hex, Bytes, Codec, Latin1, Place, Raw, Reserved, Structure, Value, declare,
+    latin1_trimmed,
+};
+
+declare! {
+    /// Block 0: the device's block size and its drivers.
+    pub struct DriverMap = "APM driver descriptor map", PartitionTable, "Inside Macintosh: Devices, SCSI Manager (Block0)", 512 {
+        0, 2 => signature: Raw<2>, "signature", "ER marks a driver descriptor map";
+        2, 2 => block_size: Be16, "block size", "bytes per device block";
+        4, 4 => block_count: Be32, "block count", "blocks on the device";
+        8, 2 => device_type: Be16, "device type", "reserved";
+        10, 2 => device_id: Be16, "device ID", "reserved";
+        12, 4 => data: Be32Hex, "data", "reserved";
+        16, 2 => driver_count: Be16, "driver count", "drivers described from byte 18";
+        18, 4 => driver_block: Be32, "driver 1 block", "first block of the first driver";
+        22, 2 => driver_size: Be16, "driver 1 size", "blocks of the first driver";
+        24, 2 => driver_system: Be16, "driver 1 system", "operating system the driver is for (1 = Mac OS)";
+        26, 486 => more_drivers: Bytes, "more drivers", "further 8-byte driver descriptors, then padding";
+    }
+}
+
+declare! {
+    /// One partition map entry (one per block from block 1).
+    pub struct Entry = "APM partition map entry", PartitionTable, "Inside Macintosh: Devices, SCSI Manager (Partition)", 512 {
+        0, 2 => signature: Raw<2>, "signature", "PM marks a partition map entry";
+        2, 2 => signature_pad: Reserved, "reserved", "zero";
+        4, 4 => map_entries: Be32, "map entries", "entries in the whole map";
+        8, 4 => start: Be32, "start block", "first physical block of the partition";
+        12, 4 => blocks: Be32, "block count", "length in blocks";
+        16, 32 => name: Latin1, "name", "partition name";
+        48, 32 => kind: PartitionType, "type", "partition type";
+        80, 4 => data_start: Be32, "data start", "first data block within the partition";
+        84, 4 => data_blocks: Be32, "data blocks", "blocks of data in the partition";
+        88, 4 => status: Status, "status", "valid, allocated, in use, boot information, readable, writable, position-independent boot code";
+        92, 4 => boot_start: Be32, "boot start", "first block of the boot code within the partition";
+        96, 4 => boot_size: Be32, "boot size", "bytes of boot code";
+        100, 4 => boot_load: Be32Hex, "boot load address", "memory address the boot code is loaded at";
+        104, 4 => boot_load_2: Be32Hex, "boot load address 2", "reserved";
+        108, 4 => boot_entry: Be32Hex, "boot entry", "memory address of the boot code's entry point";
+        112, 4 => boot_entry_2: Be32Hex, "boot entry 2", "reserved";
+        116, 4 => boot_checksum: Be32Hex, "boot checksum", "checksum of the boot code";
+        120, 16 => processor: Latin1, "processor", "processor the boot code is for (68000, 68020, 68030, 68040)";
+        136, 128 => boot_arguments: Bytes, "boot arguments", "32 words for the boot code", "Apple pdisk dpme.h (dpme_boot_args)";
+        264, 248 => reserved: Reserved, "reserved", "zero";
+    }
+}
+
+/// The partition type, with a human name.
+#[derive(Clone, Copy, Debug)]
+pub struct PartitionType;
+
+impl Codec for PartitionType {
+    type Out = String;
+    const WIDTH: Option<usize> = None;
+    fn decode(raw: &[u8]) -> String {
+        latin1_trimmed(raw)
+    }
+    fn value(raw: &[u8]) -> Value {
+        Value::Text(Self::decode(raw))
+    }
+    fn note(raw: &[u8]) -> Option<String> {
+        apm_type_name(&Self::decode(raw)).map(str::to_owned)
+    }
+}
+
+/// The status flags' bits, as Inside Macintosh names them.
+const STATUS_BITS: [(u32, &str); 7] = [
+    (0x01, "valid"),
+    (0x02, "allocated"),
+    (0x04, "in use"),
+    (0x08, "boot information"),
+    (0x10, "readable"),
+    (0x20, "writable"),
+    (0x40, "position-independent boot code"),
+];
+/// The bit that says the entry holds valid boot information.
+const BOOTABLE: u32 = 0x08;
+
+/// The status flags, with the names of the bits set.
+#[derive(Clone, Copy, Debug)]
+pub struct Status;
+
+impl Codec for Status {
+    type Out = u32;
+    const WIDTH: Option<usize> = Some(4);
+    fn decode(raw: &[u8]) -> u32 {
+        Be32::decode(raw)
+    }
+    fn value(raw: &[u8]) -> Value {
+        Be32Hex::value(raw)
+    }
+    fn note(raw: &[u8]) -> Option<String> {
+        let status = Self::decode(raw);
+        let names: Vec<&str> = STATUS_BITS
+            .iter()
+            .filter(|(bit, _)| status & bit != 0)
+            .map(|(_, name)| *name)
+            .collect();
+        (!names.is_empty()).then(|| names.join(", "))
+    }
+}
 
 /// The most map entries read.
 pub const MAX_ENTRIES: u64 = 256;
@@ -21,10 +125,11 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
         return Ok(None);
     }
     let ddm = source.read_vec(0, 512)?;
-    if ddm.get(..2) != Some(b"ER") {
+    let map = DriverMap::decode(&ddm)?;
+    if &map.signature != b"ER" {
         return Ok(None);
     }
-    let declared = u64::from(be16(&ddm, 2));
+    let declared = u64::from(map.block_size);
     // Entries sit one block apart; some writers use 512-byte spacing with a
     // larger declared block size, so try both.
     let mut spacing = None;
@@ -46,8 +151,10 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
         512
     };
     let mut table = Table::default();
-    let first = source.read_vec(spacing, 512)?;
-    let count = u64::from(be32(&first, 4));
+    table
+        .structures
+        .push(DriverMap::LAYOUT.structure(&ddm, Place::Medium(0)));
+    let count = u64::from(Entry::decode(&source.read_vec(spacing, 512)?)?.map_entries);
     if count > MAX_ENTRIES {
         table.diagnostics.push(Diagnostic::error(
             "apm.entries-capped",
@@ -64,37 +171,39 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
             ));
             break;
         }
-        let entry = source.read_vec(offset, 512)?;
-        if entry.get(..2) != Some(b"PM") {
+        let bytes = source.read_vec(offset, 512)?;
+        let entry = Entry::decode(&bytes)?;
+        if &entry.signature != b"PM" {
             table.diagnostics.push(Diagnostic::error(
                 "apm.signature",
                 format!("partition map entry {n} lacks the PM signature; the map ends there"),
             ));
             break;
         }
-        let (start, length) = (u64::from(be32(&entry, 8)), u64::from(be32(&entry, 12)));
-        let name = latin1_trimmed(entry.get(16..48).unwrap_or_default());
-        let kind = latin1_trimmed(entry.get(48..80).unwrap_or_default());
-        let status = be32(&entry, 88);
+        let (start, length) = (u64::from(entry.start), u64::from(entry.blocks));
         if start.saturating_add(length) > disk_blocks {
             table.diagnostics.push(Diagnostic::warning(
                 "partition.past-end",
-                format!("APM partition {n} ({kind}) runs past the end of the image"),
+                format!(
+                    "APM partition {n} ({}) runs past the end of the image",
+                    entry.kind
+                ),
             ));
         }
-        table
-            .structures
-            .push(structure(n, offset, &entry, &name, &kind));
+        table.structures.push(Structure {
+            name: format!("APM entry {n}"),
+            ..Entry::LAYOUT.structure(&bytes, Place::Medium(offset))
+        });
         table.partitions.push(Partition {
             index: n as u32,
             scheme: Scheme::Apm,
-            type_name: type_name(&kind),
-            type_code: kind,
-            name: Some(name),
+            type_name: apm_type_name(&entry.kind),
+            type_code: entry.kind,
+            name: Some(entry.name),
             start,
             length,
             sector_size: block,
-            bootable: status & 0x08 != 0,
+            bootable: entry.status & BOOTABLE != 0,
             guid: None,
             logical: false,
             container: false,
@@ -103,78 +212,60 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
     Ok(Some(table))
 }
 
-fn type_name(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "Apple_partition_map" => "partition map",
-        "Apple_HFS" => "HFS/HFS+",
-        "Apple_HFSX" => "HFSX",
-        "Apple_Free" => "free space",
-        "Apple_Driver" | "Apple_Driver43" | "Apple_Driver_ATAPI" => "driver",
-        "Apple_Patches" => "patches",
-        "Apple_UNIX_SVR2" => "A/UX or UFS",
-        "Apple_Boot" => "boot",
-        "DOS_FAT_12" | "DOS_FAT_16" | "DOS_FAT_32" => "FAT",
-        _ => return None,
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn structure(n: u64, offset: u64, e: &[u8], name: &str, kind: &str) -> Structure {
-    let f = |offset, length, name, value: String, meaning| {
-        Field::new(offset, length, name, Value::Text(value), meaning, "")
-    };
-    Structure {
-        fields: vec![
-            f(
-                0,
-                2,
-                "signature",
-                "PM".into(),
-                "marks a partition map entry",
-            ),
-            f(
-                4,
-                4,
-                "map entries",
-                be32(e, 4).to_string(),
-                "entries in the whole map",
-            ),
-            f(
-                8,
-                4,
-                "start block",
-                be32(e, 8).to_string(),
-                "first block of the partition",
-            ),
-            f(
-                12,
-                4,
-                "block count",
-                be32(e, 12).to_string(),
-                "length in blocks",
-            ),
-            f(16, 32, "name", name.to_owned(), "partition name"),
-            f(48, 32, "type", kind.to_owned(), "partition type"),
-            f(
-                80,
-                4,
-                "data start",
-                be32(e, 80).to_string(),
-                "first data block within the partition",
-            ),
-            f(84, 4, "data blocks", be32(e, 84).to_string(), "data blocks"),
-            f(
-                88,
-                4,
-                "status",
-                format!("{:#010x}", be32(e, 88)),
-                "valid, allocated, in use, bootable, ... flags",
-            ),
-        ],
-        ..Structure::new(
-            Kind::PartitionTable,
-            format!("APM entry {n}"),
-            Place::Medium(offset),
-            512,
-        )
+    #[test]
+    fn declarations_tile_exactly() {
+        assert!(DriverMap::LAYOUT.tiling().is_exact());
+        assert!(Entry::LAYOUT.tiling().is_exact());
+    }
+
+    #[test]
+    fn an_entry_decodes_and_reads() {
+        let mut raw = [0u8; 512];
+        raw[..2].copy_from_slice(b"PM");
+        raw[4..8].copy_from_slice(&3u32.to_be_bytes());
+        raw[8..12].copy_from_slice(&32u32.to_be_bytes());
+        raw[12..16].copy_from_slice(&10u32.to_be_bytes());
+        raw[16..30].copy_from_slice(b"HFSPLUS_Hybrid");
+        raw[48..57].copy_from_slice(b"Apple_HFS");
+        raw[88..92].copy_from_slice(&0x4000_0033u32.to_be_bytes());
+        let entry = Entry::decode(&raw).unwrap();
+        assert_eq!((entry.map_entries, entry.start, entry.blocks), (3, 32, 10));
+        assert_eq!(
+            (entry.name.as_str(), entry.kind.as_str()),
+            ("HFSPLUS_Hybrid", "Apple_HFS")
+        );
+        let fields = Entry::LAYOUT.fields(&raw);
+        let text = |name: &str| fields.iter().find(|f| f.name == name).unwrap().text();
+        assert_eq!(text("type"), "Apple_HFS (HFS/HFS+)");
+        assert_eq!(
+            text("status"),
+            "0x40000033 (valid, allocated, readable, writable)"
+        );
+    }
+
+    #[test]
+    fn a_truncated_entry_names_the_field() {
+        let mut raw = vec![0u8; 60];
+        raw[..2].copy_from_slice(b"PM");
+        assert!(matches!(
+            Entry::decode(&raw),
+            Err(crate::Error::Truncated {
+                field: "type",
+                offset: 48,
+                ..
+            })
+        ));
+        assert!(matches!(
+            DriverMap::decode(b"ER\x02"),
+            Err(crate::Error::Truncated {
+                field: "block size",
+                offset: 2,
+                ..
+            })
+        ));
     }
 }

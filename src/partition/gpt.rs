@@ -14,8 +14,8 @@ use crate::error::Result;
 use crate::io::ReadAt;
 use crate::partition::{Partition, Scheme, Table, gpt_type_name};
 use crate::structure::{
-    Guid, Kind, Le32, Le32Hex, Le64, Le64Hex, Place, Raw, Reserved, Structure, Utf16Le, declare,
-    guid_text,
+    Codec, Guid, Kind, Le32, Le32Hex, Le64, Le64Hex, Place, Raw, Reserved, Structure, Utf16Le,
+    Value, declare, guid_text,
 };
 
 const CRC32: Crc<u32> = Crc::<u32>::new(&CRC_32_ISO_HDLC);
@@ -47,12 +47,34 @@ declare! {
     /// One entry of the partition entry array (the first 128 bytes of each
     /// entry; larger entries are zero-padded).
     pub struct Entry = "GPT partition entry", PartitionTable, "UEFI 2.10 §5.3.3", 128 {
-        0, 16 => type_guid: Guid, "partition type GUID", "what the partition holds; zero for an unused entry";
+        0, 16 => type_guid: TypeGuid, "partition type GUID", "what the partition holds; zero for an unused entry";
         16, 16 => unique_guid: Guid, "unique partition GUID", "identifies this partition";
         32, 8 => first_lba: Le64, "starting LBA", "first sector of the partition";
         40, 8 => last_lba: Le64, "ending LBA", "last sector of the partition (inclusive)";
         48, 8 => attributes: Le64Hex, "attributes", "bit 0 required, bit 1 no block I/O, bit 2 legacy BIOS bootable, bits 48-63 by type";
         56, 72 => name: Utf16Le, "partition name", "UTF-16LE, up to 36 characters, NUL padded";
+    }
+}
+
+/// A partition type GUID, with the name gdisk gives it.
+#[derive(Clone, Copy, Debug)]
+pub struct TypeGuid;
+
+impl Codec for TypeGuid {
+    type Out = [u8; 16];
+    const WIDTH: Option<usize> = Guid::WIDTH;
+    fn decode(raw: &[u8]) -> [u8; 16] {
+        Guid::decode(raw)
+    }
+    fn value(raw: &[u8]) -> Value {
+        Guid::value(raw)
+    }
+    fn note(raw: &[u8]) -> Option<String> {
+        let guid = Self::decode(raw);
+        if guid == [0; 16] {
+            return Some("unused entry".to_owned());
+        }
+        gpt_type_name(&guid_text(&guid)).map(str::to_owned)
     }
 }
 
@@ -457,4 +479,49 @@ fn structure(name: &str, offset: u64, sector: u64, h: &Checked, bytes: &[u8]) ->
         structure.note("header CRC32", "bad");
     }
     structure
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declarations_tile_exactly() {
+        assert!(Header::LAYOUT.tiling().is_exact());
+        assert!(Entry::LAYOUT.tiling().is_exact());
+    }
+
+    #[test]
+    fn a_truncated_header_names_the_field() {
+        let mut bytes = b"EFI PART".to_vec();
+        bytes.resize(60, 0);
+        assert!(matches!(
+            Header::decode(&bytes),
+            Err(crate::Error::Truncated {
+                structure: "GPT header",
+                field: "disk GUID",
+                offset: 56,
+                ..
+            })
+        ));
+        assert!(header(&bytes, 512).is_none());
+    }
+
+    #[test]
+    fn entry_types_are_named() {
+        let mut raw = [0u8; 128];
+        raw[..16].copy_from_slice(&[
+            0x28, 0x73, 0x2A, 0xC1, 0x1F, 0xF8, 0xD2, 0x11, 0xBA, 0x4B, 0x00, 0xA0, 0xC9, 0x3E,
+            0xC9, 0x3B,
+        ]);
+        let fields = Entry::LAYOUT.fields(&raw);
+        assert_eq!(
+            fields[0].text(),
+            "C12A7328-F81F-11D2-BA4B-00A0C93EC93B (EFI System)"
+        );
+        assert_eq!(
+            Entry::LAYOUT.fields(&[0; 128])[0].note.as_deref(),
+            Some("unused entry")
+        );
+    }
 }

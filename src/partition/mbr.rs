@@ -1,37 +1,107 @@
 //! The master boot record and the extended boot records chained from it.
 //!
-//! Sources: the IBM PC partition table as documented in the UEFI
-//! specification §5.2.1 (legacy MBR: 4 entries of 16 bytes at 446, boot
-//! signature 0x55AA at 510), and the extended partition convention (each EBR
-//! holds one logical partition relative to itself and a link relative to
-//! the start of the extended partition).
+//! Sources: the UEFI specification 2.10 §5.2.1 (legacy MBR: boot code at 0,
+//! the unique MBR disk signature at 440, two unused bytes, four 16-byte
+//! partition records at 446, signature 0x55AA at 510; table 5-2 gives the
+//! record's fields), and the extended partition convention (each EBR holds
+//! one logical partition relative to itself and a link relative to the
+//! start of the extended partition).
 
 use std::collections::HashSet;
 
-use crate::byteorder::{le32, u8_at};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::Result;
 use crate::io::ReadAt;
 use crate::partition::{Partition, Scheme, Table, mbr_type_name};
-use crate::structure::{Field, Kind, Place, Structure, Value};
+use crate::structure::{
+    Bytes, Codec, Field, Kind, Le32, Le32Hex, Place, Raw, Reserved, Structure, U8, Value, declare,
+};
 use crate::units::Lba;
 
 /// The most EBRs followed in one chain (RELIABILITY.md).
 pub const EBR_LIMIT: usize = 128;
 const SECTOR: u64 = 512;
+/// Where the four partition records start.
+const RECORDS: usize = 446;
+/// Where the boot signature is.
+const SIGNATURE: usize = 510;
+const SOURCE: &str = "UEFI 2.10 §5.2.1";
 
-/// One decoded 16-byte entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Entry {
-    pub status: u8,
-    pub chs_start: Chs,
-    pub kind: u8,
-    pub chs_end: Chs,
-    pub lba: u32,
-    pub sectors: u32,
+declare! {
+    /// What comes before the partition records in the MBR.
+    pub struct BootArea = "MBR boot area", PartitionTable, "UEFI 2.10 §5.2.1", 446 {
+        0, 440 => code: Bytes, "boot code", "code run by the BIOS (not interpreted)";
+        440, 4 => disk_signature: Le32Hex, "disk signature", "identifies the disk (sfdisk's label-id)";
+        444, 2 => unused: Reserved, "reserved", "zero";
+    }
 }
 
-/// A cylinder/head/sector address as packed in an entry.
+declare! {
+    /// One of the four partition records of an MBR or EBR.
+    pub struct Entry = "MBR partition record", PartitionTable, "UEFI 2.10 §5.2.1 table 5-2", 16 {
+        0, 1 => status: BootIndicator, "status", "0x80 = bootable, 0x00 = not";
+        1, 3 => chs_start: PackedChs, "CHS start", "cylinder/head/sector of the first sector";
+        4, 1 => kind: OsType, "type", "partition type";
+        5, 3 => chs_end: PackedChs, "CHS end", "cylinder/head/sector of the last sector";
+        8, 4 => lba: Le32, "first LBA", "first sector (relative to this record for logical partitions)";
+        12, 4 => sectors: Le32, "sectors", "length in sectors";
+    }
+}
+
+declare! {
+    /// The last two bytes of a boot record sector.
+    pub struct Signature = "boot signature", PartitionTable, "UEFI 2.10 §5.2.1", 2 {
+        0, 2 => bytes: Raw<2>, "signature", "55 aa marks a valid boot sector";
+    }
+}
+
+/// The bytes [`Signature`] holds in a valid sector.
+const VALID: [u8; 2] = [0x55, 0xAA];
+
+/// The boot indicator: 0x80 active, 0x00 not, anything else invalid.
+#[derive(Clone, Copy, Debug)]
+pub struct BootIndicator;
+
+impl Codec for BootIndicator {
+    type Out = u8;
+    const WIDTH: Option<usize> = Some(1);
+    fn decode(raw: &[u8]) -> u8 {
+        U8::decode(raw)
+    }
+    fn value(raw: &[u8]) -> Value {
+        Value::Hex(u64::from(Self::decode(raw)), 2)
+    }
+    fn note(raw: &[u8]) -> Option<String> {
+        match Self::decode(raw) {
+            0x80 => Some("bootable".to_owned()),
+            0x00 => None,
+            _ => Some("invalid: neither 0x00 nor 0x80".to_owned()),
+        }
+    }
+}
+
+/// The partition type byte, with the name fdisk gives it.
+#[derive(Clone, Copy, Debug)]
+pub struct OsType;
+
+impl Codec for OsType {
+    type Out = u8;
+    const WIDTH: Option<usize> = Some(1);
+    fn decode(raw: &[u8]) -> u8 {
+        U8::decode(raw)
+    }
+    fn value(raw: &[u8]) -> Value {
+        Value::Hex(u64::from(Self::decode(raw)), 2)
+    }
+    fn note(raw: &[u8]) -> Option<String> {
+        match Self::decode(raw) {
+            0 => Some("unused".to_owned()),
+            kind => mbr_type_name(kind).map(str::to_owned),
+        }
+    }
+}
+
+/// A cylinder/head/sector address as packed in a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Chs {
     pub cylinder: u16,
@@ -40,34 +110,40 @@ pub struct Chs {
 }
 
 impl Chs {
-    fn decode(b: &[u8], at: usize) -> Chs {
-        let (h, s, c) = (u8_at(b, at), u8_at(b, at + 1), u8_at(b, at + 2));
-        Chs {
-            cylinder: (u16::from(s & 0xc0) << 2) | u16::from(c),
-            head: h,
-            sector: s & 0x3f,
-        }
-    }
-
     /// The tools write 1023/254/63 (or 255) when the address does not fit.
     fn saturated(self) -> bool {
         self.cylinder >= 1023
     }
 }
 
-impl Entry {
-    fn decode(sector: &[u8], slot: usize) -> Entry {
-        let at = 446 + slot * 16;
-        Entry {
-            status: u8_at(sector, at),
-            chs_start: Chs::decode(sector, at + 1),
-            kind: u8_at(sector, at + 4),
-            chs_end: Chs::decode(sector, at + 5),
-            lba: le32(sector, at + 8),
-            sectors: le32(sector, at + 12),
+/// Head, then sector in the low 6 bits with the cylinder's top 2 bits
+/// above, then the cylinder's low 8 bits.
+#[derive(Clone, Copy, Debug)]
+pub struct PackedChs;
+
+impl Codec for PackedChs {
+    type Out = Chs;
+    const WIDTH: Option<usize> = Some(3);
+    fn decode(raw: &[u8]) -> Chs {
+        let [head, sector, cylinder] = <[u8; 3]>::try_from(raw).unwrap_or([0; 3]);
+        Chs {
+            cylinder: (u16::from(sector & 0xc0) << 2) | u16::from(cylinder),
+            head,
+            sector: sector & 0x3f,
         }
     }
+    fn value(raw: &[u8]) -> Value {
+        let chs = Self::decode(raw);
+        Value::Text(format!("{}/{}/{}", chs.cylinder, chs.head, chs.sector))
+    }
+    fn note(raw: &[u8]) -> Option<String> {
+        Self::decode(raw)
+            .saturated()
+            .then(|| "saturated: the address does not fit CHS".to_owned())
+    }
+}
 
+impl Entry {
     fn is_empty(&self) -> bool {
         self.kind == 0
     }
@@ -77,12 +153,31 @@ impl Entry {
     }
 }
 
+/// Partition record `slot` (0 to 3) of a boot record sector.
+fn record(sector: &[u8], slot: usize) -> Result<Entry> {
+    Entry::decode(
+        sector
+            .get(RECORDS + slot * Entry::LAYOUT.size..)
+            .unwrap_or_default(),
+    )
+}
+
+/// Whether a sector ends with 0x55AA.
+fn signed(sector: &[u8]) -> bool {
+    Signature::decode(sector.get(SIGNATURE..).unwrap_or_default()).is_ok_and(|s| s.bytes == VALID)
+}
+
 /// The four entries of sector 0, if it holds a plausible table.
 pub fn entries(sector: &[u8]) -> Option<[Entry; 4]> {
-    if sector.get(510..512) != Some(&[0x55, 0xAA][..]) {
+    if !signed(sector) {
         return None;
     }
-    let entries = [0, 1, 2, 3].map(|slot| Entry::decode(sector, slot));
+    let entries = [
+        record(sector, 0).ok()?,
+        record(sector, 1).ok()?,
+        record(sector, 2).ok()?,
+        record(sector, 3).ok()?,
+    ];
     let plausible = entries
         .iter()
         .all(|e| matches!(e.status, 0x00 | 0x80) && (e.is_empty() || e.sectors > 0 || e.lba > 0));
@@ -99,9 +194,7 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
         return Ok(None);
     };
     let mut table = Table::default();
-    table
-        .structures
-        .push(structure("Master boot record", 0, &sector));
+    table.structures.push(mbr_structure(&sector));
     let disk_sectors = source.len() / SECTOR;
     let geometry = geometry(&slots);
     for (slot, entry) in slots.iter().enumerate() {
@@ -165,7 +258,7 @@ fn read_chain(source: &dyn ReadAt, table: &mut Table, first: u64, disk_sectors: 
             return Ok(());
         };
         let sector = source.read_vec(offset, SECTOR as usize)?;
-        if sector.get(510..512) != Some(&[0x55, 0xAA][..]) {
+        if !signed(&sector) {
             table.diagnostics.push(
                 Diagnostic::warning(
                     "partition.ebr-signature",
@@ -175,11 +268,8 @@ fn read_chain(source: &dyn ReadAt, table: &mut Table, first: u64, disk_sectors: 
             );
             return Ok(());
         }
-        table
-            .structures
-            .push(structure("Extended boot record", at, &sector));
-        let logical = Entry::decode(&sector, 0);
-        let link = Entry::decode(&sector, 1);
+        table.structures.push(ebr_structure(at, &sector));
+        let (logical, link) = (record(&sector, 0)?, record(&sector, 1)?);
         if !logical.is_empty() {
             check_entry(table, index, &logical, at, disk_sectors, None);
             table.partitions.push(partition(index, &logical, at, true));
@@ -312,113 +402,164 @@ fn check_overlaps(table: &mut Table) {
     table.diagnostics.extend(found);
 }
 
-const ENTRY_FIELDS: [[&str; 6]; 4] = [
-    [
-        "entry 1 status",
-        "entry 1 CHS start",
-        "entry 1 type",
-        "entry 1 CHS end",
-        "entry 1 first LBA",
-        "entry 1 sectors",
-    ],
-    [
-        "entry 2 status",
-        "entry 2 CHS start",
-        "entry 2 type",
-        "entry 2 CHS end",
-        "entry 2 first LBA",
-        "entry 2 sectors",
-    ],
-    [
-        "entry 3 status",
-        "entry 3 CHS start",
-        "entry 3 type",
-        "entry 3 CHS end",
-        "entry 3 first LBA",
-        "entry 3 sectors",
-    ],
-    [
-        "entry 4 status",
-        "entry 4 CHS start",
-        "entry 4 type",
-        "entry 4 CHS end",
-        "entry 4 first LBA",
-        "entry 4 sectors",
-    ],
-];
+/// Record `slot`'s fields, named `entry N …`, placed in the sector.
+fn record_fields(sector: &[u8], slot: usize) -> Vec<Field> {
+    let at = RECORDS + slot * Entry::LAYOUT.size;
+    Entry::LAYOUT.fields_at(
+        sector.get(at..).unwrap_or_default(),
+        at as u64,
+        Some(&format!("entry {}", slot + 1)),
+    )
+}
 
-/// The sector as an annotated structure.
-fn structure(name: &str, lba: u64, sector: &[u8]) -> Structure {
-    let mut fields = vec![Field::new(
-        0,
-        446,
-        "boot code",
-        Value::Text(String::new()),
-        "code run by the BIOS (not interpreted)",
-        "",
-    )];
-    for (slot, names) in ENTRY_FIELDS.iter().enumerate() {
-        let e = Entry::decode(sector, slot);
-        let at = 446 + 16 * slot as u64;
-        let chs = |c: Chs| format!("{}/{}/{}", c.cylinder, c.head, c.sector);
-        let values = [
-            (
-                0,
-                1,
-                format!("{:#04x}", e.status),
-                "0x80 = bootable, 0x00 = not",
-            ),
-            (
-                1,
-                3,
-                chs(e.chs_start),
-                "cylinder/head/sector of the first sector",
-            ),
-            (4, 1, format!("{:#04x}", e.kind), "partition type"),
-            (
-                5,
-                3,
-                chs(e.chs_end),
-                "cylinder/head/sector of the last sector",
-            ),
-            (
-                8,
-                4,
-                e.lba.to_string(),
-                "first sector (relative to this record for logical partitions)",
-            ),
-            (12, 4, e.sectors.to_string(), "length in sectors"),
-        ];
-        for ((offset, length, value, meaning), name) in values.into_iter().zip(names) {
-            fields.push(Field::new(
-                at + offset,
-                length,
-                *name,
-                Value::Text(value),
-                meaning,
-                "",
-            ));
-        }
+fn signature_fields(sector: &[u8]) -> Vec<Field> {
+    Signature::LAYOUT.fields_at(
+        sector.get(SIGNATURE..).unwrap_or_default(),
+        SIGNATURE as u64,
+        None,
+    )
+}
+
+/// Sector 0 as an annotated structure: boot area, four records, signature.
+fn mbr_structure(sector: &[u8]) -> Structure {
+    let mut structure = Structure::new(
+        Kind::PartitionTable,
+        "Master boot record",
+        Place::Medium(0),
+        SECTOR,
+    )
+    .with(&BootArea::LAYOUT, sector, 0, None);
+    for slot in 0..4 {
+        structure.fields.extend(record_fields(sector, slot));
     }
-    fields.push(Field::new(
-        510,
-        2,
-        "signature",
-        Value::Text(format!(
-            "{:02x}{:02x}",
-            u8_at(sector, 510),
-            u8_at(sector, 511)
-        )),
-        "55aa marks a valid boot sector",
-        "",
-    ));
-    Structure {
-        fields,
-        ..Structure::new(
-            Kind::PartitionTable,
-            name,
-            Place::Medium(lba * SECTOR),
-            SECTOR,
+    structure.fields.extend(signature_fields(sector));
+    structure
+}
+
+/// Bytes an EBR leaves unused, as a field.
+fn unused(sector: &[u8], range: std::ops::Range<usize>, meaning: &'static str) -> Field {
+    let raw = sector.get(range.clone()).unwrap_or_default();
+    Field {
+        note: Reserved::note(raw),
+        ..Field::new(
+            range.start as u64,
+            range.len() as u64,
+            "unused",
+            Reserved::value(raw),
+            meaning,
+            SOURCE,
         )
+    }
+}
+
+/// An EBR as an annotated structure: the MBR's sector format, of which
+/// only the first two records mean something.
+fn ebr_structure(lba: u64, sector: &[u8]) -> Structure {
+    let mut structure = Structure::new(
+        Kind::PartitionTable,
+        "Extended boot record",
+        Place::Medium(lba * SECTOR),
+        SECTOR,
+    );
+    structure.push(unused(sector, 0..RECORDS, "no boot code in an EBR"));
+    structure.fields.extend(record_fields(sector, 0));
+    structure.fields.extend(record_fields(sector, 1));
+    let used = |slot| record(sector, slot).is_ok_and(|e| !e.is_empty());
+    if used(0) {
+        structure.note(
+            "entry 1 first LBA",
+            "the logical partition, relative to this EBR",
+        );
+    }
+    if used(1) {
+        structure.note(
+            "entry 2 first LBA",
+            "the next EBR, relative to the extended partition",
+        );
+    }
+    let end = RECORDS + 2 * Entry::LAYOUT.size;
+    structure.push(unused(
+        sector,
+        end..SIGNATURE,
+        "records 3 and 4: zero in an EBR",
+    ));
+    structure.fields.extend(signature_fields(sector));
+    structure
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fields of a structure, as byte ranges in order.
+    fn tiles(structure: &Structure) -> Vec<std::ops::Range<u64>> {
+        structure
+            .fields
+            .iter()
+            .map(|f| f.offset..f.offset + f.length)
+            .collect()
+    }
+
+    fn covers_exactly(structure: &Structure) -> bool {
+        let ranges = tiles(structure);
+        ranges.first().is_some_and(|r| r.start == 0)
+            && ranges.windows(2).all(|w| w[0].end == w[1].start)
+            && ranges.last().is_some_and(|r| r.end == SECTOR)
+    }
+
+    #[test]
+    fn declarations_tile_exactly() {
+        assert!(BootArea::LAYOUT.tiling().is_exact());
+        assert!(Entry::LAYOUT.tiling().is_exact());
+        assert!(Signature::LAYOUT.tiling().is_exact());
+        let sector = [0u8; 512];
+        assert!(covers_exactly(&mbr_structure(&sector)));
+        assert!(covers_exactly(&ebr_structure(1, &sector)));
+    }
+
+    #[test]
+    fn a_truncated_record_names_the_field() {
+        let error = Entry::decode(&[0x80, 1, 1, 0, 0x0c, 2, 2, 0, 0, 8])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("first LBA"), "{error}");
+        assert!(error.contains("bytes 8..12"), "{error}");
+        assert!(matches!(
+            Entry::decode(&[0; 10]),
+            Err(crate::Error::Truncated {
+                field: "first LBA",
+                offset: 8,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_record_decodes_and_reads() {
+        let raw = [
+            0x80, 0x20, 0x21, 0x00, 0x0c, 0xfe, 0xff, 0xff, 0, 8, 0, 0, 0xa0, 0x09, 1, 0,
+        ];
+        let entry = Entry::decode(&raw).unwrap();
+        assert_eq!(entry.lba, 2048);
+        assert_eq!(entry.sectors, 0x0001_09a0);
+        assert_eq!(
+            entry.chs_start,
+            Chs {
+                cylinder: 0,
+                head: 32,
+                sector: 33
+            }
+        );
+        assert_eq!(entry.chs_end.cylinder, 1023);
+        let fields = Entry::LAYOUT.fields_at(&raw, 446, Some("entry 1"));
+        let text = |name: &str| fields.iter().find(|f| f.name == name).unwrap().text();
+        assert_eq!(text("entry 1 status"), "0x80 (bootable)");
+        assert_eq!(text("entry 1 type"), "0x0c (W95 FAT32 (LBA))");
+        assert_eq!(text("entry 1 CHS start"), "0/32/33");
+        assert_eq!(
+            text("entry 1 CHS end"),
+            "1023/254/63 (saturated: the address does not fit CHS)"
+        );
+        assert_eq!(fields[4].offset, 446 + 8);
     }
 }

@@ -1,7 +1,8 @@
 //! Human names for partition type codes.
 //!
-//! Sources: the UEFI specification §5.3.3 (EFI System, legacy MBR), and the
-//! type lists that fdisk and gdisk print (`sfdisk -T`, `sgdisk -L`).
+//! Sources: the UEFI specification §5.3.3 (EFI System, legacy MBR), the
+//! type lists that fdisk and gdisk print (`sfdisk -T`, `sgdisk -L`), and
+//! Inside Macintosh: Devices with the types Apple's pdisk knows (APM).
 
 /// The name of an MBR partition type byte.
 pub fn mbr_type_name(kind: u8) -> Option<&'static str> {
@@ -81,6 +82,22 @@ pub fn gpt_type_name(guid: &str) -> Option<&'static str> {
         "FE3A2A5D-4F32-41A7-B725-ACCC3285A309" => "ChromeOS kernel",
         "3CB8E202-3B7E-47DD-8A3C-7FF2A13CFCEC" => "ChromeOS root",
         "6A898CC3-1DD2-11B2-99A6-080020736631" => "Solaris /usr or Apple ZFS",
+        _ => return None,
+    })
+}
+
+/// The name of an Apple Partition Map type string.
+pub fn apm_type_name(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "Apple_partition_map" => "partition map",
+        "Apple_HFS" => "HFS/HFS+",
+        "Apple_HFSX" => "HFSX",
+        "Apple_Free" => "free space",
+        "Apple_Driver" | "Apple_Driver43" | "Apple_Driver_ATAPI" => "driver",
+        "Apple_Patches" => "patches",
+        "Apple_UNIX_SVR2" => "A/UX or UFS",
+        "Apple_Boot" => "boot",
+        "DOS_FAT_12" | "DOS_FAT_16" | "DOS_FAT_32" => "FAT",
         _ => return None,
     })
 }

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use discscope::container;
+use discscope::container::ccd::{Sheet, Toc};
 use discscope::io::{FileSource, ReadAt};
+use discscope::structure::{Place, Value};
 use discscope::subchannel::{QData, SubFile};
 use discscope::units::Lba;
 use discscope::volume::Volume;
@@ -284,4 +286,118 @@ fn clonecd_mixed_set_equals_cd_info_and_its_subchannel() {
     let sector = medium.read_sector(audio.start).unwrap();
     let first = i16::from_le_bytes([sector.bytes[4], sector.bytes[5]]);
     assert!(first > 0 && first < 8000, "{first}");
+}
+
+/// The `[Entry N]` sections as tests/fixtures/ccd/entries.py recorded them
+/// (Python's configparser; the values discscope's reader gave before the
+/// sections were declared): (section, [(key, value)]).
+fn recorded_entries(name: &str) -> Vec<(String, Vec<(String, i64)>)> {
+    std::fs::read_to_string(fixture(&format!("ccd/oracle/{name}.entries")))
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (section, keys) = line.split_once(": ").unwrap();
+            let keys = keys
+                .split(' ')
+                .map(|kv| {
+                    let (k, v) = kv.split_once('=').unwrap();
+                    (k.to_owned(), v.parse().unwrap())
+                })
+                .collect();
+            (section.to_owned(), keys)
+        })
+        .collect()
+}
+
+#[test]
+fn clonecd_entries_decode_and_annotate_as_recorded() {
+    for (name, ccd) in [
+        ("good", "ccd/good/data.ccd"),
+        ("badq", "ccd/badq/data.ccd"),
+        ("mixed", "ccd/mixed/mixed.ccd"),
+        ("around", "ccd/around/isofs-m1.ccd"),
+    ] {
+        let expected = recorded_entries(name);
+        let text = std::fs::read(fixture(ccd)).unwrap();
+        let sheet = Sheet::parse(&text);
+        let mut diagnostics = Vec::new();
+        let toc = Toc::from_sheet(&sheet, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{name}: {diagnostics:?}");
+        let decoded: Vec<(String, Vec<(String, i64)>)> = toc
+            .entries
+            .iter()
+            .map(|e| {
+                let values = [
+                    ("Session", i64::from(e.session)),
+                    ("Point", i64::from(e.point)),
+                    ("ADR", i64::from(e.adr)),
+                    ("Control", i64::from(e.control)),
+                    ("TrackNo", i64::from(e.track_no)),
+                    ("AMin", i64::from(e.a_msf.0)),
+                    ("ASec", i64::from(e.a_msf.1)),
+                    ("AFrame", i64::from(e.a_msf.2)),
+                    ("ALBA", e.a_lba),
+                    ("Zero", i64::from(e.zero)),
+                    ("PMin", i64::from(e.p_msf.0)),
+                    ("PSec", i64::from(e.p_msf.1)),
+                    ("PFrame", i64::from(e.p_msf.2)),
+                    ("PLBA", e.p_lba),
+                ];
+                let values = values.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+                (format!("Entry {}", e.index), values)
+            })
+            .collect();
+        assert_eq!(decoded, expected, "{name}: decoded");
+        // The around set has no .img beside it; the others open whole.
+        if name == "around" {
+            continue;
+        }
+        let medium = container::open(&fixture(ccd)).unwrap();
+        let annotated: Vec<(String, Vec<(String, i64)>)> = medium
+            .structures
+            .iter()
+            .filter(|s| s.name.starts_with("[Entry "))
+            .map(|s| {
+                let values = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let value = match f.value {
+                            Value::Unsigned(v) | Value::Hex(v, _) => v as i64,
+                            Value::Signed(v) => v,
+                            ref other => panic!("{name} {}: {other:?}", f.name),
+                        };
+                        (f.name.to_string(), value)
+                    })
+                    .collect();
+                (s.name.trim_matches(['[', ']']).to_owned(), values)
+            })
+            .collect();
+        assert_eq!(annotated, expected, "{name}: annotated");
+        // Each structure is its section's lines in the .ccd, and each field
+        // the key line it names.
+        for structure in &medium.structures {
+            let Place::File { path, offset } = &structure.place else {
+                panic!("{name}: {:?}", structure.place)
+            };
+            assert_eq!(path.as_ref(), fixture(ccd).as_path());
+            let at = *offset as usize;
+            assert!(text[at..].starts_with(structure.name.as_bytes()), "{name}");
+            for f in &structure.fields {
+                let line = &text[at + f.offset as usize..][..f.length as usize];
+                let line = String::from_utf8_lossy(line);
+                assert!(line.starts_with(&format!("{}=", f.name)), "{name}: {line}");
+            }
+            let end = at + structure.length as usize;
+            assert!(
+                matches!(text.get(end), None | Some(b'\r' | b'\n')),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            medium.structures.len(),
+            sheet.sections.len(),
+            "{name}: one structure per section"
+        );
+    }
 }

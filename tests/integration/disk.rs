@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use discscope::container;
 use discscope::fs::{Filesystem, FsKind, Node, NodeKind, ViewOptions};
+use discscope::structure::{Field, Structure, Value};
 use discscope::survey::Survey;
 
 use crate::support::fixture;
@@ -208,29 +209,33 @@ fn fat12_floppy_matches_mtools_and_sleuthkit() {
             .count()
             == 2
     );
-    let probe = open_disk(&fixture("disk/floppy.img"));
+    // README.TXT's directory entry, from the root directory's first sector.
     let readme = fs
         .children(&fs.root().unwrap())
         .unwrap()
         .into_iter()
         .find(|n| n.name == "README.TXT")
         .unwrap();
-    let fat = discscope::fs::fat::probe(
-        &discscope::volume::Volume::of_disk(Arc::clone(&probe.medium)).unwrap(),
-    )
-    .unwrap()
-    .unwrap();
-    let entry = fat.entry_structure(&readme).unwrap();
-    let size = entry.fields.iter().find(|f| f.name == "size").unwrap();
-    assert_eq!((size.offset, size.text().as_str()), (28, "26"));
+    let image = std::fs::read(fixture("disk/floppy.img")).unwrap();
+    let root = readme.id - readme.id % 512;
+    let entries = fs.directory_structures(&image[root as usize..][..512], root);
+    assert_eq!(entries.len(), 16);
+    let entry = entries
+        .iter()
+        .find(|s| s.place.medium() == Some(readme.id))
+        .unwrap();
+    assert_eq!((entry.name.as_str(), entry.length), ("Directory entry", 32));
+    let field = |name: &str| entry.fields.iter().find(|f| f.name == name).unwrap();
     assert_eq!(
-        entry
-            .fields
+        (field("size").offset, field("size").text().as_str()),
+        (28, "26")
+    );
+    assert_eq!(field("write date").text(), "2023-11-14");
+    assert_eq!(field("write time").text(), "22:13:20");
+    assert!(
+        entries
             .iter()
-            .find(|f| f.name == "write date")
-            .unwrap()
-            .text(),
-        "2023-11-14T22:13:20Z"
+            .any(|s| s.name == "Long-name entry" && s.fields.len() == 8)
     );
     assert!(fs.diagnostics().is_empty(), "{:?}", fs.diagnostics());
 }
@@ -349,7 +354,31 @@ fn imz_opens_transparently() {
     let medium = Arc::new(container::open(&fixture("disk/floppy.imz")).unwrap());
     assert_eq!(medium.format.as_str(), "imz");
     assert!(medium.diagnostics.is_empty(), "{:?}", medium.diagnostics);
+    // The zip records it read are the container's structures, in the .imz.
+    let names: Vec<&str> = medium.structures.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "zip end of central directory",
+            "zip central directory header",
+            "zip local file header"
+        ]
+    );
+    let local = &medium.structures[2];
+    assert_eq!(local.place.medium(), None);
+    let field = |name: &str| local.fields.iter().find(|f| f.name == name).unwrap().text();
+    assert_eq!(field("file name"), "floppy.img");
+    assert_eq!(field("method"), "8 (deflate)");
+    assert_eq!(field("uncompressed size"), "737280");
     let probe = Survey::new(medium, &ViewOptions::default());
+    assert_eq!(
+        probe
+            .structures()
+            .iter()
+            .filter(|(scope, _)| scope.as_str() == "container")
+            .count(),
+        3
+    );
     let fs = probe.views[0].fs.as_ref();
     assert_eq!(fs.label(), "FLOPPY");
     assert_eq!(ours(fs), fls("floppy"));
@@ -682,4 +711,408 @@ fn fat_image_inside_a_fat_file_opens_as_a_nested_volume() {
         sector.bytes.starts_with(b"not really a boot loader\n"),
         "sector {lba}"
     );
+}
+
+/// A field of `structure`, by name.
+fn field<'a>(structure: &'a Structure, name: &str) -> &'a Field {
+    structure
+        .fields
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no {name} in {}", structure.name))
+}
+
+/// A number field's value.
+fn number(field: &Field) -> u64 {
+    match field.value {
+        Value::Unsigned(v) | Value::Hex(v, _) => v,
+        ref other => panic!("{}: {other:?} is not a number", field.name),
+    }
+}
+
+/// The structure called `name` among `structures`.
+fn named<'a>(structures: &'a [Structure], name: &str) -> &'a Structure {
+    structures
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// The FAT volume of a fixture (its first `start` bytes skipped).
+fn fat_volume(image: &Path, start: usize) -> discscope::fs::fat::FatFs {
+    let bytes = std::fs::read(image).unwrap();
+    let source = Arc::new(discscope::io::MemorySource::new(
+        bytes[start..].to_vec(),
+        "volume",
+    ));
+    let map = discscope::fs::fat::SectorMap {
+        base: start as u64,
+        block: 512,
+    };
+    discscope::fs::fat::probe_source(source, map)
+        .unwrap()
+        .unwrap()
+}
+
+/// Which field of ours each line of minfo's boot sector report names;
+/// lines after `Infosector:` name FSInfo fields.
+const MINFO_FIELDS: &[(&str, &str)] = &[
+    ("banner", "OEM name"),
+    ("sector size", "bytes per sector"),
+    ("cluster size", "sectors per cluster"),
+    ("reserved (boot) sectors", "reserved sectors"),
+    ("fats", "number of FATs"),
+    ("max available root directory slots", "root entries"),
+    ("small size", "total sectors (16-bit)"),
+    ("big size", "total sectors (32-bit)"),
+    ("media descriptor byte", "media descriptor"),
+    ("sectors per fat", "sectors per FAT (16-bit)"),
+    ("sectors per track", "sectors per track"),
+    ("heads", "heads"),
+    ("hidden sectors", "hidden sectors"),
+    ("physical drive id", "drive number"),
+    ("reserved", "reserved (NT flags)"),
+    ("dos4", "boot signature"),
+    ("serial number", "volume serial"),
+    ("disk label", "volume label"),
+    ("disk type", "filesystem type"),
+    ("Big fatlen", "sectors per FAT (32-bit)"),
+    ("Extended flags", "extended flags"),
+    ("FS version", "filesystem version"),
+    ("rootCluster", "root cluster"),
+    ("infoSector location", "FSInfo sector"),
+    ("backup boot sector", "backup boot sector"),
+    ("Infosector signature", "lead signature"),
+    ("Infosector free clusters", "free clusters"),
+    ("Infosector last allocated cluster", "next free"),
+];
+
+/// minfo's boot sector report as (key, value): `key: value` or `key=value`
+/// lines, quotes and units dropped.
+fn minfo(name: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(fixture(&format!("disk/oracle/{name}.minfo"))).unwrap();
+    let mut out = Vec::new();
+    let mut prefix = "";
+    for line in text.lines().skip_while(|l| *l != "bootsector information") {
+        let Some(at) = line.find([':', '=']) else {
+            continue;
+        };
+        let (key, value) = (line[..at].trim(), line[at + 1..].trim());
+        if key.is_empty() {
+            continue; // the ===== underline
+        }
+        if key == "Infosector" {
+            prefix = "Infosector ";
+            continue;
+        }
+        let value = match value.strip_prefix('"') {
+            Some(quoted) => quoted.trim_end_matches('"').trim_end().to_owned(),
+            None => value.split_whitespace().next().unwrap_or("").to_owned(),
+        };
+        out.push((format!("{prefix}{key}"), value));
+    }
+    out
+}
+
+/// `fsck.fat -v -n` lines as (what, number): the leading number of each
+/// "N something" line, keyed by the words after it, and the numbers of
+/// the "starts at byte" lines keyed by what starts.
+fn fsck(name: &str) -> Vec<(String, u64)> {
+    let text = std::fs::read_to_string(fixture(&format!("disk/oracle/{name}.fsck"))).unwrap();
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let Some(at) = line.find(" starts at byte ") {
+            let n = words[words.iter().position(|w| *w == "byte").unwrap() + 1];
+            out.push((line[..at].to_owned(), n.parse().unwrap()));
+        } else if let Some(rest) = line.strip_prefix("Root directory start at cluster ") {
+            out.push((
+                "root cluster".into(),
+                rest.split(' ').next().unwrap().parse().unwrap(),
+            ));
+        } else if let Some(media) = line.strip_prefix("Media byte 0x") {
+            out.push((
+                "media".into(),
+                u64::from_str_radix(&media[..2], 16).unwrap(),
+            ));
+        } else if let Some((n, rest)) = line.split_once(' ')
+            && let Ok(n) = n.parse::<u64>()
+        {
+            // "9 sectors/track, 2 heads", "2 FATs, 12 bit entries": two.
+            let (first, second) = rest.split_once(", ").unwrap_or((rest, ""));
+            out.push((first.trim().to_owned(), n));
+            if let Some((m, what)) = second.split_once(' ') {
+                out.push((what.to_owned(), m.parse().unwrap()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn boot_sectors_equal_minfo_and_fsck_fat() {
+    let scratch = tempfile::tempdir().unwrap();
+    for (name, image, start) in [
+        ("floppy", fixture("disk/floppy.img"), 0),
+        (
+            "gpt16",
+            gunzip(&fixture("disk/gpt16.img.gz"), scratch.path()),
+            40 * 512,
+        ),
+        (
+            "mbr32",
+            gunzip(&fixture("disk/mbr32.img.gz"), scratch.path()),
+            2048 * 512,
+        ),
+    ] {
+        let fat = fat_volume(&image, start);
+        let structures = fat.structures();
+        let boot = named(&structures, "Boot sector and BIOS parameter block");
+        // Every line minfo gives, against the field the declaration names.
+        let lines = minfo(name);
+        assert!(lines.len() >= 18, "{name}: {lines:?}");
+        for (key, expected) in &lines {
+            let ours = MINFO_FIELDS
+                .iter()
+                .find(|(k, _)| k == key)
+                .unwrap_or_else(|| panic!("{name}: minfo's {key:?} has no field"))
+                .1;
+            let structure = if key.starts_with("Infosector") {
+                named(&structures, "FSInfo sector")
+            } else {
+                boot
+            };
+            let field = field(structure, ours);
+            match &field.value {
+                Value::Text(text) => assert_eq!(text, expected, "{name}: {key}"),
+                _ => {
+                    // minfo prints the serial in hex without 0x.
+                    let radix = if key == "serial number" || expected.starts_with("0x") {
+                        16
+                    } else {
+                        10
+                    };
+                    let digits = expected.trim_start_matches("0x");
+                    assert_eq!(
+                        number(field),
+                        u64::from_str_radix(digits, radix).unwrap(),
+                        "{name}: {key}"
+                    );
+                }
+            }
+        }
+        // What fsck.fat derives from the BPB, against what the reader
+        // decoded from the same declaration.
+        let bpb = &fat.bpb;
+        let entry_bits = match bpb.fat_type {
+            discscope::fs::fat::FatType::Fat12 => 12,
+            discscope::fs::fat::FatType::Fat16 => 16,
+            discscope::fs::fat::FatType::Fat32 => 32,
+        };
+        let mut compared = 0;
+        for (what, n) in fsck(name) {
+            let ours = match what.as_str() {
+                "bytes per logical sector" => bpb.bytes_per_sector,
+                "bytes per cluster" => bpb.cluster_bytes(),
+                "reserved sector" | "reserved sectors" => bpb.reserved_sectors,
+                "First FAT" => bpb.fat_offset,
+                "FATs" => bpb.fats,
+                "bit entries" => entry_bits,
+                w if w.starts_with("bytes per FAT") => bpb.fat_bytes(),
+                "Root directory" => bpb.root_dir_offset,
+                "root cluster" => u64::from(bpb.root_cluster),
+                "root directory entries" => bpb.root_entries,
+                "Data area" => bpb.data_offset,
+                w if w.starts_with("data clusters") => bpb.clusters,
+                "sectors/track" => u64::from(bpb.sectors_per_track),
+                "heads" => u64::from(bpb.heads),
+                "hidden sectors" => u64::from(bpb.hidden_sectors),
+                "sectors total" => bpb.total_sectors,
+                "media" => u64::from(bpb.media),
+                _ => continue,
+            };
+            assert_eq!(ours, n, "{name}: {what}");
+            compared += 1;
+        }
+        eprintln!(
+            "{name}: {} minfo lines, {compared} fsck.fat numbers",
+            lines.len()
+        );
+        assert!(compared >= 15, "{name}: {compared}");
+    }
+}
+
+#[test]
+fn mbr_records_equal_sfdisk() {
+    let scratch = tempfile::tempdir().unwrap();
+    for (name, image) in [
+        (
+            "mbr32",
+            gunzip(&fixture("disk/mbr32.img.gz"), scratch.path()),
+        ),
+        (
+            "hybrid-mbr",
+            gunzip(&fixture("disk/hybrid-mbr.iso.gz"), scratch.path()),
+        ),
+    ] {
+        let source = discscope::io::FileSource::open(&image).unwrap();
+        let table = discscope::partition::read(&source).unwrap().unwrap();
+        let dump = std::fs::read_to_string(fixture(&format!("disk/oracle/{name}.sfdisk"))).unwrap();
+        let mbr = named(&table.structures, "Master boot record");
+        if let Some(id) = dump.lines().find_map(|l| l.strip_prefix("label-id: 0x")) {
+            let id = u64::from_str_radix(id, 16).unwrap();
+            assert_eq!(number(field(mbr, "disk signature")), id, "{name}");
+        }
+        let ebrs: Vec<&Structure> = table
+            .structures
+            .iter()
+            .filter(|s| s.name == "Extended boot record")
+            .collect();
+        let rows = sfdisk_rows(name);
+        assert!(!rows.is_empty());
+        for (line, (start, size, kind)) in dump.lines().filter(|l| l.contains(": start=")).zip(rows)
+        {
+            // The partition's number, after the image name.
+            let index: usize = line[..line.find(" :").unwrap()]
+                .rsplit(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            // Primary partitions are MBR records; logical ones the first
+            // record of their EBR, relative to it.
+            let (structure, prefix, base) = match index {
+                1..=4 => (mbr, format!("entry {index}"), 0),
+                n => {
+                    let ebr = ebrs[n - 5];
+                    (ebr, "entry 1".to_owned(), ebr.place.medium().unwrap() / 512)
+                }
+            };
+            let get = |what: &str| number(field(structure, &format!("{prefix} {what}")));
+            assert_eq!(base + get("first LBA"), start, "{name} {index}");
+            assert_eq!(get("sectors"), size, "{name} {index}");
+            assert_eq!(format!("{:x}", get("type")), kind, "{name} {index}");
+            let bootable = line.contains("bootable");
+            assert_eq!(
+                get("status"),
+                if bootable { 0x80 } else { 0 },
+                "{name} {index}"
+            );
+        }
+    }
+}
+
+/// `Key: value` lines of an sgdisk report.
+fn sgdisk(file: &str) -> Vec<(String, String)> {
+    std::fs::read_to_string(fixture(&format!("disk/oracle/{file}")))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once(": "))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+#[test]
+fn gpt_header_and_entry_equal_sgdisk() {
+    let scratch = tempfile::tempdir().unwrap();
+    let image = gunzip(&fixture("disk/gpt16.img.gz"), scratch.path());
+    let source = discscope::io::FileSource::open(&image).unwrap();
+    let table = discscope::partition::read(&source).unwrap().unwrap();
+    let header = named(&table.structures, "GPT header");
+    let entries = named(&table.structures, "GPT entry array");
+    let print = std::fs::read_to_string(fixture("disk/oracle/gpt16.sgdisk")).unwrap();
+    let numbers = |line: &str| -> Vec<u64> {
+        line.split(|c: char| !c.is_ascii_digit())
+            .filter_map(|w| w.parse().ok())
+            .collect()
+    };
+    let line = |start: &str| print.lines().find(|l| l.starts_with(start)).unwrap();
+    assert_eq!(
+        field(header, "disk GUID").text(),
+        line("Disk identifier (GUID): ").rsplit(' ').next().unwrap()
+    );
+    assert_eq!(
+        numbers(line("Partition table holds up to")),
+        [number(field(header, "entry count"))]
+    );
+    let array = numbers(line("Main partition table begins at sector"));
+    let entry_bytes = number(field(header, "entry count")) * number(field(header, "entry size"));
+    assert_eq!(
+        array,
+        [
+            number(field(header, "entry array LBA")),
+            number(field(header, "entry array LBA")) + entry_bytes / 512 - 1
+        ]
+    );
+    assert_eq!(
+        numbers(line("First usable sector is")),
+        [
+            number(field(header, "first usable LBA")),
+            number(field(header, "last usable LBA"))
+        ]
+    );
+    let info = sgdisk("gpt16.sgdisk-i1");
+    let get = |key: &str| &info.iter().find(|(k, _)| k == key).unwrap().1;
+    let ours = |what: &str| field(entries, &format!("entry 1 {what}"));
+    // sgdisk adds the type's name after the GUID: so do we.
+    assert_eq!(
+        ours("partition type GUID").value.to_string(),
+        get("Partition GUID code").split(' ').next().unwrap()
+    );
+    assert_eq!(
+        ours("unique partition GUID").text(),
+        *get("Partition unique GUID")
+    );
+    assert_eq!(
+        number(ours("starting LBA")).to_string(),
+        get("First sector").split(' ').next().unwrap()
+    );
+    assert_eq!(
+        number(ours("ending LBA")).to_string(),
+        get("Last sector").split(' ').next().unwrap()
+    );
+    assert_eq!(
+        number(ours("attributes")),
+        u64::from_str_radix(get("Attribute flags"), 16).unwrap()
+    );
+    assert_eq!(
+        format!("'{}'", ours("partition name").text()),
+        *get("Partition name")
+    );
+}
+
+#[test]
+fn apm_structures_equal_xorriso_report() {
+    let scratch = tempfile::tempdir().unwrap();
+    let (_, probe) = open_iso("hybrid-apm", scratch.path());
+    let table = probe.table.unwrap();
+    let report = std::fs::read_to_string(fixture("disk/oracle/hybrid-apm.xorriso")).unwrap();
+    let value = |prefix: &str| -> Vec<Vec<String>> {
+        report
+            .lines()
+            .filter_map(|l| l.strip_prefix(prefix))
+            .map(|l| l.split_whitespace().map(str::to_owned).collect())
+            .collect()
+    };
+    let map = named(&table.structures, "APM driver descriptor map");
+    assert_eq!(
+        number(field(map, "block size")).to_string(),
+        value("APM block size     :")[0][0]
+    );
+    let (names, kinds, places) = (
+        value("APM partition name :"),
+        value("APM partition type :"),
+        value("APM start and size :"),
+    );
+    assert!(!names.is_empty());
+    // xorriso numbers the entries after the partition map's own.
+    for ((name, kind), place) in names.iter().zip(&kinds).zip(&places) {
+        let n: u32 = name[0].parse().unwrap();
+        let entry = named(&table.structures, &format!("APM entry {}", n + 1));
+        assert_eq!(field(entry, "name").value.to_string(), name[1]);
+        assert_eq!(field(entry, "type").value.to_string(), kind[1]);
+        assert_eq!(number(field(entry, "start block")).to_string(), place[1]);
+        assert_eq!(number(field(entry, "block count")).to_string(), place[2]);
+        assert_eq!(field(entry, "signature").text(), "PM");
+    }
 }

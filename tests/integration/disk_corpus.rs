@@ -48,7 +48,7 @@ fn decode_enc(enc: &str) -> String {
             rest = tail;
         }
     }
-    fat::dir::decode_oem(&bytes)
+    fat::oem::decode_oem(&bytes)
 }
 
 #[test]

@@ -1,16 +1,35 @@
-//! The `.ccd` INI text: `[Section]` headers and `Key=Value` lines.
+//! The `.ccd` INI text: `[Section]` headers and `Key=Value` lines, each
+//! with its line number and its byte range in the file.
 
 use crate::diagnostic::Diagnostic;
 
 /// The most sections read (a full TOC has a few hundred entries).
 pub const MAX_SECTIONS: usize = 2000;
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// One `Key=Value` line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyLine {
+    pub key: String,
+    pub value: String,
+    pub line: usize,
+    /// Bytes from the start of the file to the start of the line.
+    pub offset: u64,
+    /// Bytes in the line, without its line break.
+    pub length: u64,
+}
 
 /// One `[Section]` and its keys, in file order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Section {
     pub name: String,
     pub line: usize,
-    pub entries: Vec<(String, String, usize)>,
+    /// Bytes from the start of the file to the header line.
+    pub offset: u64,
+    /// Bytes from the header line's start to the end of the section's
+    /// last line (its line break excluded).
+    pub length: u64,
+    pub entries: Vec<KeyLine>,
 }
 
 /// A parsed `.ccd`.
@@ -20,15 +39,34 @@ pub struct Sheet {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The lines of `bytes` as (line number, byte offset, text without the
+/// line break); a leading byte order mark is skipped.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, u64, &[u8])> {
+    let mut start = 0;
+    while bytes.get(start..).is_some_and(|rest| rest.starts_with(BOM)) {
+        start += BOM.len();
+    }
+    let body = bytes.get(start..).unwrap_or_default();
+    let mut offset = start as u64;
+    body.split(|&b| b == b'\n')
+        .enumerate()
+        .map(move |(i, raw)| {
+            let at = offset;
+            offset += raw.len() as u64 + 1;
+            (i + 1, at, raw.strip_suffix(b"\r").unwrap_or(raw))
+        })
+}
+
 impl Sheet {
-    pub fn parse(text: &str) -> Sheet {
+    pub fn parse(bytes: &[u8]) -> Sheet {
         let mut sheet = Sheet::default();
-        for (i, raw) in text.trim_start_matches('\u{feff}').lines().enumerate() {
-            let line = raw.trim();
-            let number = i + 1;
+        for (number, offset, raw) in lines(bytes) {
+            let text = String::from_utf8_lossy(raw);
+            let line = text.trim();
             if line.is_empty() || line.starts_with(';') {
                 continue;
             }
+            let length = raw.len() as u64;
             if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
                 if sheet.sections.len() >= MAX_SECTIONS {
                     sheet.diagnostics.push(
@@ -43,15 +81,22 @@ impl Sheet {
                 sheet.sections.push(Section {
                     name: name.trim().to_owned(),
                     line: number,
+                    offset,
+                    length,
                     entries: Vec::new(),
                 });
                 continue;
             }
             match (line.split_once('='), sheet.sections.last_mut()) {
                 (Some((key, value)), Some(section)) => {
-                    section
-                        .entries
-                        .push((key.trim().to_owned(), value.trim().to_owned(), number))
+                    section.length = offset + length - section.offset;
+                    section.entries.push(KeyLine {
+                        key: key.trim().to_owned(),
+                        value: value.trim().to_owned(),
+                        line: number,
+                        offset,
+                        length,
+                    })
                 }
                 (Some(_), None) => sheet.diagnostics.push(
                     Diagnostic::warning("ccd.orphan-key", "a key before any [section]")
@@ -66,11 +111,6 @@ impl Sheet {
                 ),
             }
         }
-        if sheet.section("CloneCD").is_none() {
-            sheet
-                .diagnostics
-                .push(Diagnostic::warning("ccd.no-header", "no [CloneCD] section"));
-        }
         sheet
     }
 
@@ -80,19 +120,15 @@ impl Sheet {
             .iter()
             .find(|s| s.name.eq_ignore_ascii_case(name))
     }
-
-    /// A key's value in a section (both case-insensitive).
-    pub fn value(&self, section: &str, key: &str) -> Option<&str> {
-        self.section(section)?.get(key)
-    }
 }
 
 impl Section {
+    /// The first value of `key` (case-insensitive).
     pub fn get(&self, key: &str) -> Option<&str> {
         self.entries
             .iter()
-            .find(|(k, _, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v, _)| v.as_str())
+            .find(|k| k.key.eq_ignore_ascii_case(key))
+            .map(|k| k.value.as_str())
     }
 }
 
@@ -102,5 +138,29 @@ pub fn number(text: &str) -> Option<i64> {
     match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         Some(hex) => i64::from_str_radix(hex, 16).ok(),
         None => t.parse().ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_their_byte_ranges() {
+        let text = b"\xEF\xBB\xBF[CloneCD]\r\nVersion=3\r\n\r\n; note\n[Disc]\nSessions=1";
+        let sheet = Sheet::parse(text);
+        assert!(sheet.diagnostics.is_empty(), "{:?}", sheet.diagnostics);
+        let [header, disc] = &sheet.sections[..] else {
+            panic!("{sheet:?}")
+        };
+        assert_eq!((header.offset, header.length, header.line), (3, 20, 1));
+        assert_eq!(
+            (header.entries[0].offset, header.entries[0].length),
+            (14, 9)
+        );
+        assert_eq!(&text[14..23], b"Version=3");
+        assert_eq!((disc.offset, disc.length), (34, 17));
+        assert_eq!(&text[34..51], b"[Disc]\nSessions=1");
+        assert_eq!(disc.get("sessions"), Some("1"));
     }
 }

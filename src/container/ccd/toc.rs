@@ -1,6 +1,7 @@
 //! The raw TOC entries of a `.ccd`, decoded.
 
-use crate::container::ccd::sheet::{Sheet, number};
+use crate::container::ccd::sections::{DiscKeys, EntryKeys};
+use crate::container::ccd::sheet::Sheet;
 use crate::diagnostic::Diagnostic;
 use crate::units::{Lba, MSF_LBA_OFFSET};
 
@@ -67,19 +68,10 @@ pub struct Toc {
 impl Toc {
     pub fn from_sheet(sheet: &Sheet, diagnostics: &mut Vec<Diagnostic>) -> Toc {
         let mut toc = Toc::default();
-        for section in sheet
-            .sections
-            .iter()
-            .filter(|s| s.name.to_ascii_lowercase().starts_with("entry "))
-        {
-            let index = section
-                .name
-                .get(6..)
-                .and_then(|n| n.trim().parse().ok())
-                .unwrap_or(0);
-            let field = |key: &str| section.get(key).and_then(number);
-            let byte = |key: &str| field(key).and_then(|v| u8::try_from(v).ok()).unwrap_or(0);
-            let Some(point) = field("Point").and_then(|v| u8::try_from(v).ok()) else {
+        for section in EntryKeys::SPEC.each(sheet) {
+            let index = EntryKeys::SPEC.number(section).unwrap_or(0);
+            let keys = EntryKeys::read(section);
+            let Some(point) = keys.point else {
                 diagnostics.push(
                     Diagnostic::warning(
                         "ccd.entry",
@@ -89,18 +81,21 @@ impl Toc {
                 );
                 continue;
             };
+            let byte = |value: Option<u8>| value.unwrap_or(0);
             let entry = Entry {
                 index,
-                session: byte("Session"),
+                session: byte(keys.session),
                 point,
-                adr: byte("ADR"),
-                control: byte("Control"),
-                track_no: byte("TrackNo"),
-                a_msf: (byte("AMin"), byte("ASec"), byte("AFrame")),
-                a_lba: field("ALBA").unwrap_or(0),
-                zero: byte("Zero"),
-                p_msf: (byte("PMin"), byte("PSec"), byte("PFrame")),
-                p_lba: field("PLBA").unwrap_or(0),
+                adr: byte(keys.adr),
+                control: byte(keys.control),
+                track_no: byte(keys.track_no),
+                a_msf: (byte(keys.a_min), byte(keys.a_sec), byte(keys.a_frame)),
+                a_lba: keys.a_lba.unwrap_or(0),
+                zero: byte(keys.zero),
+                p_msf: (byte(keys.p_min), byte(keys.p_sec), byte(keys.p_frame)),
+                // An unreadable PLBA reads as 0, and then disagrees with
+                // the P time below.
+                p_lba: keys.p_lba.flatten().unwrap_or(0),
             };
             if matches!(point, 1..=99 | 0xA2) && !LBA_RANGE.contains(&entry.p_lba) {
                 diagnostics.push(
@@ -117,7 +112,7 @@ impl Toc {
             }
             if matches!(point, 1..=99 | 0xA2)
                 && entry.p_time_lba() != entry.p_lba
-                && section.get("PLBA").is_some()
+                && keys.p_lba.is_some()
             {
                 diagnostics.push(
                     Diagnostic::warning(
@@ -134,7 +129,7 @@ impl Toc {
             }
             toc.entries.push(entry);
         }
-        let declared = sheet.value("Disc", "TocEntries").and_then(number);
+        let declared = DiscKeys::find(sheet, None).toc_entries;
         if declared.is_some_and(|d| d != toc.entries.len() as i64) {
             diagnostics.push(Diagnostic::warning(
                 "ccd.toc-entries",

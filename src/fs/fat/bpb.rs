@@ -1,15 +1,116 @@
-//! The boot sector and BIOS parameter block: decoded, validated, and laid
-//! out field by field for the inspector.
+//! The boot sector and BIOS parameter block: declared, decoded, validated.
 //!
 //! Sources: Microsoft "FAT: General Overview of On-Disk Format" (fatgen103)
 //! §3.1 (BPB common to all FAT types), §3.2 (FAT12/16 extension at 36),
 //! §3.3 (FAT32 extension at 36), §3.5 (FAT type from the cluster count),
-//! §5 (FSInfo sector).
+//! and the 0x55 0xAA signature at 510 (§3.1, after the tables).
 
-use crate::byteorder::{latin1_trimmed, le16, le32, u8_at};
 use crate::error::{Error, Result};
 use crate::fs::FsKind;
-use crate::structure::{Field, Value};
+use crate::fs::fat::oem::OemText;
+use crate::structure::{
+    Bytes, Codec, Field, Hex8, Kind, Latin1, Le16, Le16Hex, Le32, Le32Hex, Place, Raw, Reserved,
+    Structure, U8, Value, declare,
+};
+
+const SOURCE: &str = "fatgen103 §3";
+/// Where the extended BPB sits on FAT12/16, and on FAT32 after its own part.
+const EXTENDED_AT_16: usize = 36;
+const EXTENDED_AT_32: usize = 64;
+/// Where the FAT32 part of the BPB starts.
+const FAT32_AT: usize = 36;
+/// Where the boot signature sits.
+const SIGNATURE_AT: usize = 510;
+/// The boot sector's size as annotated (the BPB's own sector size may be larger).
+const SECTOR: usize = 512;
+
+declare! {
+    /// The BPB every FAT type has (BPB_* fields at 0..36).
+    pub struct CommonBpb = "FAT BIOS parameter block", Bpb, "fatgen103 §3.1", 36 {
+        0, 3 => jump: Raw<3>, "jump", "x86 jump over the BPB (EB xx 90 or E9 xx xx)";
+        3, 8 => oem_name: OemText, "OEM name", "the formatting tool's name";
+        11, 2 => bytes_per_sector: Le16, "bytes per sector", "512, 1024, 2048 or 4096";
+        13, 1 => sectors_per_cluster: U8, "sectors per cluster", "a power of two";
+        14, 2 => reserved_sectors: Le16, "reserved sectors", "sectors before the first FAT";
+        16, 1 => fats: U8, "number of FATs", "copies of the allocation table";
+        17, 2 => root_entries: Le16, "root entries", "fixed root directory entries (0 on FAT32)";
+        19, 2 => total_sectors_16: Le16, "total sectors (16-bit)", "0 when the 32-bit field is used";
+        21, 1 => media: Hex8, "media descriptor", "0xF8 fixed disk, 0xF0 removable, 0xF9.. floppy formats";
+        22, 2 => fat_size_16: Le16, "sectors per FAT (16-bit)", "0 on FAT32";
+        24, 2 => sectors_per_track: Le16, "sectors per track", "CHS geometry";
+        26, 2 => heads: Le16, "heads", "CHS geometry";
+        28, 4 => hidden_sectors: Le32, "hidden sectors", "sectors before this volume on the disk";
+        32, 4 => total_sectors_32: Le32, "total sectors (32-bit)", "used when the 16-bit field is 0";
+    }
+}
+
+declare! {
+    /// The FAT32 part of the BPB (bytes 36..64), before its extended BPB.
+    pub struct Fat32Bpb = "FAT32 BIOS parameter block", Bpb, "fatgen103 §3.3", 28 {
+        0, 4 => fat_size: Le32, "sectors per FAT (32-bit)", "size of one FAT";
+        4, 2 => flags: Le16Hex, "extended flags", "bit 7: only one FAT active; bits 0-3: which";
+        6, 2 => version: Le16Hex, "filesystem version", "0x0000 (0.0)";
+        8, 4 => root_cluster: Le32, "root cluster", "first cluster of the root directory";
+        12, 2 => fsinfo_sector: Le16, "FSInfo sector", "sector of the FSInfo structure";
+        14, 2 => backup_boot_sector: Le16, "backup boot sector", "sector of the boot sector copy";
+        16, 12 => reserved: Reserved, "reserved", "zero";
+    }
+}
+
+declare! {
+    /// The extended BPB: at 36 on FAT12/16 (§3.2), at 64 on FAT32 (§3.3).
+    pub struct ExtendedBpb = "FAT extended BIOS parameter block", Bpb, "fatgen103 §3.2", 26 {
+        0, 1 => drive_number: Hex8, "drive number", "BIOS drive (0x00 floppy, 0x80 disk)";
+        1, 1 => nt_flags: Hex8, "reserved (NT flags)", "bit 0: dirty";
+        2, 1 => signature: ExtendedSignature, "boot signature", "0x29: the next three fields are present";
+        3, 4 => volume_id: Le32Hex, "volume serial", "volume ID";
+        7, 11 => label: OemText, "volume label", "label as recorded in the boot sector";
+        18, 8 => fs_type: Latin1, "filesystem type", "informational only: FAT12, FAT16, FAT32";
+    }
+}
+
+declare! {
+    /// The last two bytes of the boot sector.
+    pub struct BootSignature = "FAT boot signature", Bpb, "fatgen103 §3.1", 2 {
+        0, 2 => bytes: Raw<2>, "signature", "55 aa marks a boot sector";
+    }
+}
+
+/// The extended boot signature that says serial, label and type follow.
+const EXTENDED: u8 = 0x29;
+
+/// The extended boot signature, with what it says follows.
+#[derive(Clone, Copy, Debug)]
+pub struct ExtendedSignature;
+
+impl Codec for ExtendedSignature {
+    type Out = u8;
+    const WIDTH: Option<usize> = Some(1);
+    fn decode(raw: &[u8]) -> u8 {
+        U8::decode(raw)
+    }
+    fn value(raw: &[u8]) -> Value {
+        Hex8::value(raw)
+    }
+    fn note(raw: &[u8]) -> Option<String> {
+        (Self::decode(raw) != EXTENDED)
+            .then(|| "not 0x29: the serial, label and type are not present".to_owned())
+    }
+}
+
+/// The bytes from `at` on (none past the end, so a decode there fails).
+fn tail(bytes: &[u8], at: usize) -> &[u8] {
+    bytes.get(at..).unwrap_or_default()
+}
+
+/// Where a field of the common BPB starts, for errors that name it.
+fn offset_of(name: &str) -> u64 {
+    CommonBpb::LAYOUT
+        .fields
+        .iter()
+        .find(|f| f.name == name)
+        .map_or(0, |f| f.offset as u64)
+}
 
 /// Which FAT.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,64 +182,80 @@ impl Bpb {
 /// Whether a boot sector looks like FAT at all (before validation): a jump
 /// instruction and a FAT type string or a media descriptor.
 pub fn looks_like_fat(b: &[u8]) -> bool {
-    let jump = matches!(
-        (u8_at(b, 0), u8_at(b, 2)),
-        (0xEB, 0x90) | (0xE9, _) | (0xEB, _)
-    );
-    let text = |at: usize| b.get(at..at + 3) == Some(b"FAT");
-    let media = matches!(u8_at(b, 21), 0xF0 | 0xF8..=0xFF);
-    jump && (text(54) || text(82) || (media && b.get(510..512) == Some(&[0x55, 0xAA][..])))
+    let Ok(common) = CommonBpb::decode(b) else {
+        return false;
+    };
+    let jump = matches!(common.jump[0], 0xEB | 0xE9);
+    let typed = |at| ExtendedBpb::decode(tail(b, at)).is_ok_and(|e| e.fs_type.starts_with("FAT"));
+    let media = matches!(common.media, 0xF0 | 0xF8..=0xFF);
+    jump && (typed(EXTENDED_AT_16) || typed(EXTENDED_AT_32) || (media && signed(b)))
 }
 
-/// Decodes and validates a boot sector; `volume_len` is the bytes the
-/// volume has (a shorter volume is allowed, and noted by the caller).
+/// Whether the boot sector ends with 0x55 0xAA.
+pub fn signed(b: &[u8]) -> bool {
+    BootSignature::decode(tail(b, SIGNATURE_AT)).is_ok_and(|s| s.bytes == [0x55, 0xAA])
+}
+
+/// Decodes and validates a boot sector; each error names the field's
+/// offset.
 pub fn parse(b: &[u8]) -> Result<Bpb> {
-    let bad = |at: u64, message: String| Error::corrupt(at, format!("FAT boot sector: {message}"));
-    let bytes_per_sector = u64::from(le16(b, 11));
+    let bad = |field: &str, message: String| {
+        Error::corrupt(offset_of(field), format!("FAT boot sector: {message}"))
+    };
+    let common = CommonBpb::decode(b)?;
+    let bytes_per_sector = u64::from(common.bytes_per_sector);
     if bytes_per_sector == 0 {
-        return Err(bad(11, "bytes per sector is 0".into()));
+        return Err(bad("bytes per sector", "bytes per sector is 0".into()));
     }
     if !matches!(bytes_per_sector, 512 | 1024 | 2048 | 4096) {
         return Err(bad(
-            11,
+            "bytes per sector",
             format!("bytes per sector is {bytes_per_sector}, not 512, 1024, 2048 or 4096"),
         ));
     }
-    let sectors_per_cluster = u64::from(u8_at(b, 13));
+    let sectors_per_cluster = u64::from(common.sectors_per_cluster);
     if sectors_per_cluster == 0 || !sectors_per_cluster.is_power_of_two() {
         return Err(bad(
-            13,
+            "sectors per cluster",
             format!("sectors per cluster is {sectors_per_cluster}, not a power of two"),
         ));
     }
-    let reserved_sectors = u64::from(le16(b, 14));
+    let reserved_sectors = u64::from(common.reserved_sectors);
     if reserved_sectors == 0 {
-        return Err(bad(14, "reserved sector count is 0".into()));
+        return Err(bad("reserved sectors", "reserved sector count is 0".into()));
     }
-    let fats = u64::from(u8_at(b, 16));
+    let fats = u64::from(common.fats);
     if fats == 0 {
-        return Err(bad(16, "number of FATs is 0".into()));
+        return Err(bad("number of FATs", "number of FATs is 0".into()));
     }
-    let root_entries = u64::from(le16(b, 17));
-    let total16 = u64::from(le16(b, 19));
-    let total_sectors = if total16 != 0 {
-        total16
-    } else {
-        u64::from(le32(b, 32))
+    let root_entries = u64::from(common.root_entries);
+    let total_sectors = match common.total_sectors_16 {
+        0 => u64::from(common.total_sectors_32),
+        small => u64::from(small),
     };
     if total_sectors == 0 {
-        return Err(bad(19, "total sector count is 0".into()));
-    }
-    let fat16_size = u64::from(le16(b, 22));
-    let fat32_size = u64::from(le32(b, 36));
-    let is32 = fat16_size == 0;
-    let fat_sectors = if is32 { fat32_size } else { fat16_size };
-    if fat_sectors == 0 {
-        return Err(bad(22, "sectors per FAT is 0".into()));
-    }
-    if is32 && root_entries != 0 {
         return Err(bad(
-            17,
+            "total sectors (16-bit)",
+            "total sector count is 0".into(),
+        ));
+    }
+    // FAT32 is the BPB whose 16-bit FAT size is 0 (fatgen103 §3.5).
+    let fat32 = match common.fat_size_16 {
+        0 => Some(Fat32Bpb::decode(tail(b, FAT32_AT))?),
+        _ => None,
+    };
+    let fat_sectors = fat32
+        .as_ref()
+        .map_or(u64::from(common.fat_size_16), |f| u64::from(f.fat_size));
+    if fat_sectors == 0 {
+        return Err(bad(
+            "sectors per FAT (16-bit)",
+            "sectors per FAT is 0".into(),
+        ));
+    }
+    if fat32.is_some() && root_entries != 0 {
+        return Err(bad(
+            "root entries",
             format!("a FAT32 volume with {root_entries} fixed root entries"),
         ));
     }
@@ -146,7 +263,7 @@ pub fn parse(b: &[u8]) -> Result<Bpb> {
     let meta = reserved_sectors + fats * fat_sectors + root_dir_sectors;
     let Some(data_sectors) = total_sectors.checked_sub(meta).filter(|&d| d > 0) else {
         return Err(bad(
-            19,
+            "total sectors (16-bit)",
             format!(
                 "the reserved sectors, FATs and root directory ({meta} sectors) fill all {total_sectors} sectors: no room for data"
             ),
@@ -154,20 +271,23 @@ pub fn parse(b: &[u8]) -> Result<Bpb> {
     };
     let clusters = data_sectors / sectors_per_cluster;
     if clusters == 0 {
-        return Err(bad(13, "the data region holds no whole cluster".into()));
+        return Err(bad(
+            "sectors per cluster",
+            "the data region holds no whole cluster".into(),
+        ));
     }
-    let fat_type = if is32 {
+    let fat_type = if fat32.is_some() {
         FatType::Fat32
     } else if clusters < 4085 {
         FatType::Fat12
     } else {
         FatType::Fat16
     };
-    let ext = if is32 { 64 } else { 36 };
-    let extended = u8_at(b, ext + 2) == 0x29;
-    let label_text = latin1_trimmed(b.get(ext + 7..ext + 18).unwrap_or_default());
+    let ext = ExtendedBpb::decode(tail(b, extended_at(fat32.is_some())))?;
+    let extended = ext.signature == EXTENDED;
+    let label_text = ext.label.trim_end_matches(['\0', ' ']);
     let label = (extended && !label_text.is_empty() && label_text != "NO NAME")
-        .then(|| crate::fs::fat::dir::decode_oem(b.get(ext + 7..ext + 18).unwrap_or_default()));
+        .then(|| ext.label.trim_end().to_owned());
     let fat_offset = reserved_sectors * bytes_per_sector;
     let root_dir_offset = fat_offset + fats * fat_sectors * bytes_per_sector;
     Ok(Bpb {
@@ -177,23 +297,19 @@ pub fn parse(b: &[u8]) -> Result<Bpb> {
         fats,
         root_entries,
         total_sectors,
-        media: u8_at(b, 21),
+        media: common.media,
         fat_sectors,
-        sectors_per_track: le16(b, 24),
-        heads: le16(b, 26),
-        hidden_sectors: le32(b, 28),
+        sectors_per_track: common.sectors_per_track,
+        heads: common.heads,
+        hidden_sectors: common.hidden_sectors,
         fat_type,
-        root_cluster: if is32 { le32(b, 44) } else { 0 },
-        fsinfo_sector: if is32 { le16(b, 48) } else { 0 },
-        backup_boot_sector: if is32 { le16(b, 50) } else { 0 },
+        root_cluster: fat32.as_ref().map_or(0, |f| f.root_cluster),
+        fsinfo_sector: fat32.as_ref().map_or(0, |f| f.fsinfo_sector),
+        backup_boot_sector: fat32.as_ref().map_or(0, |f| f.backup_boot_sector),
         extended,
-        volume_id: if extended { le32(b, ext + 3) } else { 0 },
-        label: label.map(|l| l.trim_end().to_owned()),
-        fs_type_text: if extended {
-            latin1_trimmed(b.get(ext + 18..ext + 26).unwrap_or_default())
-        } else {
-            String::new()
-        },
+        volume_id: if extended { ext.volume_id } else { 0 },
+        label,
+        fs_type_text: if extended { ext.fs_type } else { String::new() },
         clusters,
         fat_offset,
         root_dir_offset,
@@ -202,148 +318,47 @@ pub fn parse(b: &[u8]) -> Result<Bpb> {
     })
 }
 
-/// Every field of the boot sector with its offset, as the inspector shows it.
-pub fn fields(b: &[u8], fat32: bool) -> Vec<Field> {
-    let f = |offset: u64, length: u64, name, meaning| {
-        let at = offset as usize;
-        let value = match length {
-            1 => format!("{:#04x} ({})", u8_at(b, at), u8_at(b, at)),
-            2 => le16(b, at).to_string(),
-            4 => le32(b, at).to_string(),
-            _ => format!(
-                "{:?}",
-                latin1_trimmed(b.get(at..at + length as usize).unwrap_or_default())
-            ),
-        };
-        Field::new(
-            offset,
-            length,
-            name,
-            Value::Text(value),
-            meaning,
-            "fatgen103 §3",
-        )
-    };
-    let mut out = vec![
-        f(0, 3, "jump", "x86 jump over the BPB (EB xx 90 or E9 xx xx)"),
-        f(3, 8, "OEM name", "the formatting tool's name"),
-        f(11, 2, "bytes per sector", "512, 1024, 2048 or 4096"),
-        f(13, 1, "sectors per cluster", "a power of two"),
-        f(14, 2, "reserved sectors", "sectors before the first FAT"),
-        f(16, 1, "number of FATs", "copies of the allocation table"),
-        f(
-            17,
-            2,
-            "root entries",
-            "fixed root directory entries (0 on FAT32)",
-        ),
-        f(
-            19,
-            2,
-            "total sectors (16-bit)",
-            "0 when the 32-bit field is used",
-        ),
-        f(
-            21,
-            1,
-            "media descriptor",
-            "0xF8 fixed disk, 0xF0 removable, 0xF9.. floppy formats",
-        ),
-        f(22, 2, "sectors per FAT (16-bit)", "0 on FAT32"),
-        f(24, 2, "sectors per track", "CHS geometry"),
-        f(26, 2, "heads", "CHS geometry"),
-        f(
-            28,
-            4,
-            "hidden sectors",
-            "sectors before this volume on the disk",
-        ),
-        f(
-            32,
-            4,
-            "total sectors (32-bit)",
-            "used when the 16-bit field is 0",
-        ),
-    ];
-    let ext: u64 = if fat32 {
-        out.extend([
-            f(36, 4, "sectors per FAT (32-bit)", "size of one FAT"),
-            f(
-                40,
-                2,
-                "extended flags",
-                "bit 7: only one FAT active; bits 0-3: which",
-            ),
-            f(42, 2, "filesystem version", "0.0"),
-            f(44, 4, "root cluster", "first cluster of the root directory"),
-            f(48, 2, "FSInfo sector", "sector of the FSInfo structure"),
-            f(
-                50,
-                2,
-                "backup boot sector",
-                "sector of the boot sector copy",
-            ),
-            f(52, 12, "reserved", "zero"),
-        ]);
-        64
+/// Where the extended BPB sits.
+fn extended_at(fat32: bool) -> usize {
+    if fat32 {
+        EXTENDED_AT_32
     } else {
-        36
-    };
-    out.extend([
-        f(
-            ext,
-            1,
-            "drive number",
-            "BIOS drive (0x00 floppy, 0x80 disk)",
-        ),
-        f(ext + 1, 1, "reserved (NT flags)", "bit 0: dirty"),
-        f(
-            ext + 2,
-            1,
-            "boot signature",
-            "0x29: the next three fields are present",
-        ),
-        f(ext + 3, 4, "volume serial", "volume ID"),
-        f(
-            ext + 7,
-            11,
-            "volume label",
-            "label as recorded in the boot sector",
-        ),
-        f(
-            ext + 18,
-            8,
-            "filesystem type",
-            "informational only: FAT12, FAT16, FAT32",
-        ),
-        f(510, 2, "signature", "0xAA55 marks a boot sector"),
-    ]);
-    out
+        EXTENDED_AT_16
+    }
 }
 
-/// The FSInfo sector's fields.
-pub fn fsinfo_fields(b: &[u8]) -> Vec<Field> {
-    let f = |offset: u64, name, meaning| {
-        Field::new(
-            offset,
-            4,
-            name,
-            Value::Text(format!("{:#010x}", le32(b, offset as usize))),
-            meaning,
-            "fatgen103 §5",
-        )
-    };
-    vec![
-        f(0, "lead signature", "0x41615252 (RRaA)"),
-        f(484, "structure signature", "0x61417272 (rrAa)"),
-        f(
-            488,
-            "free clusters",
-            "last known free cluster count, 0xFFFFFFFF = unknown",
-        ),
-        f(492, "next free", "hint: where to look for a free cluster"),
-        f(508, "trail signature", "0xAA550000"),
-    ]
+/// The boot sector as an annotated structure: the common BPB, the FAT32
+/// part, the extended BPB, the boot code and the signature.
+pub fn structure(b: &[u8], fat32: bool, place: Place) -> Structure {
+    let mut structure = Structure::new(
+        Kind::Bpb,
+        "Boot sector and BIOS parameter block",
+        place,
+        SECTOR as u64,
+    )
+    .with(&CommonBpb::LAYOUT, b, 0, None);
+    if fat32 {
+        structure = structure.with(&Fat32Bpb::LAYOUT, tail(b, FAT32_AT), FAT32_AT as u64, None);
+    }
+    let at = extended_at(fat32);
+    structure = structure.with(&ExtendedBpb::LAYOUT, tail(b, at), at as u64, None);
+    let code = at + ExtendedBpb::LAYOUT.size;
+    if let Some(raw) = b.get(code..SIGNATURE_AT) {
+        structure.push(Field::new(
+            code as u64,
+            raw.len() as u64,
+            "boot code",
+            Bytes::value(raw),
+            "code run when booting from this volume (not interpreted)",
+            SOURCE,
+        ));
+    }
+    structure.with(
+        &BootSignature::LAYOUT,
+        tail(b, SIGNATURE_AT),
+        SIGNATURE_AT as u64,
+        None,
+    )
 }
 
 #[cfg(test)]
@@ -382,16 +397,53 @@ mod tests {
     }
 
     #[test]
+    fn declarations_tile_exactly() {
+        assert!(CommonBpb::LAYOUT.tiling().is_exact());
+        assert!(Fat32Bpb::LAYOUT.tiling().is_exact());
+        assert!(ExtendedBpb::LAYOUT.tiling().is_exact());
+        assert!(BootSignature::LAYOUT.tiling().is_exact());
+        for fat32 in [false, true] {
+            let s = structure(&floppy(), fat32, Place::Medium(0));
+            let mut end = 0;
+            for f in &s.fields {
+                assert_eq!(f.offset, end, "{} ({fat32})", f.name);
+                end = f.offset + f.length;
+            }
+            assert_eq!(end, 512);
+        }
+    }
+
+    #[test]
+    fn a_truncated_boot_sector_names_the_field() {
+        let b = floppy();
+        assert!(matches!(
+            parse(&b[..21]),
+            Err(Error::Truncated {
+                field: "media descriptor",
+                offset: 21,
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(&b[..50]),
+            Err(Error::Truncated {
+                structure: "FAT extended BIOS parameter block",
+                field: "volume label",
+                offset: 7,
+                ..
+            })
+        ));
+        assert!(!looks_like_fat(&b[..30]));
+    }
+
+    #[test]
     fn hostile_fields_are_errors() {
         let mut b = floppy();
         b[11] = 0;
         b[12] = 0;
-        assert!(
-            parse(&b)
-                .unwrap_err()
-                .to_string()
-                .contains("bytes per sector is 0")
-        );
+        let error = parse(&b).unwrap_err().to_string();
+        assert!(error.contains("bytes per sector is 0"), "{error}");
+        assert!(error.contains("at byte 0xb"), "{error}");
         let mut b = floppy();
         b[19..21].copy_from_slice(&10u16.to_le_bytes());
         assert!(

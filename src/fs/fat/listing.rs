@@ -97,7 +97,9 @@ pub(super) fn find_label(fs: &FatFs, root: &Node) -> Option<String> {
             Some(0xE5) => continue,
             _ => {}
         }
-        let short = Short::decode(&e);
+        let Ok(short) = Short::decode(&e) else {
+            continue;
+        };
         if short.is_label() {
             // An all-blank label entry means no label (as blkid reads it).
             return Some(short.label()).filter(|l| !l.is_empty());
@@ -117,12 +119,11 @@ pub(super) fn children(fs: &FatFs, dir: &Node) -> Result<Vec<Node>> {
         if lead == 0 {
             break;
         }
-        let attributes = e.get(11).copied().unwrap_or(0);
-        if attributes & 0x3F == dir::ATTR_LFN {
-            long.push(LongPart::decode(&e), lead == 0xE5);
+        if dir::is_long(&e) {
+            long.push(LongPart::decode(&e)?, lead == 0xE5);
             continue;
         }
-        let short = Short::decode(&e);
+        let short = Short::decode(&e)?;
         let dot = short.raw_name == *b".          ";
         let dotdot = short.raw_name == *b"..         ";
         if subdirectory && !short.deleted && (dot || dotdot) && position != usize::from(dotdot) {

@@ -8,7 +8,6 @@
 
 use std::collections::HashSet;
 
-use crate::byteorder::{le16, le32};
 use crate::error::Result;
 use crate::fs::fat::bpb::{Bpb, FatType};
 use crate::io::ReadAt;
@@ -131,11 +130,14 @@ impl Table {
             Some(cache) => window.copy_from_slice(cache.get(at as usize..(at + width) as usize)?),
             None => self.read_paged(source, at, window)?,
         }
+        // Bytes past the entry's width are the zeros `buf` started with.
+        let [a, b, _, _] = buf;
+        let low16 = u16::from_le_bytes([a, b]);
         Some(match self.fat_type {
-            FatType::Fat12 if n % 2 == 1 => u32::from(le16(&buf, 0) >> 4),
-            FatType::Fat12 => u32::from(le16(&buf, 0) & 0x0FFF),
-            FatType::Fat16 => u32::from(le16(&buf, 0)),
-            FatType::Fat32 => le32(&buf, 0) & 0x0FFF_FFFF,
+            FatType::Fat12 if n % 2 == 1 => u32::from(low16 >> 4),
+            FatType::Fat12 => u32::from(low16 & 0x0FFF),
+            FatType::Fat16 => u32::from(low16),
+            FatType::Fat32 => u32::from_le_bytes(buf) & 0x0FFF_FFFF,
         })
     }
 
