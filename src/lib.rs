@@ -18,7 +18,6 @@
 //! # Ok::<(), discscope::Error>(())
 //! ```
 
-mod byteorder;
 pub mod container;
 pub mod demo;
 pub mod diagnostic;
