@@ -86,6 +86,9 @@ pub enum Command {
         /// How many consecutive sectors.
         #[arg(long, default_value_t = 1)]
         count: u64,
+        /// Show how the sector's own parity would repair it (nothing is written).
+        #[arg(long)]
+        repair: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -96,6 +99,9 @@ pub enum Command {
         /// Only this track (its number).
         #[arg(long)]
         track: Option<u8>,
+        /// Say for each bad sector whether its parity can repair it.
+        #[arg(long)]
+        repair_preview: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -308,9 +314,15 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             image,
             addr,
             count,
+            repair,
             json,
-        }) => sector::run(&image, &addr, count, json, out),
-        Some(Command::Verify { image, track, json }) => verify::run(&image, track, json, out),
+        }) => sector::run(&image, &addr, count, repair, json, out),
+        Some(Command::Verify {
+            image,
+            track,
+            repair_preview,
+            json,
+        }) => verify::run(&image, track, repair_preview, json, out),
         Some(Command::Check {
             sheet,
             json,

@@ -96,6 +96,17 @@ impl Storage {
     }
 }
 
+/// Repairs a sector read from `medium` with its own parity (see
+/// [`repair::repair`]); nothing is written.
+pub fn repair_sector(medium: &Medium, sector: &Sector) -> repair::Repair {
+    let verdict = judge_sector(medium, sector);
+    let expected_mode = match Storage::of(medium, sector.track, sector.bytes.len()) {
+        Storage::Raw { expected_mode } => expected_mode,
+        _ => None,
+    };
+    repair::repair(&sector.bytes, &verdict, sector.lba, expected_mode, &[])
+}
+
 /// Judges a sector read from `medium`.
 pub fn judge_sector(medium: &Medium, sector: &Sector) -> Verdict {
     let storage = Storage::of(medium, sector.track, sector.bytes.len());

@@ -8,6 +8,7 @@ use std::path::Path;
 use discscope::container;
 use discscope::inspect::checks::{self, Status};
 use discscope::medium::{Medium, Sector};
+use discscope::sector::repair::{Outcome as RepairOutcome, Repair};
 use discscope::sector::{self, FieldKind, SectorField, Verdict};
 use discscope::units::Lba;
 use serde::Serialize;
@@ -18,6 +19,7 @@ pub fn run(
     image: &Path,
     address: &str,
     count: u64,
+    repair: bool,
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
@@ -42,6 +44,9 @@ pub fn run(
                 .map(|s| {
                     let mut json = to_json(&medium, s);
                     json.subchannel_q = q_of(s.lba).map(|q| super::subq::to_json(&q, s.lba));
+                    if repair {
+                        json.repair = Some(repair_json(&sector::repair_sector(&medium, s)));
+                    }
                     json
                 })
                 .collect(),
@@ -56,6 +61,9 @@ pub fn run(
         print_sector(&medium, s, out)?;
         if let Some(q) = q_of(s.lba) {
             super::subq::print(&q, s.lba, out)?;
+        }
+        if repair {
+            print_repair(&sector::repair_sector(&medium, s), out)?;
         }
     }
     Ok(Outcome::Clean)
@@ -83,6 +91,9 @@ struct SectorJson {
     origin: String,
     /// The sector's subchannel Q, when the image has a `.sub`.
     subchannel_q: Option<super::subq::QJson>,
+    /// How its parity would repair it, with `--repair`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repair: Option<RepairJson>,
     bytes: String,
 }
 
@@ -183,6 +194,7 @@ fn to_json(medium: &Medium, s: &Sector) -> SectorJson {
         intentional: v.note.map(|n| n.as_str()),
         origin: medium.describe_origin(&s.origin),
         subchannel_q: None,
+        repair: None,
         bytes: s.bytes.iter().map(|b| format!("{b:02x}")).collect(),
     }
 }
@@ -325,6 +337,105 @@ fn print_decoded(v: &Verdict, s: &Sector, out: &mut Output) -> anyhow::Result<()
             format!("{}{word}", check.text)
         };
         writeln!(out, "{label}{}", text.trim_start())?;
+    }
+    Ok(())
+}
+
+/// A repair as `--json` gives it.
+#[derive(Serialize)]
+pub(super) struct RepairJson {
+    outcome: &'static str,
+    reason: Option<String>,
+    /// Bytes the repair changes.
+    bytes: usize,
+    rounds: u32,
+    edc: Option<RepairEdcJson>,
+    changes: Vec<ChangeJson>,
+}
+
+#[derive(Serialize)]
+struct RepairEdcJson {
+    stored: String,
+    before: String,
+    after: String,
+}
+
+#[derive(Serialize)]
+struct ChangeJson {
+    offset: usize,
+    old: u8,
+    new: u8,
+    by: String,
+    round: u32,
+}
+
+pub(super) fn repair_json(r: &Repair) -> RepairJson {
+    RepairJson {
+        outcome: r.outcome.as_str(),
+        reason: r.outcome.reason().map(str::to_owned),
+        bytes: r.changes.len(),
+        rounds: r.rounds,
+        edc: r.edc.map(|(stored, before, after)| RepairEdcJson {
+            stored: format!("{stored:#010x}"),
+            before: format!("{before:#010x}"),
+            after: format!("{after:#010x}"),
+        }),
+        changes: r
+            .changes
+            .iter()
+            .map(|c| ChangeJson {
+                offset: c.offset,
+                old: c.old,
+                new: c.new,
+                by: c.by.describe(),
+                round: c.round,
+            })
+            .collect(),
+    }
+}
+
+/// The repair preview: the outcome, the EDC before and after, and every
+/// byte that would change.
+fn print_repair(r: &Repair, out: &mut Output) -> anyhow::Result<()> {
+    let label = out.paint("1", &format!("{:<10}", "repair"));
+    let head = match &r.outcome {
+        RepairOutcome::Whole => "nothing to repair".to_owned(),
+        RepairOutcome::Repaired => out.paint(
+            "32",
+            &format!(
+                "repairable: {} byte{} would change, found in {} round{} (nothing written)",
+                r.changes.len(),
+                if r.changes.len() == 1 { "" } else { "s" },
+                r.rounds,
+                if r.rounds == 1 { "" } else { "s" }
+            ),
+        ),
+        RepairOutcome::Uncorrectable(why) => out.paint("1;31", &format!("uncorrectable: {why}")),
+        RepairOutcome::NotAttempted(why) => format!("not attempted: {why}"),
+    };
+    writeln!(out, "{label}{head}")?;
+    if let Some((stored, before, after)) = r.edc {
+        writeln!(
+            out,
+            "{:10}EDC stored {stored:#010x}, computed {before:#010x} before, {after:#010x} after",
+            ""
+        )?;
+    }
+    for c in &r.changes {
+        writeln!(
+            out,
+            "{:10}byte {:>4}: {:02x} -> {:02x}  by {}{}",
+            "",
+            c.offset,
+            c.old,
+            c.new,
+            c.by.describe(),
+            if c.round > 0 {
+                format!(", round {}", c.round)
+            } else {
+                String::new()
+            }
+        )?;
     }
     Ok(())
 }

@@ -6,8 +6,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use discscope::container;
+use discscope::sector::repair::{Outcome as RepairOutcome, Repair};
 use discscope::sector::verify::{self, MAX_LISTED, Verification};
-use discscope::sector::{Oddity, SectorMode};
+use discscope::sector::{self, Oddity, SectorMode};
 use serde::Serialize;
 
 use super::{Outcome, Output};
@@ -18,6 +19,7 @@ const PROGRESS_FROM: u64 = 20_000;
 pub fn run(
     image: &Path,
     track: Option<u8>,
+    repair_preview: bool,
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
@@ -46,12 +48,23 @@ pub fn run(
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    // What parity would do for each listed bad sector (nothing written).
+    let repairs: Vec<Option<Repair>> = report
+        .bad
+        .iter()
+        .map(|b| {
+            repair_preview
+                .then(|| medium.read_sector(b.lba))
+                .transpose()
+                .map(|s| s.map(|s| sector::repair_sector(&medium, &s)))
+        })
+        .collect::<Result<_, _>>()?;
     let subq = match discscope::container::ccd::subchannel(&medium)? {
         Some(sub) if track.is_none() => Some(sub.scan()?),
         _ => None,
     };
     if json {
-        let mut doc = serde_json::to_value(to_json(&report))?;
+        let mut doc = serde_json::to_value(to_json(&report, &repairs))?;
         if let Some(map) = doc.as_object_mut() {
             let scan = subq.as_ref().map(super::subq::scan_json);
             map.insert("subchannel".into(), serde_json::to_value(scan)?);
@@ -61,7 +74,13 @@ pub fn run(
         }
         out.json(&doc)?;
     } else {
-        print_report(&report, image, started.elapsed().as_secs_f64(), out)?;
+        print_report(
+            &report,
+            &repairs,
+            image,
+            started.elapsed().as_secs_f64(),
+            out,
+        )?;
         if let Some(scan) = &subq {
             super::subq::print_scan(scan, out)?;
         }
@@ -97,9 +116,12 @@ struct ErrorJson {
     track: Option<u8>,
     mode: &'static str,
     problems: Vec<&'static str>,
+    /// With `--repair-preview`: what the sector's parity would do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repair: Option<super::sector::RepairJson>,
 }
 
-fn to_json(r: &Verification) -> ReportJson {
+fn to_json(r: &Verification, repairs: &[Option<Repair>]) -> ReportJson {
     let modes = SectorMode::ALL
         .into_iter()
         .zip(r.per_mode)
@@ -124,12 +146,14 @@ fn to_json(r: &Verification) -> ReportJson {
         errors: r
             .bad
             .iter()
-            .map(|b| ErrorJson {
+            .zip(repairs)
+            .map(|(b, repair)| ErrorJson {
                 lba: b.lba.0,
                 msf: b.lba.to_msf().map(|m| m.to_string()),
                 track: b.track,
                 mode: b.mode.as_str(),
                 problems: b.problems.names(),
+                repair: repair.as_ref().map(super::sector::repair_json),
             })
             .collect(),
         errors_not_listed: r.bad_sectors.saturating_sub(r.bad.len() as u64),
@@ -139,6 +163,7 @@ fn to_json(r: &Verification) -> ReportJson {
 
 fn print_report(
     r: &Verification,
+    repairs: &[Option<Repair>],
     image: &Path,
     seconds: f64,
     out: &mut Output,
@@ -178,15 +203,38 @@ fn print_report(
     writeln!(out, "{summary}")?;
     if !r.bad.is_empty() {
         writeln!(out, "{}", out.paint("1", "bad sectors"))?;
-        for b in &r.bad {
+        for (b, repair) in r.bad.iter().zip(repairs) {
+            let preview = match repair.as_ref().map(|r| &r.outcome) {
+                Some(RepairOutcome::Repaired) => repair
+                    .as_ref()
+                    .map(|r| {
+                        let n = r.changes.len();
+                        format!("  repairable ({n} byte{})", if n == 1 { "" } else { "s" })
+                    })
+                    .unwrap_or_default(),
+                Some(outcome) => format!("  {}", outcome.as_str().replace('_', " ")),
+                None => String::new(),
+            };
             writeln!(
                 out,
-                "  {:>8} {:<8} track {:>2} {:<14} {}",
+                "  {:>8} {:<8} track {:>2} {:<14} {}{preview}",
                 b.lba,
                 b.lba.to_msf().map_or("-".into(), |m| m.to_string()),
                 b.track.map_or("-".into(), |t| t.to_string()),
                 b.mode.as_str(),
                 b.problems.names().join(", ")
+            )?;
+        }
+        let repairable = repairs
+            .iter()
+            .flatten()
+            .filter(|r| r.outcome == RepairOutcome::Repaired)
+            .count();
+        if repairs.iter().any(Option::is_some) {
+            writeln!(
+                out,
+                "{repairable} of {} listed bad sectors can be repaired by their own parity (nothing written)",
+                r.bad.len()
             )?;
         }
         if r.bad_sectors > r.bad.len() as u64 {

