@@ -6,6 +6,7 @@ use crate::inspect::explain::Explained;
 use crate::inspect::hex::SectorView;
 use crate::inspect::owners::Owner;
 use crate::medium::Medium;
+use crate::sector::repair::{Outcome, Repair};
 use crate::sector::{FieldKind, Verdict};
 
 /// How a note should look.
@@ -43,6 +44,7 @@ pub fn sector_notes(
     offset: usize,
     owners: &[Owner],
     explained: Option<&Explained>,
+    repair: Option<&Repair>,
 ) -> Vec<Note> {
     let mut notes = Vec::new();
     notes.push(note(
@@ -82,6 +84,9 @@ pub fn sector_notes(
     }
     if let Some(verdict) = &view.verdict {
         checks(verdict, &view.bytes, &mut notes);
+    }
+    if let Some(repair) = repair {
+        repair_notes(repair, offset, &mut notes);
     }
     if let Some(&byte) = view.bytes.get(offset) {
         notes.push(note("", "", Tone::Plain));
@@ -160,6 +165,65 @@ fn checks(verdict: &Verdict, bytes: &[u8], notes: &mut Vec<Note>) {
             (true, _) => "ok".to_owned(),
         };
         notes.push(note(check.label, text, tone));
+    }
+}
+
+/// The repair preview: its outcome, the EDC before and after, the byte
+/// under the cursor if it would change, and the first changes.
+fn repair_notes(repair: &Repair, offset: usize, notes: &mut Vec<Note>) {
+    let (text, tone) = match &repair.outcome {
+        Outcome::Whole => ("nothing to repair".to_owned(), Tone::Good),
+        Outcome::Repaired => (
+            format!(
+                "{} bytes would change, {} rounds (nothing written)",
+                repair.changes.len(),
+                repair.rounds
+            ),
+            Tone::Good,
+        ),
+        Outcome::Uncorrectable(why) => (format!("uncorrectable: {why}"), Tone::Bad),
+        Outcome::NotAttempted(why) => (format!("not attempted: {why}"), Tone::Intended),
+    };
+    notes.push(note("", "", Tone::Plain));
+    notes.push(note("repair", text, tone));
+    if let Some((stored, before, after)) = repair.edc {
+        notes.push(note(
+            "EDC",
+            format!("stored {stored:#010x}, computed {before:#010x} before, {after:#010x} after"),
+            if stored == after {
+                Tone::Good
+            } else {
+                Tone::Bad
+            },
+        ));
+    }
+    if let Some(c) = repair.changes.iter().find(|c| c.offset == offset) {
+        notes.push(note(
+            "this byte",
+            format!("{:02x} → {:02x} by {}", c.old, c.new, c.by.describe()),
+            Tone::Heading,
+        ));
+    }
+    const SHOWN: usize = 8;
+    for c in repair.changes.iter().take(SHOWN) {
+        notes.push(note(
+            "changes",
+            format!(
+                "byte {}: {:02x} → {:02x} ({})",
+                c.offset,
+                c.old,
+                c.new,
+                c.by.describe()
+            ),
+            Tone::Plain,
+        ));
+    }
+    if repair.changes.len() > SHOWN {
+        notes.push(note(
+            "",
+            format!("… and {} more", repair.changes.len() - SHOWN),
+            Tone::Plain,
+        ));
     }
 }
 

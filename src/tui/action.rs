@@ -23,6 +23,8 @@ pub enum Action {
     Search,
     Open,
     ToggleView,
+    /// Show (or hide) how the sector's own parity would repair it.
+    Repair,
     Map,
     Owner,
     NextError,

@@ -145,6 +145,8 @@ pub struct App {
     /// The cue doctor's report, for images opened from a sheet.
     pub lint: Option<Box<crate::lint::Diagnosis>>,
     pub diagnostic_row: usize,
+    /// The repair preview of the shown sector, while it is open.
+    pub repair: Option<crate::sector::repair::Repair>,
     /// Bad sectors from the background verification, once it has finished.
     pub bad_sectors: Option<Vec<Lba>>,
     pub quit: bool,
@@ -200,6 +202,7 @@ impl App {
             sector_context: None,
             lint: None,
             diagnostic_row: 0,
+            repair: None,
             bad_sectors: None,
             quit: false,
         }
@@ -243,6 +246,7 @@ impl App {
             return vec![Effect::LoadSector(self.lba)];
         }
         self.sector = sector;
+        self.repair = None;
         if let Some(track) = self.sector.track {
             self.track_row = track;
         }
@@ -305,6 +309,41 @@ impl App {
             owners,
             explained,
         }
+    }
+
+    /// Opens or closes the repair preview of the shown sector: computed
+    /// from the bytes already read, nothing written.
+    fn toggle_repair(&mut self) {
+        if self.repair.take().is_some() {
+            return;
+        }
+        let Some(verdict) = &self.sector.verdict else {
+            self.message = Some("no sector to repair".into());
+            return;
+        };
+        let expected_mode = match self.sector.mode.map(crate::sector::Storage::of_track_mode) {
+            Some(crate::sector::Storage::Raw { expected_mode }) => expected_mode,
+            _ => None,
+        };
+        let repair = crate::sector::repair::repair(
+            &self.sector.bytes,
+            verdict,
+            self.sector.lba,
+            expected_mode,
+            &[],
+        );
+        use crate::sector::repair::Outcome;
+        self.message = Some(match &repair.outcome {
+            Outcome::Whole => "repair: the sector is whole; nothing to repair".into(),
+            Outcome::Repaired => format!(
+                "repair preview: {} bytes would change (highlighted); nothing is written",
+                repair.changes.len()
+            ),
+            Outcome::Uncorrectable(why) => format!("repair: uncorrectable ({why})"),
+            Outcome::NotAttempted(why) => format!("repair: not attempted ({why})"),
+        });
+        self.view = ViewMode::Raw;
+        self.repair = Some(repair);
     }
 
     /// The stored-sector byte range of the structure field under the cursor.
@@ -447,6 +486,7 @@ impl App {
                 Pane::Diagnostics => self.open_diagnostic(),
                 Pane::Hex | Pane::Inspector => {}
             },
+            Action::Repair => self.toggle_repair(),
             Action::ToggleView => {
                 self.view = match self.view {
                     ViewMode::Raw => ViewMode::UserData,

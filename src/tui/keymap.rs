@@ -168,6 +168,13 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
+        keys: &[(KeyCode::Char('r'), NONE)],
+        label: "r",
+        action: Action::Repair,
+        help: "repair preview by the sector's own ECC (writes nothing)",
+        hint: false,
+    },
+    Binding {
         keys: &[(KeyCode::Char('o'), NONE)],
         label: "o",
         action: Action::Owner,

@@ -76,6 +76,18 @@ impl Theme {
         Style::new().add_modifier(Modifier::UNDERLINED)
     }
 
+    /// A byte the repair preview would change.
+    pub fn repaired(&self) -> Style {
+        if self.color {
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightMagenta)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
+        }
+    }
+
     pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }

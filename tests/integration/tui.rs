@@ -452,3 +452,26 @@ fn ascii_mode_draws_without_line_drawing() {
         }
     }
 }
+
+/// `r` on the demo's damaged sector previews the repair: the byte its
+/// parity corrects, old and new, and the EDC that then agrees.
+#[test]
+fn repair_preview_on_the_damaged_sector() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(dir.path());
+    key(&mut app, KeyCode::Char('g'));
+    for c in "36".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('r'));
+    let repair = app.repair.as_ref().unwrap();
+    assert_eq!(repair.changes.len(), 1);
+    assert_eq!((repair.changes[0].old, repair.changes[0].new), (0x54, 0x74));
+    let text = screen(&mut app, 200, 60);
+    assert!(text.contains("byte 27: 54 → 74"), "{text}");
+    assert!(text.contains("0xffe90a93 after"), "{text}");
+    // Moving on closes it; the image is never written.
+    key(&mut app, KeyCode::Char('n'));
+    assert!(app.repair.is_none());
+}

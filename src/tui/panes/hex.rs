@@ -88,8 +88,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
             let mut text = Vec::with_capacity(row.bytes.len());
             for (i, &(byte, kind)) in row.bytes.iter().enumerate() {
                 let offset = row.offset + i;
+                let repaired = app
+                    .repair
+                    .as_ref()
+                    .is_some_and(|r| r.changes.iter().any(|c| c.offset == offset));
                 let style = if offset == range.start + app.cursor {
                     theme.cursor()
+                } else if repaired {
+                    theme.repaired()
                 } else if cursor_field.as_ref().is_some_and(|f| f.contains(&offset)) {
                     theme.field(kind).patch(theme.cursor_field())
                 } else {

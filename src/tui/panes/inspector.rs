@@ -24,7 +24,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
         .saturating_sub(LABEL)
         .max(8);
     let mut lines = Vec::new();
-    for note in notes::sector_notes(&app.medium, &app.sector, offset, owners, explained) {
+    let repair = app.repair.as_ref();
+    for note in notes::sector_notes(&app.medium, &app.sector, offset, owners, explained, repair) {
         let style = match note.tone {
             Tone::Plain => Style::new(),
             Tone::Good => theme.good(),
