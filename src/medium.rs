@@ -96,6 +96,24 @@ impl std::fmt::Debug for SourceFile {
     }
 }
 
+/// An image's subchannel data: 96 bytes a sector, the 12-byte channels P
+/// to W one after another (as CloneCD's `.sub` stores them), from the
+/// sector at `first`.
+#[derive(Clone)]
+pub struct Subchannel {
+    pub reader: Arc<dyn ReadAt>,
+    pub first: Lba,
+}
+
+impl std::fmt::Debug for Subchannel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subchannel")
+            .field("source", &self.reader.name())
+            .field("first", &self.first)
+            .finish()
+    }
+}
+
 /// Optical disc or flat block device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MediumKind {
@@ -145,6 +163,8 @@ pub struct Medium {
     /// The container's own structures (descriptor entries, headers),
     /// explained like a filesystem's.
     pub structures: Vec<Structure>,
+    /// Where the image keeps its subchannel, when it does.
+    pub subchannel: Option<Subchannel>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -13,6 +13,7 @@
 //! filesystems), so they share one vocabulary for what they found.
 
 mod codec;
+pub mod dos_time;
 
 use std::borrow::Cow;
 use std::fmt;

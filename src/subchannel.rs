@@ -159,6 +159,14 @@ pub struct SubFile<R> {
     first: Lba,
 }
 
+impl SubFile<std::sync::Arc<dyn ReadAt>> {
+    /// The subchannel a medium carries, if it carries one.
+    pub fn of(medium: &crate::medium::Medium) -> Option<Self> {
+        let sub = medium.subchannel.as_ref()?;
+        Some(SubFile::new(std::sync::Arc::clone(&sub.reader), sub.first))
+    }
+}
+
 impl<R: ReadAt> SubFile<R> {
     /// `first` is the LBA of the first record (0 for CloneCD).
     pub fn new(reader: R, first: Lba) -> SubFile<R> {

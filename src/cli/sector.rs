@@ -35,7 +35,7 @@ pub fn run(
         }
         sectors.push(medium.read_sector(lba)?);
     }
-    let sub = discscope::container::ccd::subchannel(&medium)?;
+    let sub = discscope::subchannel::SubFile::of(&medium);
     let q_of = |lba: Lba| sub.as_ref().and_then(|sub| sub.q(lba).ok().flatten());
     if json {
         let doc = SectorsJson {

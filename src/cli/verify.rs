@@ -59,7 +59,7 @@ pub fn run(
                 .map(|s| s.map(|s| sector::repair_sector(&medium, &s)))
         })
         .collect::<Result<_, _>>()?;
-    let subq = match discscope::container::ccd::subchannel(&medium)? {
+    let subq = match discscope::subchannel::SubFile::of(&medium) {
         Some(sub) if track.is_none() => Some(sub.scan()?),
         _ => None,
     };

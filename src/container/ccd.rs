@@ -27,10 +27,9 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::io::{FileSource, Pager, ReadAt};
 use crate::medium::{
-    CdText, Extent, ExtentData, Format, Index, Medium, MediumKind, Session, SourceFile, Track,
-    TrackFlags, TrackMode,
+    CdText, Extent, ExtentData, Format, Index, Medium, MediumKind, Session, SourceFile, Subchannel,
+    Track, TrackFlags, TrackMode,
 };
-use crate::subchannel::SubFile;
 use crate::units::Lba;
 
 /// The largest `.ccd` read (real ones are a few KiB).
@@ -42,16 +41,15 @@ pub fn sub_file(ccd: &Path) -> Option<PathBuf> {
     sibling_with_extension(ccd, "sub")
 }
 
-/// The subchannel of an opened CloneCD medium (its `.sub`, records from
-/// LBA 0), for `sector` and `verify`; `None` for other media or without one.
-pub fn subchannel(medium: &Medium) -> Result<Option<SubFile<FileSource>>> {
-    if medium.format != Format::Ccd {
-        return Ok(None);
-    }
-    match sub_file(&medium.path) {
-        Some(path) => Ok(Some(SubFile::new(FileSource::open(&path)?, Lba(0)))),
-        None => Ok(None),
-    }
+/// The `.sub` beside the `.ccd`, records from LBA 0.
+fn subchannel(ccd: &Path) -> Result<Option<Subchannel>> {
+    Ok(match sub_file(ccd) {
+        Some(path) => Some(Subchannel {
+            reader: Arc::new(FileSource::open(&path)?),
+            first: Lba(0),
+        }),
+        None => None,
+    })
 }
 
 /// Opens a CloneCD set from its `.ccd`.
@@ -148,6 +146,7 @@ pub fn open(ccd: &Path) -> Result<Medium> {
         }],
         extents,
         structures: keys::structures(&sheet, &KINDS, ccd),
+        subchannel: subchannel(ccd)?,
         diagnostics,
     })
 }

@@ -69,6 +69,7 @@ pub fn medium(analysis: &Analysis) -> Result<Medium> {
             .collect(),
         extents: layout.extents.clone(),
         structures: Vec::new(),
+        subchannel: None,
         diagnostics: analysis.diagnostics.clone(),
     })
 }

@@ -12,9 +12,9 @@ use crc::{CRC_32_ISO_HDLC, Crc};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::fs::fat::stamp::{FatDate, FatTime};
 use crate::io::{FileSource, MemorySource, ReadAt};
 use crate::medium::{CdText, Extent, ExtentData, Format, Medium, MediumKind, SourceFile};
+use crate::structure::dos_time::{FatDate, FatTime};
 use crate::structure::{
     Bytes, Codec, Field, Layout, Le16, Le16Hex, Le32, Le32Hex, Place, Structure, Value, declare,
 };
@@ -356,6 +356,7 @@ pub fn open(path: &Path) -> Result<Medium> {
         .filter(|e| e.count > 0)
         .collect(),
         structures,
+        subchannel: None,
         diagnostics,
     })
 }

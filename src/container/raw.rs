@@ -111,6 +111,7 @@ pub fn open(path: &Path, kind: RawKind) -> Result<Medium> {
         }],
         extents,
         structures: Vec::new(),
+        subchannel: None,
         diagnostics,
     })
 }

@@ -13,7 +13,6 @@ pub mod geometry;
 mod listing;
 pub mod nested;
 pub mod oem;
-pub mod stamp;
 pub mod table;
 
 use std::sync::{Arc, Mutex};

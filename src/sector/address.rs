@@ -156,6 +156,7 @@ mod tests {
                 },
             ],
             structures: Vec::new(),
+            subchannel: None,
             diagnostics: Vec::new(),
         };
         let at = |text: &str| text.parse::<Address>().unwrap().resolve(&medium);

@@ -262,7 +262,7 @@ fn clonecd_mixed_set_equals_cd_info_and_its_subchannel() {
     assert_eq!((audio.pregap, audio.mode.cue_name()), (150, "AUDIO"));
     assert_eq!(medium.tracks[0].end(), audio.pregap_start());
     // The subchannel agrees: index 0 in the pregap, index 1 from the start.
-    let sub = container::ccd::subchannel(&medium).unwrap().unwrap();
+    let sub = discscope::subchannel::SubFile::of(&medium).unwrap();
     assert_eq!(sub.scan().unwrap().bad_crc, []);
     for (lba, want_index) in [
         (audio.pregap_start().0, 0),

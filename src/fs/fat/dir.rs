@@ -10,7 +10,7 @@
 
 use crate::error::Result;
 use crate::fs::fat::oem::decode_oem;
-use crate::fs::fat::stamp::{FatDate, FatTime, timestamp};
+use crate::structure::dos_time::{FatDate, FatTime, timestamp};
 use crate::structure::{Codec, Hex8, Le16, Le32, Place, Structure, U8, Value, declare};
 use crate::timestamp::Timestamp;
 

@@ -1,9 +1,10 @@
-//! FAT dates and times: 16-bit fields in local time, no zone.
+//! MS-DOS dates and times, as FAT directory entries and zip headers record
+//! them: 16-bit fields in local time, no zone.
 //!
 //! Source: fatgen103 §6.3 (date: day 0-4, month 5-8, years since 1980
 //! 9-15; time: seconds/2 0-4, minutes 5-10, hours 11-15).
 
-use crate::structure::{Codec, Value};
+use super::{Codec, Value};
 use crate::timestamp::Timestamp;
 
 /// The year, month and day of a date field.
