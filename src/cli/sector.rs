@@ -7,9 +7,11 @@ use std::path::Path;
 
 use discscope::container;
 use discscope::inspect::checks::{self, Status};
+use discscope::inspect::explain;
 use discscope::medium::{Medium, Sector};
 use discscope::sector::repair::{Outcome as RepairOutcome, Repair};
 use discscope::sector::{self, FieldKind, SectorField, Verdict};
+use discscope::survey::Survey;
 use discscope::units::Lba;
 use serde::Serialize;
 
@@ -23,7 +25,7 @@ pub fn run(
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let medium = container::open(image)?;
+    let medium = std::sync::Arc::new(container::open(image)?);
     let first = super::open::sector(image, &medium, address)?;
     // The first sector must exist; later ones stop at the end of the image.
     let mut sectors = vec![medium.read_sector(first)?];
@@ -38,11 +40,19 @@ pub fn run(
     let sub = discscope::subchannel::SubFile::of(&medium);
     let q_of = |lba: Lba| sub.as_ref().and_then(|sub| sub.q(lba).ok().flatten());
     if json {
+        // The structures in or over each sector, as `structure` shows them
+        // (directory records need the owner index, which `structure` builds).
+        let survey = Survey::new(std::sync::Arc::clone(&medium), &Default::default());
         let doc = SectorsJson {
             sectors: sectors
                 .iter()
                 .map(|s| {
                     let mut json = to_json(&medium, s);
+                    json.structures = explain::located(&survey, &[], s.lba)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(super::structure::to_json)
+                        .collect();
                     json.subchannel_q = q_of(s.lba).map(|q| super::subq::to_json(&q, s.lba));
                     if repair {
                         json.repair = Some(repair_json(&sector::repair_sector(&medium, s)));
@@ -91,6 +101,8 @@ struct SectorJson {
     origin: String,
     /// The sector's subchannel Q, when the image has a `.sub`.
     subchannel_q: Option<super::subq::QJson>,
+    /// The on-disk structures in or over the sector, field by field.
+    structures: Vec<super::structure::StructureJson>,
     /// How its parity would repair it, with `--repair`.
     #[serde(skip_serializing_if = "Option::is_none")]
     repair: Option<RepairJson>,
@@ -194,6 +206,7 @@ fn to_json(medium: &Medium, s: &Sector) -> SectorJson {
         intentional: v.note.map(|n| n.as_str()),
         origin: medium.describe_origin(&s.origin),
         subchannel_q: None,
+        structures: Vec::new(),
         repair: None,
         bytes: s.bytes.iter().map(|b| format!("{b:02x}")).collect(),
     }

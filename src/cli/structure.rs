@@ -22,7 +22,7 @@ struct Document {
 }
 
 #[derive(Serialize)]
-struct StructureJson {
+pub(super) struct StructureJson {
     name: String,
     kind: &'static str,
     /// The view or table it belongs to (`null` for a container's own).
@@ -56,7 +56,7 @@ fn raw_of<'a>(bytes: &'a [u8], field: &Field) -> &'a [u8] {
         .unwrap_or_default()
 }
 
-fn to_json(located: &Located) -> StructureJson {
+pub(super) fn to_json(located: &Located) -> StructureJson {
     let s = &located.structure;
     StructureJson {
         name: s.name.clone(),

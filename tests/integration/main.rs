@@ -30,6 +30,7 @@ mod mutation;
 mod pty;
 mod repair;
 mod sector;
+mod structure;
 mod subq_cli;
 mod survey;
 mod tui;
