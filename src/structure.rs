@@ -14,6 +14,7 @@
 
 mod codec;
 pub mod dos_time;
+pub mod named;
 
 use std::borrow::Cow;
 use std::fmt;

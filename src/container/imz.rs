@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::io::{FileSource, MemorySource, ReadAt};
 use crate::medium::{CdText, Extent, ExtentData, Format, Medium, MediumKind, SourceFile};
 use crate::structure::dos_time::{FatDate, FatTime};
+use crate::structure::named::noted;
 use crate::structure::{
     Bytes, Codec, Field, Layout, Le16, Le16Hex, Le32, Le32Hex, Place, Structure, Value, declare,
 };
@@ -88,27 +89,16 @@ pub fn is_zip(head: &[u8]) -> bool {
     head.starts_with(LOCAL)
 }
 
+noted!(
 /// The compression method, with its name.
-#[derive(Clone, Copy, Debug)]
-pub struct Method;
-
-impl Codec for Method {
-    type Out = u16;
-    const WIDTH: Option<usize> = Some(2);
-    fn decode(raw: &[u8]) -> u16 {
-        Le16::decode(raw)
+Method: Le16, |method| Some(
+    match method {
+        0 => "stored",
+        8 => "deflate",
+        _ => "not read by discscope",
     }
-    fn value(raw: &[u8]) -> Value {
-        Le16::value(raw)
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        match Self::decode(raw) {
-            0 => Some("stored".to_owned()),
-            8 => Some("deflate".to_owned()),
-            _ => Some("not read by discscope".to_owned()),
-        }
-    }
-}
+    .to_owned()
+));
 
 /// One member, from the central directory.
 #[derive(Debug)]

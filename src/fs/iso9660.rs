@@ -30,7 +30,6 @@ mod descriptor;
 mod dirent;
 mod eltorito;
 mod joliet;
-mod named;
 mod names;
 mod path_table;
 mod rockridge;

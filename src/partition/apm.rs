@@ -13,9 +13,9 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::io::ReadAt;
 use crate::partition::{Partition, Scheme, Table, apm_type_name};
+use crate::structure::named::noted;
 use crate::structure::{
-    Be16, Be32, Be32Hex, Bytes, Codec, Latin1, Place, Raw, Reserved, Structure, Value, declare,
-    latin1_trimmed,
+    Be16, Be32, Be32Hex, Bytes, Latin1, Place, Raw, Reserved, Structure, declare,
 };
 
 declare! {
@@ -61,23 +61,9 @@ declare! {
     }
 }
 
+noted!(
 /// The partition type, with a human name.
-#[derive(Clone, Copy, Debug)]
-pub struct PartitionType;
-
-impl Codec for PartitionType {
-    type Out = String;
-    const WIDTH: Option<usize> = None;
-    fn decode(raw: &[u8]) -> String {
-        latin1_trimmed(raw)
-    }
-    fn value(raw: &[u8]) -> Value {
-        Value::Text(Self::decode(raw))
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        apm_type_name(&Self::decode(raw)).map(str::to_owned)
-    }
-}
+PartitionType: Latin1, |kind| apm_type_name(&kind).map(str::to_owned));
 
 /// The status flags' bits, as Inside Macintosh names them.
 const STATUS_BITS: [(u32, &str); 7] = [
@@ -92,29 +78,16 @@ const STATUS_BITS: [(u32, &str); 7] = [
 /// The bit that says the entry holds valid boot information.
 const BOOTABLE: u32 = 0x08;
 
+noted!(
 /// The status flags, with the names of the bits set.
-#[derive(Clone, Copy, Debug)]
-pub struct Status;
-
-impl Codec for Status {
-    type Out = u32;
-    const WIDTH: Option<usize> = Some(4);
-    fn decode(raw: &[u8]) -> u32 {
-        Be32::decode(raw)
-    }
-    fn value(raw: &[u8]) -> Value {
-        Be32Hex::value(raw)
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        let status = Self::decode(raw);
-        let names: Vec<&str> = STATUS_BITS
-            .iter()
-            .filter(|(bit, _)| status & bit != 0)
-            .map(|(_, name)| *name)
-            .collect();
-        (!names.is_empty()).then(|| names.join(", "))
-    }
-}
+Status: Be32Hex, |status| {
+    let names: Vec<&str> = STATUS_BITS
+        .iter()
+        .filter(|(bit, _)| status & bit != 0)
+        .map(|(_, name)| *name)
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
+});
 
 /// The most map entries read.
 pub const MAX_ENTRIES: u64 = 256;

@@ -13,9 +13,10 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::io::ReadAt;
 use crate::partition::{Partition, Scheme, Table, gpt_type_name};
+use crate::structure::named::noted;
 use crate::structure::{
-    Codec, Guid, Kind, Le32, Le32Hex, Le64, Le64Hex, Place, Raw, Reserved, Structure, Utf16Le,
-    Value, declare, guid_text,
+    Guid, Kind, Le32, Le32Hex, Le64, Le64Hex, Place, Raw, Reserved, Structure, Utf16Le, declare,
+    guid_text,
 };
 
 const CRC32: Crc<u32> = Crc::<u32>::new(&CRC_32_ISO_HDLC);
@@ -56,27 +57,14 @@ declare! {
     }
 }
 
+noted!(
 /// A partition type GUID, with the name gdisk gives it.
-#[derive(Clone, Copy, Debug)]
-pub struct TypeGuid;
-
-impl Codec for TypeGuid {
-    type Out = [u8; 16];
-    const WIDTH: Option<usize> = Guid::WIDTH;
-    fn decode(raw: &[u8]) -> [u8; 16] {
-        Guid::decode(raw)
+TypeGuid: Guid, |guid| {
+    if guid == [0; 16] {
+        return Some("unused entry".to_owned());
     }
-    fn value(raw: &[u8]) -> Value {
-        Guid::value(raw)
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        let guid = Self::decode(raw);
-        if guid == [0; 16] {
-            return Some("unused entry".to_owned());
-        }
-        gpt_type_name(&guid_text(&guid)).map(str::to_owned)
-    }
-}
+    gpt_type_name(&guid_text(&guid)).map(str::to_owned)
+});
 
 /// A header as read, with the result of its CRC check.
 #[derive(Clone, Debug, PartialEq, Eq)]

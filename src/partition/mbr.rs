@@ -13,8 +13,10 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::error::Result;
 use crate::io::ReadAt;
 use crate::partition::{Partition, Scheme, Table, mbr_type_name};
+use crate::structure::Hex8;
+use crate::structure::named::noted;
 use crate::structure::{
-    Bytes, Codec, Field, Kind, Le32, Le32Hex, Place, Raw, Reserved, Structure, U8, Value, declare,
+    Bytes, Codec, Field, Kind, Le32, Le32Hex, Place, Raw, Reserved, Structure, Value, declare,
 };
 use crate::units::Lba;
 
@@ -58,48 +60,20 @@ declare! {
 /// The bytes [`Signature`] holds in a valid sector.
 const VALID: [u8; 2] = [0x55, 0xAA];
 
+noted!(
 /// The boot indicator: 0x80 active, 0x00 not, anything else invalid.
-#[derive(Clone, Copy, Debug)]
-pub struct BootIndicator;
+BootIndicator: Hex8, |value| match value {
+    0x80 => Some("bootable".to_owned()),
+    0x00 => None,
+    _ => Some("invalid: neither 0x00 nor 0x80".to_owned()),
+});
 
-impl Codec for BootIndicator {
-    type Out = u8;
-    const WIDTH: Option<usize> = Some(1);
-    fn decode(raw: &[u8]) -> u8 {
-        U8::decode(raw)
-    }
-    fn value(raw: &[u8]) -> Value {
-        Value::Hex(u64::from(Self::decode(raw)), 2)
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        match Self::decode(raw) {
-            0x80 => Some("bootable".to_owned()),
-            0x00 => None,
-            _ => Some("invalid: neither 0x00 nor 0x80".to_owned()),
-        }
-    }
-}
-
+noted!(
 /// The partition type byte, with the name fdisk gives it.
-#[derive(Clone, Copy, Debug)]
-pub struct OsType;
-
-impl Codec for OsType {
-    type Out = u8;
-    const WIDTH: Option<usize> = Some(1);
-    fn decode(raw: &[u8]) -> u8 {
-        U8::decode(raw)
-    }
-    fn value(raw: &[u8]) -> Value {
-        Value::Hex(u64::from(Self::decode(raw)), 2)
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        match Self::decode(raw) {
-            0 => Some("unused".to_owned()),
-            kind => mbr_type_name(kind).map(str::to_owned),
-        }
-    }
-}
+OsType: Hex8, |kind| match kind {
+    0 => Some("unused".to_owned()),
+    kind => mbr_type_name(kind).map(str::to_owned),
+});
 
 /// A cylinder/head/sector address as packed in a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,9 +8,10 @@
 use crate::error::{Error, Result};
 use crate::fs::FsKind;
 use crate::fs::fat::oem::OemText;
+use crate::structure::named::noted;
 use crate::structure::{
     Bytes, Codec, Field, Hex8, Kind, Latin1, Le16, Le16Hex, Le32, Le32Hex, Place, Raw, Reserved,
-    Structure, U8, Value, declare,
+    Structure, U8, declare,
 };
 
 const SOURCE: &str = "fatgen103 §3";
@@ -79,24 +80,10 @@ declare! {
 /// The extended boot signature that says serial, label and type follow.
 const EXTENDED: u8 = 0x29;
 
+noted!(
 /// The extended boot signature, with what it says follows.
-#[derive(Clone, Copy, Debug)]
-pub struct ExtendedSignature;
-
-impl Codec for ExtendedSignature {
-    type Out = u8;
-    const WIDTH: Option<usize> = Some(1);
-    fn decode(raw: &[u8]) -> u8 {
-        U8::decode(raw)
-    }
-    fn value(raw: &[u8]) -> Value {
-        Hex8::value(raw)
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        (Self::decode(raw) != EXTENDED)
-            .then(|| "not 0x29: the serial, label and type are not present".to_owned())
-    }
-}
+ExtendedSignature: Hex8, |value| (value != EXTENDED)
+    .then(|| "not 0x29: the serial, label and type are not present".to_owned()));
 
 /// The bytes from `at` on (none past the end, so a decode there fails).
 fn tail(bytes: &[u8], at: usize) -> &[u8] {

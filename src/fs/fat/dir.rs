@@ -11,6 +11,7 @@
 use crate::error::Result;
 use crate::fs::fat::oem::decode_oem;
 use crate::structure::dos_time::{FatDate, FatTime, timestamp};
+use crate::structure::named::{bit_names, flags, noted};
 use crate::structure::{Codec, Hex8, Le16, Le32, Place, Structure, U8, Value, declare};
 use crate::timestamp::Timestamp;
 
@@ -92,95 +93,41 @@ impl Codec for ShortName {
     }
 }
 
-/// The attribute byte, with the names of its bits.
-#[derive(Clone, Copy, Debug)]
-pub struct Attributes;
-
-const ATTRIBUTE_NAMES: [(u8, &str); 6] = [
-    (ATTR_READ_ONLY, "read-only"),
-    (ATTR_HIDDEN, "hidden"),
-    (ATTR_SYSTEM, "system"),
-    (ATTR_VOLUME, "volume label"),
-    (ATTR_DIR, "directory"),
-    (ATTR_ARCHIVE, "archive"),
+const ATTRIBUTE_NAMES: [(u64, &str); 6] = [
+    (ATTR_READ_ONLY as u64, "read-only"),
+    (ATTR_HIDDEN as u64, "hidden"),
+    (ATTR_SYSTEM as u64, "system"),
+    (ATTR_VOLUME as u64, "volume label"),
+    (ATTR_DIR as u64, "directory"),
+    (ATTR_ARCHIVE as u64, "archive"),
 ];
 
-impl Codec for Attributes {
-    type Out = u8;
-    const WIDTH: Option<usize> = Some(1);
-    fn decode(raw: &[u8]) -> u8 {
-        U8::decode(raw)
+noted!(
+/// The attribute byte, with the names of its bits.
+Attributes: Hex8, |attributes| {
+    if attributes & 0x3F == ATTR_LFN {
+        return Some("long-name entry".to_owned());
     }
-    fn value(raw: &[u8]) -> Value {
-        Hex8::value(raw)
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        let attributes = Self::decode(raw);
-        if attributes & 0x3F == ATTR_LFN {
-            return Some("long-name entry".to_owned());
-        }
-        bit_names(attributes, &ATTRIBUTE_NAMES)
-    }
-}
-
-/// Windows NT's case flags: which halves of the 8.3 name are lower case.
-#[derive(Clone, Copy, Debug)]
-pub struct CaseFlags;
+    bit_names(u64::from(attributes), &ATTRIBUTE_NAMES)
+});
 
 const BASE_LOWER: u8 = 0x08;
 const EXTENSION_LOWER: u8 = 0x10;
 
-impl Codec for CaseFlags {
-    type Out = u8;
-    const WIDTH: Option<usize> = Some(1);
-    fn decode(raw: &[u8]) -> u8 {
-        U8::decode(raw)
-    }
-    fn value(raw: &[u8]) -> Value {
-        Hex8::value(raw)
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        bit_names(
-            Self::decode(raw),
-            &[
-                (BASE_LOWER, "base lower case"),
-                (EXTENSION_LOWER, "extension lower case"),
-            ],
-        )
-    }
-}
+flags!(
+/// Windows NT's case flags: which halves of the 8.3 name are lower case.
+CaseFlags: Hex8 => u8, 2, [
+    (BASE_LOWER as u64, "base lower case"),
+    (EXTENSION_LOWER as u64, "extension lower case"),
+]);
 
-/// The names of the bits set in `value`, when any is.
-fn bit_names(value: u8, names: &[(u8, &str)]) -> Option<String> {
-    let set: Vec<&str> = names
-        .iter()
-        .filter(|(bit, _)| value & bit != 0)
-        .map(|(_, name)| *name)
-        .collect();
-    (!set.is_empty()).then(|| set.join(", "))
-}
-
+noted!(
 /// A long-name entry's order byte.
-#[derive(Clone, Copy, Debug)]
-pub struct Order;
-
-impl Codec for Order {
-    type Out = u8;
-    const WIDTH: Option<usize> = Some(1);
-    fn decode(raw: &[u8]) -> u8 {
-        U8::decode(raw)
-    }
-    fn value(raw: &[u8]) -> Value {
-        Hex8::value(raw)
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        match Self::decode(raw) {
-            DELETED => Some("deleted".to_owned()),
-            order if order & LAST_PART != 0 => Some(format!("part {}, the last", order & 0x1F)),
-            order => Some(format!("part {}", order & 0x1F)),
-        }
-    }
-}
+Order: Hex8, |order| Some(match order {
+    DELETED => "deleted".to_owned(),
+    order if order & LAST_PART != 0 => format!("part {}, the last", order & 0x1F),
+    order => format!("part {}", order & 0x1F),
+}));
 
 /// UCS-2 characters of a long name: the program keeps the code units
 /// (0x0000 ends the name, 0xFFFF pads the rest), people read the text.

@@ -4,7 +4,8 @@
 //! bytes, structure signature 0x61417272 at 484, free count at 488, next
 //! free at 492, 12 reserved bytes, trail signature 0xAA550000 at 508).
 
-use crate::structure::{Codec, Le32, Le32Hex, Reserved, Value, declare};
+use crate::structure::named::noted;
+use crate::structure::{Le32, Le32Hex, Reserved, declare};
 
 /// The lead and structure signatures of a valid FSInfo sector.
 const LEAD: u32 = 0x4161_5252;
@@ -38,23 +39,9 @@ impl FsInfo {
     }
 }
 
+noted!(
 /// A count or cluster number that 0xFFFFFFFF leaves unknown.
-#[derive(Clone, Copy, Debug)]
-pub struct Hint;
-
-impl Codec for Hint {
-    type Out = u32;
-    const WIDTH: Option<usize> = Some(4);
-    fn decode(raw: &[u8]) -> u32 {
-        Le32::decode(raw)
-    }
-    fn value(raw: &[u8]) -> Value {
-        Le32::value(raw)
-    }
-    fn note(raw: &[u8]) -> Option<String> {
-        (Self::decode(raw) == UNKNOWN).then(|| "unknown".to_owned())
-    }
-}
+Hint: Le32, |value| (value == UNKNOWN).then(|| "unknown".to_owned()));
 
 #[cfg(test)]
 mod tests {

@@ -18,7 +18,7 @@ use crate::units::Lba;
 
 use super::dirent::{self, Record, RootRecord};
 use super::joliet::{self, Escapes};
-use super::named::codes;
+use crate::structure::named::codes;
 
 const BLOCK: u64 = 2048;
 /// Descriptors read before giving up on a missing terminator.

@@ -14,8 +14,8 @@ use crate::structure::{
 use crate::timestamp::Timestamp;
 use crate::units::Lba;
 
-use super::named::{bit_names, flags};
 use super::susp;
+use crate::structure::named::{bit_names, flags};
 
 /// Bytes before the identifier.
 pub const HEADER: usize = 33;

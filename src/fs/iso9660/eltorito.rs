@@ -21,8 +21,8 @@ use crate::structure::{
 };
 use crate::units::Lba;
 
-use super::named::{bit_names, codes, flags, named};
 use super::{BLOCK, at_sector};
+use crate::structure::named::{bit_names, codes, flags, named};
 
 /// Catalog sectors read at most.
 const MAX_CATALOG_SECTORS: u64 = 64;

@@ -11,10 +11,10 @@ use crate::timestamp::Timestamp;
 
 use super::descriptor::Date17;
 use super::dirent::Date7;
-use super::named::flags;
 #[cfg(test)]
 use super::susp::Entry;
 use super::susp::{self, entry};
+use crate::structure::named::flags;
 
 /// What the Rock Ridge entries of one record say.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

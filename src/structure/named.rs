@@ -47,12 +47,37 @@ macro_rules! named {
     };
 }
 
+/// Declares a codec that reads and shows as `$base` does, with the note
+/// `$note` makes of the decoded value (bound to `$value`).
+macro_rules! noted {
+    ($(#[$meta:meta])* $name:ident: $base:ty, |$value:ident| $note:expr $(,)?) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name;
+
+        impl $crate::structure::Codec for $name {
+            type Out = <$base as $crate::structure::Codec>::Out;
+            const WIDTH: Option<usize> = <$base as $crate::structure::Codec>::WIDTH;
+            fn decode(raw: &[u8]) -> Self::Out {
+                <$base as $crate::structure::Codec>::decode(raw)
+            }
+            fn value(raw: &[u8]) -> $crate::structure::Value {
+                <$base as $crate::structure::Codec>::value(raw)
+            }
+            fn note(raw: &[u8]) -> Option<String> {
+                let $value = Self::decode(raw);
+                $note
+            }
+        }
+    };
+}
+
 /// A codec whose bits have names.
 macro_rules! flags {
     ($(#[$meta:meta])* $name:ident: $base:ty => $out:ty, $digits:literal, $table:expr) => {
-        $crate::fs::iso9660::named::named!(
+        $crate::structure::named::named!(
             $(#[$meta])* $name: $base => $out, $digits,
-            $crate::fs::iso9660::named::bit_names, $table
+            $crate::structure::named::bit_names, $table
         );
     };
 }
@@ -60,14 +85,14 @@ macro_rules! flags {
 /// A codec whose values have names.
 macro_rules! codes {
     ($(#[$meta:meta])* $name:ident: $base:ty => $out:ty, $digits:literal, $table:expr) => {
-        $crate::fs::iso9660::named::named!(
+        $crate::structure::named::named!(
             $(#[$meta])* $name: $base => $out, $digits,
-            $crate::fs::iso9660::named::value_name, $table
+            $crate::structure::named::value_name, $table
         );
     };
 }
 
-pub(super) use {codes, flags, named};
+pub(crate) use {codes, flags, named, noted};
 
 #[cfg(test)]
 mod tests {
