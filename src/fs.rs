@@ -141,6 +141,24 @@ pub struct Node {
     pub notes: Vec<(String, String)>,
 }
 
+impl Node {
+    /// An entry with no dates, permissions, target or notes yet.
+    pub fn new(id: u64, name: String, kind: NodeKind, size: u64, extents: Vec<FileExtent>) -> Node {
+        Node {
+            id,
+            name,
+            kind,
+            size,
+            extents,
+            mtime: None,
+            mode: None,
+            target: None,
+            deleted: false,
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// Choices that change how views read names.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ViewOptions {

@@ -72,29 +72,24 @@ pub trait ReadAt: Send + Sync {
     }
 }
 
-impl<T: ReadAt + ?Sized> ReadAt for std::sync::Arc<T> {
-    fn len(&self) -> u64 {
-        (**self).len()
-    }
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize> {
-        (**self).read_at(offset, buf)
-    }
-    fn name(&self) -> String {
-        (**self).name()
-    }
+/// Pointers to a source are sources too.
+macro_rules! forward {
+    ($($pointer:ty),*) => {$(
+        impl<T: ReadAt + ?Sized> ReadAt for $pointer {
+            fn len(&self) -> u64 {
+                (**self).len()
+            }
+            fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize> {
+                (**self).read_at(offset, buf)
+            }
+            fn name(&self) -> String {
+                (**self).name()
+            }
+        }
+    )*};
 }
 
-impl<T: ReadAt + ?Sized> ReadAt for &T {
-    fn len(&self) -> u64 {
-        (**self).len()
-    }
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize> {
-        (**self).read_at(offset, buf)
-    }
-    fn name(&self) -> String {
-        (**self).name()
-    }
-}
+forward!(std::sync::Arc<T>, &T);
 
 /// A window `[start, start + len)` of another source, itself a source.
 #[derive(Debug, Clone)]

@@ -169,6 +169,33 @@ pub struct Medium {
 }
 
 impl Medium {
+    /// A medium of `format` at `path` with nothing in it yet: containers
+    /// fill in what they read.
+    pub fn empty(
+        format: Format,
+        kind: MediumKind,
+        path: &std::path::Path,
+        sector_size: u32,
+    ) -> Medium {
+        Medium {
+            format,
+            kind,
+            path: path.to_owned(),
+            sector_size,
+            sessions: Vec::new(),
+            tracks: Vec::new(),
+            catalog: None,
+            cd_text: CdText::default(),
+            cd_text_file: None,
+            rem: Vec::new(),
+            files: Vec::new(),
+            extents: Vec::new(),
+            structures: Vec::new(),
+            subchannel: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
     /// The first address the map covers.
     pub fn first_lba(&self) -> Lba {
         self.extents.first().map_or(Lba(0), |e| e.start)

@@ -129,16 +129,9 @@ pub fn open(ccd: &Path) -> Result<Medium> {
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     Ok(Medium {
-        format: Format::Ccd,
-        kind: MediumKind::Optical,
-        path: ccd.to_owned(),
-        sector_size: RAW as u32,
         sessions,
         tracks,
         catalog: disc.catalog,
-        cd_text: CdText::default(),
-        cd_text_file: None,
-        rem: Vec::new(),
         files: vec![SourceFile {
             name,
             path: img_path,
@@ -148,6 +141,7 @@ pub fn open(ccd: &Path) -> Result<Medium> {
         structures: keys::structures(&sheet, &KINDS, ccd),
         subchannel: subchannel(ccd)?,
         diagnostics,
+        ..Medium::empty(Format::Ccd, MediumKind::Optical, ccd, RAW as u32)
     })
 }
 

@@ -47,10 +47,6 @@ pub fn medium(analysis: &Analysis) -> Result<Medium> {
         .max()
         .unwrap_or(2352);
     Ok(Medium {
-        format: Format::Cue,
-        kind: MediumKind::Optical,
-        path: path.to_owned(),
-        sector_size,
         sessions: layout.sessions.clone(),
         tracks: layout.tracks.clone(),
         catalog: sheet.catalog.as_ref().map(|(c, _)| c.clone()),
@@ -68,9 +64,8 @@ pub fn medium(analysis: &Analysis) -> Result<Medium> {
             })
             .collect(),
         extents: layout.extents.clone(),
-        structures: Vec::new(),
-        subchannel: None,
         diagnostics: analysis.diagnostics.clone(),
+        ..Medium::empty(Format::Cue, MediumKind::Optical, path, sector_size)
     })
 }
 

@@ -13,7 +13,7 @@ use crc::{CRC_32_ISO_HDLC, Crc};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::io::{FileSource, MemorySource, ReadAt};
-use crate::medium::{CdText, Extent, ExtentData, Format, Medium, MediumKind, SourceFile};
+use crate::medium::{Extent, ExtentData, Format, Medium, MediumKind, SourceFile};
 use crate::structure::dos_time::{FatDate, FatTime};
 use crate::structure::named::noted;
 use crate::structure::{
@@ -320,16 +320,6 @@ pub fn open(path: &Path) -> Result<Medium> {
     }
     let reader = MemorySource::new(image, member.name.clone());
     Ok(Medium {
-        format: Format::Imz,
-        kind: MediumKind::Disk,
-        path: path.to_owned(),
-        sector_size: 512,
-        sessions: Vec::new(),
-        tracks: Vec::new(),
-        catalog: None,
-        cd_text: CdText::default(),
-        cd_text_file: None,
-        rem: Vec::new(),
         files: vec![SourceFile {
             name: member.name.clone(),
             path: path.to_owned(),
@@ -346,8 +336,8 @@ pub fn open(path: &Path) -> Result<Medium> {
         .filter(|e| e.count > 0)
         .collect(),
         structures,
-        subchannel: None,
         diagnostics,
+        ..Medium::empty(Format::Imz, MediumKind::Disk, path, 512)
     })
 }
 

@@ -89,29 +89,21 @@ pub fn open(path: &Path, kind: RawKind) -> Result<Medium> {
     } else {
         Vec::new()
     };
+    let kind = if mode.is_some() {
+        MediumKind::Optical
+    } else {
+        MediumKind::Disk
+    };
     Ok(Medium {
-        format,
-        kind: if mode.is_some() {
-            MediumKind::Optical
-        } else {
-            MediumKind::Disk
-        },
-        path: path.to_owned(),
-        sector_size,
         sessions,
         tracks,
-        catalog: None,
-        cd_text: CdText::default(),
-        cd_text_file: None,
-        rem: Vec::new(),
         files: vec![SourceFile {
             name,
             path: path.to_owned(),
             reader: Arc::new(Pager::new(source)),
         }],
         extents,
-        structures: Vec::new(),
-        subchannel: None,
         diagnostics,
+        ..Medium::empty(format, kind, path, sector_size)
     })
 }

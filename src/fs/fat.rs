@@ -351,18 +351,13 @@ impl Filesystem for FatFs {
                 }],
             ),
         };
-        Ok(Node {
-            id: ROOT_ID,
-            name: String::new(),
-            kind: NodeKind::Dir,
+        Ok(Node::new(
+            ROOT_ID,
+            String::new(),
+            NodeKind::Dir,
             size,
             extents,
-            mtime: None,
-            mode: None,
-            target: None,
-            deleted: false,
-            notes: Vec::new(),
-        })
+        ))
     }
 
     fn children(&self, dir: &Node) -> Result<Vec<Node>> {

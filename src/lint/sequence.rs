@@ -1,6 +1,7 @@
 //! Rules over the order and shape of lines: track and session numbering
 //! (with renumbering fixes), misspelt commands, CD-TEXT length.
 
+use crate::container::cue::sheet::CD_TEXT_FIELDS;
 use crate::container::cue::sheet::{Sheet, closest_command};
 use crate::container::cue::text;
 use crate::container::cue::text::indent_of;
@@ -9,15 +10,6 @@ use crate::diagnostic::{Diagnostic, Fix};
 /// CD-TEXT packs hold at most this many characters per field in practice.
 // Sources: Red Book annex (CD-TEXT), as cdrecord and EAC limit it.
 const CD_TEXT_MAX: usize = 80;
-
-const CD_TEXT_FIELDS: [&str; 6] = [
-    "TITLE",
-    "PERFORMER",
-    "SONGWRITER",
-    "ARRANGER",
-    "COMPOSER",
-    "MESSAGE",
-];
 
 pub(super) fn check(sheet: &Sheet, found: &mut Vec<Diagnostic>) {
     renumber(sheet, found);
@@ -55,7 +47,7 @@ pub(super) fn check(sheet: &Sheet, found: &mut Vec<Diagnostic>) {
                 );
                 session = expected;
             }
-        } else if CD_TEXT_FIELDS.contains(&name.as_str()) {
+        } else if CD_TEXT_FIELDS.contains(&name.as_str()) && name != "UPC_EAN" {
             let value: Vec<&str> = args.iter().map(|t| t.text.as_str()).collect();
             let length = value.join(" ").chars().count();
             if length > CD_TEXT_MAX {

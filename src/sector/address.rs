@@ -126,19 +126,8 @@ mod tests {
 
     #[test]
     fn resolves_against_extents() {
-        use crate::medium::{CdText, Extent, Format, MediumKind};
+        use crate::medium::{Extent, Format, MediumKind};
         let medium = Medium {
-            format: Format::Bin,
-            kind: MediumKind::Optical,
-            path: "x.bin".into(),
-            sector_size: 2352,
-            sessions: Vec::new(),
-            tracks: Vec::new(),
-            catalog: None,
-            cd_text: CdText::default(),
-            cd_text_file: None,
-            rem: Vec::new(),
-            files: Vec::new(),
             extents: vec![
                 Extent {
                     start: Lba(-150),
@@ -155,9 +144,12 @@ mod tests {
                     data: ExtentData::File { file: 0, offset: 0 },
                 },
             ],
-            structures: Vec::new(),
-            subchannel: None,
-            diagnostics: Vec::new(),
+            ..Medium::empty(
+                Format::Bin,
+                MediumKind::Optical,
+                std::path::Path::new("x.bin"),
+                2352,
+            )
         };
         let at = |text: &str| text.parse::<Address>().unwrap().resolve(&medium);
         assert_eq!(at("0x0").unwrap(), Lba(0));

@@ -133,27 +133,32 @@ fn job(effect: Effect, app: &App) -> Option<(JobKind, String, Work)> {
 }
 
 /// Carries out effects for the running UI: a sector is read here, jobs
-/// are started in the background.
+/// are started in the background and report through `tx`.
 pub fn carry_out(app: &mut App, effects: Vec<Effect>, tx: &Sender<Event>) {
-    let mut queue = VecDeque::from(effects);
-    while let Some(effect) = queue.pop_front() {
-        match effect {
-            Effect::LoadSector(lba) => {
-                queue.extend(app.sector_loaded(SectorView::load(&app.medium, lba)))
-            }
-            Effect::CancelSearch => app.cancel_jobs(JobKind::Search),
-            other => {
-                if let Some((kind, label, work)) = job(other, app) {
-                    app.start_job(job::spawn(kind, label, work, tx.clone()));
-                }
-            }
-        }
-    }
+    run(app, effects, &mut |app, kind, label, work| {
+        app.start_job(job::spawn(kind, label, work, tx.clone()));
+        Vec::new()
+    });
 }
 
 /// Carries out effects to the end, jobs included, before returning: what
 /// the UI would show once every job had reported (tests, screenshots).
 pub fn settle(app: &mut App, effects: Vec<Effect>) {
+    run(app, effects, &mut |app, kind, label, work| {
+        let (handle, report) = job::run_here(kind, label, work);
+        let id = handle.id;
+        app.start_job(handle);
+        app.job(id, report)
+    });
+}
+
+/// Carries out effects in order, handing each job to `start`, which
+/// returns the effects its report asks for (none when it reports later).
+fn run(
+    app: &mut App,
+    effects: Vec<Effect>,
+    start: &mut dyn FnMut(&mut App, JobKind, String, Work) -> Vec<Effect>,
+) {
     let mut queue = VecDeque::from(effects);
     while let Some(effect) = queue.pop_front() {
         match effect {
@@ -163,10 +168,7 @@ pub fn settle(app: &mut App, effects: Vec<Effect>) {
             Effect::CancelSearch => app.cancel_jobs(JobKind::Search),
             other => {
                 if let Some((kind, label, work)) = job(other, app) {
-                    let (handle, report) = job::run_here(kind, label, work);
-                    let id = handle.id;
-                    app.start_job(handle);
-                    queue.extend(app.job(id, report));
+                    queue.extend(start(app, kind, label, work));
                 }
             }
         }

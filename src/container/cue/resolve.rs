@@ -50,18 +50,10 @@ pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolut
             return checked(found, name, line, column, notes);
         }
         if let Some(found) = case_insensitive(&direct) {
-            let actual = found
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            notes.push(
-                Diagnostic::warning(
-                    "cue.file-case",
-                    format!("FILE `{name}` was found only as `{actual}` (letter case differs)"),
-                )
-                .at_sheet(line, column)
-                .suggest(format!("write FILE \"{actual}\"")),
-            );
+            let actual = file_name(&found);
+            let message =
+                format!("FILE `{name}` was found only as `{actual}` (letter case differs)");
+            notes.push(renamed("cue.file-case", message, &actual).at_sheet(line, column));
             return checked(found, name, line, column, notes);
         }
     }
@@ -82,14 +74,8 @@ pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolut
         } else {
             ("cue.file-case", "letter case differs")
         };
-        notes.push(
-            Diagnostic::warning(
-                code,
-                format!("FILE `{name}` was found as `{shown}` ({why})"),
-            )
-            .at_sheet(line, column)
-            .suggest(format!("write FILE \"{shown}\"")),
-        );
+        let message = format!("FILE `{name}` was found as `{shown}` ({why})");
+        notes.push(renamed(code, message, &shown).at_sheet(line, column));
         return checked(found, name, line, column, notes);
     }
 
@@ -104,29 +90,21 @@ pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolut
             .map(|p| (p, false))
             .or_else(|| case_insensitive(&candidate).map(|p| (p, true)));
         if let Some((found, case_changed)) = found {
-            let actual = found
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            notes.push(
-                Diagnostic::warning(
-                    if is_absolute {
-                        "cue.file-absolute"
-                    } else {
-                        "cue.file-path-stripped"
-                    },
-                    format!(
-                        "FILE `{name}` was not found there; using `{actual}` beside the sheet{}",
-                        if case_changed {
-                            " (letter case differs)"
-                        } else {
-                            ""
-                        }
-                    ),
-                )
-                .at_sheet(line, column)
-                .suggest(format!("write FILE \"{actual}\"")),
+            let actual = file_name(&found);
+            let code = if is_absolute {
+                "cue.file-absolute"
+            } else {
+                "cue.file-path-stripped"
+            };
+            let case = if case_changed {
+                " (letter case differs)"
+            } else {
+                ""
+            };
+            let message = format!(
+                "FILE `{name}` was not found there; using `{actual}` beside the sheet{case}"
             );
+            notes.push(renamed(code, message, &actual).at_sheet(line, column));
             return checked(found, name, line, column, notes);
         }
     }
@@ -228,6 +206,18 @@ fn escapes(name: &str) -> bool {
         }
     }
     false
+}
+
+/// A FILE found under another name: the finding, with the name to write.
+fn renamed(code: &'static str, message: String, shown: &str) -> Diagnostic {
+    Diagnostic::warning(code, message).suggest(format!("write FILE \"{shown}\""))
+}
+
+/// The last component of a path, as text.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -151,7 +151,7 @@ pub const COMMANDS: [&str; 14] = [
 ];
 
 /// CD-TEXT fields a sheet can set directly.
-const CD_TEXT_FIELDS: [&str; 7] = [
+pub const CD_TEXT_FIELDS: [&str; 7] = [
     "TITLE",
     "PERFORMER",
     "SONGWRITER",

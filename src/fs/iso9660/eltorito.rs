@@ -530,20 +530,14 @@ impl ElToritoFs {
                 ));
             }
         }
+        let extent = FileExtent {
+            lba: Lba(i64::from(e.load_rba)),
+            bytes,
+        };
+        let id = u64::from(self.catalog.lba) * BLOCK + e.offset;
         Node {
-            id: u64::from(self.catalog.lba) * BLOCK + e.offset,
-            name: e.file_name(),
-            kind: NodeKind::File,
-            size: bytes,
-            extents: vec![FileExtent {
-                lba: Lba(i64::from(e.load_rba)),
-                bytes,
-            }],
-            mtime: None,
-            mode: None,
-            target: None,
-            deleted: false,
             notes,
+            ..Node::new(id, e.file_name(), NodeKind::File, bytes, vec![extent])
         }
     }
 }
@@ -556,18 +550,8 @@ impl Filesystem for ElToritoFs {
         self.catalog.id.clone()
     }
     fn root(&self) -> Result<Node> {
-        Ok(Node {
-            id: u64::from(self.catalog.lba) * BLOCK,
-            name: String::new(),
-            kind: NodeKind::Dir,
-            size: 0,
-            extents: Vec::new(),
-            mtime: None,
-            mode: None,
-            target: None,
-            deleted: false,
-            notes: Vec::new(),
-        })
+        let id = u64::from(self.catalog.lba) * BLOCK;
+        Ok(Node::new(id, String::new(), NodeKind::Dir, 0, Vec::new()))
     }
     fn children(&self, dir: &Node) -> Result<Vec<Node>> {
         if dir.id != u64::from(self.catalog.lba) * BLOCK {
