@@ -101,7 +101,7 @@ fn bench(c: &mut Criterion) {
                 };
                 let verdict = judge(black_box(s), lba, storage);
                 let r = repair::repair(s, &verdict, lba, Some(mode), &[]);
-                repaired += usize::from(r.outcome == repair::Outcome::Repaired);
+                repaired += usize::from(r.outcome == repair::RepairOutcome::Repaired);
             }
             assert_eq!(repaired, damaged.len());
         })

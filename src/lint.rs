@@ -31,7 +31,7 @@ use crate::units::Lba;
 
 pub use codes::{CODES, Explanation, explain};
 pub use render::render;
-pub use repair::{Repair, repair, unified_diff};
+pub use repair::{SheetFix, repair, unified_diff};
 pub use scan::sheet_from_data;
 
 /// What the doctor found in one sheet.

@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::io::ReadAt;
 use crate::structure::Structure;
 
+pub use mbr::{BootSignature, signed};
 pub use names::{apm_type_name, gpt_type_name, mbr_type_name};
 
 /// Which kind of table described a partition.
@@ -83,7 +84,7 @@ impl Partition {
 
 /// A partition table as read.
 #[derive(Clone, Debug, Default)]
-pub struct Table {
+pub struct PartitionTable {
     pub partitions: Vec<Partition>,
     /// A second table's partitions on the same disk: a hybrid MBR's entries
     /// beside a GPT, or an Apple Partition Map beside an MBR (isohybrid).
@@ -94,7 +95,7 @@ pub struct Table {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Table {
+impl PartitionTable {
     /// The scheme of the main table (GPT over its protective MBR).
     pub fn scheme(&self) -> Option<Scheme> {
         self.partitions.first().map(|p| p.scheme)
@@ -103,7 +104,7 @@ impl Table {
 
 /// Reads whichever table the source carries: GPT first (its MBR is only
 /// protective), then APM, then MBR. `None` when there is none.
-pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
+pub fn read(source: &dyn ReadAt) -> Result<Option<PartitionTable>> {
     let mbr = mbr::read(source)?;
     if let Some(table) = gpt::read(source, mbr.as_ref())? {
         return Ok(Some(table));

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fs::{self, Filesystem, FsKind, NodeKind, View, ViewOptions};
 use crate::medium::{Medium, MediumKind};
-use crate::partition::{self, Table};
+use crate::partition::{self, PartitionTable};
 use crate::structure::Structure;
 use crate::units::Lba;
 use crate::volume::Volume;
@@ -65,7 +65,7 @@ pub struct Survey {
     pub medium: Arc<Medium>,
     /// The partition table at the medium's start: a disk's, or the system
     /// area's of an optical medium's first data track (isohybrid).
-    pub table: Option<Table>,
+    pub table: Option<PartitionTable>,
     /// Every filesystem view, in the order found.
     pub views: Vec<View>,
     /// The user data of the whole medium from LBA 0 (the disk, or the

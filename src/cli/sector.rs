@@ -9,7 +9,7 @@ use discscope::container;
 use discscope::inspect::checks::{self, Status};
 use discscope::inspect::explain;
 use discscope::medium::{Medium, Sector};
-use discscope::sector::repair::{Outcome as RepairOutcome, Repair};
+use discscope::sector::repair::{Repair, RepairOutcome};
 use discscope::sector::{self, FieldKind, SectorField, Verdict};
 use discscope::survey::Survey;
 use discscope::units::Lba;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use discscope::container;
-use discscope::sector::repair::{Outcome as RepairOutcome, Repair};
+use discscope::sector::repair::{Repair, RepairOutcome};
 use discscope::sector::verify::{self, MAX_LISTED, Verification};
 use discscope::sector::{self, Oddity, SectorMode};
 use serde::Serialize;

@@ -15,8 +15,8 @@ pub mod sections;
 mod sheet;
 pub mod toc;
 
-pub use sheet::{KeyLine, Section, Sheet};
-pub use toc::{Entry, Toc};
+pub use sheet::{CcdFile, KeyLine, Section};
+pub use toc::{Toc, TocEntry};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -65,7 +65,7 @@ pub fn open(ccd: &Path) -> Result<Medium> {
         ));
     }
     let text = source.read_vec(0, source.len() as usize)?;
-    let sheet = Sheet::parse(&text);
+    let sheet = CcdFile::parse(&text);
     let mut diagnostics = sheet.diagnostics.clone();
     if HeaderKeys::SPEC.find(&sheet, None).is_none() {
         diagnostics.push(Diagnostic::warning("ccd.no-header", "no [CloneCD] section"));
@@ -146,7 +146,12 @@ pub fn open(ccd: &Path) -> Result<Medium> {
 }
 
 /// Tracks from the TOC's POINT 01..99 entries and the [TRACK N] sections.
-fn tracks(sheet: &Sheet, toc: &Toc, stored: u64, diagnostics: &mut Vec<Diagnostic>) -> Vec<Track> {
+fn tracks(
+    sheet: &CcdFile,
+    toc: &Toc,
+    stored: u64,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Track> {
     let starts = toc.track_starts();
     let mut out: Vec<Track> = Vec::new();
     for (i, (number, session, control, start)) in starts.iter().enumerate() {

@@ -28,7 +28,7 @@ use crate::units::Lba;
 use crate::volume::Volume;
 use dir::Short;
 use fsinfo::FsInfo;
-use table::{Chain, Table};
+use table::{AllocationTable, Chain};
 
 /// The id of the root directory (byte 0 is the boot sector, never an entry).
 pub const ROOT_ID: u64 = 0;
@@ -63,7 +63,7 @@ pub struct FatFs {
     map: SectorMap,
     pub bpb: Bpb,
     boot: Vec<u8>,
-    table: Table,
+    table: AllocationTable,
     label: String,
     root_label: Option<String>,
     opened: Vec<Diagnostic>,
@@ -126,7 +126,7 @@ impl FatFs {
                 ),
             ));
         }
-        let table = Table::new(source.as_ref(), &bpb)?;
+        let table = AllocationTable::new(source.as_ref(), &bpb)?;
         if u64::from(table.max_cluster) < bpb.clusters + 1 {
             opened.push(Diagnostic::warning(
                 "fat.fat-too-small",
@@ -192,7 +192,7 @@ impl FatFs {
                 ),
             ));
         }
-        if !bpb::signed(&self.boot) {
+        if !crate::partition::signed(&self.boot) {
             found.push(Diagnostic::warning(
                 "fat.boot-signature",
                 "the boot sector lacks the 0x55AA signature",

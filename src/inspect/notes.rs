@@ -6,7 +6,7 @@ use crate::inspect::explain::Explained;
 use crate::inspect::hex::SectorView;
 use crate::inspect::owners::Owner;
 use crate::medium::Medium;
-use crate::sector::repair::{Outcome, Repair};
+use crate::sector::repair::{Repair, RepairOutcome};
 use crate::sector::{FieldKind, Verdict};
 
 /// How a note should look.
@@ -172,8 +172,8 @@ fn checks(verdict: &Verdict, bytes: &[u8], notes: &mut Vec<Note>) {
 /// under the cursor if it would change, and the first changes.
 fn repair_notes(repair: &Repair, offset: usize, notes: &mut Vec<Note>) {
     let (text, tone) = match &repair.outcome {
-        Outcome::Whole => ("nothing to repair".to_owned(), Tone::Good),
-        Outcome::Repaired => (
+        RepairOutcome::Whole => ("nothing to repair".to_owned(), Tone::Good),
+        RepairOutcome::Repaired => (
             format!(
                 "{} bytes would change, {} rounds (nothing written)",
                 repair.changes.len(),
@@ -181,8 +181,8 @@ fn repair_notes(repair: &Repair, offset: usize, notes: &mut Vec<Note>) {
             ),
             Tone::Good,
         ),
-        Outcome::Uncorrectable(why) => (format!("uncorrectable: {why}"), Tone::Bad),
-        Outcome::NotAttempted(why) => (format!("not attempted: {why}"), Tone::Intended),
+        RepairOutcome::Uncorrectable(why) => (format!("uncorrectable: {why}"), Tone::Bad),
+        RepairOutcome::NotAttempted(why) => (format!("not attempted: {why}"), Tone::Intended),
     };
     notes.push(note("", "", Tone::Plain));
     notes.push(note("repair", text, tone));

@@ -210,7 +210,7 @@ pub fn tracks(medium: &Medium) -> Tracks {
 }
 
 /// The partitions of a disk, or of an optical image's system area.
-fn partitions(table: Option<&crate::partition::Table>) -> Vec<PartitionInfo> {
+fn partitions(table: Option<&crate::partition::PartitionTable>) -> Vec<PartitionInfo> {
     table.map_or_else(Vec::new, |t| {
         t.partitions
             .iter()

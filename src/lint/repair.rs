@@ -11,7 +11,7 @@ const MAX_ROUNDS: usize = 100;
 
 /// A repaired sheet.
 #[derive(Clone, Debug)]
-pub struct Repair {
+pub struct SheetFix {
     /// The corrected sheet text (UTF-8, no byte order mark).
     pub text: String,
     /// The findings whose fixes were applied, in order.
@@ -21,7 +21,7 @@ pub struct Repair {
 }
 
 /// Repairs sheet bytes whose FILE names are relative to `folder`.
-pub fn repair(bytes: &[u8], folder: &Path) -> Repair {
+pub fn repair(bytes: &[u8], folder: &Path) -> SheetFix {
     let mut report = check_bytes(bytes, folder);
     let ending = if report.crlf { "\r\n" } else { "\n" };
     let mut lines = report.lines.clone();
@@ -43,7 +43,7 @@ pub fn repair(bytes: &[u8], folder: &Path) -> Repair {
         lines = next;
         report = check_bytes(join(&lines, "\n").as_bytes(), folder);
     }
-    Repair {
+    SheetFix {
         text: join(&lines, ending),
         applied,
         after: report,

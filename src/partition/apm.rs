@@ -12,7 +12,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::io::ReadAt;
-use crate::partition::{Partition, Scheme, Table, apm_type_name};
+use crate::partition::{Partition, PartitionTable, Scheme, apm_type_name};
 use crate::structure::named::noted;
 use crate::structure::{
     Be16, Be32, Be32Hex, Bytes, Latin1, Place, Raw, Reserved, Structure, declare,
@@ -37,7 +37,7 @@ declare! {
 
 declare! {
     /// One partition map entry (one per block from block 1).
-    pub struct Entry = "APM partition map entry", PartitionTable, "Inside Macintosh: Devices, SCSI Manager (Partition)", 512 {
+    pub struct ApmEntry = "APM partition map entry", PartitionTable, "Inside Macintosh: Devices, SCSI Manager (Partition)", 512 {
         0, 2 => signature: Raw<2>, "signature", "PM marks a partition map entry";
         2, 2 => signature_pad: Reserved, "reserved", "zero";
         4, 4 => map_entries: Be32, "map entries", "entries in the whole map";
@@ -93,7 +93,7 @@ Status: Be32Hex, |status| {
 pub const MAX_ENTRIES: u64 = 256;
 
 /// Reads an APM when block 0 says "ER" and block 1 says "PM".
-pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
+pub fn read(source: &dyn ReadAt) -> Result<Option<PartitionTable>> {
     if source.len() < 1024 {
         return Ok(None);
     }
@@ -123,11 +123,11 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
     } else {
         512
     };
-    let mut table = Table::default();
+    let mut table = PartitionTable::default();
     table
         .structures
         .push(DriverMap::LAYOUT.structure(&ddm, Place::Medium(0)));
-    let count = u64::from(Entry::decode(&source.read_vec(spacing, 512)?)?.map_entries);
+    let count = u64::from(ApmEntry::decode(&source.read_vec(spacing, 512)?)?.map_entries);
     if count > MAX_ENTRIES {
         table.diagnostics.push(Diagnostic::error(
             "apm.entries-capped",
@@ -145,7 +145,7 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
             break;
         }
         let bytes = source.read_vec(offset, 512)?;
-        let entry = Entry::decode(&bytes)?;
+        let entry = ApmEntry::decode(&bytes)?;
         if &entry.signature != b"PM" {
             table.diagnostics.push(Diagnostic::error(
                 "apm.signature",
@@ -165,7 +165,7 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
         }
         table.structures.push(Structure {
             name: format!("APM entry {n}"),
-            ..Entry::LAYOUT.structure(&bytes, Place::Medium(offset))
+            ..ApmEntry::LAYOUT.structure(&bytes, Place::Medium(offset))
         });
         table.partitions.push(Partition {
             index: n as u32,
@@ -192,7 +192,7 @@ mod tests {
     #[test]
     fn declarations_tile_exactly() {
         assert!(DriverMap::LAYOUT.tiling().is_exact());
-        assert!(Entry::LAYOUT.tiling().is_exact());
+        assert!(ApmEntry::LAYOUT.tiling().is_exact());
     }
 
     #[test]
@@ -205,13 +205,13 @@ mod tests {
         raw[16..30].copy_from_slice(b"HFSPLUS_Hybrid");
         raw[48..57].copy_from_slice(b"Apple_HFS");
         raw[88..92].copy_from_slice(&0x4000_0033u32.to_be_bytes());
-        let entry = Entry::decode(&raw).unwrap();
+        let entry = ApmEntry::decode(&raw).unwrap();
         assert_eq!((entry.map_entries, entry.start, entry.blocks), (3, 32, 10));
         assert_eq!(
             (entry.name.as_str(), entry.kind.as_str()),
             ("HFSPLUS_Hybrid", "Apple_HFS")
         );
-        let fields = Entry::LAYOUT.fields(&raw);
+        let fields = ApmEntry::LAYOUT.fields(&raw);
         let text = |name: &str| fields.iter().find(|f| f.name == name).unwrap().text();
         assert_eq!(text("type"), "Apple_HFS (HFS/HFS+)");
         assert_eq!(
@@ -225,7 +225,7 @@ mod tests {
         let mut raw = vec![0u8; 60];
         raw[..2].copy_from_slice(b"PM");
         assert!(matches!(
-            Entry::decode(&raw),
+            ApmEntry::decode(&raw),
             Err(crate::Error::Truncated {
                 field: "type",
                 offset: 48,

@@ -12,7 +12,7 @@ use crc::{CRC_32_ISO_HDLC, Crc};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::io::ReadAt;
-use crate::partition::{Partition, Scheme, Table, gpt_type_name};
+use crate::partition::{Partition, PartitionTable, Scheme, gpt_type_name};
 use crate::structure::named::noted;
 use crate::structure::{
     Guid, Kind, Le32, Le32Hex, Le64, Le64Hex, Place, Raw, Reserved, Structure, Utf16Le, declare,
@@ -26,7 +26,7 @@ pub const MAX_ARRAY_BYTES: u64 = 1 << 20;
 
 declare! {
     /// The GPT header, at LBA 1 and (as the backup) at the disk's last LBA.
-    pub struct Header = "GPT header", PartitionTable, "UEFI 2.10 §5.3.2", 92 {
+    pub struct GptHeader = "GPT header", PartitionTable, "UEFI 2.10 §5.3.2", 92 {
         0, 8 => signature: Raw<8>, "signature", "EFI PART marks a GPT header";
         8, 4 => revision: Le32Hex, "revision", "0x00010000 is revision 1.0";
         12, 4 => size: Le32, "header size", "bytes covered by the header CRC (92)";
@@ -47,7 +47,7 @@ declare! {
 declare! {
     /// One entry of the partition entry array (the first 128 bytes of each
     /// entry; larger entries are zero-padded).
-    pub struct Entry = "GPT partition entry", PartitionTable, "UEFI 2.10 §5.3.3", 128 {
+    pub struct GptEntry = "GPT partition entry", PartitionTable, "UEFI 2.10 §5.3.3", 128 {
         0, 16 => type_guid: TypeGuid, "partition type GUID", "what the partition holds; zero for an unused entry";
         16, 16 => unique_guid: Guid, "unique partition GUID", "identifies this partition";
         32, 8 => first_lba: Le64, "starting LBA", "first sector of the partition";
@@ -69,20 +69,20 @@ TypeGuid: Guid, |guid| {
 /// A header as read, with the result of its CRC check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Checked {
-    header: Header,
+    header: GptHeader,
     crc_ok: bool,
 }
 
 impl std::ops::Deref for Checked {
-    type Target = Header;
-    fn deref(&self) -> &Header {
+    type Target = GptHeader;
+    fn deref(&self) -> &GptHeader {
         &self.header
     }
 }
 
 /// The header in `bytes` (one sector), if it has the signature.
 fn header(bytes: &[u8], sector: u64) -> Option<Checked> {
-    let header = Header::decode(bytes).ok()?;
+    let header = GptHeader::decode(bytes).ok()?;
     if &header.signature != b"EFI PART" {
         return None;
     }
@@ -99,7 +99,7 @@ fn header(bytes: &[u8], sector: u64) -> Option<Checked> {
 }
 
 /// Reads a GPT, if LBA 1 (at 512 or 4096 bytes per sector) holds one.
-pub fn read(source: &dyn ReadAt, mbr: Option<&Table>) -> Result<Option<Table>> {
+pub fn read(source: &dyn ReadAt, mbr: Option<&PartitionTable>) -> Result<Option<PartitionTable>> {
     for sector in [512u64, 4096] {
         if source.len() < sector * 2 {
             continue;
@@ -117,9 +117,9 @@ fn read_with(
     sector: u64,
     primary: Checked,
     primary_bytes: &[u8],
-    mbr: Option<&Table>,
-) -> Result<Table> {
-    let mut table = Table::default();
+    mbr: Option<&PartitionTable>,
+) -> Result<PartitionTable> {
+    let mut table = PartitionTable::default();
     let disk_sectors = source.len() / sector;
     table.structures.push(structure(
         "GPT header",
@@ -199,7 +199,7 @@ fn read_with(
     Ok(table)
 }
 
-fn compare(table: &mut Table, primary: &Checked, backup: &Checked) {
+fn compare(table: &mut PartitionTable, primary: &Checked, backup: &Checked) {
     if !backup.crc_ok {
         table.diagnostics.push(Diagnostic::error(
             "gpt.backup-crc",
@@ -259,7 +259,7 @@ fn compare(table: &mut Table, primary: &Checked, backup: &Checked) {
 }
 
 /// How many entry-array bytes to read, bounded by the cap and the image.
-fn array_len(table: &mut Table, h: &Header, offset: u64, len: u64) -> Option<u64> {
+fn array_len(table: &mut PartitionTable, h: &GptHeader, offset: u64, len: u64) -> Option<u64> {
     if h.entry_size < 128 || !h.entry_size.is_power_of_two() {
         table.diagnostics.push(Diagnostic::error(
             "gpt.entry-size",
@@ -291,8 +291,8 @@ fn array_len(table: &mut Table, h: &Header, offset: u64, len: u64) -> Option<u64
 fn read_entries(
     source: &dyn ReadAt,
     sector: u64,
-    h: &Header,
-    table: &mut Table,
+    h: &GptHeader,
+    table: &mut PartitionTable,
     disk_sectors: u64,
 ) -> Result<()> {
     let Some(offset) = h
@@ -331,7 +331,7 @@ fn read_entries(
         len,
     );
     for (slot, bytes) in array.chunks_exact(h.entry_size as usize).enumerate() {
-        let Ok(entry) = Entry::decode(bytes) else {
+        let Ok(entry) = GptEntry::decode(bytes) else {
             continue;
         };
         if entry.type_guid == [0; 16] {
@@ -348,7 +348,7 @@ fn read_entries(
                 ),
             ));
         }
-        structure.fields.extend(Entry::LAYOUT.fields_at(
+        structure.fields.extend(GptEntry::LAYOUT.fields_at(
             bytes,
             slot as u64 * u64::from(h.entry_size),
             Some(&format!("entry {index}")),
@@ -376,9 +376,9 @@ fn read_entries(
 fn check_array(
     source: &dyn ReadAt,
     sector: u64,
-    b: &Header,
+    b: &GptHeader,
     which: &str,
-    table: &mut Table,
+    table: &mut PartitionTable,
 ) -> Result<()> {
     let Some(offset) = b
         .entries_lba
@@ -387,7 +387,7 @@ fn check_array(
     else {
         return Ok(());
     };
-    let mut scratch = Table::default();
+    let mut scratch = PartitionTable::default();
     let Some(len) = array_len(&mut scratch, b, offset, source.len()) else {
         return Ok(());
     };
@@ -405,7 +405,7 @@ fn check_array(
 }
 
 /// Checks the MBR in front: protective (one 0xEE entry) or hybrid.
-fn protective(table: &mut Table, mbr: Option<&Table>) {
+fn protective(table: &mut PartitionTable, mbr: Option<&PartitionTable>) {
     let Some(mbr) = mbr else {
         table.diagnostics.push(Diagnostic::warning(
             "gpt.no-protective-mbr",
@@ -461,7 +461,7 @@ fn structure(name: &str, offset: u64, sector: u64, h: &Checked, bytes: &[u8]) ->
     let mut structure = Structure {
         name: name.to_owned(),
         length: sector,
-        ..Header::LAYOUT.structure(bytes, Place::Medium(offset))
+        ..GptHeader::LAYOUT.structure(bytes, Place::Medium(offset))
     };
     if !h.crc_ok {
         structure.note("header CRC32", "bad");
@@ -475,8 +475,8 @@ mod tests {
 
     #[test]
     fn declarations_tile_exactly() {
-        assert!(Header::LAYOUT.tiling().is_exact());
-        assert!(Entry::LAYOUT.tiling().is_exact());
+        assert!(GptHeader::LAYOUT.tiling().is_exact());
+        assert!(GptEntry::LAYOUT.tiling().is_exact());
     }
 
     #[test]
@@ -484,7 +484,7 @@ mod tests {
         let mut bytes = b"EFI PART".to_vec();
         bytes.resize(60, 0);
         assert!(matches!(
-            Header::decode(&bytes),
+            GptHeader::decode(&bytes),
             Err(crate::Error::Truncated {
                 structure: "GPT header",
                 field: "disk GUID",
@@ -502,13 +502,13 @@ mod tests {
             0x28, 0x73, 0x2A, 0xC1, 0x1F, 0xF8, 0xD2, 0x11, 0xBA, 0x4B, 0x00, 0xA0, 0xC9, 0x3E,
             0xC9, 0x3B,
         ]);
-        let fields = Entry::LAYOUT.fields(&raw);
+        let fields = GptEntry::LAYOUT.fields(&raw);
         assert_eq!(
             fields[0].text(),
             "C12A7328-F81F-11D2-BA4B-00A0C93EC93B (EFI System)"
         );
         assert_eq!(
-            Entry::LAYOUT.fields(&[0; 128])[0].note.as_deref(),
+            GptEntry::LAYOUT.fields(&[0; 128])[0].note.as_deref(),
             Some("unused entry")
         );
     }

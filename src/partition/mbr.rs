@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::Result;
 use crate::io::ReadAt;
-use crate::partition::{Partition, Scheme, Table, mbr_type_name};
+use crate::partition::{Partition, PartitionTable, Scheme, mbr_type_name};
 use crate::structure::Hex8;
 use crate::structure::named::noted;
 use crate::structure::{
@@ -40,7 +40,7 @@ declare! {
 
 declare! {
     /// One of the four partition records of an MBR or EBR.
-    pub struct Entry = "MBR partition record", PartitionTable, "UEFI 2.10 §5.2.1 table 5-2", 16 {
+    pub struct MbrRecord = "MBR partition record", PartitionTable, "UEFI 2.10 §5.2.1 table 5-2", 16 {
         0, 1 => status: BootIndicator, "status", "0x80 = bootable, 0x00 = not";
         1, 3 => chs_start: PackedChs, "CHS start", "cylinder/head/sector of the first sector";
         4, 1 => kind: OsType, "type", "partition type";
@@ -51,13 +51,14 @@ declare! {
 }
 
 declare! {
-    /// The last two bytes of a boot record sector.
-    pub struct Signature = "boot signature", PartitionTable, "UEFI 2.10 §5.2.1", 2 {
+    /// The last two bytes of a PC boot sector (an MBR, an EBR, a FAT boot
+    /// sector).
+    pub struct BootSignature = "boot signature", PartitionTable, "UEFI 2.10 §5.2.1", 2 {
         0, 2 => bytes: Raw<2>, "signature", "55 aa marks a valid boot sector";
     }
 }
 
-/// The bytes [`Signature`] holds in a valid sector.
+/// The bytes [`BootSignature`] holds in a valid sector.
 const VALID: [u8; 2] = [0x55, 0xAA];
 
 noted!(
@@ -117,7 +118,7 @@ impl Codec for PackedChs {
     }
 }
 
-impl Entry {
+impl MbrRecord {
     fn is_empty(&self) -> bool {
         self.kind == 0
     }
@@ -128,21 +129,22 @@ impl Entry {
 }
 
 /// Partition record `slot` (0 to 3) of a boot record sector.
-fn record(sector: &[u8], slot: usize) -> Result<Entry> {
-    Entry::decode(
+fn record(sector: &[u8], slot: usize) -> Result<MbrRecord> {
+    MbrRecord::decode(
         sector
-            .get(RECORDS + slot * Entry::LAYOUT.size..)
+            .get(RECORDS + slot * MbrRecord::LAYOUT.size..)
             .unwrap_or_default(),
     )
 }
 
-/// Whether a sector ends with 0x55AA.
-fn signed(sector: &[u8]) -> bool {
-    Signature::decode(sector.get(SIGNATURE..).unwrap_or_default()).is_ok_and(|s| s.bytes == VALID)
+/// Whether a 512-byte boot sector ends with 0x55AA.
+pub fn signed(sector: &[u8]) -> bool {
+    BootSignature::decode(sector.get(SIGNATURE..).unwrap_or_default())
+        .is_ok_and(|s| s.bytes == VALID)
 }
 
 /// The four entries of sector 0, if it holds a plausible table.
-pub fn entries(sector: &[u8]) -> Option<[Entry; 4]> {
+pub fn entries(sector: &[u8]) -> Option<[MbrRecord; 4]> {
     if !signed(sector) {
         return None;
     }
@@ -159,7 +161,7 @@ pub fn entries(sector: &[u8]) -> Option<[Entry; 4]> {
 }
 
 /// Reads the MBR (and any extended chain). `None` when sector 0 is not one.
-pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
+pub fn read(source: &dyn ReadAt) -> Result<Option<PartitionTable>> {
     if source.len() < SECTOR {
         return Ok(None);
     }
@@ -167,7 +169,7 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
     let Some(slots) = entries(&sector) else {
         return Ok(None);
     };
-    let mut table = Table::default();
+    let mut table = PartitionTable::default();
     table.structures.push(mbr_structure(&sector));
     let disk_sectors = source.len() / SECTOR;
     let geometry = geometry(&slots);
@@ -186,7 +188,7 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<Table>> {
     Ok(Some(table))
 }
 
-fn partition(index: u32, entry: &Entry, base: u64, logical: bool) -> Partition {
+fn partition(index: u32, entry: &MbrRecord, base: u64, logical: bool) -> Partition {
     Partition {
         index,
         scheme: Scheme::Mbr,
@@ -204,7 +206,12 @@ fn partition(index: u32, entry: &Entry, base: u64, logical: bool) -> Partition {
 }
 
 /// Follows the EBR links of the extended partition at `first`.
-fn read_chain(source: &dyn ReadAt, table: &mut Table, first: u64, disk_sectors: u64) -> Result<()> {
+fn read_chain(
+    source: &dyn ReadAt,
+    table: &mut PartitionTable,
+    first: u64,
+    disk_sectors: u64,
+) -> Result<()> {
     let mut seen = HashSet::new();
     let mut at = first;
     let mut index = 5;
@@ -278,7 +285,7 @@ const GEOMETRIES: [(u64, u64); 9] = [
 
 /// Sector numbers the CHS fields give under (heads, sectors per track),
 /// paired with what the LBA fields say; saturated fields are skipped.
-fn chs_pairs(entry: &Entry, heads: u64, per_track: u64) -> Vec<(&'static str, Chs, u64, u64)> {
+fn chs_pairs(entry: &MbrRecord, heads: u64, per_track: u64) -> Vec<(&'static str, Chs, u64, u64)> {
     let last = u64::from(entry.lba) + u64::from(entry.sectors).saturating_sub(1);
     [
         ("start", entry.chs_start, u64::from(entry.lba)),
@@ -297,8 +304,8 @@ fn chs_pairs(entry: &Entry, heads: u64, per_track: u64) -> Vec<(&'static str, Ch
 
 /// The geometry under which every CHS field agrees with its LBA field, or
 /// the usual 255/63 when none does (the mismatches are then reported).
-fn geometry(entries: &[Entry; 4]) -> Option<(u64, u64)> {
-    let used: Vec<&Entry> = entries.iter().filter(|e| !e.is_empty()).collect();
+fn geometry(entries: &[MbrRecord; 4]) -> Option<(u64, u64)> {
+    let used: Vec<&MbrRecord> = entries.iter().filter(|e| !e.is_empty()).collect();
     let inferred = used
         .iter()
         .filter(|e| !e.chs_end.saturated() && e.chs_end.sector > 0)
@@ -318,9 +325,9 @@ fn geometry(entries: &[Entry; 4]) -> Option<(u64, u64)> {
 }
 
 fn check_entry(
-    table: &mut Table,
+    table: &mut PartitionTable,
     index: u32,
-    entry: &Entry,
+    entry: &MbrRecord,
     base: u64,
     disk_sectors: u64,
     geometry: Option<(u64, u64)>,
@@ -360,7 +367,7 @@ fn check_entry(
     }
 }
 
-fn check_overlaps(table: &mut Table) {
+fn check_overlaps(table: &mut PartitionTable) {
     let parts: Vec<&Partition> = table.partitions.iter().filter(|p| !p.container).collect();
     let mut found = Vec::new();
     for (i, a) in parts.iter().enumerate() {
@@ -378,8 +385,8 @@ fn check_overlaps(table: &mut Table) {
 
 /// Record `slot`'s fields, named `entry N …`, placed in the sector.
 fn record_fields(sector: &[u8], slot: usize) -> Vec<Field> {
-    let at = RECORDS + slot * Entry::LAYOUT.size;
-    Entry::LAYOUT.fields_at(
+    let at = RECORDS + slot * MbrRecord::LAYOUT.size;
+    MbrRecord::LAYOUT.fields_at(
         sector.get(at..).unwrap_or_default(),
         at as u64,
         Some(&format!("entry {}", slot + 1)),
@@ -387,7 +394,7 @@ fn record_fields(sector: &[u8], slot: usize) -> Vec<Field> {
 }
 
 fn signature_fields(sector: &[u8]) -> Vec<Field> {
-    Signature::LAYOUT.fields_at(
+    BootSignature::LAYOUT.fields_at(
         sector.get(SIGNATURE..).unwrap_or_default(),
         SIGNATURE as u64,
         None,
@@ -451,7 +458,7 @@ fn ebr_structure(lba: u64, sector: &[u8]) -> Structure {
             "the next EBR, relative to the extended partition",
         );
     }
-    let end = RECORDS + 2 * Entry::LAYOUT.size;
+    let end = RECORDS + 2 * MbrRecord::LAYOUT.size;
     structure.push(unused(
         sector,
         end..SIGNATURE,
@@ -484,8 +491,8 @@ mod tests {
     #[test]
     fn declarations_tile_exactly() {
         assert!(BootArea::LAYOUT.tiling().is_exact());
-        assert!(Entry::LAYOUT.tiling().is_exact());
-        assert!(Signature::LAYOUT.tiling().is_exact());
+        assert!(MbrRecord::LAYOUT.tiling().is_exact());
+        assert!(BootSignature::LAYOUT.tiling().is_exact());
         let sector = [0u8; 512];
         assert!(covers_exactly(&mbr_structure(&sector)));
         assert!(covers_exactly(&ebr_structure(1, &sector)));
@@ -493,13 +500,13 @@ mod tests {
 
     #[test]
     fn a_truncated_record_names_the_field() {
-        let error = Entry::decode(&[0x80, 1, 1, 0, 0x0c, 2, 2, 0, 0, 8])
+        let error = MbrRecord::decode(&[0x80, 1, 1, 0, 0x0c, 2, 2, 0, 0, 8])
             .unwrap_err()
             .to_string();
         assert!(error.contains("first LBA"), "{error}");
         assert!(error.contains("bytes 8..12"), "{error}");
         assert!(matches!(
-            Entry::decode(&[0; 10]),
+            MbrRecord::decode(&[0; 10]),
             Err(crate::Error::Truncated {
                 field: "first LBA",
                 offset: 8,
@@ -513,7 +520,7 @@ mod tests {
         let raw = [
             0x80, 0x20, 0x21, 0x00, 0x0c, 0xfe, 0xff, 0xff, 0, 8, 0, 0, 0xa0, 0x09, 1, 0,
         ];
-        let entry = Entry::decode(&raw).unwrap();
+        let entry = MbrRecord::decode(&raw).unwrap();
         assert_eq!(entry.lba, 2048);
         assert_eq!(entry.sectors, 0x0001_09a0);
         assert_eq!(
@@ -525,7 +532,7 @@ mod tests {
             }
         );
         assert_eq!(entry.chs_end.cylinder, 1023);
-        let fields = Entry::LAYOUT.fields_at(&raw, 446, Some("entry 1"));
+        let fields = MbrRecord::LAYOUT.fields_at(&raw, 446, Some("entry 1"));
         let text = |name: &str| fields.iter().find(|f| f.name == name).unwrap().text();
         assert_eq!(text("entry 1 status"), "0x80 (bootable)");
         assert_eq!(text("entry 1 type"), "0x0c (W95 FAT32 (LBA))");

@@ -54,7 +54,7 @@ pub struct Change {
 
 /// How a repair came out.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum RepairOutcome {
     /// The sector checks out: nothing to repair.
     Whole,
     /// Corrected, and the EDC of the corrected sector matches.
@@ -68,7 +68,7 @@ pub enum Outcome {
 /// A repair: its outcome, the bytes it changed and what the EDC said.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Repair {
-    pub outcome: Outcome,
+    pub outcome: RepairOutcome,
     /// Every changed byte in offset order (empty unless repaired).
     pub changes: Vec<Change>,
     /// P, Q rounds taken.
@@ -79,28 +79,28 @@ pub struct Repair {
     pub sector: Option<Box<[u8; 2352]>>,
 }
 
-impl Outcome {
+impl RepairOutcome {
     /// The name in `--json`.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Outcome::Whole => "whole",
-            Outcome::Repaired => "repaired",
-            Outcome::Uncorrectable(_) => "uncorrectable",
-            Outcome::NotAttempted(_) => "not_attempted",
+            RepairOutcome::Whole => "whole",
+            RepairOutcome::Repaired => "repaired",
+            RepairOutcome::Uncorrectable(_) => "uncorrectable",
+            RepairOutcome::NotAttempted(_) => "not_attempted",
         }
     }
 
     /// Why a sector was not repaired, when it was not.
     pub fn reason(&self) -> Option<&str> {
         match self {
-            Outcome::Uncorrectable(why) | Outcome::NotAttempted(why) => Some(why),
-            Outcome::Whole | Outcome::Repaired => None,
+            RepairOutcome::Uncorrectable(why) | RepairOutcome::NotAttempted(why) => Some(why),
+            RepairOutcome::Whole | RepairOutcome::Repaired => None,
         }
     }
 }
 
 impl Repair {
-    fn not(outcome: Outcome) -> Repair {
+    fn not(outcome: RepairOutcome) -> Repair {
         Repair {
             outcome,
             changes: Vec::new(),
@@ -185,16 +185,16 @@ pub fn repair(
     suspect: &[usize],
 ) -> Repair {
     let Ok(stored) = <&[u8; 2352]>::try_from(bytes) else {
-        return Repair::not(Outcome::NotAttempted(
+        return Repair::not(RepairOutcome::NotAttempted(
             "only raw 2352-byte sectors carry their parity".into(),
         ));
     };
     if !verdict.is_bad() {
-        return Repair::not(Outcome::Whole);
+        return Repair::not(RepairOutcome::Whole);
     }
     let kind = match kind_of(verdict, expected_mode) {
         Ok(kind) => kind,
-        Err(why) => return Repair::not(Outcome::NotAttempted(why)),
+        Err(why) => return Repair::not(RepairOutcome::NotAttempted(why)),
     };
     let (covered, at) = kind.edc();
     let edc_of =
@@ -249,7 +249,7 @@ pub fn repair(
             "the EDC does not match after every correction the parity allows"
         };
         return Repair {
-            outcome: Outcome::Uncorrectable(why.into()),
+            outcome: RepairOutcome::Uncorrectable(why.into()),
             changes: Vec::new(),
             rounds,
             edc,
@@ -271,7 +271,7 @@ pub fn repair(
     merged.retain(|c| c.old != c.new);
     merged.sort_by_key(|c| c.offset);
     Repair {
-        outcome: Outcome::Repaired,
+        outcome: RepairOutcome::Repaired,
         changes: merged,
         rounds,
         edc,
@@ -543,7 +543,7 @@ mod tests {
             let mut bad = good;
             bad[offset] ^= 0x5a;
             let r = fix(&bad, 100);
-            assert_eq!(r.outcome, Outcome::Repaired, "offset {offset}");
+            assert_eq!(r.outcome, RepairOutcome::Repaired, "offset {offset}");
             assert_eq!(r.sector.as_deref(), Some(&good), "offset {offset}");
             assert_eq!(r.changes.len(), 1, "offset {offset}: {:?}", r.changes);
             assert_eq!(r.changes[0].offset, offset);
@@ -559,7 +559,7 @@ mod tests {
         bad[ecc::p_byte(0, 3)] ^= 1;
         bad[ecc::p_byte(0, 9)] ^= 2;
         let r = fix(&bad, 7);
-        assert_eq!(r.outcome, Outcome::Repaired);
+        assert_eq!(r.outcome, RepairOutcome::Repaired);
         assert_eq!(r.sector.as_deref(), Some(&good));
         // Three bytes of one P codeword and of overlapping Q ones, marked as
         // suspect: erasures reach what unknown errors cannot.
@@ -576,7 +576,7 @@ mod tests {
             },
         );
         let r = repair(&bad, &verdict, Lba(7), Some(1), &marked);
-        assert_eq!(r.outcome, Outcome::Repaired);
+        assert_eq!(r.outcome, RepairOutcome::Repaired);
         assert_eq!(r.sector.as_deref(), Some(&good));
     }
 
@@ -589,7 +589,7 @@ mod tests {
         }
         let r = fix(&bad, 3);
         assert!(
-            matches!(r.outcome, Outcome::Uncorrectable(_)),
+            matches!(r.outcome, RepairOutcome::Uncorrectable(_)),
             "{:?}",
             r.outcome
         );
@@ -613,7 +613,7 @@ mod tests {
             },
         );
         let r = repair(&bad, &verdict, Lba(20), Some(2), &[]);
-        assert_eq!(r.outcome, Outcome::Repaired);
+        assert_eq!(r.outcome, RepairOutcome::Repaired);
         assert_eq!(r.sector.as_deref(), Some(&good));
         assert!(r.changes.iter().any(|c| c.by == Corrector::Position));
     }

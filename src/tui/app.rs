@@ -332,7 +332,7 @@ impl App {
             expected_mode,
             &[],
         );
-        use crate::sector::repair::Outcome;
+        use crate::sector::repair::RepairOutcome as Outcome;
         self.message = Some(match &repair.outcome {
             Outcome::Whole => "repair: the sector is whole; nothing to repair".into(),
             Outcome::Repaired => format!(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use discscope::container;
-use discscope::container::ccd::{Sheet, Toc};
+use discscope::container::ccd::{CcdFile, Toc};
 use discscope::io::{FileSource, ReadAt};
 use discscope::structure::{Place, Value};
 use discscope::subchannel::{QData, SubFile};
@@ -319,7 +319,7 @@ fn clonecd_entries_decode_and_annotate_as_recorded() {
     ] {
         let expected = recorded_entries(name);
         let text = std::fs::read(fixture(ccd)).unwrap();
-        let sheet = Sheet::parse(&text);
+        let sheet = CcdFile::parse(&text);
         let mut diagnostics = Vec::new();
         let toc = Toc::from_sheet(&sheet, &mut diagnostics);
         assert!(diagnostics.is_empty(), "{name}: {diagnostics:?}");

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use discscope::container;
-use discscope::sector::repair::{self, Outcome};
+use discscope::sector::repair::{self, RepairOutcome};
 use discscope::sector::{self, SectorMode, Storage, ecc, encode};
 use discscope::units::Lba;
 
@@ -110,12 +110,12 @@ fn exercise(
             let r = repair::repair(&bad, &verdict, *lba, Some(*mode), &[]);
             tally.trials += 1;
             match r.outcome {
-                Outcome::Repaired if r.sector.as_deref() == Some(good) => tally.restored += 1,
-                Outcome::Repaired => tally.miscorrected += 1,
-                Outcome::Uncorrectable(_) => tally.uncorrectable += 1,
+                RepairOutcome::Repaired if r.sector.as_deref() == Some(good) => tally.restored += 1,
+                RepairOutcome::Repaired => tally.miscorrected += 1,
+                RepairOutcome::Uncorrectable(_) => tally.uncorrectable += 1,
                 // Damage that turned the mode byte or the form bit into
                 // something parity cannot speak for is left alone.
-                Outcome::NotAttempted(_) | Outcome::Whole => tally.uncorrectable += 1,
+                RepairOutcome::NotAttempted(_) | RepairOutcome::Whole => tally.uncorrectable += 1,
             }
         }
     }

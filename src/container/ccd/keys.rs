@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::container::ccd::sheet::{KeyLine, Section, Sheet, number};
+use crate::container::ccd::sheet::{CcdFile, KeyLine, Section, number};
 use crate::structure::{Field, Kind, Place, Structure, Value};
 
 /// How a key's value reads, for the reader and for people alike.
@@ -86,14 +86,14 @@ impl SectionSpec {
     }
 
     /// Every section of this kind, in file order.
-    pub fn each<'a>(&self, sheet: &'a Sheet) -> impl Iterator<Item = &'a Section> {
+    pub fn each<'a>(&self, sheet: &'a CcdFile) -> impl Iterator<Item = &'a Section> {
         let spec = *self;
         sheet.sections.iter().filter(move |s| spec.matches(s))
     }
 
     /// The first section of this kind; for a numbered kind, the first
     /// numbered `number`.
-    pub fn find<'a>(&self, sheet: &'a Sheet, number: Option<u32>) -> Option<&'a Section> {
+    pub fn find<'a>(&self, sheet: &'a CcdFile, number: Option<u32>) -> Option<&'a Section> {
         match (self.prefix(), number) {
             (Some(prefix), Some(n)) => sheet.section(&format!("{prefix} {n}")),
             (None, _) => sheet.section(self.name),
@@ -186,7 +186,7 @@ fn read(reads: Reads, text: &str) -> (Value, Option<String>) {
 
 /// Every section of a sheet as an annotated structure, each read by the
 /// declaration of its kind among `kinds`.
-pub fn structures(sheet: &Sheet, kinds: &[SectionSpec], path: &Path) -> Vec<Structure> {
+pub fn structures(sheet: &CcdFile, kinds: &[SectionSpec], path: &Path) -> Vec<Structure> {
     let path: Arc<Path> = Arc::from(path);
     sheet
         .sections
@@ -296,7 +296,7 @@ macro_rules! section {
             /// The keys of the first section of this kind (numbered
             /// `number` for a numbered kind); all absent without one.
             #[allow(dead_code)]
-            $vis fn find(sheet: &$crate::container::ccd::sheet::Sheet, number: Option<u32>) -> $name {
+            $vis fn find(sheet: &$crate::container::ccd::sheet::CcdFile, number: Option<u32>) -> $name {
                 Self::SPEC.find(sheet, number).map(Self::read).unwrap_or_default()
             }
         }

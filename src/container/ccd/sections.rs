@@ -74,12 +74,12 @@ pub const KINDS: [SectionSpec; 5] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::container::ccd::sheet::Sheet;
+    use crate::container::ccd::sheet::CcdFile;
 
     #[test]
     fn one_table_reads_and_annotates_a_section() {
         let text = b"[Entry 3]\r\nSession=1\r\nPoint=0x01\r\nALBA=-150\r\nPLBA=x\r\nOdd=1\r\n[TRACK 1]\r\nMODE=1\r\nINDEX 1=0\r\nINDEX 0=-150\r\nINDEX 2=0x10\r\n";
-        let sheet = Sheet::parse(text);
+        let sheet = CcdFile::parse(text);
         let entry = EntryKeys::SPEC.each(&sheet).next().unwrap();
         assert_eq!(EntryKeys::SPEC.number(entry), Some(3));
         let keys = EntryKeys::read(entry);
@@ -115,7 +115,7 @@ mod tests {
         let index = TrackKeys::SPEC.structure(TrackKeys::SPEC.each(&sheet).next().unwrap(), &path);
         assert_eq!(index.fields[1].meaning, "the LBA where index n starts");
         assert_eq!(index.fields[3].text(), "0x10 (not a decimal number)");
-        let repeated = Sheet::parse(b"[Disc]\nSessions=1\nsessions=2\nINDEX 100=4\n");
+        let repeated = CcdFile::parse(b"[Disc]\nSessions=1\nsessions=2\nINDEX 100=4\n");
         let disc = DiscKeys::SPEC.structure(&repeated.sections[0], &path);
         assert_eq!(DiscKeys::read(&repeated.sections[0]).sessions, Some(1));
         assert_eq!(disc.fields[1].text(), "2 (repeated: the first one counts)");

@@ -34,7 +34,7 @@ pub struct Section {
 
 /// A parsed `.ccd`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Sheet {
+pub struct CcdFile {
     pub sections: Vec<Section>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -57,9 +57,9 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, u64, &[u8])> {
         })
 }
 
-impl Sheet {
-    pub fn parse(bytes: &[u8]) -> Sheet {
-        let mut sheet = Sheet::default();
+impl CcdFile {
+    pub fn parse(bytes: &[u8]) -> CcdFile {
+        let mut sheet = CcdFile::default();
         for (number, offset, raw) in lines(bytes) {
             let text = String::from_utf8_lossy(raw);
             let line = text.trim();
@@ -148,7 +148,7 @@ mod tests {
     #[test]
     fn lines_keep_their_byte_ranges() {
         let text = b"\xEF\xBB\xBF[CloneCD]\r\nVersion=3\r\n\r\n; note\n[Disc]\nSessions=1";
-        let sheet = Sheet::parse(text);
+        let sheet = CcdFile::parse(text);
         assert!(sheet.diagnostics.is_empty(), "{:?}", sheet.diagnostics);
         let [header, disc] = &sheet.sections[..] else {
             panic!("{sheet:?}")

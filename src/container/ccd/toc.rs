@@ -1,7 +1,7 @@
 //! The raw TOC entries of a `.ccd`, decoded.
 
 use crate::container::ccd::sections::{DiscKeys, EntryKeys};
-use crate::container::ccd::sheet::Sheet;
+use crate::container::ccd::sheet::CcdFile;
 use crate::diagnostic::Diagnostic;
 use crate::units::{Lba, MSF_LBA_OFFSET};
 
@@ -11,7 +11,7 @@ pub const LBA_RANGE: std::ops::RangeInclusive<i64> = -1_000_000..=100_000_000;
 
 /// One `[Entry N]`: a lead-in Q frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub struct TocEntry {
     pub index: u32,
     pub session: u8,
     pub point: u8,
@@ -26,7 +26,7 @@ pub struct Entry {
     pub p_lba: i64,
 }
 
-impl Entry {
+impl TocEntry {
     /// What POINT means (ECMA-130 §22.3.4.2).
     pub fn meaning(&self) -> String {
         match self.point {
@@ -62,11 +62,11 @@ impl Entry {
 /// All entries, in file order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Toc {
-    pub entries: Vec<Entry>,
+    pub entries: Vec<TocEntry>,
 }
 
 impl Toc {
-    pub fn from_sheet(sheet: &Sheet, diagnostics: &mut Vec<Diagnostic>) -> Toc {
+    pub fn from_sheet(sheet: &CcdFile, diagnostics: &mut Vec<Diagnostic>) -> Toc {
         let mut toc = Toc::default();
         for section in EntryKeys::SPEC.each(sheet) {
             let index = EntryKeys::SPEC.number(section).unwrap_or(0);
@@ -82,7 +82,7 @@ impl Toc {
                 continue;
             };
             let byte = |value: Option<u8>| value.unwrap_or(0);
-            let entry = Entry {
+            let entry = TocEntry {
                 index,
                 session: byte(keys.session),
                 point,

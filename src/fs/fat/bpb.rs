@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 use crate::fs::FsKind;
 use crate::fs::fat::oem::OemText;
+use crate::partition;
 use crate::structure::named::noted;
 use crate::structure::{
     Bytes, Codec, Field, Hex8, Kind, Latin1, Le16, Le16Hex, Le32, Le32Hex, Place, Raw, Reserved,
@@ -67,13 +68,6 @@ declare! {
         3, 4 => volume_id: Le32Hex, "volume serial", "volume ID";
         7, 11 => label: OemText, "volume label", "label as recorded in the boot sector";
         18, 8 => fs_type: Latin1, "filesystem type", "informational only: FAT12, FAT16, FAT32";
-    }
-}
-
-declare! {
-    /// The last two bytes of the boot sector.
-    pub struct BootSignature = "FAT boot signature", Bpb, "fatgen103 §3.1", 2 {
-        0, 2 => bytes: Raw<2>, "signature", "55 aa marks a boot sector";
     }
 }
 
@@ -175,12 +169,7 @@ pub fn looks_like_fat(b: &[u8]) -> bool {
     let jump = matches!(common.jump[0], 0xEB | 0xE9);
     let typed = |at| ExtendedBpb::decode(tail(b, at)).is_ok_and(|e| e.fs_type.starts_with("FAT"));
     let media = matches!(common.media, 0xF0 | 0xF8..=0xFF);
-    jump && (typed(EXTENDED_AT_16) || typed(EXTENDED_AT_32) || (media && signed(b)))
-}
-
-/// Whether the boot sector ends with 0x55 0xAA.
-pub fn signed(b: &[u8]) -> bool {
-    BootSignature::decode(tail(b, SIGNATURE_AT)).is_ok_and(|s| s.bytes == [0x55, 0xAA])
+    jump && (typed(EXTENDED_AT_16) || typed(EXTENDED_AT_32) || (media && partition::signed(b)))
 }
 
 /// Decodes and validates a boot sector; each error names the field's
@@ -341,7 +330,7 @@ pub fn structure(b: &[u8], fat32: bool, place: Place) -> Structure {
         ));
     }
     structure.with(
-        &BootSignature::LAYOUT,
+        &partition::BootSignature::LAYOUT,
         tail(b, SIGNATURE_AT),
         SIGNATURE_AT as u64,
         None,
@@ -388,7 +377,6 @@ mod tests {
         assert!(CommonBpb::LAYOUT.tiling().is_exact());
         assert!(Fat32Bpb::LAYOUT.tiling().is_exact());
         assert!(ExtendedBpb::LAYOUT.tiling().is_exact());
-        assert!(BootSignature::LAYOUT.tiling().is_exact());
         for fat32 in [false, true] {
             let s = structure(&floppy(), fat32, Place::Medium(0));
             let mut end = 0;

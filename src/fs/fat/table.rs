@@ -75,7 +75,7 @@ const PAGE: u64 = 64 * 1024;
 
 /// FAT copy 0, kept whole or read a page at a time.
 #[derive(Debug)]
-pub struct Table {
+pub struct AllocationTable {
     fat_type: FatType,
     offset: u64,
     bytes: u64,
@@ -86,8 +86,8 @@ pub struct Table {
     pub max_cluster: u32,
 }
 
-impl Table {
-    pub fn new(source: &dyn ReadAt, bpb: &Bpb) -> Result<Table> {
+impl AllocationTable {
+    pub fn new(source: &dyn ReadAt, bpb: &Bpb) -> Result<AllocationTable> {
         let bytes = bpb.fat_bytes();
         let entries = match bpb.fat_type {
             FatType::Fat12 => bytes * 2 / 3,
@@ -103,7 +103,7 @@ impl Table {
         } else {
             None
         };
-        Ok(Table {
+        Ok(AllocationTable {
             fat_type: bpb.fat_type,
             offset: bpb.fat_offset,
             bytes,
@@ -291,9 +291,9 @@ mod tests {
             disk[at..at + 2].copy_from_slice(&to.to_le_bytes());
         }
         let source = MemorySource::new(disk, "fat16");
-        let whole = Table::new(&source, &bpb).unwrap();
+        let whole = AllocationTable::new(&source, &bpb).unwrap();
         assert!(whole.cache.is_some());
-        let mut paged = Table::new(&source, &bpb).unwrap();
+        let mut paged = AllocationTable::new(&source, &bpb).unwrap();
         paged.cache = None;
         let a = whole.chain(&source, 2, 100);
         let b = paged.chain(&source, 2, 100);

@@ -128,7 +128,7 @@ macro_rules! descriptor {
 
 descriptor! {
     /// The header alone: enough to tell the descriptors apart.
-    pub struct Header = "Volume descriptor", "ECMA-119 §8.1", 7 {}
+    pub struct DescriptorHeader = "Volume descriptor", "ECMA-119 §8.1", 7 {}
 }
 
 descriptor! {
@@ -147,7 +147,7 @@ descriptor! {
 
 descriptor! {
     /// A volume partition descriptor.
-    pub struct Partition = "Volume partition descriptor", "ECMA-119 §8.6", 2048 {
+    pub struct PartitionDescriptor = "Volume partition descriptor", "ECMA-119 §8.6", 2048 {
         7, 1 => unused: Reserved, "unused", "zero";
         8, 32 => system_id: Latin1, "system identifier", "the system that may use the partition";
         40, 32 => partition_id: Latin1, "volume partition identifier", "names the partition";
@@ -368,12 +368,12 @@ fn read_one(d: &[u8], lba: Lba, kind: u8, version: u8, set: &mut DescriptorSet) 
             }
         }
         3 => {
-            let p = Partition::decode(d)?;
+            let p = PartitionDescriptor::decode(d)?;
             let mismatches = differing([
                 ("volume partition location", p.location.consistent()),
                 ("volume partition size", p.size.consistent()),
             ]);
-            read(&Partition::LAYOUT, mismatches)
+            read(&PartitionDescriptor::LAYOUT, mismatches)
         }
         255 => read(&Terminator::LAYOUT, Vec::new()),
         _ => read(&Unknown::LAYOUT, Vec::new()),
@@ -399,7 +399,9 @@ pub fn read_set(reader: &dyn ReadAt, session: u64, diags: &mut Vec<Diagnostic>) 
             );
             break;
         };
-        let header = Header::decode(&d).ok().filter(|h| h.identifier == "CD001");
+        let header = DescriptorHeader::decode(&d)
+            .ok()
+            .filter(|h| h.identifier == "CD001");
         let Some(header) = header else {
             if n > 0 {
                 diags.push(
@@ -463,10 +465,10 @@ mod tests {
     #[test]
     fn declarations_tile_and_name_what_is_missing() {
         check_declarations!(
-            Header,
+            DescriptorHeader,
             Unknown,
             Terminator,
-            Partition,
+            PartitionDescriptor,
             BootRecord,
             ElToritoRecord,
             Primary,

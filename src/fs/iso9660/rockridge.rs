@@ -12,7 +12,7 @@ use crate::timestamp::Timestamp;
 use super::descriptor::Date17;
 use super::dirent::Date7;
 #[cfg(test)]
-use super::susp::Entry;
+use super::susp::SuspEntry;
 use super::susp::{self, entry};
 use crate::structure::named::flags;
 
@@ -256,7 +256,7 @@ fn components(data: &[u8]) -> impl Iterator<Item = (usize, u8, &[u8])> {
 
 /// Folds the entries of one record into an [`Rr`].
 #[cfg(test)]
-pub fn decode(entries: &[Entry]) -> Rr {
+pub fn decode(entries: &[SuspEntry]) -> Rr {
     let mut d = Decoder::default();
     for e in entries {
         d.feed(&e.bytes);
@@ -516,10 +516,10 @@ mod tests {
     use super::*;
     use crate::error::Error;
 
-    fn entry(sig: &[u8; 2], data: &[u8]) -> Entry {
+    fn entry(sig: &[u8; 2], data: &[u8]) -> SuspEntry {
         let mut bytes = vec![sig[0], sig[1], (4 + data.len()) as u8, 1];
         bytes.extend_from_slice(data);
-        Entry {
+        SuspEntry {
             signature: *sig,
             version: 1,
             bytes,

@@ -41,9 +41,9 @@ const SIGNATURES: [(&[u8; 2], &str); 19] = [
 
 /// An entry's two-letter signature, named in the note.
 #[derive(Clone, Copy, Debug)]
-pub struct Signature;
+pub struct SuspSignature;
 
-impl Codec for Signature {
+impl Codec for SuspSignature {
     type Out = [u8; 2];
     const WIDTH: Option<usize> = Some(2);
     fn decode(raw: &[u8]) -> [u8; 2] {
@@ -72,7 +72,7 @@ macro_rules! entry {
         $crate::structure::declare! {
             $(#[$meta])*
             $vis struct $name = $title, Directory, $source, $size {
-                0, 2 => signature: $crate::fs::iso9660::susp::Signature, "signature", "two letters naming the entry", "IEEE P1281 §4.1";
+                0, 2 => signature: $crate::fs::iso9660::susp::SuspSignature, "signature", "two letters naming the entry", "IEEE P1281 §4.1";
                 2, 1 => length: $crate::structure::U8, "length", "bytes in the entry, these four included", "IEEE P1281 §4.1";
                 3, 1 => version: $crate::structure::U8, "version", "the entry's version, 1", "IEEE P1281 §4.1";
                 $($body)*
@@ -85,7 +85,7 @@ pub(super) use entry;
 
 entry! {
     /// The header alone, for entries nobody here defines.
-    pub struct Header = "SUSP entry", "IEEE P1281 §4.1", 4 {}
+    pub struct SuspHeader = "SUSP entry", "IEEE P1281 §4.1", 4 {}
 }
 
 entry! {
@@ -135,14 +135,14 @@ entry! {
 
 /// One SUSP entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub struct SuspEntry {
     pub signature: [u8; 2],
     pub version: u8,
     /// The whole entry, header included, so offsets match the spec tables.
     pub bytes: Vec<u8>,
 }
 
-impl Entry {
+impl SuspEntry {
     pub fn is(&self, sig: &[u8; 2]) -> bool {
         &self.signature == sig
     }
@@ -202,11 +202,16 @@ fn split(area: &[u8], f: &mut dyn FnMut(&[u8])) -> Option<(u32, u32, u32)> {
 
 /// Every entry of a record's system use area `su` (already past the skip
 /// bytes), following continuation areas within the limits.
-pub fn entries(su: &[u8], reader: &dyn ReadAt, at: Lba, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
+pub fn entries(
+    su: &[u8],
+    reader: &dyn ReadAt,
+    at: Lba,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<SuspEntry> {
     let mut out = Vec::new();
     for_each(su, reader, at, diags, &mut |bytes| {
-        if let Ok(header) = Header::decode(bytes) {
-            out.push(Entry {
+        if let Ok(header) = SuspHeader::decode(bytes) {
+            out.push(SuspEntry {
                 signature: header.signature,
                 version: header.version,
                 bytes: bytes.to_vec(),
@@ -290,7 +295,7 @@ pub fn annotate(area: &[u8], shift: u64, out: &mut Vec<Field>) -> usize {
 
 /// One entry's fields, named after its signature ("PX file mode").
 fn entry_fields(bytes: &[u8], shift: u64, out: &mut Vec<Field>) {
-    let prefix = Signature::value(bytes.get(..2).unwrap_or_default()).to_string();
+    let prefix = SuspSignature::value(bytes.get(..2).unwrap_or_default()).to_string();
     let p = prefix.as_str();
     let end = match bytes.get(..2) {
         Some(b"SP") => declared(&Sp::LAYOUT, bytes, shift, p, out),
@@ -301,7 +306,7 @@ fn entry_fields(bytes: &[u8], shift: u64, out: &mut Vec<Field>) {
         Some(b"ER") => extensions_reference(bytes, shift, p, out),
         _ => match rockridge::annotate(bytes, shift, p, out) {
             Some(end) => end,
-            None => declared(&Header::LAYOUT, bytes, shift, p, out),
+            None => declared(&SuspHeader::LAYOUT, bytes, shift, p, out),
         },
     };
     let rest = bytes.get(end..).unwrap_or_default();
@@ -413,7 +418,7 @@ mod tests {
 
     #[test]
     fn declarations_tile_and_name_what_is_missing() {
-        check_declarations!(Header, Sp, Ce, Pd, St, Er, Es);
+        check_declarations!(SuspHeader, Sp, Ce, Pd, St, Er, Es);
     }
 
     #[test]
