@@ -40,9 +40,6 @@ pub enum Error {
     /// An image whose content is not understood or is impossible.
     #[error("{}: {message}", path.display())]
     Image { path: PathBuf, message: String },
-    /// A structure inside an image that is damaged beyond use.
-    #[error("at byte {offset:#x}: {message}")]
-    Corrupt { offset: u64, message: String },
     /// A value inside an image that cannot be used: where, in which
     /// structure and field, what was expected and what was found.
     #[error("{structure} at {position}: {field} is {found}; expected {expected}")]
@@ -121,13 +118,6 @@ impl Error {
     pub(crate) fn image(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
         Error::Image {
             path: path.into(),
-            message: message.into(),
-        }
-    }
-
-    pub(crate) fn corrupt(offset: u64, message: impl Into<String>) -> Error {
-        Error::Corrupt {
-            offset,
             message: message.into(),
         }
     }

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 pub use bpb::{Bpb, FatType};
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::fs::{FileExtent, Filesystem, FsKind, Node, NodeKind};
 use crate::io::ReadAt;
 use crate::structure::{Kind, Place, Structure};
@@ -118,12 +118,12 @@ impl FatFs {
             ));
         }
         if bpb.fat_offset >= source.len() {
-            return Err(Error::corrupt(
-                14,
-                format!(
-                    "the first FAT at byte {:#x} lies past the end of the volume",
-                    bpb.fat_offset
-                ),
+            return Err(Error::invalid(
+                Position::Byte(14),
+                "FAT boot sector",
+                "reserved sectors",
+                format!("a first FAT inside the volume's {} bytes", source.len()),
+                format!("a first FAT at byte {:#x}", bpb.fat_offset),
             ));
         }
         let table = AllocationTable::new(source.as_ref(), &bpb)?;

@@ -46,7 +46,7 @@ pub use rockridge::Rr;
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::fs::{FileExtent, Filesystem, FsKind, Node, NodeKind};
 use crate::io::ReadAt;
 use crate::medium::Medium;
@@ -103,9 +103,12 @@ impl IsoFs {
         structures: Vec<Structure>,
     ) -> Result<IsoFs> {
         let root = descriptor.root.clone().ok_or_else(|| {
-            Error::corrupt(
-                descriptor.lba.0.max(0) as u64 * BLOCK + 156,
-                "the root directory record is unusable",
+            Error::invalid(
+                Position::Sector(descriptor.lba),
+                "volume descriptor",
+                "root directory record",
+                "a directory record of at least 34 bytes",
+                "an unusable record",
             )
         })?;
         let blocks = reader.len() / BLOCK;

@@ -5,7 +5,7 @@
 //! §3.3 (FAT32 extension at 36), §3.5 (FAT type from the cluster count),
 //! and the 0x55 0xAA signature at 510 (§3.1, after the tables).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::fs::FsKind;
 use crate::fs::fat::oem::OemText;
 use crate::partition;
@@ -175,34 +175,39 @@ pub fn looks_like_fat(b: &[u8]) -> bool {
 /// Decodes and validates a boot sector; each error names the field's
 /// offset.
 pub fn parse(b: &[u8]) -> Result<Bpb> {
-    let bad = |field: &str, message: String| {
-        Error::corrupt(offset_of(field), format!("FAT boot sector: {message}"))
+    let bad = |field: &'static str, found: u64, expected: &str| {
+        Error::invalid(
+            Position::Byte(offset_of(field)),
+            "FAT boot sector",
+            field,
+            expected,
+            found.to_string(),
+        )
     };
     let common = CommonBpb::decode(b)?;
     let bytes_per_sector = u64::from(common.bytes_per_sector);
-    if bytes_per_sector == 0 {
-        return Err(bad("bytes per sector", "bytes per sector is 0".into()));
-    }
     if !matches!(bytes_per_sector, 512 | 1024 | 2048 | 4096) {
         return Err(bad(
             "bytes per sector",
-            format!("bytes per sector is {bytes_per_sector}, not 512, 1024, 2048 or 4096"),
+            bytes_per_sector,
+            "512, 1024, 2048 or 4096",
         ));
     }
     let sectors_per_cluster = u64::from(common.sectors_per_cluster);
     if sectors_per_cluster == 0 || !sectors_per_cluster.is_power_of_two() {
         return Err(bad(
             "sectors per cluster",
-            format!("sectors per cluster is {sectors_per_cluster}, not a power of two"),
+            sectors_per_cluster,
+            "a power of two",
         ));
     }
     let reserved_sectors = u64::from(common.reserved_sectors);
     if reserved_sectors == 0 {
-        return Err(bad("reserved sectors", "reserved sector count is 0".into()));
+        return Err(bad("reserved sectors", 0, "at least 1 (the boot sector)"));
     }
     let fats = u64::from(common.fats);
     if fats == 0 {
-        return Err(bad("number of FATs", "number of FATs is 0".into()));
+        return Err(bad("number of FATs", 0, "at least 1"));
     }
     let root_entries = u64::from(common.root_entries);
     let total_sectors = match common.total_sectors_16 {
@@ -212,7 +217,8 @@ pub fn parse(b: &[u8]) -> Result<Bpb> {
     if total_sectors == 0 {
         return Err(bad(
             "total sectors (16-bit)",
-            "total sector count is 0".into(),
+            0,
+            "a sector count here or in the 32-bit field",
         ));
     }
     // FAT32 is the BPB whose 16-bit FAT size is 0 (fatgen103 §3.5).
@@ -226,13 +232,15 @@ pub fn parse(b: &[u8]) -> Result<Bpb> {
     if fat_sectors == 0 {
         return Err(bad(
             "sectors per FAT (16-bit)",
-            "sectors per FAT is 0".into(),
+            0,
+            "a FAT size here or in the FAT32 field",
         ));
     }
     if fat32.is_some() && root_entries != 0 {
         return Err(bad(
             "root entries",
-            format!("a FAT32 volume with {root_entries} fixed root entries"),
+            root_entries,
+            "0 on FAT32, whose root is a cluster chain",
         ));
     }
     let root_dir_sectors = (root_entries * 32).div_ceil(bytes_per_sector);
@@ -240,8 +248,9 @@ pub fn parse(b: &[u8]) -> Result<Bpb> {
     let Some(data_sectors) = total_sectors.checked_sub(meta).filter(|&d| d > 0) else {
         return Err(bad(
             "total sectors (16-bit)",
-            format!(
-                "the reserved sectors, FATs and root directory ({meta} sectors) fill all {total_sectors} sectors: no room for data"
+            total_sectors,
+            &format!(
+                "more than the {meta} sectors the reserved area, FATs and root directory fill (no room for data)"
             ),
         ));
     };
@@ -249,7 +258,8 @@ pub fn parse(b: &[u8]) -> Result<Bpb> {
     if clusters == 0 {
         return Err(bad(
             "sectors per cluster",
-            "the data region holds no whole cluster".into(),
+            sectors_per_cluster,
+            &format!("at most the {data_sectors} data sectors, so that one cluster fits"),
         ));
     }
     let fat_type = if fat32.is_some() {

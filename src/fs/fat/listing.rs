@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::fs::fat::dir::{self, LongName, LongPart, Short};
 use crate::fs::fat::table::Chain;
 use crate::fs::fat::{FatFs, FatType, MAX_DIR_BYTES, ROOT_ID};
@@ -344,17 +344,19 @@ pub(super) fn read(fs: &FatFs, file: &Node, offset: u64, buf: &mut [u8]) -> Resu
             .ok()
             .and_then(|i| chain.clusters.get(i))
         else {
-            return Err(Error::corrupt(
-                file.id,
+            let why = chain
+                .broken
+                .as_ref()
+                .map(|b| format!(" ({})", b.describe()))
+                .unwrap_or_default();
+            return Err(Error::invalid(
+                Position::Byte(file.id),
+                "FAT file",
+                "cluster chain",
+                format!("clusters for all {size} bytes"),
                 format!(
-                    "{}: the cluster chain ends after {} clusters, before the file's {size} bytes{}",
-                    file.name,
-                    chain.clusters.len(),
-                    chain
-                        .broken
-                        .as_ref()
-                        .map(|b| format!(" ({})", b.describe()))
-                        .unwrap_or_default()
+                    "short: the chain ends after {} clusters{why}",
+                    chain.clusters.len()
                 ),
             ));
         };
