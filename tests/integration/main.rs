@@ -32,3 +32,5 @@ mod sector;
 mod subq_cli;
 mod survey;
 mod tui;
+mod udf;
+mod udf_corpus;

@@ -653,7 +653,16 @@ fn open_volume(mut o: Opening, vds: Sequence) -> Result<UdfFs> {
         add(
             "integrity",
             "integrity",
-            text(if c.closed { "closed" } else { "open" }.to_owned()),
+            // On a sequentially written disc the VAT, not the integrity
+            // descriptor, records the state: a VAT found is a closed state.
+            text(
+                if c.closed || vat_found.is_some() {
+                    "closed"
+                } else {
+                    "open"
+                }
+                .to_owned(),
+            ),
         );
         add(
             "lvid_implementation",
@@ -691,6 +700,16 @@ fn open_volume(mut o: Opening, vds: Sequence) -> Result<UdfFs> {
                 v.generations.len()
             )),
         );
+    }
+    if vat_found.is_some() {
+        // An unclosed sequentially written disc keeps one anchor.
+        for d in o
+            .found
+            .iter_mut()
+            .filter(|d| d.code == "udf.anchor-missing")
+        {
+            d.severity = crate::diagnostic::Severity::Info;
+        }
     }
     let root = fsd.root;
     let fs = UdfFs {

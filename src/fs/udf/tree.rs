@@ -276,8 +276,15 @@ impl UdfFs {
                 continue;
             };
             let count = take.div_ceil(self.blocks.size);
-            let Ok(runs) = self.partitions.runs(partition, u64::from(block), count) else {
-                continue;
+            let runs = match self.partitions.runs(partition, u64::from(block), count) {
+                Ok(runs) => runs,
+                Err(e) => {
+                    self.note(Diagnostic::error(
+                        "udf.extent-outside",
+                        format!("an extent of {take} bytes at block {block} of partition {partition}: {e}"),
+                    ));
+                    continue;
+                }
             };
             let mut rest = take;
             for (start, n) in runs {
@@ -300,6 +307,48 @@ impl UdfFs {
         out
     }
 
+    /// The bytes of an allocation that can be read: recorded extents that
+    /// map to the volume, and at most as many unrecorded bytes (read as
+    /// zeros) as the volume holds, so a hostile claim of terabytes of holes
+    /// does not become terabytes of output.
+    fn readable(&self, o: &Opened, name: &str) -> u64 {
+        let volume = self.blocks.count.saturating_mul(self.blocks.size);
+        let (mut recorded, mut zeros) = (0u64, 0u64);
+        for e in &o.alloc.extents {
+            match e.piece {
+                Piece::Recorded { partition, block } => {
+                    let count = e.bytes.div_ceil(self.blocks.size);
+                    match self.partitions.runs(partition, u64::from(block), count) {
+                        Ok(_) => recorded = recorded.saturating_add(e.bytes),
+                        Err(err) => {
+                            self.note(self.at_block(
+                                Diagnostic::error(
+                                    "udf.extent-outside",
+                                    format!("{name}: an extent of {} bytes at block {block} of partition {partition}: {err}; the file is cut there", e.bytes),
+                                ),
+                                o.block,
+                            ));
+                            break;
+                        }
+                    }
+                }
+                Piece::Zeros { .. } => zeros = zeros.saturating_add(e.bytes),
+                Piece::Embedded { .. } => recorded = recorded.saturating_add(e.bytes),
+            }
+        }
+        if zeros > volume {
+            self.note(self.at_block(
+                Diagnostic::warning(
+                    "udf.sparse-limit",
+                    format!("{name}: {zeros} bytes of unrecorded extents, more than the volume's {volume}; only {volume} are read"),
+                ),
+                o.block,
+            ));
+            zeros = volume;
+        }
+        recorded.saturating_add(zeros)
+    }
+
     /// A node from an opened entry.
     fn node_of(&self, name: &str, id: u64, o: &Opened, flags: u8) -> Node {
         let e = &o.entry;
@@ -309,7 +358,7 @@ impl UdfFs {
             icb::TYPE_SYMLINK => NodeKind::Symlink,
             _ => NodeKind::Other,
         };
-        let total = o.alloc.total();
+        let total = self.readable(o, name);
         let size = if e.info_length > total {
             self.note(self.at_block(
                 Diagnostic::warning(

@@ -33,8 +33,11 @@ declare! {
     }
 }
 
-/// Blocks searched back from the end for the VAT ICB.
+/// Blocks searched back from the last recorded block for the VAT ICB.
 const SEARCH: u64 = 512;
+/// Unrecorded (all-zero) blocks skipped at the end of an image at most: an
+/// image of a disc may be longer than what was written on it.
+const ZERO_TAIL: u64 = 16_384;
 /// Entries kept at most (16 MiB).
 pub const MAX_ENTRIES: usize = 1 << 22;
 /// Earlier VAT generations followed at most.
@@ -72,7 +75,11 @@ fn vat_entry(bytes: Vec<u8>) -> Option<Entry> {
 /// of the volume, in the physical partition at map index `physical`.
 pub fn find(blocks: &Blocks, parts: &Partitions, physical: usize) -> Option<Vat> {
     let map = parts.maps.get(physical)?;
-    let last = blocks.count.checked_sub(1)?;
+    let mut last = blocks.count.checked_sub(1)?;
+    let stop = last.saturating_sub(ZERO_TAIL).max(map.start);
+    while last > stop && blocks.read(last).is_some_and(|b| b.iter().all(|&x| x == 0)) {
+        last -= 1;
+    }
     let floor = last.saturating_sub(SEARCH).max(map.start);
     let mut at = last;
     while at >= floor {
