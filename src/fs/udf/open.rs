@@ -100,9 +100,17 @@ pub fn probe(source: Arc<dyn ReadAt>, base: u64, medium_block: u64) -> Option<Re
     } else {
         2048
     };
-    let anchors = anchor::find(source.as_ref(), first);
-    let nsr =
-        recognition::has_nsr(source.as_ref(), 2048) || recognition::has_nsr(source.as_ref(), 4096);
+    // Recognition descriptors are 2048 bytes apart, or one block apart
+    // when blocks are larger: a sequence found only at 4096-byte steps
+    // says the blocks are 4096 bytes, whatever stale anchors remain.
+    let nsr2048 = recognition::has_nsr(source.as_ref(), 2048);
+    let nsr4096 = !nsr2048 && recognition::has_nsr(source.as_ref(), 4096);
+    let nsr = nsr2048 || nsr4096;
+    let anchors = if nsr4096 {
+        anchor::find(source.as_ref(), 4096).filter(|a| a.block_size == 4096)
+    } else {
+        anchor::find(source.as_ref(), first)
+    };
     match anchors {
         None if nsr => Some(Err(Error::corrupt(
             recognition::START,

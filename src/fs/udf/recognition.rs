@@ -88,9 +88,17 @@ pub fn read(source: &dyn ReadAt, step: u64, base: u64) -> Recognition {
 /// Whether byte 32769 of `source` starts a recognition descriptor UDF
 /// writes (a quick first look before the anchors are read).
 pub fn has_nsr(source: &dyn ReadAt, step: u64) -> bool {
-    (0..MOST).any(|n| {
+    for n in 0..MOST {
         let mut id = [0u8; 5];
-        source.read_exact_at(START + n * step + 1, &mut id).is_ok()
-            && (&id == b"NSR02" || &id == b"NSR03")
-    })
+        if source.read_exact_at(START + n * step + 1, &mut id).is_err() {
+            return false;
+        }
+        if &id == b"NSR02" || &id == b"NSR03" {
+            return true;
+        }
+        if known(&id).is_none() {
+            return false;
+        }
+    }
+    false
 }
