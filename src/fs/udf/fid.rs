@@ -119,8 +119,14 @@ pub fn list(data: &[u8], location: &dyn Fn(usize) -> u32, most: usize) -> Listin
         let name_len = usize::from(rest.get(19).copied().unwrap_or(0));
         let iu = usize::from(le16(rest, 36));
         let name = cs0(rest.get(38 + iu..38 + iu + name_len).unwrap_or_default());
-        let body = rest.get(..length).unwrap_or_default();
-        let checked = Checked::new(body, want).unwrap_or(checked);
+        // The CRC length should stay inside the FID; when it runs past,
+        // check again over the FID alone so the overrun is reported.
+        let checked = if usize::from(checked.tag.crc_length) + 16 > length {
+            let body = rest.get(..length).unwrap_or_default();
+            Checked::new(body, want).unwrap_or(checked)
+        } else {
+            checked
+        };
         out.fids.push(Fid {
             offset: at,
             length,

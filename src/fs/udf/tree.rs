@@ -65,13 +65,17 @@ impl UdfFs {
     /// Reads the entry in force for the ICB at `icb`, following indirect
     /// entries (strategy 4096) with loops and long chains cut.
     pub(super) fn entry(&self, icb: LongAd) -> Result<(Entry, u64, u32, u16)> {
+        // Most ICBs are one entry: the set is allocated on a second hop.
         let mut seen: HashSet<(u16, u32)> = HashSet::new();
+        let first = (icb.partition, icb.block);
         let mut at = icb;
         let mut current: Option<(Entry, u64, u32, u16)> = None;
         let mut hops = 0usize;
         loop {
             hops += 1;
-            if hops > MAX_ICB_HOPS || !seen.insert((at.partition, at.block)) {
+            let key = (at.partition, at.block);
+            let again = hops > 1 && (key == first || !seen.insert(key));
+            if hops > MAX_ICB_HOPS || again {
                 self.note(Diagnostic::warning(
                     "udf.icb-loop",
                     format!(
