@@ -6,6 +6,7 @@
 
 pub mod fat;
 pub mod iso9660;
+pub mod udf;
 pub mod walk;
 
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub enum FsKind {
     Fat12,
     Fat16,
     Fat32,
+    /// UDF (ECMA-167 / OSTA UDF 1.02–2.60).
+    Udf,
 }
 
 impl FsKind {
@@ -40,6 +43,7 @@ impl FsKind {
             FsKind::Fat12 => "fat12",
             FsKind::Fat16 => "fat16",
             FsKind::Fat32 => "fat32",
+            FsKind::Udf => "udf",
         }
     }
 
@@ -54,6 +58,7 @@ impl FsKind {
             "fat12" => FsKind::Fat12,
             "fat16" => FsKind::Fat16,
             "fat32" => FsKind::Fat32,
+            "udf" => FsKind::Udf,
             _ => return None,
         })
     }
@@ -61,6 +66,7 @@ impl FsKind {
     /// Lower is richer: the default view is the richest one found.
     pub fn rank(self) -> u8 {
         match self {
+            FsKind::Udf => 0,
             FsKind::RockRidge => 1,
             FsKind::Joliet => 2,
             FsKind::Iso9660 => 3,
@@ -203,4 +209,35 @@ pub trait Filesystem: Send + Sync + std::fmt::Debug {
     }
     /// What the reader found odd so far.
     fn diagnostics(&self) -> Vec<Diagnostic>;
+    /// Facts about the volume as a whole for `info` (UDF: revisions,
+    /// implementation, volume set, block size), in the order shown.
+    fn details(&self) -> Vec<Detail> {
+        Vec::new()
+    }
+    /// A node's own on-disk records beside its data (UDF: its file entry),
+    /// for `locate`; found without reading the image again where the
+    /// reader already knows them.
+    fn node_records(&self, _node: &Node) -> Vec<NodeRecord> {
+        Vec::new()
+    }
+}
+
+/// One fact of [`Filesystem::details`]: a snake_case key and its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
+    pub key: &'static str,
+    /// What people read before the value in text `info`.
+    pub label: &'static str,
+    pub value: crate::structure::Value,
+}
+
+/// One on-disk record that belongs to a node (see
+/// [`Filesystem::node_records`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeRecord {
+    pub kind: crate::structure::Kind,
+    pub name: &'static str,
+    /// Byte position in the medium's user data.
+    pub position: u64,
+    pub length: u64,
 }

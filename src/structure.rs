@@ -51,6 +51,25 @@ pub enum Kind {
     PartitionTable,
     /// An entry of an image's descriptor file (a CloneCD `.ccd` section).
     Descriptor,
+    /// A UDF volume recognition descriptor (BEA01, NSR02/03, TEA01).
+    Recognition,
+    /// A UDF anchor volume descriptor pointer.
+    Anchor,
+    /// A UDF logical volume integrity descriptor.
+    Integrity,
+    /// A UDF file set descriptor.
+    FileSet,
+    /// An information control block: a UDF file entry, extended file
+    /// entry, indirect or terminal entry.
+    Icb,
+    /// A UDF allocation extent descriptor (continued allocation).
+    AllocationExtent,
+    /// A UDF sparing table.
+    SparingTable,
+    /// A UDF virtual allocation table.
+    Vat,
+    /// A space bitmap (UDF's metadata bitmap file).
+    SpaceBitmap,
 }
 
 impl Kind {
@@ -67,6 +86,15 @@ impl Kind {
             Kind::Fat => "fat",
             Kind::PartitionTable => "partition_table",
             Kind::Descriptor => "descriptor",
+            Kind::Recognition => "recognition",
+            Kind::Anchor => "anchor",
+            Kind::Integrity => "integrity",
+            Kind::FileSet => "file_set",
+            Kind::Icb => "icb",
+            Kind::AllocationExtent => "allocation_extent",
+            Kind::SparingTable => "sparing_table",
+            Kind::Vat => "vat",
+            Kind::SpaceBitmap => "space_bitmap",
         }
     }
 }

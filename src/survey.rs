@@ -24,7 +24,14 @@ type Probed = Option<Result<Arc<dyn Filesystem>, Diagnostic>>;
 
 /// The filesystems that sit on a whole volume (a disk, a data track, a
 /// partition), tried in turn on each: a new reader adds one line.
-const VOLUME_PROBES: &[fn(&Volume) -> Probed] = &[fat];
+const VOLUME_PROBES: &[fn(&Volume) -> Probed] = &[fat, udf];
+
+fn udf(volume: &Volume) -> Probed {
+    Some(match fs::udf::probe(volume)? {
+        Ok(udf) => Ok(Arc::new(udf)),
+        Err(e) => Err(Diagnostic::error("udf.unusable", e.to_string())),
+    })
+}
 
 fn fat(volume: &Volume) -> Probed {
     Some(match fs::fat::probe(volume)? {

@@ -95,6 +95,15 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
                     ""
                 }
             )?;
+            for d in &f.details.0 {
+                writeln!(
+                    out,
+                    "  {:<10} {:<16} {}",
+                    "",
+                    d.label,
+                    escape(&d.value.to_string())
+                )?;
+            }
         }
     }
     if !info.diagnostics.is_empty() {

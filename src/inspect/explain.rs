@@ -48,7 +48,12 @@ pub fn structures_at(
         })
         .cloned()
         .collect();
-    for owner in owners.iter().filter(|o| o.kind == OwnerKind::Dir) {
+    // Directories bring their records; a node's own records (a UDF file
+    // entry) are decoded by their view the same way.
+    let decodes = |o: &&Owner| {
+        o.kind == OwnerKind::Dir || (matches!(o.kind, OwnerKind::Structure(_)) && o.path.is_some())
+    };
+    for owner in owners.iter().filter(decodes) {
         let Some(kind) = owner.view() else { continue };
         let Some(view) = survey.views.iter().find(|v| v.kind == kind) else {
             continue;

@@ -129,7 +129,26 @@ impl OwnerIndex {
         for view in &survey.views {
             let root = view.fs.root()?;
             let boot = view.kind == FsKind::ElTorito;
+            let fs = view.fs.as_ref();
             let mut add = |path: &str, node: &Node| {
+                for r in fs.node_records(node) {
+                    let start = lba_of(r.position, block).0;
+                    let end = lba_of(
+                        r.position.saturating_add(r.length).div_ceil(block) * block,
+                        block,
+                    )
+                    .0;
+                    index.spans.push(Span {
+                        start,
+                        end: end.max(start + 1),
+                        owner: Owner {
+                            kind: OwnerKind::Structure(r.kind),
+                            path: Some(if path.is_empty() { "/" } else { path }.to_owned()),
+                            filesystem: Some(Scope::View(view.kind)),
+                            name: Some(r.name.to_owned()),
+                        },
+                    });
+                }
                 let kind = match node.kind {
                     NodeKind::Dir => OwnerKind::Dir,
                     _ if boot => OwnerKind::BootImage,

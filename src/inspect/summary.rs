@@ -91,6 +91,24 @@ pub struct FilesystemInfo {
     pub partition: Option<u32>,
     pub start: Lba,
     pub size_bytes: u64,
+    /// Facts about the volume as a whole (UDF: revisions, implementation,
+    /// volume set, block size), a JSON object in the order found.
+    pub details: Details,
+}
+
+/// A view's [`crate::fs::Detail`]s, serialized as one JSON object.
+#[derive(Debug, Default)]
+pub struct Details(pub Vec<crate::fs::Detail>);
+
+impl Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for d in &self.0 {
+            map.serialize_entry(d.key, &d.value)?;
+        }
+        map.end()
+    }
 }
 
 /// The views the survey found, for `info`.
@@ -104,6 +122,7 @@ fn filesystems(views: &[View]) -> Vec<FilesystemInfo> {
             partition: v.partition,
             start: v.start,
             size_bytes: v.size_bytes,
+            details: Details(v.fs.details()),
         })
         .collect()
 }

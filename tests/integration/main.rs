@@ -34,3 +34,5 @@ mod structure;
 mod subq_cli;
 mod survey;
 mod tui;
+mod udf;
+mod udf_corpus;
