@@ -195,7 +195,13 @@ pub fn read_at(
                     .bytes
                     .get(from..from.saturating_add(n))
                     .ok_or_else(|| {
-                        crate::error::Error::corrupt(0, "embedded data runs past its entry")
+                        crate::error::Error::invalid(
+                            crate::error::Position::Byte(0),
+                            "file entry",
+                            "embedded data",
+                            "data inside the entry",
+                            "data running past the entry",
+                        )
                     })?;
                 dst.copy_from_slice(src);
             }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::fs::Detail;
 use crate::io::ReadAt;
 use crate::structure::{Kind, Place, Structure, Value};
@@ -112,9 +112,12 @@ pub fn probe(source: Arc<dyn ReadAt>, base: u64, medium_block: u64) -> Option<Re
         anchor::find(source.as_ref(), first)
     };
     match anchors {
-        None if nsr => Some(Err(Error::corrupt(
-            recognition::START,
-            "the recognition sequence announces UDF (NSR02/NSR03) but no anchor volume descriptor pointer was found at block 256, N-256 or N for any block size",
+        None if nsr => Some(Err(Error::invalid(
+            Position::Byte(recognition::START),
+            "UDF volume",
+            "anchor volume descriptor pointer",
+            "one at block 256, N-256 or N for some block size, as the NSR02/NSR03 recognition sequence announces",
+            "none",
         ))),
         None => None,
         Some(anchors) => Some(open(source, base, medium_block, anchors)),
@@ -190,7 +193,13 @@ fn open(source: Arc<dyn ReadAt>, base: u64, medium_block: u64, anchors: Anchors)
         );
     }
     let Some(chosen) = anchors.found.first().cloned() else {
-        return Err(Error::corrupt(256 * bs, "no anchor"));
+        return Err(Error::invalid(
+            Position::Byte(256 * bs),
+            "UDF volume",
+            "anchor volume descriptor pointer",
+            "at least one",
+            "none",
+        ));
     };
     for a in anchors.found.iter().skip(1) {
         if a.main != chosen.main || a.reserve != chosen.reserve {
@@ -242,9 +251,12 @@ fn open(source: Arc<dyn ReadAt>, base: u64, medium_block: u64, anchors: Anchors)
             );
             vds = reserve.clone();
         } else {
-            return Err(Error::corrupt(
-                u64::from(chosen.main.location) * bs,
-                "neither the main nor the reserve volume descriptor sequence gives a logical volume descriptor and a partition descriptor",
+            return Err(Error::invalid(
+                Position::Byte(u64::from(chosen.main.location) * bs),
+                "volume descriptor sequences",
+                "main and reserve",
+                "a logical volume descriptor and a partition descriptor in one of them",
+                "neither gives both",
             ));
         }
     } else if reserve.all.is_empty() {
@@ -281,7 +293,13 @@ fn open(source: Arc<dyn ReadAt>, base: u64, medium_block: u64, anchors: Anchors)
 fn open_volume(mut o: Opening, vds: Sequence) -> Result<UdfFs> {
     let bs = o.blocks.size;
     let Some(lvd_found) = vds.logical.clone() else {
-        return Err(Error::corrupt(0, "no logical volume descriptor"));
+        return Err(Error::invalid(
+            Position::Byte(0),
+            "volume descriptor sequence",
+            "logical volume descriptor",
+            "one",
+            "none",
+        ));
     };
     let lvd = Lvd::decode(&lvd_found.bytes)?;
     if u64::from(lvd.block_size) != bs {
@@ -412,9 +430,12 @@ fn open_volume(mut o: Opening, vds: Sequence) -> Result<UdfFs> {
         at += len;
     }
     if parts.maps.is_empty() {
-        return Err(Error::corrupt(
-            lvd_found.block * bs,
-            "the logical volume has no usable partition map",
+        return Err(Error::invalid(
+            Position::Byte(lvd_found.block * bs),
+            "logical volume descriptor",
+            "partition maps",
+            "at least one usable map",
+            "none",
         ));
     }
     // Type 2 maps, resolved in order: sparing, then virtual, then metadata.
@@ -567,10 +588,13 @@ fn open_volume(mut o: Opening, vds: Sequence) -> Result<UdfFs> {
         }
     }
     let Some((fsd, fsd_block)) = fsd else {
-        return Err(Error::corrupt(
-            0,
+        return Err(Error::invalid(
+            Position::Byte(lvd_found.block * bs),
+            "logical volume descriptor",
+            "file set location",
+            "the block of a file set descriptor",
             format!(
-                "no file set descriptor at block {} of partition {}",
+                "block {} of partition {}, which holds none",
                 lvd.file_set.block, lvd.file_set.partition
             ),
         ));

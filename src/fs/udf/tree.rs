@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::fs::{FileExtent, Node, NodeKind};
 use crate::structure::{Place, Structure};
 use crate::units::Lba;
@@ -92,9 +92,12 @@ impl UdfFs {
             };
             let Some(bytes) = self.blocks.read(block) else {
                 if current.is_none() {
-                    return Err(Error::corrupt(
-                        self.blocks.position(block),
-                        format!("the ICB at block {} lies outside the volume", at.block),
+                    return Err(Error::invalid(
+                        Position::Byte(self.blocks.position(block)),
+                        "ICB",
+                        "location",
+                        "a block inside the volume",
+                        format!("block {}", at.block),
                     ));
                 }
                 break;
@@ -170,14 +173,23 @@ impl UdfFs {
                     problems.join("; ")
                 );
                 self.note(self.at_block(Diagnostic::error("udf.tag", text.clone()), block));
-                return Err(Error::corrupt(self.blocks.position(block), text));
+                return Err(Error::invalid(
+                    Position::Byte(self.blocks.position(block)),
+                    "file entry",
+                    "descriptor tag",
+                    "a valid tag",
+                    text,
+                ));
             }
             break;
         }
         current.ok_or_else(|| {
-            Error::corrupt(
-                0,
-                format!("no file entry for the ICB at block {}", icb.block),
+            Error::invalid(
+                Position::Byte(0),
+                "ICB",
+                "entry",
+                "a file entry",
+                format!("none at block {}", icb.block),
             )
         })
     }
