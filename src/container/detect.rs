@@ -83,7 +83,11 @@ pub fn detect(path: &Path) -> Result<Detected> {
     if super::imz::is_zip(&head) {
         return Ok(Detected::Imz);
     }
-    if bytes_at(&source, 0x8001, 5)?.as_deref() == Some(b"CD001") {
+    // ISO 9660, or a UDF-only DVD image (its volume recognition sequence
+    // starts where ISO 9660's descriptors would).
+    let identifier = bytes_at(&source, 0x8001, 5)?;
+    let udf_dvd = extension == "iso" && identifier.as_deref() == Some(b"BEA01");
+    if identifier.as_deref() == Some(b"CD001") || udf_dvd {
         return Ok(Detected::Raw(RawKind::Iso));
     }
     if head.starts_with(&SYNC) {

@@ -790,3 +790,19 @@ fn disk_images_report_udf_extents_in_their_own_sectors() {
         "root directory at a 2048-byte boundary in 512-byte sectors"
     );
 }
+
+/// A UDF-only DVD image named `.iso` opens in 2048-byte sectors, as a disc,
+/// not as a disk image of 512-byte sectors.
+#[test]
+fn udf_only_iso_opens_as_a_disc() {
+    let scratch = tempfile::tempdir().unwrap();
+    let image = crate::disk::gunzip(&fixture("udf/mk-dvd-2048-2.01.img.gz"), scratch.path());
+    let iso = scratch.path().join("dvd.iso");
+    std::fs::rename(&image, &iso).unwrap();
+    let json = discscope(["info", "--json", iso.to_str().unwrap()]).json();
+    assert_eq!(json["format"], "iso", "{json}");
+    assert_eq!(json["sector_size"], 2048, "{json}");
+    assert_eq!(json["filesystems"][0]["kind"], "udf", "{json}");
+    let owners = discscope(["locate", "--json", iso.to_str().unwrap(), "256"]).json();
+    assert!(owners.to_string().contains("anchor"), "{owners}");
+}
