@@ -361,6 +361,25 @@ fn describe(error: &anyhow::Error) -> String {
             text.push_str(&cause);
         }
     }
+    // A sheet refused for its first error has more to say: the doctor
+    // lists every finding.
+    let sheet = error.chain().find_map(|cause| match cause.downcast_ref() {
+        Some(discscope::Error::Sheet { path, .. }) => Some(path.clone()),
+        Some(discscope::Error::Image { path, .. })
+            if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("cue")) =>
+        {
+            Some(path.clone())
+        }
+        _ => None,
+    });
+    if let Some(path) = sheet {
+        text.push_str(&format!(
+            "; run `discscope check {}` for every finding",
+            path.display()
+        ));
+    }
     text
 }
 

@@ -24,17 +24,25 @@ pub struct Opened {
     pub sheet: Option<Arc<cue::Analysis>>,
 }
 
-/// Opens any supported image.
+/// Opens any supported image; a cue sheet with errors is refused with
+/// the first.
 pub fn open(path: &Path) -> Result<Medium> {
-    open_with_sheet(path).map(|opened| opened.medium)
+    open_with_sheet(path, false).map(|opened| opened.medium)
 }
 
-/// Opens any supported image, keeping a cue sheet's analysis.
-pub fn open_with_sheet(path: &Path) -> Result<Opened> {
+/// Opens any supported image, keeping a cue sheet's analysis. With
+/// `best_effort` (the inspector, which shows the findings), a sheet with
+/// errors still opens as far as it can be laid out; only a file that is
+/// not a text sheet is refused.
+pub fn open_with_sheet(path: &Path, best_effort: bool) -> Result<Opened> {
     let medium = match detect(path)? {
         Detected::Cue(sheet) => {
             let analysis = cue::analyse(&sheet).map_err(|d| Error::image(&sheet, d.message))?;
-            let medium = cue::medium(&analysis)?;
+            let medium = if best_effort {
+                cue::best_effort(&analysis)
+            } else {
+                cue::medium(&analysis)?
+            };
             return Ok(Opened {
                 medium,
                 sheet: Some(Arc::new(analysis)),

@@ -66,8 +66,14 @@ pub enum Error {
         available: usize,
     },
     /// An address outside the medium.
-    #[error("sector {lba} is outside the image (sectors {first}..{end})")]
-    OutOfRange { lba: i64, first: i64, end: i64 },
+    /// `disc` when the medium has tracks (and so a pregap before them).
+    #[error("{}", out_of_range(*lba, *first, *end, *disc))]
+    OutOfRange {
+        lba: i64,
+        first: i64,
+        end: i64,
+        disc: bool,
+    },
     /// A request that makes no sense for this image.
     #[error("{0}")]
     Unsupported(String),
@@ -120,5 +126,22 @@ impl Error {
             path: path.into(),
             message: message.into(),
         }
+    }
+}
+
+/// One wording for an address outside the image, wherever it is typed; a
+/// pregap address says why it is missing rather than only that it is.
+fn out_of_range(lba: i64, first: i64, end: i64, disc: bool) -> String {
+    let held = if end > first {
+        format!("it holds sectors {first} to {}", end - 1)
+    } else {
+        "it holds no sectors".to_owned()
+    };
+    if disc && (-150..first).contains(&lba) {
+        format!(
+            "sector {lba} is in the pregap before the first track, which this image does not store ({held})"
+        )
+    } else {
+        format!("sector {lba} is outside the image ({held})")
     }
 }

@@ -321,11 +321,13 @@ impl Medium {
         }
     }
 
-    fn out_of_range(&self, lba: Lba) -> Error {
+    /// The error for an address outside the medium.
+    pub fn out_of_range(&self, lba: Lba) -> Error {
         Error::OutOfRange {
             lba: lba.0,
             first: self.first_lba().0,
             end: self.end_lba().0,
+            disc: !self.tracks.is_empty(),
         }
     }
 }

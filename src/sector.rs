@@ -30,7 +30,7 @@ pub mod subheader;
 pub mod verdict;
 pub mod verify;
 
-pub use address::{Address, AddressError};
+pub use address::{Address, AddressError, Spot};
 pub use layout::{FieldKind, RAW_SIZE, SectorField, SectorLayout};
 pub use mode::SectorMode;
 pub use verdict::{Oddity, Problem, Problems, Verdict, judge};

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod bookmarks;
 pub mod effect;
 pub mod event;
 pub mod job;
@@ -36,6 +37,12 @@ pub fn run(
     let mut guard = terminal::Guard::enter().map_err(|e| Error::io("terminal", e))?;
     let events = Events::start();
     let mut app = App::new(survey, options);
+    app.state_folder = bookmarks::state_folder();
+    if let Some(folder) = &app.state_folder {
+        let store = bookmarks::Store::locate(folder, &app.medium.path);
+        app.bookmarks = store.load();
+        app.store = Some(store);
+    }
     let startup = app.startup(sheet);
     effect::carry_out(&mut app, startup, &events.tx);
     let mut dirty = true;

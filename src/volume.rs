@@ -122,6 +122,7 @@ impl Volume {
                 lba: lba.0,
                 first: self.first.0,
                 end: self.end.0,
+                disc: false,
             });
         }
         let sector = self.medium.read_sector(lba)?;

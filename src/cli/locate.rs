@@ -18,7 +18,7 @@ struct Located {
 
 pub fn run(image: &Path, addr: &str, json: bool, out: &mut Output) -> anyhow::Result<Outcome> {
     let survey = super::open::survey(image, false)?;
-    let lba = super::open::sector(image, &survey.medium, addr)?;
+    let lba = super::open::sector(image, &survey.medium, addr)?.lba;
     let index = OwnerIndex::build(&survey)?;
     let mut owners = index.owners(lba);
     if owners.is_empty() {

@@ -12,9 +12,8 @@ use discscope::diagnostic::Diagnostic;
 use discscope::escape::escape;
 use discscope::fs::{View, ViewOptions};
 use discscope::medium::Medium;
-use discscope::sector::Address;
+use discscope::sector::{Address, Spot};
 use discscope::survey::Survey;
-use discscope::units::Lba;
 
 /// Opens an image and surveys it.
 pub fn survey(image: &Path, raw_names: bool) -> anyhow::Result<Survey> {
@@ -60,18 +59,9 @@ pub fn warn(diags: &[Diagnostic]) {
 }
 
 /// The sector an ADDR names on the medium, which must hold it.
-pub fn sector(image: &Path, medium: &Medium, text: &str) -> anyhow::Result<Lba> {
+pub fn sector(image: &Path, medium: &Medium, text: &str) -> anyhow::Result<Spot> {
     let address: Address = text.parse()?;
-    let lba = address
+    address
         .resolve(medium)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
-    let (first, end) = (medium.first_lba(), medium.end_lba());
-    if lba < first || lba >= end {
-        anyhow::bail!(
-            "{}: sector {lba} is outside the image (sectors {first}..{})",
-            image.display(),
-            end.0 - 1
-        );
-    }
-    Ok(lba)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))
 }

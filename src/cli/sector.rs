@@ -26,7 +26,7 @@ pub fn run(
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let medium = std::sync::Arc::new(container::open(image)?);
-    let first = super::open::sector(image, &medium, address)?;
+    let first = super::open::sector(image, &medium, address)?.lba;
     // The first sector must exist; later ones stop at the end of the image.
     let mut sectors = vec![medium.read_sector(first)?];
     let mut lba = first;

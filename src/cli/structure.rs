@@ -94,7 +94,7 @@ pub(super) fn to_json(located: &Located) -> StructureJson {
 
 pub fn run(image: &Path, addr: &str, json: bool, out: &mut Output) -> anyhow::Result<Outcome> {
     let survey = super::open::survey(image, false)?;
-    let lba = super::open::sector(image, &survey.medium, addr)?;
+    let lba = super::open::sector(image, &survey.medium, addr)?.lba;
     let index = OwnerIndex::build(&survey)?;
     let located = explain::located(&survey, &index.owners(lba), lba)?;
     if json {

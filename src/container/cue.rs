@@ -10,8 +10,13 @@ pub mod text;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{Error, Result};
+use std::sync::Arc;
+
+use crate::io::MemorySource;
 use crate::medium::{Format, Medium, MediumKind, SourceFile};
 pub use analysis::{Analysis, analyse};
+use files::OpenFile;
+use layout::DiscLayout;
 
 /// The disc an analysed sheet describes. Refused, with the first error
 /// found, when any finding makes the disc unusable as the sheet stands.
@@ -39,6 +44,52 @@ pub fn medium(analysis: &Analysis) -> Result<Medium> {
     ) else {
         return Err(Error::image(path, "the sheet describes no usable disc"));
     };
+    Ok(build(analysis, layout, files))
+}
+
+/// The disc as far as a broken sheet allows, for the inspector, which
+/// shows the findings beside it: the tracks that have an INDEX 01 and
+/// whose file opened, laid out (a missing file holds no sectors); no
+/// tracks at all when even that cannot be laid out.
+pub fn best_effort(analysis: &Analysis) -> Medium {
+    if let Ok(medium) = medium(analysis) {
+        return medium;
+    }
+    let path = analysis.path.as_path();
+    let empty = || Medium {
+        diagnostics: analysis.diagnostics.clone(),
+        ..Medium::empty(Format::Cue, MediumKind::Optical, path, 2352)
+    };
+    let missing = |file: usize| !matches!(analysis.files.get(file), Some(Some(_)));
+    let mut usable = analysis.sheet.clone();
+    usable
+        .tracks
+        .retain(|t| !missing(t.file) && t.indexes.iter().any(|i| i.number == 1));
+    let files: Vec<OpenFile> = analysis
+        .sheet
+        .files
+        .iter()
+        .zip(&analysis.files)
+        .map(|(line, open)| {
+            open.clone().unwrap_or_else(|| OpenFile {
+                path: line.name.clone().into(),
+                reader: Arc::new(MemorySource::new(Vec::new(), line.name.clone())),
+                payload: payload::Payload { offset: 0, len: 0 },
+            })
+        })
+        .collect();
+    let payloads: Vec<_> = files.iter().map(|f| f.payload).collect();
+    if usable.tracks.is_empty() {
+        return empty();
+    }
+    match layout::lay_out(&usable, &payloads) {
+        Ok(layout) => build(analysis, &layout, files),
+        Err(_) => empty(),
+    }
+}
+
+/// The medium of a laid-out sheet and its files.
+fn build(analysis: &Analysis, layout: &DiscLayout, files: Vec<OpenFile>) -> Medium {
     let sheet = &analysis.sheet;
     let sector_size = layout
         .tracks
@@ -46,7 +97,7 @@ pub fn medium(analysis: &Analysis) -> Result<Medium> {
         .map(|t| t.mode.sector_size())
         .max()
         .unwrap_or(2352);
-    Ok(Medium {
+    Medium {
         sessions: layout.sessions.clone(),
         tracks: layout.tracks.clone(),
         catalog: sheet.catalog.as_ref().map(|(c, _)| c.clone()),
@@ -65,8 +116,13 @@ pub fn medium(analysis: &Analysis) -> Result<Medium> {
             .collect(),
         extents: layout.extents.clone(),
         diagnostics: analysis.diagnostics.clone(),
-        ..Medium::empty(Format::Cue, MediumKind::Optical, path, sector_size)
-    })
+        ..Medium::empty(
+            Format::Cue,
+            MediumKind::Optical,
+            &analysis.path,
+            sector_size,
+        )
+    }
 }
 
 #[cfg(test)]

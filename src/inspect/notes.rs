@@ -1,6 +1,7 @@
 //! The inspector's notes: what a sector is, what its checks found, and what
 //! the byte under the cursor means ("explain this byte").
 
+use crate::fs::Node;
 use crate::inspect::checks::{self, Status};
 use crate::inspect::explain::Explained;
 use crate::inspect::hex::SectorView;
@@ -8,6 +9,7 @@ use crate::inspect::owners::Owner;
 use crate::medium::Medium;
 use crate::sector::repair::{Repair, RepairOutcome};
 use crate::sector::{FieldKind, Verdict};
+use crate::structure::{Place, Structure};
 
 /// How a note should look.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +49,11 @@ pub fn sector_notes(
     repair: Option<&Repair>,
 ) -> Vec<Note> {
     let mut notes = Vec::new();
+    // What the byte under the cursor means comes first: it changes with
+    // every key and must be visible in a short pane.
+    if view.error.is_none() {
+        byte_notes(view, offset, explained, &mut notes);
+    }
     notes.push(note(
         "sector",
         medium.describe_address(view.lba),
@@ -88,8 +95,113 @@ pub fn sector_notes(
     if let Some(repair) = repair {
         repair_notes(repair, offset, &mut notes);
     }
+    notes
+}
+
+/// The notes for a tree row's node: what it is, its size, the sector
+/// ranges holding it (`block` bytes each) and its dates and facts.
+pub fn node_notes(node: &Node, block: u64) -> Vec<Note> {
+    let mut notes = vec![
+        note("name", node.name.clone(), Tone::Heading),
+        note("kind", node.kind.as_str(), Tone::Plain),
+        note("size", format!("{} bytes", node.size), Tone::Plain),
+    ];
+    if node.deleted {
+        notes.push(note(
+            "deleted",
+            "yes: the entry is marked free",
+            Tone::Intended,
+        ));
+    }
+    if let Some(target) = &node.target {
+        notes.push(note("target", target.clone(), Tone::Plain));
+    }
+    if let Some(mtime) = &node.mtime {
+        notes.push(note("modified", mtime.to_string(), Tone::Plain));
+    }
+    if let Some(mode) = node.mode {
+        notes.push(note("mode", format!("{mode:o}"), Tone::Plain));
+    }
+    for (label, value) in &node.notes {
+        notes.push(note(label, value.clone(), Tone::Plain));
+    }
+    if node.extents.is_empty() {
+        notes.push(note("extents", "none: no data on disc", Tone::Plain));
+    }
+    for (i, extent) in node.extents.iter().enumerate().take(64) {
+        let sectors = extent.bytes.div_ceil(block.max(1));
+        let last = extent.lba.0 + i64::try_from(sectors).unwrap_or(0) - 1;
+        let range = if sectors > 1 {
+            format!("sectors {}..={last}", extent.lba)
+        } else {
+            format!("sector {}", extent.lba)
+        };
+        let label = if i == 0 { "extents" } else { "" };
+        notes.push(note(
+            label,
+            format!("{range}, {} bytes", extent.bytes),
+            Tone::Plain,
+        ));
+    }
+    if node.extents.len() > 64 {
+        let more = node.extents.len() - 64;
+        notes.push(note("", format!("and {more} more"), Tone::Plain));
+    }
+    notes
+}
+
+/// The notes for a filesystem view in the tree: what it is and where its
+/// root directory lies.
+pub fn view_notes(kind: &str, label: &str, root: Option<&Node>, block: u64) -> Vec<Note> {
+    let mut notes = vec![
+        note("view", kind, Tone::Heading),
+        note("label", label, Tone::Plain),
+    ];
+    if let Some(root) = root {
+        notes.push(note("root", "", Tone::Plain));
+        notes.extend(node_notes(root, block).into_iter().skip(3));
+    }
+    notes
+}
+
+/// The notes for a structure in the tree: where it is and every field.
+pub fn structure_notes(structure: &Structure, block: u64) -> Vec<Note> {
+    let place = match &structure.place {
+        Place::Medium(at) => format!(
+            "sector {}, byte {:#x} of the user data",
+            crate::survey::lba_of(*at, block),
+            at
+        ),
+        Place::File { path, offset } => format!("{} at byte {offset:#x}", path.display()),
+    };
+    let mut notes = vec![
+        note("name", structure.name.clone(), Tone::Heading),
+        note("kind", structure.kind.to_string(), Tone::Plain),
+        note("at", place, Tone::Plain),
+        note("length", format!("{} bytes", structure.length), Tone::Plain),
+    ];
+    if structure.fields.is_empty() {
+        notes.push(note("", "an area: its bytes are not fields", Tone::Plain));
+    }
+    for field in &structure.fields {
+        notes.push(note(
+            &format!("+{:#x}", field.offset),
+            format!("{}: {}", field.name, field.text()),
+            Tone::Plain,
+        ));
+    }
+    notes
+}
+
+/// The byte at `offset`: its value, its sector field and the structure
+/// field it belongs to; a blank line closes the section.
+fn byte_notes(
+    view: &SectorView,
+    offset: usize,
+    explained: Option<&Explained>,
+    notes: &mut Vec<Note>,
+) {
     if let Some(&byte) = view.bytes.get(offset) {
-        notes.push(note("", "", Tone::Plain));
         notes.push(note("byte", explain_position(view, offset), Tone::Heading));
         let shown = if byte.is_ascii_graphic() {
             format!(" '{}'", byte as char)
@@ -101,6 +213,26 @@ pub fn sector_notes(
             format!("{byte:#04x} {byte} {byte:08b}{shown}"),
             Tone::Plain,
         ));
+        // The structure field says more than the sector field it lies in
+        // (user data), so it comes first.
+        if let Some(explained) = explained {
+            let f = &explained.field;
+            notes.push(note("in", explained.structure.clone(), Tone::Heading));
+            notes.push(note(
+                "field",
+                format!(
+                    "{} [{}..{}), {} bytes",
+                    f.name,
+                    f.offset,
+                    f.offset + f.length,
+                    f.length
+                ),
+                Tone::Plain,
+            ));
+            notes.push(note("value", f.text(), Tone::Plain));
+            notes.push(note("meaning", f.meaning.clone(), Tone::Plain));
+            notes.push(note("", "", Tone::Plain));
+        }
         if let Some(field) = view.field_at(offset) {
             notes.push(note(
                 "field",
@@ -119,34 +251,21 @@ pub fn sector_notes(
                 notes.push(note("here", detail, Tone::Plain));
             }
         }
-        if let Some(explained) = explained {
-            let f = &explained.field;
-            notes.push(note("", "", Tone::Plain));
-            notes.push(note("in", explained.structure.clone(), Tone::Heading));
-            notes.push(note(
-                "field",
-                format!(
-                    "{} [{}..{}), {} bytes",
-                    f.name,
-                    f.offset,
-                    f.offset + f.length,
-                    f.length
-                ),
-                Tone::Plain,
-            ));
-            notes.push(note("value", f.text(), Tone::Plain));
-            notes.push(note("meaning", f.meaning.clone(), Tone::Plain));
-        }
     }
-    notes
+    notes.push(note("", "", Tone::Plain));
 }
 
 fn explain_position(view: &SectorView, offset: usize) -> String {
+    let data = view.user_data();
+    let in_data = match offset.checked_sub(data.start) {
+        Some(at) if data.start > 0 && data.contains(&offset) => format!(", user data {at:#x}"),
+        _ => String::new(),
+    };
     let in_file = view
         .file_offset
         .map(|base| format!(", file {:#x}", base + offset as u64))
         .unwrap_or_default();
-    format!("{offset:#06x} ({offset}) of the sector{in_file}")
+    format!("{offset:#06x} ({offset}) of the sector{in_data}{in_file}")
 }
 
 /// The sector's kind, then every check it allows.

@@ -22,6 +22,10 @@ pub enum TreeId {
     Structures(usize),
     /// One structure of a view.
     Structure(usize, usize),
+    /// Stands under a folded branch (so it shows as foldable before its
+    /// entries are read), or under an unfolded directory being read. One
+    /// per parent at most, so it never collides with a sibling.
+    Pending,
 }
 
 /// One row to show, with its children when open.
@@ -32,6 +36,16 @@ pub struct TreeRow {
     /// Whether it can be opened.
     pub branch: bool,
     pub children: Vec<TreeRow>,
+}
+
+/// The one row under a branch whose entries are folded or still being read.
+fn pending() -> Vec<TreeRow> {
+    vec![TreeRow {
+        id: TreeId::Pending,
+        label: "...".into(),
+        branch: false,
+        children: Vec::new(),
+    }]
 }
 
 /// Directory reads are capped so one huge directory cannot stall a frame.
@@ -121,6 +135,21 @@ impl FsTree {
         }
     }
 
+    /// Whether a row can fold and unfold: a view, a structure list, a
+    /// directory.
+    pub fn is_branch(&self, id: TreeId) -> bool {
+        match id {
+            TreeId::View(_) | TreeId::Structures(_) => true,
+            TreeId::Node(..) => self.node(id).is_some_and(|n| n.kind == NodeKind::Dir),
+            TreeId::Structure(..) | TreeId::Pending => false,
+        }
+    }
+
+    /// How many structures a view lists.
+    pub fn structure_count(&self, view: usize) -> usize {
+        self.structures.get(view).map_or(0, Vec::len)
+    }
+
     /// The structure behind a row, if it is one.
     pub fn structure(&self, id: TreeId) -> Option<&Structure> {
         match id {
@@ -145,7 +174,7 @@ impl FsTree {
                 .extents
                 .first()
                 .map(|e| e.lba),
-            TreeId::Structures(_) => None,
+            TreeId::Structures(_) | TreeId::Pending => None,
         }
     }
 
@@ -185,7 +214,7 @@ impl FsTree {
                                 })
                                 .collect()
                         } else {
-                            Vec::new()
+                            pending()
                         },
                     });
                 }
@@ -211,7 +240,7 @@ impl FsTree {
         is_open: &impl Fn(TreeId) -> bool,
     ) -> Vec<TreeRow> {
         let Some(entries) = self.children.get(&(view, dir)) else {
-            return Vec::new();
+            return pending();
         };
         entries
             .iter()
@@ -224,14 +253,17 @@ impl FsTree {
                     _ => String::new(),
                 };
                 let deleted = if entry.deleted { " (deleted)" } else { "" };
+                let read = self.children.get(&(view, entry.id));
                 TreeRow {
                     id,
                     label: format!("{}{suffix}{deleted}", entry.name),
                     branch,
-                    children: if branch && is_open(id) {
-                        self.node_children(view, entry.id, is_open)
-                    } else {
-                        Vec::new()
+                    children: match read {
+                        _ if !branch => Vec::new(),
+                        _ if is_open(id) => self.node_children(view, entry.id, is_open),
+                        // Read and empty: nothing to unfold.
+                        Some(entries) if entries.is_empty() => Vec::new(),
+                        _ => pending(),
                     },
                 }
             })

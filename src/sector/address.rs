@@ -73,37 +73,58 @@ impl fmt::Display for Address {
     }
 }
 
+/// Where an address lands: a sector the image holds and the byte within
+/// it (non-zero only for a byte offset).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spot {
+    pub lba: Lba,
+    pub byte: usize,
+}
+
 impl Address {
-    /// The LBA this address names on `medium`. A byte offset counts through
-    /// the sectors the image stores (unstored gaps take no bytes), in
-    /// address order: for a single-file image it is the offset in the file.
-    pub fn resolve(&self, medium: &Medium) -> Result<Lba> {
-        match *self {
-            Address::Lba(lba) => Ok(lba),
-            Address::Msf(msf) => Ok(msf.to_lba()),
-            Address::ByteOffset(offset) => {
-                let mut before = 0u64;
-                for extent in &medium.extents {
-                    if !matches!(extent.data, ExtentData::File { .. }) {
-                        continue;
-                    }
-                    let size = u64::from(extent.sector_size.max(1));
-                    let bytes = extent.count.saturating_mul(size);
-                    if offset < before.saturating_add(bytes) {
-                        let index = (offset - before) / size;
-                        let index = i64::try_from(index).unwrap_or(i64::MAX);
-                        return extent.start.checked_add(index).ok_or_else(|| {
-                            Error::Unsupported(format!("byte offset {offset:#x} overflows"))
-                        });
-                    }
-                    before = before.saturating_add(bytes);
-                }
-                Err(Error::Unsupported(format!(
-                    "byte offset {offset:#x} is past the end of the image's {before} stored bytes"
-                )))
-            }
+    /// The sector and byte this address names on `medium`, checked against
+    /// the sectors it holds. A byte offset counts through the sectors the
+    /// image stores (unstored gaps take no bytes), in address order: for a
+    /// single-file image it is the offset in the file.
+    pub fn resolve(&self, medium: &Medium) -> Result<Spot> {
+        let spot = match *self {
+            Address::Lba(lba) => Spot { lba, byte: 0 },
+            Address::Msf(msf) => Spot {
+                lba: msf.to_lba(),
+                byte: 0,
+            },
+            Address::ByteOffset(offset) => byte_offset(medium, offset)?,
+        };
+        if spot.lba < medium.first_lba() || spot.lba >= medium.end_lba() {
+            return Err(medium.out_of_range(spot.lba));
         }
+        Ok(spot)
     }
+}
+
+fn byte_offset(medium: &Medium, offset: u64) -> Result<Spot> {
+    let mut before = 0u64;
+    for extent in &medium.extents {
+        if !matches!(extent.data, ExtentData::File { .. }) {
+            continue;
+        }
+        let size = u64::from(extent.sector_size.max(1));
+        let bytes = extent.count.saturating_mul(size);
+        if offset < before.saturating_add(bytes) {
+            let within = offset - before;
+            let index = i64::try_from(within / size).unwrap_or(i64::MAX);
+            let lba = extent
+                .start
+                .checked_add(index)
+                .ok_or_else(|| Error::Unsupported(format!("byte offset {offset:#x} overflows")))?;
+            let byte = usize::try_from(within % size).unwrap_or(0);
+            return Ok(Spot { lba, byte });
+        }
+        before = before.saturating_add(bytes);
+    }
+    Err(Error::Unsupported(format!(
+        "byte offset {offset:#x} is past the end of the image's {before} stored bytes"
+    )))
 }
 
 #[cfg(test)]
@@ -152,9 +173,18 @@ mod tests {
             )
         };
         let at = |text: &str| text.parse::<Address>().unwrap().resolve(&medium);
-        assert_eq!(at("0x0").unwrap(), Lba(0));
-        assert_eq!(at(&format!("{:#x}", 2352 * 3 + 5)).unwrap(), Lba(3));
+        let spot = |lba, byte| Spot {
+            lba: Lba(lba),
+            byte,
+        };
+        assert_eq!(at("0x0").unwrap(), spot(0, 0));
+        assert_eq!(at(&format!("{:#x}", 2352 * 3 + 5)).unwrap(), spot(3, 5));
         assert!(at(&format!("{:#x}", 2352 * 10)).is_err());
-        assert_eq!(at("00:00:00").unwrap(), Lba(-150));
+        assert_eq!(at("00:00:00").unwrap(), spot(-150, 0));
+        let past = at("10").unwrap_err().to_string();
+        assert_eq!(
+            past,
+            "sector 10 is outside the image (it holds sectors -150 to 9)"
+        );
     }
 }

@@ -23,6 +23,17 @@ pub enum Action {
     Search,
     Open,
     ToggleView,
+    /// Fold or unfold the selected tree row.
+    Toggle,
+    /// The last search again, forward or backward from the cursor.
+    NextMatch,
+    PrevMatch,
+    /// Copy the sector out, annotated, for a bug report.
+    Annotate,
+    /// Mark (or unmark) the byte under the cursor.
+    Bookmark,
+    /// List the bookmarks.
+    Bookmarks,
     /// Show (or hide) how the sector's own parity would repair it.
     Repair,
     Map,

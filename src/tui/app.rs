@@ -4,11 +4,14 @@
 //! a directory, start a search); the loop carries them out and hands the
 //! results back through `job` and `sector_loaded`.
 
+mod bookmarks;
 mod jobs;
 mod mouse;
 mod navigation;
 mod overlays;
 mod prompt;
+mod report;
+mod search;
 
 pub use prompt::parse_address;
 
@@ -30,25 +33,8 @@ pub use crate::tui::effect::Effect;
 use crate::tui::job::{JobKind, Running};
 use crate::tui::keymap;
 use crate::tui::layout::Areas;
+pub use crate::tui::layout::Pane;
 use crate::units::Lba;
-
-/// The panes focus cycles through.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pane {
-    Tracks,
-    Tree,
-    Diagnostics,
-    Hex,
-    Inspector,
-}
-
-const PANES: [Pane; 5] = [
-    Pane::Tracks,
-    Pane::Tree,
-    Pane::Diagnostics,
-    Pane::Hex,
-    Pane::Inspector,
-];
 
 /// A one-line input at the bottom of the screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,12 +56,32 @@ pub enum PromptKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help,
+    /// The key help, scrolled to a line.
+    Help(usize),
     Prompt(Prompt),
     /// The disc map, with the sector its cursor is on.
     Map(Lba),
     /// The cue sheet, with a line highlighted.
     Sheet(usize),
+    /// The bookmark list, with a row selected.
+    Bookmarks(usize),
+}
+
+/// What the inspector explains: the sector on screen or the tree's
+/// selected row (the last of the two that had the focus).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Sector,
+    TreeRow,
+}
+
+/// A search match on screen: where it starts in the raw sector and how
+/// long it is (it may run on into the next sector).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub lba: Lba,
+    pub offset: usize,
+    pub len: usize,
 }
 
 /// Raw sector bytes or user data only.
@@ -109,6 +115,8 @@ pub struct App {
     pub medium: Arc<Medium>,
     pub appearance: Appearance,
     pub focus: Pane,
+    /// What the inspector explains.
+    pub subject: Subject,
     pub overlay: Overlay,
     pub view: ViewMode,
     /// The sector shown.
@@ -123,6 +131,8 @@ pub struct App {
     /// Disc map geometry (cells across and down), set from the terminal size.
     pub map_columns: usize,
     pub map_rows: usize,
+    /// First inspector line on screen.
+    pub inspector_top: usize,
     /// Where the panes were last drawn, for the mouse.
     pub areas: Areas,
     pub track_row: usize,
@@ -135,6 +145,10 @@ pub struct App {
     pub sector: SectorView,
     pub goto_history: Vec<String>,
     pub search_history: Vec<String>,
+    /// The last search, which `;` and `,` repeat.
+    pub last_search: Option<crate::inspect::search::Pattern>,
+    /// The match the last search found, highlighted.
+    pub found: Option<Found>,
     pub message: Option<String>,
     pub jobs: Vec<Running>,
     /// Which file or structure owns each sector, once indexed.
@@ -149,6 +163,11 @@ pub struct App {
     pub repair: Option<crate::sector::repair::Repair>,
     /// Bad sectors from the background verification, once it has finished.
     pub bad_sectors: Option<Vec<Lba>>,
+    /// The user's state folder (bookmarks, reports), if there is one.
+    pub state_folder: Option<std::path::PathBuf>,
+    /// Where this image's bookmarks are kept, and the marks.
+    pub store: Option<crate::tui::bookmarks::Store>,
+    pub bookmarks: Vec<crate::tui::bookmarks::Bookmark>,
     pub quit: bool,
 }
 
@@ -178,6 +197,7 @@ impl App {
             medium,
             appearance: options,
             focus: Pane::Hex,
+            subject: Subject::Sector,
             overlay: Overlay::None,
             view: ViewMode::Raw,
             lba,
@@ -185,6 +205,7 @@ impl App {
             hex_top: 0,
             hex_columns: 16,
             hex_rows: 16,
+            inspector_top: 0,
             map_columns: 64,
             map_rows: 16,
             areas: Areas::default(),
@@ -196,6 +217,8 @@ impl App {
             sector,
             goto_history: Vec::new(),
             search_history: Vec::new(),
+            last_search: None,
+            found: None,
             message: None,
             jobs: Vec::new(),
             owners: None,
@@ -204,6 +227,9 @@ impl App {
             diagnostic_row: 0,
             repair: None,
             bad_sectors: None,
+            state_folder: None,
+            store: None,
+            bookmarks: Vec::new(),
             quit: false,
         }
     }
@@ -346,6 +372,64 @@ impl App {
         self.repair = Some(repair);
     }
 
+    /// What the inspector shows: the tree row's notes when the tree is
+    /// its subject, else the sector's and the byte's under the cursor.
+    pub fn inspector_notes(&self) -> Vec<crate::inspect::notes::Note> {
+        use crate::inspect::notes;
+        if self.subject == Subject::TreeRow
+            && let Some(&id) = self.tree_state.selected().last()
+        {
+            if let Some(node) = self.tree.node(id) {
+                return notes::node_notes(node, self.block_size());
+            }
+            if let Some(structure) = self.tree.structure(id) {
+                return notes::structure_notes(structure, self.block_size());
+            }
+            use crate::inspect::tree::TreeId;
+            match id {
+                TreeId::View(view) => {
+                    if let Some(fs) = self.tree.views().get(view) {
+                        let root = self.tree.root(view);
+                        let kind = fs.kind().to_string();
+                        return notes::view_notes(&kind, &fs.label(), root, self.block_size());
+                    }
+                }
+                TreeId::Structures(view) => {
+                    let count = self.tree.structure_count(view);
+                    return vec![notes::Note {
+                        label: "structures".into(),
+                        value: format!(
+                            "{count} on-disk structures of this view; Space unfolds, Enter on one shows its sector and fields"
+                        ),
+                        tone: notes::Tone::Plain,
+                    }];
+                }
+                _ => {}
+            }
+        }
+        let context = self.sector_context.as_ref();
+        notes::sector_notes(
+            &self.medium,
+            &self.sector,
+            self.shown_range().start + self.cursor,
+            context.map_or(&[][..], |c| c.owners.as_slice()),
+            context.and_then(|c| c.explained.as_ref()),
+            self.repair.as_ref(),
+        )
+    }
+
+    /// Keys in the help: scroll it; anything else closes it.
+    fn help_key(&mut self, top: usize, action: Action) {
+        let last = crate::tui::keymap::BINDINGS.len();
+        self.overlay = match action {
+            Action::Up => Overlay::Help(top.saturating_sub(1)),
+            Action::Down => Overlay::Help((top + 1).min(last)),
+            Action::PageUp | Action::Home => Overlay::Help(0),
+            Action::PageDown | Action::End => Overlay::Help(last),
+            _ => Overlay::None,
+        };
+    }
+
     /// The stored-sector byte range of the structure field under the cursor.
     pub fn cursor_span(&self) -> Option<std::ops::Range<usize>> {
         let explained = self.sector_context.as_ref()?.explained.as_ref()?;
@@ -382,23 +466,33 @@ impl App {
         self.lba = Lba(lba.0.clamp(first.0, end.0 - 1));
     }
 
-    /// Translates a key press: prompts take text, everything else goes
-    /// through the key map.
+    /// Translates a key press: prompts take text; the panes take the keys
+    /// bound where the focus is; overlays take bound keys wherever they
+    /// act, and any other key closes them.
     pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let effects = match self.overlay {
-            Overlay::Prompt(_) => self.prompt_key(key),
-            // Bound keys reach `update`, which closes help; any other key
-            // closes it here.
-            Overlay::Help if keymap::action_for(key).is_none() => {
-                self.overlay = Overlay::None;
-                Vec::new()
-            }
-            _ => match keymap::action_for(key) {
+        let effects = match (&self.overlay, keymap::action_anywhere(key)) {
+            (Overlay::Prompt(_), _) => self.prompt_key(key),
+            (Overlay::None, _) => match keymap::action_for(key, self.focus) {
                 Some(action) => self.apply(action),
                 None => Vec::new(),
             },
+            (_, Some(action)) => self.apply(action),
+            (_, None) => {
+                self.overlay = Overlay::None;
+                Vec::new()
+            }
         };
         self.load_if_moved(effects)
+    }
+
+    /// Moves the focus, and with it what the inspector explains.
+    pub fn focus_on(&mut self, pane: Pane) {
+        self.focus = pane;
+        match pane {
+            Pane::Tree => self.subject = Subject::TreeRow,
+            Pane::Inspector => {}
+            Pane::Tracks | Pane::Diagnostics | Pane::Hex => self.subject = Subject::Sector,
+        }
     }
 
     /// The state change for an action, and the work it asks for.
@@ -409,8 +503,13 @@ impl App {
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         self.message = None;
-        if self.overlay == Overlay::Help && !matches!(action, Action::Quit) {
-            self.overlay = Overlay::None;
+        if self.focus != Pane::Inspector {
+            self.inspector_top = 0;
+        }
+        if let Overlay::Help(top) = self.overlay
+            && action != Action::Quit
+        {
+            self.help_key(top, action);
             return Vec::new();
         }
         if let Overlay::Sheet(line) = self.overlay
@@ -425,22 +524,28 @@ impl App {
             self.map_key(at, action);
             return Vec::new();
         }
+        if let Overlay::Bookmarks(row) = self.overlay
+            && action != Action::Quit
+        {
+            return self.bookmarks_key(row, action);
+        }
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.overlay = Overlay::Help,
+            Action::Help => self.overlay = Overlay::Help(0),
             Action::FocusNext | Action::FocusPrev => {
+                let panes = Pane::ALL;
                 let step = if action == Action::FocusNext {
                     1
                 } else {
-                    PANES.len() - 1
+                    panes.len() - 1
                 };
-                let mut at = PANES.iter().position(|&p| p == self.focus).unwrap_or(0);
+                let mut at = panes.iter().position(|&p| p == self.focus).unwrap_or(0);
                 loop {
-                    at = (at + step) % PANES.len();
-                    let pane = PANES.get(at).copied().unwrap_or(Pane::Hex);
-                    // The diagnostics pane exists only when there is something in it.
+                    at = (at + step) % panes.len();
+                    let pane = panes.get(at).copied().unwrap_or(Pane::Hex);
+                    // The sheet pane exists only when there is something in it.
                     if pane != Pane::Diagnostics || self.has_diagnostics() {
-                        self.focus = pane;
+                        self.focus_on(pane);
                         break;
                     }
                 }
@@ -451,10 +556,20 @@ impl App {
             | Action::PageDown
             | Action::Home
             | Action::End => self.move_in_pane(action),
+            Action::Left | Action::Right | Action::Toggle if self.focus == Pane::Tree => {
+                return self.fold(action);
+            }
             Action::Left => self.cursor = self.cursor.saturating_sub(1),
             Action::Right => {
                 self.cursor = (self.cursor + 1).min(self.shown_len().saturating_sub(1))
             }
+            Action::Toggle => {}
+            Action::NextMatch | Action::PrevMatch => {
+                return self.search_again(action == Action::NextMatch);
+            }
+            Action::Annotate => return self.annotate(),
+            Action::Bookmark => return self.toggle_bookmark(),
+            Action::Bookmarks => self.open_bookmarks(),
             Action::NextSector => self.go_to(Lba(self.lba.0 + 1)),
             Action::PrevSector => self.go_to(Lba(self.lba.0 - 1)),
             Action::NextTrack | Action::PrevTrack => {
@@ -480,9 +595,9 @@ impl App {
             Action::Open => match self.focus {
                 Pane::Tracks => {
                     self.open_track(self.track_row);
-                    self.focus = Pane::Hex;
+                    self.focus_on(Pane::Hex);
                 }
-                Pane::Tree => return self.open_tree_node(true),
+                Pane::Tree => return self.open_tree_node(),
                 Pane::Diagnostics => self.open_diagnostic(),
                 Pane::Hex | Pane::Inspector => {}
             },

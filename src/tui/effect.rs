@@ -4,6 +4,8 @@
 //! screenshots settle them on the spot.
 
 use std::collections::VecDeque;
+use std::io::Write as _;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
@@ -11,7 +13,7 @@ use crate::container::cue::Analysis;
 use crate::fs::Node;
 use crate::inspect::hex::SectorView;
 use crate::inspect::owners::OwnerIndex;
-use crate::inspect::search::{self, Pattern};
+use crate::inspect::search::{self, Direction, Pattern};
 use crate::inspect::tree;
 use crate::tui::app::App;
 use crate::tui::event::Event;
@@ -34,8 +36,12 @@ pub enum Effect {
         view: usize,
         path: String,
     },
-    /// Search the image from the current sector.
-    Search(Pattern),
+    /// Search the image from a sector (and past or before a byte of it).
+    Search {
+        pattern: Pattern,
+        from: (Lba, Option<usize>),
+        direction: Direction,
+    },
     CancelSearch,
     /// Verify every sector.
     Verify,
@@ -43,12 +49,24 @@ pub enum Effect {
     IndexOwners,
     /// Run the cue doctor over the sheet the image was opened from.
     Lint(Arc<Analysis>),
+    /// Write a small file of the user's (a bookmark list, a report),
+    /// creating its folder; `done` is the message on success.
+    Write {
+        path: PathBuf,
+        bytes: Vec<u8>,
+        done: Option<String>,
+    },
+    /// Offer text to the terminal's clipboard (OSC 52).
+    Clipboard(String),
 }
 
 /// A job's kind, label and work, for the effects that are jobs.
 fn job(effect: Effect, app: &App) -> Option<(JobKind, String, Work)> {
     Some(match effect {
-        Effect::LoadSector(_) | Effect::CancelSearch => return None,
+        Effect::LoadSector(_)
+        | Effect::CancelSearch
+        | Effect::Write { .. }
+        | Effect::Clipboard(_) => return None,
         Effect::ReadDirectory { view, node } => {
             let fs = Arc::clone(app.tree.views().get(view)?);
             let kind = JobKind::Directory(view, node.id);
@@ -69,20 +87,25 @@ fn job(effect: Effect, app: &App) -> Option<(JobKind, String, Work)> {
             });
             (JobKind::Reveal, "finding the owner".into(), work)
         }
-        Effect::Search(pattern) => {
+        Effect::Search {
+            pattern,
+            from,
+            direction,
+        } => {
             let medium = Arc::clone(&app.medium);
-            let from = app.lba;
             let label = format!("search {}", pattern.text);
             let work: Work = Box::new(move |context| {
                 let hit = search::search(
                     &medium,
                     from,
+                    direction,
                     &pattern,
                     context.cancel_flag(),
                     |done, total| context.progress(done, total),
                 );
                 JobReport::SearchDone {
-                    pattern: pattern.text,
+                    pattern,
+                    direction,
                     hit,
                 }
             });
@@ -102,7 +125,11 @@ fn job(effect: Effect, app: &App) -> Option<(JobKind, String, Work)> {
                         .map(|r| {
                             let mut bad: Vec<Lba> = r.bad.iter().map(|b| b.lba).collect();
                             bad.sort();
-                            bad
+                            job::Verified {
+                                bad,
+                                checked: r.good_sectors + r.bad_sectors,
+                                unchecked: r.unchecked_sectors,
+                            }
                         })
                         .map_err(|e| e.to_string()),
                 )
@@ -135,21 +162,37 @@ fn job(effect: Effect, app: &App) -> Option<(JobKind, String, Work)> {
 /// Carries out effects for the running UI: a sector is read here, jobs
 /// are started in the background and report through `tx`.
 pub fn carry_out(app: &mut App, effects: Vec<Effect>, tx: &Sender<Event>) {
-    run(app, effects, &mut |app, kind, label, work| {
-        app.start_job(job::spawn(kind, label, work, tx.clone()));
-        Vec::new()
-    });
+    run(
+        app,
+        effects,
+        &mut |app, kind, label, work| {
+            app.start_job(job::spawn(kind, label, work, tx.clone()));
+            Vec::new()
+        },
+        &mut |text| {
+            // Terminals that allow it put the text on the clipboard; the
+            // rest ignore the sequence. Base64 keeps it free of controls.
+            let mut out = std::io::stdout();
+            let _ = write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()));
+            let _ = out.flush();
+        },
+    );
 }
 
 /// Carries out effects to the end, jobs included, before returning: what
 /// the UI would show once every job had reported (tests, screenshots).
 pub fn settle(app: &mut App, effects: Vec<Effect>) {
-    run(app, effects, &mut |app, kind, label, work| {
-        let (handle, report) = job::run_here(kind, label, work);
-        let id = handle.id;
-        app.start_job(handle);
-        app.job(id, report)
-    });
+    run(
+        app,
+        effects,
+        &mut |app, kind, label, work| {
+            let (handle, report) = job::run_here(kind, label, work);
+            let id = handle.id;
+            app.start_job(handle);
+            app.job(id, report)
+        },
+        &mut |_| {},
+    );
 }
 
 /// Carries out effects in order, handing each job to `start`, which
@@ -158,6 +201,7 @@ fn run(
     app: &mut App,
     effects: Vec<Effect>,
     start: &mut dyn FnMut(&mut App, JobKind, String, Work) -> Vec<Effect>,
+    clipboard: &mut dyn FnMut(&str),
 ) {
     let mut queue = VecDeque::from(effects);
     while let Some(effect) = queue.pop_front() {
@@ -166,11 +210,57 @@ fn run(
                 queue.extend(app.sector_loaded(SectorView::load(&app.medium, lba)))
             }
             Effect::CancelSearch => app.cancel_jobs(JobKind::Search),
+            Effect::Write { path, bytes, done } => {
+                let written = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(&path, bytes));
+                match (written, done) {
+                    (Ok(()), Some(done)) => app.message = Some(done),
+                    (Ok(()), None) => {}
+                    (Err(error), _) => {
+                        app.message = Some(format!("could not write {}: {error}", path.display()))
+                    }
+                }
+            }
+            Effect::Clipboard(text) => clipboard(&text),
             other => {
                 if let Some((kind, label, work)) = job(other, app) {
                     queue.extend(start(app, kind, label, work));
                 }
             }
+        }
+    }
+}
+
+/// Standard base64 (RFC 4648) with padding, for OSC 52.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let symbol = |v: u32| char::from(ALPHABET.get((v & 63) as usize).copied().unwrap_or(b'='));
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let v = (b(0) << 16) | (b(1) << 8) | b(2);
+        out.push(symbol(v >> 18));
+        out.push(symbol(v >> 12));
+        out.push(if chunk.len() > 1 { symbol(v >> 6) } else { '=' });
+        out.push(if chunk.len() > 2 { symbol(v) } else { '=' });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc_4648() {
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(super::base64(plain.as_bytes()), coded);
         }
     }
 }

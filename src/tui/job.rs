@@ -9,7 +9,7 @@ use std::thread;
 
 use crate::fs::Node;
 use crate::inspect::owners::OwnerIndex;
-use crate::inspect::search::Hit;
+use crate::inspect::search::{Direction, Hit, Pattern};
 use crate::tui::event::Event;
 use crate::units::Lba;
 
@@ -24,10 +24,11 @@ pub enum JobReport {
     LintDone(Box<crate::lint::Diagnosis>),
     /// The sector → owner index is ready.
     OwnersDone(Result<Arc<OwnerIndex>, String>),
-    /// Verification finished: the bad sectors in address order, or why it failed.
-    VerifyDone(Result<Vec<Lba>, String>),
+    /// Verification finished, or why it failed.
+    VerifyDone(Result<Verified, String>),
     SearchDone {
-        pattern: String,
+        pattern: Pattern,
+        direction: Direction,
         hit: Option<Hit>,
     },
     /// A directory's entries, read for the tree.
@@ -42,6 +43,17 @@ pub enum JobReport {
         path: String,
         dirs: Result<Vec<(u64, Vec<Node>)>, String>,
     },
+}
+
+/// What a verification found and how much it could check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// Bad sectors in address order.
+    pub bad: Vec<Lba>,
+    /// Sectors whose EDC/ECC were checked.
+    pub checked: u64,
+    /// Data sectors stored without EDC/ECC (cooked 2048-byte sectors).
+    pub unchecked: u64,
 }
 
 /// The kinds of job: a new job of a kind replaces the running one.

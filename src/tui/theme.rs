@@ -76,6 +76,24 @@ impl Theme {
         Style::new().add_modifier(Modifier::UNDERLINED)
     }
 
+    /// A byte of the last search's match.
+    pub fn found(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Black).bg(Color::LightGreen)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
+    }
+
+    /// A bookmarked byte.
+    pub fn marked(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Black).bg(Color::LightBlue)
+        } else {
+            Style::new().add_modifier(Modifier::UNDERLINED)
+        }
+    }
+
     /// A byte the repair preview would change.
     pub fn repaired(&self) -> Style {
         if self.color {

@@ -111,7 +111,7 @@ fn drive_the_inspector_and_leave_the_terminal_clean() {
     let mut session = Session::start(&[image.to_str().unwrap()]);
     session.wait_for("LBA 0 (00:02:00)");
 
-    // Choose track 2 in the tracks pane.
+    // Choose track 2 in the tracks tab (Hex → Inspector → Tracks).
     session.keys("\t\t");
     session.keys("j\r");
     session.wait_for("T02 AUDIO");
@@ -132,10 +132,12 @@ fn drive_the_inspector_and_leave_the_terminal_clean() {
     session.wait_for("LBA 30 (00:02:30)");
     session.wait_for("found `NEEDLE-XYZ`");
 
-    // Help, generated from the key map.
+    // Help, generated from the key map, scrolls to its end.
     session.keys("?");
-    session.wait_for("this help");
-    session.keys(" ");
+    session.wait_for("Keys (");
+    session.keys("\x1b[F");
+    session.wait_for("Mouse: a click");
+    session.keys("x");
 
     // Quit.
     session.keys("q");
@@ -168,9 +170,10 @@ fn drive_the_inspector_and_leave_the_terminal_clean() {
 fn the_demo_disc_opens_without_arguments_and_a_file_is_selected() {
     let mut session = Session::start(&[]);
     session.wait_for("discscope-demo.cue");
-    session.wait_for("rockridge");
-    // Tracks pane → tree; README.TXT is the fourth entry under the view.
+    // Hex → Inspector → Tracks → Files; README.TXT is the fourth entry
+    // under the view.
     session.keys("\t\t\t");
+    session.wait_for("rockridge");
     session.keys("jjjj\r");
     session.wait_for("LBA 36 (00:02:36)");
     session.wait_for("/README.TXT");

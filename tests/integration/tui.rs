@@ -70,7 +70,7 @@ fn demo_app(dir: &std::path::Path) -> App {
 
 /// Runs the cue doctor job on the sheet the demo disc was opened from.
 fn lint(app: &mut App, dir: &std::path::Path) {
-    let opened = container::open_with_sheet(&dir.join("discscope-demo.cue")).unwrap();
+    let opened = container::open_with_sheet(&dir.join("discscope-demo.cue"), true).unwrap();
     effect::settle(app, vec![Effect::Lint(opened.sheet.unwrap())]);
 }
 
@@ -165,15 +165,23 @@ fn goto_prompt_validates_and_remembers() {
 fn clicks_focus_and_select() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&disc(dir.path(), "data.bin"));
+    // 80×24 is tabbed: the tab bar, then the hex pane with 16 bytes a row.
     screen(&mut app, 80, 24);
-    // Row 2, column 4 of the hex pane, past the mid-row gap: the "O" of HELLO.
-    click(&mut app, 25 + 6 + 3 * 4 + 1, 3);
-    assert_eq!(app.cursor, 2 * 8 + 4);
+    // Row 1, column 4 of the hex pane: the "O" of HELLO.
+    click(&mut app, 1 + 6 + 3 * 4 + 1, 1 + 1 + 1);
+    assert_eq!(app.cursor, 16 + 4);
     assert_eq!(app.sector.bytes[app.cursor], b'O');
-    // The second track's line in the tracks pane.
-    click(&mut app, 3, 4);
+    // The Tracks tab, then the second track's line under track 1's details.
+    click(&mut app, 2, 0);
     assert_eq!(app.focus, discscope::tui::app::Pane::Tracks);
+    screen(&mut app, 80, 24);
+    click(&mut app, 3, 1 + 1 + 3);
     assert_eq!(app.track_row, 1);
+    // Wide, every pane is on screen at once: a click in the tree focuses it.
+    screen(&mut app, 200, 60);
+    let tree = app.areas.tree;
+    click(&mut app, tree.x + 2, tree.y + 1);
+    assert_eq!(app.focus, discscope::tui::app::Pane::Tree);
 }
 
 #[test]
@@ -252,7 +260,8 @@ fn demo_tree_owner_and_structure_fields() {
     // A file's sector: `o` finds it in the tree.
     let found = discscope::inspect::search::search(
         &app.medium,
-        discscope::units::Lba(0),
+        (discscope::units::Lba(0), None),
+        discscope::inspect::search::Direction::Forward,
         &discscope::inspect::search::Pattern::parse("Welcome to").unwrap(),
         &std::sync::atomic::AtomicBool::new(false),
         |_, _| {},

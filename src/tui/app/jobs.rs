@@ -1,9 +1,8 @@
 //! Background jobs as the application sees them: started one per kind (the
 //! newest wins), and their reports applied when they come back.
 
-use super::{App, Effect, ViewMode};
-use crate::inspect::search::Hit;
-use crate::tui::job::{JobKind, JobReport, Running};
+use super::{App, Effect, Overlay, Pane};
+use crate::tui::job::{JobKind, JobReport, Running, Verified};
 
 impl App {
     /// Registers a job, cancelling the one of the same kind it replaces.
@@ -38,7 +37,30 @@ impl App {
         let effects = match report {
             JobReport::Progress { .. } => Vec::new(),
             JobReport::LintDone(report) => {
+                use crate::diagnostic::Severity;
+                let first_error = report
+                    .diagnostics
+                    .iter()
+                    .position(|d| d.severity == Severity::Error);
                 self.lint = Some(report);
+                // A sheet opened despite its errors starts at its first
+                // error, in the sheet, with the findings focused.
+                let broken = self
+                    .medium
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.severity == Severity::Error);
+                if broken && let Some(row) = first_error {
+                    self.diagnostic_row = row;
+                    self.focus_on(Pane::Diagnostics);
+                    if self.overlay == Overlay::None {
+                        self.open_diagnostic();
+                    }
+                    self.message = Some(
+                        "the sheet has errors: the disc is shown as far as it can be laid out"
+                            .into(),
+                    );
+                }
                 Vec::new()
             }
             JobReport::OwnersDone(index) => {
@@ -51,30 +73,22 @@ impl App {
                 }
                 Vec::new()
             }
-            JobReport::VerifyDone(bad) => {
-                match bad {
-                    Ok(bad) => {
-                        self.message = Some(match bad.len() {
-                            0 => "verification: every sector is good".into(),
-                            n => format!("verification: {n} bad sectors; e jumps to them"),
-                        });
-                        self.bad_sectors = Some(bad);
+            JobReport::VerifyDone(verified) => {
+                match verified {
+                    Ok(verified) => {
+                        self.message = Some(verification_message(&verified));
+                        self.bad_sectors = Some(verified.bad);
                     }
                     Err(error) => self.message = Some(format!("verification failed: {error}")),
                 }
                 Vec::new()
             }
-            JobReport::SearchDone { pattern, hit } => {
-                match hit {
-                    Some(Hit { lba, offset }) => {
-                        self.go_to(lba);
-                        self.view = ViewMode::Raw;
-                        self.cursor = offset;
-                        self.message =
-                            Some(format!("found `{pattern}` at sector {lba}, byte {offset}"));
-                    }
-                    None => self.message = Some(format!("`{pattern}` not found")),
-                }
+            JobReport::SearchDone {
+                pattern,
+                direction,
+                hit,
+            } => {
+                self.search_done(&pattern, direction, hit);
                 Vec::new()
             }
             JobReport::Children { view, dir, read } => {
@@ -102,5 +116,23 @@ impl App {
     /// Whether anything runs in the background (the loop ticks only then).
     pub fn busy(&self) -> bool {
         !self.jobs.is_empty()
+    }
+}
+
+/// What the verification says it checked: never "every sector is good"
+/// when the sectors carry nothing to check.
+fn verification_message(verified: &Verified) -> String {
+    let cooked = match verified.unchecked {
+        0 => String::new(),
+        n => format!("; {n} cooked 2048-byte sectors carry no EDC/ECC and were not checked"),
+    };
+    match (verified.checked, verified.bad.len()) {
+        (0, _) => {
+            "verification: cooked 2048-byte sectors carry no EDC/ECC, so nothing was checked".into()
+        }
+        (checked, 0) => format!("verification: {checked} sectors checked, all good{cooked}"),
+        (checked, bad) => {
+            format!("verification: {bad} bad of {checked} checked; e jumps to them{cooked}")
+        }
     }
 }

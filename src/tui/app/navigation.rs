@@ -108,7 +108,7 @@ impl App {
                 .open(ids.get(..end).unwrap_or_default().to_vec());
         }
         self.tree_state.select(ids);
-        self.focus = Pane::Tree;
+        self.focus_on(Pane::Tree);
     }
 
     /// Selects the track on a line of the tracks pane (as a click does).
@@ -167,51 +167,73 @@ impl App {
         }
     }
 
-    /// Opens the selected tree row: a directory unfolds (its entries read
-    /// by a job the first time); with `jump`, the hex pane moves to the
-    /// first sector of what it names.
-    pub(super) fn open_tree_node(&mut self, jump: bool) -> Vec<Effect> {
+    /// Enter on a tree row: a folder, view or structure list folds or
+    /// unfolds (a directory also shows its first sector); a file or a
+    /// structure opens at its first sector in the hex pane.
+    pub(super) fn open_tree_node(&mut self) -> Vec<Effect> {
         let Some(&id) = self.tree_state.selected().last() else {
             return Vec::new();
         };
-        let read = self
-            .tree
-            .unread(id)
-            .map(|(view, node)| Effect::ReadDirectory { view, node });
+        if self.tree.is_branch(id) {
+            let effects = self.fold(Action::Toggle);
+            if let Some(lba) = self.tree.first_lba(id) {
+                self.show(lba);
+            }
+            return effects;
+        }
+        match self.tree.first_lba(id) {
+            Some(lba) => self.jump(lba),
+            None => self.message = Some("this entry has no data on disc".into()),
+        }
+        Vec::new()
+    }
+
+    /// Folds and unfolds in the tree: Left folds or goes to the parent,
+    /// Right unfolds or steps into the first child, Toggle flips. A
+    /// directory unfolded for the first time is read by a job.
+    pub(super) fn fold(&mut self, action: Action) -> Vec<Effect> {
         let path = self.tree_state.selected().to_vec();
-        let is_branch = matches!(id, TreeId::View(_) | TreeId::Structures(_))
-            || self
-                .tree
-                .node(id)
-                .is_some_and(|n| n.kind == crate::fs::NodeKind::Dir);
-        if is_branch && !(jump && self.tree.node(id).is_none()) {
-            if jump {
-                self.tree_state.toggle(path);
-            } else {
+        let Some(&id) = path.last() else {
+            return Vec::new();
+        };
+        let open = self.tree_state.opened().contains(&path);
+        match action {
+            Action::Left => {
+                self.tree_state.key_left();
+                return Vec::new();
+            }
+            Action::Right if open => {
+                self.tree_state.key_down();
+                return Vec::new();
+            }
+            _ if !self.tree.is_branch(id) => return Vec::new(),
+            _ if open => {
+                self.tree_state.close(&path);
+                return Vec::new();
+            }
+            _ => {
                 self.tree_state.open(path);
             }
         }
-        if jump {
-            match self.tree.first_lba(id) {
-                Some(lba) => {
-                    self.go_to(lba);
-                    self.view = ViewMode::Raw;
-                    self.cursor = 0;
-                    self.hex_top = 0;
-                }
-                None if !is_branch => self.message = Some("this entry has no data on disc".into()),
-                None => {}
-            }
-        }
-        read.into_iter().collect()
+        self.tree
+            .unread(id)
+            .map(|(view, node)| Effect::ReadDirectory { view, node })
+            .into_iter()
+            .collect()
     }
 
-    pub(super) fn jump(&mut self, lba: Lba) {
+    /// Shows a sector in the hex pane without moving the focus.
+    fn show(&mut self, lba: Lba) {
         self.go_to(lba);
         self.view = ViewMode::Raw;
         self.cursor = 0;
         self.hex_top = 0;
-        self.focus = Pane::Hex;
+    }
+
+    /// Shows a sector in the hex pane and moves the focus there.
+    pub(super) fn jump(&mut self, lba: Lba) {
+        self.show(lba);
+        self.focus_on(Pane::Hex);
     }
 
     pub(super) fn move_in_pane(&mut self, action: Action) {
@@ -256,7 +278,20 @@ impl App {
                     _ => last,
                 };
             }
-            Pane::Hex | Pane::Inspector => {
+            Pane::Inspector => {
+                let page = usize::from(self.areas.inspector.height.saturating_sub(2)).max(1);
+                let last = self.inspector_notes().len().saturating_sub(page);
+                self.inspector_top = match action {
+                    Action::Up => self.inspector_top.saturating_sub(1),
+                    Action::Down => self.inspector_top + 1,
+                    Action::PageUp => self.inspector_top.saturating_sub(page),
+                    Action::PageDown => self.inspector_top + page,
+                    Action::Home => 0,
+                    _ => last,
+                }
+                .min(last);
+            }
+            Pane::Hex => {
                 let columns = self.hex_columns.max(1);
                 let page = columns * self.hex_rows.max(1);
                 let last = self.shown_len().saturating_sub(1);

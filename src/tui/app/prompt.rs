@@ -3,10 +3,10 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{App, Effect, Overlay, Prompt, PromptKind};
-use crate::inspect::search::Pattern;
+use super::{App, Effect, Overlay, Prompt, PromptKind, ViewMode};
+use crate::inspect::search::{Direction, Pattern};
 use crate::medium::Medium;
-use crate::units::Lba;
+use crate::sector::{Address, AddressError, Spot};
 
 impl App {
     pub(super) fn open_prompt(&mut self, kind: PromptKind) {
@@ -59,13 +59,19 @@ impl App {
     }
 
     pub(super) fn submit(&mut self, mut prompt: Prompt) -> Vec<Effect> {
-        let input = prompt.input.trim().to_owned();
+        // Addresses forgive spaces; a search takes the text as typed.
+        let input = match prompt.kind {
+            PromptKind::Goto => prompt.input.trim().to_owned(),
+            PromptKind::Search => prompt.input.clone(),
+        };
         match prompt.kind {
             PromptKind::Goto => match parse_address(&self.medium, &input) {
-                Ok(lba) => {
+                Ok(spot) => {
                     remember(&mut self.goto_history, input);
-                    self.go_to(lba);
-                    self.cursor = 0;
+                    self.go_to(spot.lba);
+                    // A byte offset lands on its byte of the raw sector.
+                    self.view = ViewMode::Raw;
+                    self.cursor = spot.byte;
                     self.hex_top = 0;
                     Vec::new()
                 }
@@ -75,10 +81,14 @@ impl App {
                     Vec::new()
                 }
             },
+            // Enter on an empty prompt repeats the last search.
+            PromptKind::Search if input.is_empty() && self.last_search.is_some() => {
+                self.search_again(true)
+            }
             PromptKind::Search => match Pattern::parse(&input) {
                 Ok(pattern) => {
                     remember(&mut self.search_history, input);
-                    vec![Effect::CancelSearch, Effect::Search(pattern)]
+                    self.start_search(pattern, Direction::Forward, false)
                 }
                 Err(error) => {
                     prompt.error = Some(error);
@@ -98,22 +108,12 @@ fn remember(history: &mut Vec<String>, entry: String) {
     }
 }
 
-/// An address as the user types it (the same syntax as the command line),
-/// checked against the image.
-pub fn parse_address(medium: &Medium, text: &str) -> Result<Lba, String> {
+/// An address as the user types it (the same syntax and messages as the
+/// command line), checked against the image.
+pub fn parse_address(medium: &Medium, text: &str) -> Result<Spot, String> {
     if text.is_empty() {
-        return Err("type an LBA, mm:ss:ff or a 0x byte offset".into());
+        return Err("type an LBA, -150, mm:ss:ff or a 0x byte offset".into());
     }
-    let address: crate::sector::Address = text
-        .parse()
-        .map_err(|e: crate::sector::AddressError| e.why)?;
-    let lba = address.resolve(medium).map_err(|e| e.to_string())?;
-    let (first, end) = (medium.first_lba(), medium.end_lba());
-    if lba < first || lba >= end {
-        return Err(format!(
-            "sector {lba} is outside the image ({first}..{})",
-            end.0 - 1
-        ));
-    }
-    Ok(lba)
+    let address: Address = text.parse().map_err(|e: AddressError| e.why)?;
+    address.resolve(medium).map_err(|e| e.to_string())
 }

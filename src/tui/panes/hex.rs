@@ -14,17 +14,19 @@ use crate::tui::theme::Theme;
 /// Cells before the first byte: the offset and a gap (`0000  `).
 const OFFSET_CELLS: usize = 6;
 
-/// Hex bytes per row that fit a pane `width` cells wide (borders
-/// included): each byte takes three cells of hex and one of text, plus the
-/// offset, the mid-row gap and the text's two bars.
+/// Cells a hex pane needs for `bytes` a row (borders included): the
+/// offset and its gap, three cells a byte and one for the mid-row gap, the
+/// text between two bars, one cell of slack.
+pub const fn hex_width(bytes: u16) -> u16 {
+    2 + OFFSET_CELLS as u16 + 3 * bytes + 1 + 2 + bytes + 1
+}
+
+/// Hex bytes per row that fit a pane `width` cells wide.
 pub fn bytes_per_row(width: u16) -> usize {
-    let usable = usize::from(width).saturating_sub(2 + OFFSET_CELLS + 3 + 2);
-    match usable / 4 {
-        n if n >= 32 => 32,
-        n if n >= 16 => 16,
-        n if n >= 8 => 8,
-        _ => 4,
-    }
+    [32u16, 16, 8]
+        .into_iter()
+        .find(|&n| hex_width(n) <= width)
+        .map_or(4, usize::from)
 }
 
 /// The byte of a row that cell `x` (from the pane's inner left edge)
@@ -48,8 +50,14 @@ pub fn byte_at(columns: usize, x: usize) -> Option<usize> {
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: bool) {
     let view = &app.sector;
+    let track = view
+        .track
+        .and_then(|t| app.medium.tracks.get(t))
+        .map_or_else(String::new, |t| {
+            format!(" T{:02} {}", t.number, t.mode.cue_name())
+        });
     let title = format!(
-        " {} {} {} bytes ",
+        " {}{track} {} {} bytes ",
         app.medium.describe_address(app.lba),
         match app.view {
             ViewMode::Raw => "raw",
@@ -81,10 +89,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
         app.hex_top,
         usize::from(area.height.saturating_sub(2)),
     );
+    let marks: Vec<usize> = app.marks_in(view.lba).collect();
     let lines: Vec<Line> = rows
         .iter()
         .map(|row| {
-            let mut spans = vec![Span::styled(format!("{:04x}  ", row.offset), theme.dim())];
+            // Offsets count from the first byte shown: the user data's in
+            // the user-data view.
+            let shown_offset = row.offset - range.start;
+            let mut spans = vec![Span::styled(format!("{shown_offset:04x}  "), theme.dim())];
             let mut text = Vec::with_capacity(row.bytes.len());
             for (i, &(byte, kind)) in row.bytes.iter().enumerate() {
                 let offset = row.offset + i;
@@ -96,6 +108,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
                     theme.cursor()
                 } else if repaired {
                     theme.repaired()
+                } else if app.in_match(offset) {
+                    theme.found()
+                } else if marks.contains(&offset) {
+                    theme.marked()
                 } else if cursor_field.as_ref().is_some_and(|f| f.contains(&offset)) {
                     theme.field(kind).patch(theme.cursor_field())
                 } else {

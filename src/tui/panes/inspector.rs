@@ -1,5 +1,7 @@
-//! The inspector: what the sector is, what its checks found, who owns it,
-//! and what the byte under the cursor means.
+//! The inspector: what the byte under the cursor means, what the sector
+//! is, what its checks found and who owns it; or, when the tree is its
+//! subject, the selected file's extents and dates or a structure's fields.
+//! It scrolls when focused, and wraps at word boundaries.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,24 +10,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::escape::escape;
-use crate::inspect::notes::{self, Tone};
-use crate::tui::app::App;
+use crate::inspect::notes::{Note, Tone};
+use crate::tui::app::{App, Subject};
 use crate::tui::theme::Theme;
 
 /// Columns taken by a note's label.
 const LABEL: usize = 10;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: bool) {
-    let offset = app.shown_range().start + app.cursor;
-    let context = app.sector_context.as_ref();
-    let owners = context.map_or(&[][..], |c| c.owners.as_slice());
-    let explained = context.and_then(|c| c.explained.as_ref());
-    let width = usize::from(area.width.saturating_sub(2))
-        .saturating_sub(LABEL)
-        .max(8);
+/// The notes as screen lines `width` cells wide: long values wrap under
+/// themselves, not under the label.
+pub fn lines(notes: &[Note], width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let value_width = width.saturating_sub(LABEL).max(8);
     let mut lines = Vec::new();
-    let repair = app.repair.as_ref();
-    for note in notes::sector_notes(&app.medium, &app.sector, offset, owners, explained, repair) {
+    for note in notes {
         let style = match note.tone {
             Tone::Plain => Style::new(),
             Tone::Good => theme.good(),
@@ -33,21 +30,42 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
             Tone::Intended => theme.intended(),
             Tone::Heading => theme.title(),
         };
-        // Long values wrap under themselves, not under the label.
-        let value: Vec<char> = escape(&note.value).chars().collect();
-        let mut chunks = value.chunks(width);
-        let first: String = chunks.next().unwrap_or_default().iter().collect();
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<LABEL$}", note.label), theme.title()),
-            Span::styled(first, style),
-        ]));
-        for chunk in chunks {
+        let label = escape(&note.label);
+        for (i, chunk) in super::wrap(&escape(&note.value), value_width)
+            .into_iter()
+            .enumerate()
+        {
+            let label = if i == 0 { label.as_ref() } else { "" };
             lines.push(Line::from(vec![
-                Span::raw(" ".repeat(LABEL)),
-                Span::styled(chunk.iter().collect::<String>(), style),
+                Span::styled(format!("{label:<LABEL$}"), theme.title()),
+                Span::styled(chunk, style),
             ]));
         }
     }
-    let paragraph = Paragraph::new(lines).block(super::block(" Inspector ", theme, focused));
+    lines
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: bool) {
+    let width = usize::from(area.width.saturating_sub(2));
+    let height = usize::from(area.height.saturating_sub(2));
+    let all = lines(&app.inspector_notes(), width, theme);
+    let top = app.inspector_top.min(all.len().saturating_sub(height));
+    let more = all.len().saturating_sub(top + height);
+    let what = match app.subject {
+        Subject::Sector => "Inspector",
+        Subject::TreeRow => "Inspector: selected entry",
+    };
+    let title = match (top, more) {
+        (0, 0) => format!(" {what} "),
+        (_, 0) => format!(" {what} (↑ {top} more) "),
+        (_, more) => format!(" {what} (↓ {more} more) "),
+    };
+    let title = if theme.ascii {
+        title.replace('↑', "^").replace('↓', "v")
+    } else {
+        title
+    };
+    let shown: Vec<Line> = all.into_iter().skip(top).collect();
+    let paragraph = Paragraph::new(shown).block(super::block(&title, theme, focused));
     frame.render_widget(paragraph, area);
 }

@@ -26,12 +26,12 @@ pub fn render(frame: &mut Frame, status: Rect, hints: Rect, app: &App, theme: &T
             |t| format!("T{:02} {}", t.number, t.mode.cue_name()),
         );
     let address = app.medium.describe_address(app.lba);
-    let mut text = format!(" {name} | {address} | {track}");
-    // A message answers the last key, so it comes before what is always there.
-    if let Some(message) = &app.message {
-        text.push_str(" | ");
-        text.push_str(&escape(message));
-    }
+    // A message answers the last key, so it comes before what is always
+    // there (and what a narrow screen cuts off).
+    let mut text = match &app.message {
+        Some(message) => format!(" {} | {name} | {address} | {track}", escape(message)),
+        None => format!(" {name} | {address} | {track}"),
+    };
     if let Some(owner) = app.sector_context.as_ref().and_then(|c| c.owners.first()) {
         let what = match owner.what() {
             "" => owner.kind.as_str(),
@@ -50,10 +50,21 @@ pub fn render(frame: &mut Frame, status: Rect, hints: Rect, app: &App, theme: &T
     let text = format!("{text:<width$}");
     frame.render_widget(Paragraph::new(Line::styled(text, theme.status())), status);
 
+    // The keys that act in the focused pane, as many as fit.
     let mut spans = Vec::new();
-    for (key, help) in keymap::hints() {
+    let mut used = 0;
+    let width = usize::from(hints.width);
+    // Help first: it is the way to everything the line has no room for.
+    let mut offered = keymap::hints(app.focus);
+    offered.sort_by_key(|&(_, word)| word != "help");
+    for (key, word) in offered {
+        let cells = key.chars().count() + word.chars().count() + 3;
+        if used + cells > width {
+            break;
+        }
+        used += cells;
         spans.push(Span::styled(format!(" {key}"), theme.key()));
-        spans.push(Span::raw(format!(" {help} ")));
+        spans.push(Span::raw(format!(" {word} ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), hints);
 }

@@ -25,7 +25,7 @@ fn item(row: TreeRow) -> Option<TreeItem<'static, TreeId>> {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme, focused: bool) {
-    let block = super::block(" Filesystems ", theme, focused);
+    let block = super::block(" Files ", theme, focused);
     let opened = app.tree_state.opened().clone();
     let rows = app
         .tree

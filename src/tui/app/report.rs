@@ -1,0 +1,62 @@
+//! `y`: the sector copied out as an annotated plain-text report for a bug
+//! report, saved to a file and offered to the terminal's clipboard.
+
+use super::{App, Effect};
+use crate::inspect::annotate::{self, Subject};
+use crate::inspect::explain;
+
+impl App {
+    pub(super) fn annotate(&mut self) -> Vec<Effect> {
+        if self.sector.error.is_some() {
+            self.message = Some("this sector could not be read; nothing to copy".into());
+            return Vec::new();
+        }
+        let context = self.sector_context.as_ref();
+        let owners = context.map_or(&[][..], |c| c.owners.as_slice());
+        let data = self.sector.user_data();
+        let block = self.sector.bytes.get(data).unwrap_or_default();
+        let structures: Vec<_> =
+            explain::structures_at(&self.survey, owners, self.sector.lba, block)
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect();
+        let text = annotate::annotate(&Subject {
+            medium: &self.medium,
+            sector: &self.sector,
+            cursor: self.shown_range().start + self.cursor,
+            owners,
+            structures: &structures,
+            explained: context.and_then(|c| c.explained.as_ref()),
+            block_size: self.block_size(),
+        });
+        let name = self
+            .medium
+            .path
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .replace(|c: char| !c.is_ascii_alphanumeric() && c != '.', "_")
+            })
+            .unwrap_or_else(|| "image".into());
+        let Some(folder) = &self.state_folder else {
+            self.message =
+                Some("no home folder to save the report in; copied to the clipboard only".into());
+            return vec![Effect::Clipboard(text)];
+        };
+        let path = folder
+            .join("reports")
+            .join(format!("{name}-{}.txt", self.sector.lba));
+        let done = format!(
+            "report saved to {} and offered to the clipboard (OSC 52)",
+            path.display()
+        );
+        vec![
+            Effect::Write {
+                path,
+                bytes: text.clone().into_bytes(),
+                done: Some(done),
+            },
+            Effect::Clipboard(text),
+        ]
+    }
+}
