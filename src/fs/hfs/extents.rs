@@ -1,0 +1,164 @@
+//! The extents overflow file: a fork's extents after the first three
+//! (HFS) or eight (HFS+), keyed by file ID, fork type and the first
+//! allocation block they map.
+//!
+//! Sources: Inside Macintosh: Files "Extents Overflow File" (HFS key: key
+//! length 7, fork type, file number, starting block; records of three
+//! extent descriptors); TN1150 "Extents Overflow File" (HFS+ key: key
+//! length 10, fork type 0x00 data or 0xFF resource, pad, file ID, start
+//! block; records of eight extent descriptors; keys compare by file ID,
+//! fork type, then start block).
+
+use std::cmp::Ordering;
+
+use crate::byteorder::{be16, be32};
+use crate::fs::hfs::catalog::Format;
+use crate::structure::{Field, Value};
+
+/// Fork types in extents keys.
+pub const DATA: u8 = 0x00;
+pub const RESOURCE: u8 = 0xFF;
+
+/// An extents overflow key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ExtentKey {
+    pub file: u32,
+    pub fork: u8,
+    pub start: u32,
+}
+
+impl ExtentKey {
+    /// Reads a key (its length field included).
+    pub fn parse(format: Format, key: &[u8]) -> Option<ExtentKey> {
+        let word = |at: usize| -> Option<u32> {
+            Some(u32::from_be_bytes(key.get(at..at + 4)?.try_into().ok()?))
+        };
+        match format {
+            Format::Hfs => Some(ExtentKey {
+                fork: *key.get(1)?,
+                file: word(2)?,
+                start: u32::from(u16::from_be_bytes(key.get(6..8)?.try_into().ok()?)),
+            }),
+            Format::Plus => Some(ExtentKey {
+                fork: *key.get(2)?,
+                file: word(4)?,
+                start: word(8)?,
+            }),
+        }
+    }
+
+    /// The order of keys in the tree.
+    pub fn order(&self, other: &ExtentKey) -> Ordering {
+        (self.file, self.fork, self.start).cmp(&(other.file, other.fork, other.start))
+    }
+
+    /// The key's fields, placed in its record.
+    pub fn fields(format: Format, key: &[u8]) -> Vec<Field> {
+        let Some(k) = ExtentKey::parse(format, key) else {
+            return Vec::new();
+        };
+        let (source, places): (&'static str, [(u64, u64); 4]) = match format {
+            Format::Hfs => (
+                "Inside Macintosh: Files 2-67",
+                [(0, 1), (1, 1), (2, 4), (6, 2)],
+            ),
+            Format::Plus => (
+                "TN1150 Extents Overflow File",
+                [(0, 2), (2, 1), (4, 4), (8, 4)],
+            ),
+        };
+        let len = if format == Format::Hfs {
+            u64::from(key.first().copied().unwrap_or(0))
+        } else {
+            u64::from(u16::from_be_bytes([
+                key.first().copied().unwrap_or(0),
+                key.get(1).copied().unwrap_or(0),
+            ]))
+        };
+        let [l, f, id, s] = places;
+        let mut fork = Field::new(
+            f.0,
+            f.1,
+            "forkType",
+            Value::Hex(u64::from(k.fork), 2),
+            "0x00 data fork, 0xFF resource fork",
+            source,
+        );
+        fork.note = Some(fork_name(k.fork).to_owned());
+        vec![
+            Field::new(
+                l.0,
+                l.1,
+                "keyLength",
+                Value::Unsigned(len),
+                "bytes in the key after this field",
+                source,
+            ),
+            fork,
+            Field::new(
+                id.0,
+                id.1,
+                "fileID",
+                Value::Unsigned(u64::from(k.file)),
+                "the file whose extents these are",
+                source,
+            ),
+            Field::new(
+                s.0,
+                s.1,
+                "startBlock",
+                Value::Unsigned(u64::from(k.start)),
+                "the first block of the fork these extents map",
+                source,
+            ),
+        ]
+    }
+}
+
+/// What a fork type is called.
+pub fn fork_name(fork: u8) -> &'static str {
+    match fork {
+        DATA => "data fork",
+        RESOURCE => "resource fork",
+        _ => "unknown fork",
+    }
+}
+
+/// The extents of an overflow record's data.
+pub fn record(format: Format, data: &[u8]) -> Vec<(u64, u64)> {
+    match format {
+        Format::Hfs => data
+            .chunks_exact(4)
+            .take(3)
+            .map(|c| (u64::from(be16(c, 0)), u64::from(be16(c, 2))))
+            .collect(),
+        Format::Plus => data
+            .chunks_exact(8)
+            .take(8)
+            .map(|c| (u64::from(be32(c, 0)), u64::from(be32(c, 4))))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_in_both_formats() {
+        let hfs = [7u8, 0xFF, 0, 0, 0, 20, 0, 9];
+        let k = ExtentKey::parse(Format::Hfs, &hfs).unwrap();
+        assert_eq!((k.file, k.fork, k.start), (20, RESOURCE, 9));
+        let plus = [0u8, 10, 0, 0, 0, 0, 0, 21, 0, 0, 1, 0];
+        let k = ExtentKey::parse(Format::Plus, &plus).unwrap();
+        assert_eq!((k.file, k.fork, k.start), (21, DATA, 256));
+        assert_eq!(
+            record(Format::Hfs, &[0, 5, 0, 2, 0, 0, 0, 0]),
+            vec![(5, 2), (0, 0)]
+        );
+        assert_eq!(
+            ExtentKey::fields(Format::Plus, &plus)[1].text(),
+            "0x00 (data fork)"
+        );
+    }
+}
