@@ -51,6 +51,13 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A fork of an HFS file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Fork {
+    Data,
+    Rsrc,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -132,6 +139,9 @@ pub enum Command {
         fs: Option<String>,
         #[arg(long)]
         raw_names: bool,
+        /// Which fork of an HFS file: its data (the default) or its resource fork.
+        #[arg(long, value_enum, default_value_t = Fork::Data)]
+        fork: Fork,
     },
     /// Copy files out of a filesystem view into a directory.
     Extract {
@@ -151,6 +161,9 @@ pub enum Command {
         /// Write into a non-empty target.
         #[arg(long)]
         force: bool,
+        /// Write HFS resource forks and Finder info as AppleDouble `._name` files.
+        #[arg(long)]
+        resource_forks: bool,
     },
     /// Every on-disk structure in or over a sector, field by field.
     Structure {
@@ -283,7 +296,8 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             path,
             fs,
             raw_names,
-        }) => cat::run(&image, &path, fs.as_deref(), raw_names, out),
+            fork,
+        }) => cat::run(&image, &path, fs.as_deref(), raw_names, fork, out),
         Some(Command::Extract {
             image,
             paths,
@@ -292,14 +306,18 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             raw_names,
             symlinks,
             force,
+            resource_forks,
         }) => extract::run(
             &image,
             &paths,
             &output,
             fs.as_deref(),
             raw_names,
-            symlinks,
-            force,
+            extract::Flags {
+                symlinks,
+                force,
+                resource_forks,
+            },
             out,
         ),
         Some(Command::Locate { image, addr, json }) => locate::run(&image, &addr, json, out),
