@@ -24,6 +24,7 @@ mod disk_corpus;
 mod disk_mutate;
 mod doctor;
 mod fat_cli;
+mod hfs;
 mod iso;
 mod medium;
 mod mutation;
