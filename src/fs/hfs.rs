@@ -437,14 +437,31 @@ impl HfsFs {
                 ),
             ));
         }
-        fs.root = listing::find_root(&fs)?;
+        fs.root = listing::find_root(&fs).map_err(|e| {
+            // The B-tree problems that hid the root say why.
+            let why: Vec<String> = fs
+                .findings
+                .lock()
+                .map(|f| f.iter().take(3).map(|d| d.message.clone()).collect())
+                .unwrap_or_default();
+            if why.is_empty() {
+                e
+            } else {
+                Error::Unsupported(format!("{e}: {}", why.join("; ")))
+            }
+        })?;
         Ok(fs)
     }
 
     /// Checks run when the volume is opened (bounded).
     fn finish_open(&mut self) {
         let found = self.check_with(OPEN_CHECK_NODES);
-        self.opened.extend(found);
+        let noted = self.findings.lock().map(|f| f.clone()).unwrap_or_default();
+        for d in found {
+            if !noted.contains(&d) && !self.opened.contains(&d) {
+                self.opened.push(d);
+            }
+        }
     }
 
     /// Every finding of a whole check of both B-trees and the catalog's

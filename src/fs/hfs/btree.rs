@@ -379,6 +379,9 @@ fn descend(
     if number == 0 || tree.header.depth == 0 {
         return Ok(None);
     }
+    // A depth past any real tree's is a depth bomb: heights are then
+    // not checked, and the walk goes at most MAX_DEPTH levels down.
+    let trusted = tree.header.depth <= MAX_DEPTH;
     let depth = tree.header.depth.min(MAX_DEPTH);
     let mut seen = HashSet::new();
     for level in 0..depth {
@@ -388,7 +391,12 @@ fn descend(
                 node: number,
                 offset: 0,
                 message: format!(
-                    "an index record points to node {number}, outside the tree's {} nodes",
+                    "{} points to node {number}, outside the tree's {} nodes",
+                    if level == 0 {
+                        "the header's rootNode"
+                    } else {
+                        "an index record"
+                    },
                     tree.nodes
                 ),
             });
@@ -406,7 +414,7 @@ fn descend(
         if let Some(p) = &node.problem {
             problems.push(p.clone());
         }
-        if u16::from(node.descriptor.height) != expected {
+        if trusted && u16::from(node.descriptor.height) != expected {
             problems.push(Problem {
                 node: number,
                 offset: 9,

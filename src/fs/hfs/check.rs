@@ -103,7 +103,18 @@ impl HfsFs {
                 ),
             });
         }
-        let depth = header.depth.min(MAX_DEPTH);
+        // A depth past any real tree's is a depth bomb: the root's own
+        // height says how deep to go instead.
+        let depth = if header.depth > MAX_DEPTH {
+            match self.load(tree, header.root) {
+                Ok(root) if (1..=MAX_DEPTH).contains(&u16::from(root.descriptor.height)) => {
+                    u16::from(root.descriptor.height)
+                }
+                _ => MAX_DEPTH,
+            }
+        } else {
+            header.depth
+        };
         let mut visited: HashSet<u32> = HashSet::from([0]);
         // Each level's nodes, with the key its parent's index record gave.
         let mut level: Vec<(u32, Option<Vec<u8>>)> = vec![(header.root, None)];
@@ -225,6 +236,7 @@ impl HfsFs {
                         records += 1;
                         if catalog {
                             self.remember(
+                                problems,
                                 number,
                                 start as u32,
                                 key,
@@ -245,8 +257,10 @@ impl HfsFs {
         (items, threads, true)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn remember(
         &self,
+        problems: &mut Vec<Problem>,
         node: u32,
         offset: u32,
         key: &[u8],
@@ -271,6 +285,21 @@ impl HfsFs {
                 );
             }
             Some(Record::File(f)) => {
+                for (what, fork) in [("data", &f.data), ("resource", &f.rsrc)] {
+                    let past = fork.extents.iter().find(|(start, count)| {
+                        *count > 0 && start.saturating_add(*count) > self.geometry.blocks
+                    });
+                    if let Some((start, count)) = past {
+                        problems.push(Problem {
+                            node,
+                            offset,
+                            message: format!(
+                                "catalog ID {}'s {what} fork has an extent of {count} blocks from block {start}, past the volume's {} allocation blocks",
+                                f.id, self.geometry.blocks
+                            ),
+                        });
+                    }
+                }
                 let expected = self.format == Format::Plus || f.flags & 2 != 0;
                 items.insert(
                     f.id,
