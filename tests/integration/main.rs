@@ -25,6 +25,8 @@ mod disk_mutate;
 mod doctor;
 mod fat_cli;
 mod hfs;
+mod hfs_hostile;
+mod hfs_plus;
 mod iso;
 mod medium;
 mod mutation;
