@@ -99,7 +99,8 @@ pub struct HfsFs {
     label: String,
     /// The volume name's bytes as stored.
     pub label_raw: Vec<u8>,
-    /// The HFS+ 64-bit volume identifier (Finder info words 6 and 7).
+    /// The 64-bit volume identifier in Finder info words 6 and 7 (`None`
+    /// when zero).
     pub volume_id: Option<u64>,
     extents: Tree,
     catalog: Tree,
@@ -252,6 +253,9 @@ impl HfsFs {
         )?;
         fs.label = name::mac_roman(&label_raw);
         fs.label_raw = label_raw;
+        // Finder info words 6 and 7, as on HFS+ (blkid's UUID source).
+        let id = crate::byteorder::array::<8>(head, 92 + 24).map_or(0, u64::from_be_bytes);
+        fs.volume_id = (id != 0).then_some(id);
         fs.hfs_structures(mdb, head);
         fs.finish_open();
         Ok(fs)

@@ -25,6 +25,7 @@ mod disk_mutate;
 mod doctor;
 mod fat_cli;
 mod hfs;
+mod hfs_corpus;
 mod hfs_hostile;
 mod hfs_plus;
 mod iso;
