@@ -121,6 +121,18 @@ fn hostile_btrees_give_findings_with_node_and_offset() {
         finding(&json, code, parts);
         assert_eq!(json["filesystems"][0]["kind"], "hfsplus", "{name}");
     }
+    // HFS: the catalog's first leaf links to itself.
+    let leaf = std::fs::read_to_string(fixture("hfs/oracle/hfs-leaf-loop.leaf")).unwrap();
+    let json = info("hfs-leaf-loop");
+    assert_eq!(json["filesystems"][0]["kind"], "hfs");
+    finding(
+        &json,
+        "hfs.btree",
+        &[
+            &format!("catalog B-tree node {} offset 0x0", leaf.trim()),
+            "fLink is",
+        ],
+    );
     // A tree whose header claims 2^32 - 1 nodes of 32 KiB in a 64 KiB
     // catalog: unusable, with the reason, not an allocation.
     let json = info("huge");

@@ -75,7 +75,45 @@ fn inode_of(node: &Node) -> Option<String> {
 /// folder), and every file's bytes.
 fn equals_7z(fs: &dyn Filesystem, name: &str) -> Vec<(String, Node)> {
     let mut oracle = seven_zip(name);
-    let sums = seven_zip_sums(name);
+    let mut sums = seven_zip_sums(name);
+    // 7z lists a folder hard link as the empty alias file it is stored as,
+    // and the folder under the private directory data folder; we show the
+    // folder at the link's place.
+    const DIR_PRIVATE: &str = ".HFS+ Private Directory Data\r";
+    let linked: Vec<(String, String)> = oracle
+        .iter()
+        .filter(|(p, (folder, _))| *folder && p.starts_with(&format!("{DIR_PRIVATE}/dir_")))
+        .map(|(p, _)| (p.clone(), p.rsplit('/').next().unwrap().to_owned()))
+        .filter(|(p, _)| p.matches('/').count() == 1)
+        .collect();
+    for (private, dir) in linked {
+        let link = "Folder Link";
+        assert_eq!(oracle.get(link), Some(&(false, 0)), "{name}: {dir}");
+        oracle.insert(link.to_owned(), (true, 0));
+        sums.remove(link);
+        let inside: Vec<(String, (bool, u64))> = oracle
+            .iter()
+            .filter_map(|(p, v)| {
+                Some((
+                    format!("{link}/{}", p.strip_prefix(&format!("{private}/"))?),
+                    *v,
+                ))
+            })
+            .collect();
+        oracle.extend(inside);
+        let inside: Vec<(String, String)> = sums
+            .iter()
+            .filter_map(|(p, v)| {
+                Some((
+                    format!("{link}/{}", p.strip_prefix(&format!("{private}/"))?),
+                    v.clone(),
+                ))
+            })
+            .collect();
+        sums.extend(inside);
+    }
+    // (`lines()` took the folder's own entry's trailing CR as a line end.)
+    oracle.retain(|p, _| !p.starts_with(DIR_PRIVATE.trim_end()));
     let mut nodes = Vec::new();
     walk(fs, &fs.root().unwrap(), "", &mut nodes);
     let mut ours = BTreeMap::new();
@@ -132,6 +170,11 @@ fn generated_hfsplus_equals_7z_with_links_forks_and_overflow() {
     assert_eq!(find("Symlink").kind, NodeKind::Symlink);
     assert_eq!(find("Symlink").target.as_deref(), Some("readme.txt"));
     assert_eq!(find("Link A").extents, find("Docs/Link B").extents);
+    assert_eq!(find("Folder Link").kind, NodeKind::Dir);
+    assert_eq!(
+        read_all(fs, find("Folder Link/inside.txt")),
+        b"in a hard-linked folder\n"
+    );
     assert!(
         find("café.txt")
             .name
@@ -233,7 +276,16 @@ fn hpls() -> BTreeMap<String, (bool, u64, u64)> {
             continue;
         }
         let name = line[46..].to_owned();
-        if name.is_empty() || !name.is_ascii() || dir == "/" || name.starts_with("iNode") {
+        // The private folders (shown as "./" and with a CR) hold iNodes,
+        // which we show at their links.
+        let private = |n: &str| n.starts_with(".HFS+ Private Directory Data");
+        if name.is_empty()
+            || !name.is_ascii()
+            || dir == "/"
+            || name.starts_with("iNode")
+            || private(&name)
+            || private(&dir)
+        {
             continue;
         }
         let folder = line.starts_with('d');
@@ -267,10 +319,14 @@ fn hfs_wrapper_holds_the_hfsplus_volume_as_7z_and_hpls_read_it() {
             .iter()
             .find(|(p, _)| p.nfd().filter(char::is_ascii).collect::<String>() == *path)
             .unwrap_or_else(|| panic!("{path}"));
-        assert_eq!(node.kind == NodeKind::Dir, *folder, "{path}");
-        if node.notes.iter().any(|(n, _)| n == "hard link") {
+        if node
+            .notes
+            .iter()
+            .any(|(n, _)| n == "hard link" || n == "folder hard link")
+        {
             continue; // libhfsp shows the link record, not its iNode.
         }
+        assert_eq!(node.kind == NodeKind::Dir, *folder, "{path}");
         assert_eq!(
             (node.size, fs.resource_fork(node).map_or(0, |r| r.size)),
             (*data, *rsrc),
