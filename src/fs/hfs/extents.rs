@@ -12,7 +12,10 @@
 use std::cmp::Ordering;
 
 use crate::byteorder::{be16, be32};
+use crate::diagnostic::Diagnostic;
 use crate::fs::hfs::catalog::Format;
+use crate::fs::hfs::fork::{self, Fork};
+use crate::fs::hfs::{HfsFs, MAX_OVERFLOW_RECORDS, btree, catalog};
 use crate::structure::{Field, Value};
 
 /// Fork types in extents keys.
@@ -137,6 +140,118 @@ pub fn record(format: Format, data: &[u8]) -> Vec<(u64, u64)> {
             .take(8)
             .map(|c| (u64::from(be32(c, 0)), u64::from(be32(c, 4))))
             .collect(),
+    }
+}
+
+impl HfsFs {
+    /// A fork with every extent: the first ones, then the overflow file's;
+    /// extents past the volume are dropped with a finding.
+    pub(super) fn resolve_fork(
+        &self,
+        file: u32,
+        rsrc: bool,
+        start: &catalog::ForkStart,
+        what: &str,
+    ) -> Fork {
+        let mut fork = Fork::new(start.logical, start.extents.iter().copied());
+        let needed = fork.blocks_needed(&self.geometry);
+        if fork.blocks() < needed && file != catalog::EXTENTS_FILE {
+            extents_overflow(self, file, rsrc, &mut fork, needed, what);
+        }
+        let blocks = self.geometry.blocks;
+        let outside: Vec<fork::Run> = fork
+            .runs
+            .iter()
+            .copied()
+            .filter(|r| r.start.checked_add(r.count).is_none_or(|end| end > blocks))
+            .collect();
+        if !outside.is_empty() {
+            let first = outside
+                .first()
+                .copied()
+                .unwrap_or(fork::Run { start: 0, count: 0 });
+            self.note(Diagnostic::error(
+                "hfs.extent-outside",
+                format!(
+                    "{what}: an extent of {} blocks from block {} runs past the volume's {blocks} allocation blocks; the fork is cut there",
+                    first.count, first.start
+                ),
+            ));
+            let mut kept = Vec::new();
+            for r in fork.runs {
+                if r.start >= blocks {
+                    break;
+                }
+                let count = r.count.min(blocks - r.start);
+                kept.push(fork::Run {
+                    start: r.start,
+                    count,
+                });
+                if count < r.count {
+                    break;
+                }
+            }
+            fork.runs = kept;
+        }
+        if fork.blocks() < needed {
+            self.note(Diagnostic::warning(
+                "hfs.fork-short",
+                format!(
+                    "{what}: its extents hold {} allocation blocks, fewer than the {needed} its {} bytes need",
+                    fork.blocks(),
+                    fork.logical
+                ),
+            ));
+        }
+        fork
+    }
+}
+
+/// Follows a fork's extents in the overflow file.
+fn extents_overflow(fs: &HfsFs, file: u32, rsrc: bool, fork: &mut Fork, needed: u64, what: &str) {
+    let fork_type = if rsrc { RESOURCE } else { DATA };
+    let Ok(have) = u32::try_from(fork.blocks()) else {
+        return;
+    };
+    let sought = ExtentKey {
+        file,
+        fork: fork_type,
+        start: have,
+    };
+    let format = fs.format;
+    let mut records = 0usize;
+    let mut gap = None;
+    let target = |key: &[u8]| {
+        ExtentKey::parse(format, key).map_or(std::cmp::Ordering::Less, |k| k.order(&sought))
+    };
+    let mut visit = |_: &btree::Node, _: usize, key: &[u8], data: &[u8]| {
+        let Some(k) = ExtentKey::parse(format, key) else {
+            return false;
+        };
+        if k.file != file || k.fork != fork_type {
+            return false;
+        }
+        records += 1;
+        let have = fork.blocks();
+        if u64::from(k.start) != have {
+            gap = Some((k.start, have));
+            return false;
+        }
+        fork.extend(record(format, data));
+        fork.blocks() < needed && records < MAX_OVERFLOW_RECORDS
+    };
+    let tree = fs.extents.clone();
+    if let Err(e) = fs.scan(&tree, &target, &mut visit) {
+        fs.note(Diagnostic::error(
+            "hfs.extents",
+            format!("{what}: the extents overflow file cannot be read: {e}"),
+        ));
+    }
+    if let Some((start, have)) = gap {
+        fs.note(Diagnostic::error(
+            "hfs.extents",
+            format!("{what}: the next overflow extents start at fork block {start}, not {have}"),
+        ));
     }
 }
 

@@ -9,7 +9,12 @@
 //! transactions in the circular buffer, size, block list header size,
 //! checksum, header size).
 
-use crate::structure::{Be32, Be32Hex, Be64, Bytes, Le32, Le32Hex, Le64, Reserved, declare};
+use crate::diagnostic::Diagnostic;
+use crate::fs::hfs::HfsFs;
+use crate::fs::hfs::volume_header::VolumeHeader;
+use crate::structure::{
+    Be32, Be32Hex, Be64, Bytes, Kind, Le32, Le32Hex, Le64, Reserved, Structure, declare,
+};
 
 declare! {
     /// The journal info block.
@@ -85,6 +90,73 @@ impl Header {
             end: h.end,
             size: h.size,
         })
+    }
+}
+
+impl HfsFs {
+    /// The journal info block and header as structures; the journal is not
+    /// replayed.
+    pub(super) fn journal(&mut self, vh: &VolumeHeader) {
+        let Some(at) = self.geometry.offset(u64::from(vh.journal_block)) else {
+            return;
+        };
+        let Ok(bytes) = self.source.read_vec(at, InfoBlock::LAYOUT.size) else {
+            self.opened.push(Diagnostic::error(
+                "hfs.journal",
+                format!(
+                    "the journal info block at allocation block {} cannot be read",
+                    vh.journal_block
+                ),
+            ));
+            return;
+        };
+        self.structures
+            .push(InfoBlock::LAYOUT.structure(&bytes, self.map.place(at)));
+        let Ok(info) = InfoBlock::decode(&bytes) else {
+            return;
+        };
+        if info.flags & 2 != 0 {
+            self.opened.push(Diagnostic::info(
+                "hfs.journal",
+                "the volume's journal is on another device; it is not read",
+            ));
+            return;
+        }
+        let header_at = self.embed.saturating_add(info.offset);
+        let header = self.source.read_vec(header_at, HeaderBe::LAYOUT.size).ok();
+        let parsed = header.as_deref().and_then(Header::read);
+        match (header, parsed) {
+            (Some(bytes), Some(h)) => {
+                let layout = if h.little { HeaderLe::LAYOUT } else { HeaderBe::LAYOUT };
+                self.structures.push(layout.structure(&bytes, self.map.place(header_at)));
+                self.structures.push(Structure::new(
+                    Kind::Journal,
+                    "HFS+ journal",
+                    self.map.place(header_at),
+                    info.size,
+                ));
+                if h.start != h.end {
+                    self.opened.push(Diagnostic::warning(
+                        "hfs.journal-pending",
+                        format!(
+                            "the journal holds transactions from byte {:#x} to {:#x} that were not replayed; the volume is shown as it is on disk, without them",
+                            h.start, h.end
+                        ),
+                    ));
+                } else {
+                    self.opened.push(Diagnostic::info(
+                        "hfs.journal",
+                        "the volume is journaled; the journal is empty and is shown, not replayed",
+                    ));
+                }
+            }
+            _ => self.opened.push(Diagnostic::error(
+                "hfs.journal",
+                format!(
+                    "no journal header (magic JNLx) at byte {header_at:#x}, where the journal info block puts it"
+                ),
+            )),
+        }
     }
 }
 
