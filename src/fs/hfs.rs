@@ -58,7 +58,7 @@ const CACHE_NODES: usize = 64;
 const MAX_FINDINGS: usize = 1000;
 /// Nodes of each B-tree checked when the volume is opened (the rest by
 /// [`HfsFs::check`]).
-const OPEN_CHECK_NODES: u32 = 4096;
+const OPEN_CHECK_NODES: u32 = 1024;
 /// Overflow extents records followed for one fork.
 const MAX_OVERFLOW_RECORDS: usize = 65_536;
 

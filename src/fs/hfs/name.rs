@@ -91,10 +91,16 @@ pub fn compare(order: Order, a: &[u16], b: &[u16]) -> Option<Ordering> {
     match order {
         Order::Binary => Some(a.cmp(b)),
         Order::Roman | Order::Folded => {
+            // HFS orders by Apple's Mac Roman sorting table, whose place
+            // for ASCII punctuation differs from code order: only letters,
+            // digits and spaces are judged there.
+            let plain = |u: u16| u == 0x20 || (0x30..=0x39).contains(&u);
             let fold = |u: u16| -> Option<u16> {
                 match u {
                     0 if order == Order::Folded => Some(0xFFFF),
                     0x41..=0x5A => Some(u + 0x20),
+                    0x61..=0x7A => Some(u),
+                    _ if order == Order::Roman && !plain(u) => None,
                     0..=0x7F => Some(u),
                     _ if order == Order::Folded && ignorable(u) => Some(0),
                     _ => None,
@@ -165,6 +171,11 @@ mod tests {
             Some(Ordering::Greater)
         );
         assert_eq!(compare(Order::Folded, &u("é"), &u("e")), None);
+        assert_eq!(compare(Order::Roman, &u("a_b"), &u("aab")), None);
+        assert_eq!(
+            compare(Order::Roman, &u("Level 10"), &u("level 2")),
+            Some(Ordering::Less)
+        );
         // NUL sorts after everything (the private data folder comes last).
         assert_eq!(
             compare(Order::Folded, &u("\0\0\0\0HFS+ Private Data"), &u("zzz")),
