@@ -197,6 +197,20 @@ fn hfs_floppy_equals_hls_and_hcopy() {
         "Level 1/Level 2/Level 3/Level 4/Level 5/Level 6/Level 7/Level 8/Level 9/Level 10/Level 11/Level 12/deep.txt"
     ));
     assert_eq!(hcopy_files(fs, "floppy"), 6);
+    // The Mac Roman bytes of a name stay in the notes (and so in JSON).
+    let cafe = fs
+        .children(&fs.root().unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|n| n.name == "Café • naïve")
+        .unwrap();
+    assert!(
+        cafe.notes
+            .iter()
+            .any(|(n, v)| n == "Mac Roman name" && v == "43 61 66 8e 20 a5 20 6e 61 95 76 65"),
+        "{:?}",
+        cafe.notes
+    );
     // The fragmented file: eight one-block extents, five of them found in
     // the extents overflow file.
     let mut nodes = Vec::new();

@@ -181,6 +181,10 @@ fn generated_hfsplus_equals_7z_with_links_forks_and_overflow() {
             .nfc()
             .eq(find("café.txt").name.chars())
     );
+    assert_eq!(
+        note(find("café.txt"), "stored name (UTF-16, decomposed)"),
+        Some("0063 0061 0066 0065 0301 002e 0074 0078 0074")
+    );
     assert_eq!(find("readme.txt").mode, Some(0o644));
     assert_eq!(note(find("readme.txt"), "type"), Some("TEXT"));
     // The private data folder is hidden; the catalog holds an index node.

@@ -155,12 +155,37 @@ fn notes_common(fs: &HfsFs, id: u32, created: u32) -> Vec<(String, String)> {
     notes
 }
 
+/// The name as stored, when the shown name differs from its bytes: Mac
+/// Roman bytes that are not ASCII, or HFS+ code units that composing
+/// changed (in hex, so `ls --json` keeps the raw name).
+fn stored_name(fs: &HfsFs, key: &Key) -> Option<(String, String)> {
+    let hex = |units: Vec<String>| units.join(" ");
+    match fs.format {
+        Format::Hfs if !key.raw.iter().all(|b| b.is_ascii_graphic() || *b == b' ') => Some((
+            "Mac Roman name".to_owned(),
+            hex(key.raw.iter().map(|b| format!("{b:02x}")).collect()),
+        )),
+        Format::Plus => {
+            let units = crate::fs::hfs::name::units(&key.raw);
+            let plain: String = String::from_utf16_lossy(&units);
+            (plain != key.name(fs.format)).then(|| {
+                (
+                    "stored name (UTF-16, decomposed)".to_owned(),
+                    hex(units.iter().map(|u| format!("{u:04x}")).collect()),
+                )
+            })
+        }
+        Format::Hfs => None,
+    }
+}
+
 fn mode_of(fs: &HfsFs, mode: u16) -> Option<u32> {
     (fs.format == Format::Plus && mode & 0o170000 != 0).then_some(u32::from(mode & 0o7777))
 }
 
 fn folder_node(fs: &HfsFs, id: u64, key: &Key, folder: &Folder) -> Node {
     let mut notes = notes_common(fs, folder.id, folder.created);
+    notes.extend(stored_name(fs, key));
     notes.push(("items".to_owned(), folder.valence.to_string()));
     if folder.finder_flags != 0 {
         notes.push((
@@ -189,6 +214,7 @@ fn four(code: &[u8; 4]) -> String {
 fn file_nodes(fs: &HfsFs, id: u64, key: &Key, file: &File, out: &mut Vec<Node>) {
     let name = key.name(fs.format);
     let mut notes = notes_common(fs, file.id, file.created);
+    notes.extend(stored_name(fs, key));
     notes.push(("type".to_owned(), four(&file.file_type)));
     notes.push(("creator".to_owned(), four(&file.creator)));
     notes.push((
