@@ -364,6 +364,22 @@ fn hfs_wrapper_holds_the_hfsplus_volume_as_7z_and_hpls_read_it() {
     );
     let vh = s.iter().find(|s| s.name == "HFS+ volume header").unwrap();
     assert_eq!(vh.place, discscope::structure::Place::Medium(8192 + 1024));
+    let boot = s.iter().find(|s| s.name == "HFS boot blocks").unwrap();
+    assert_eq!(boot.kind.as_str(), "boot_blocks");
+    for (field, value) in [
+        ("signature", "LK"),
+        ("system file", "System"),
+        ("shell", "Finder"),
+        ("scrap file", "Clipboard"),
+    ] {
+        assert!(
+            boot.fields
+                .iter()
+                .any(|f| f.name == field && f.value.to_string() == value),
+            "{field}: {:?}",
+            boot.fields
+        );
+    }
     let codes: Vec<&str> = fs.diagnostics().iter().map(|d| d.code).collect();
     assert_eq!(codes, ["hfs.wrapper"]);
 }

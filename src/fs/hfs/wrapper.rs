@@ -38,10 +38,16 @@ pub(super) fn open_wrapped(
                 ),
             )
         })?;
-    let wrapper = vec![Structure {
+    let mut wrapper = Vec::new();
+    if let Ok(boot) = source.read_vec(0, 1024)
+        && boot.get(..2) == Some(b"LK")
+    {
+        wrapper.push(mdb::BootBlocks::LAYOUT.structure(&boot, map.place(0)));
+    }
+    wrapper.push(Structure {
         name: "HFS wrapper master directory block".to_owned(),
         ..Mdb::LAYOUT.structure(head, map.place(mdb::OFFSET))
-    }];
+    });
     let mut fs = HfsFs::open_plus(source, map, embed, wrapper)?;
     fs.opened.push(Diagnostic::info(
         "hfs.wrapper",
