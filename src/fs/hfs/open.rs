@@ -196,7 +196,14 @@ impl HfsFs {
         fs.structures.extend(wrapper);
         fs.plus_structures(&vh, &head);
         fs.finish_open();
-        if let Some(root) = fs.root_name() {
+        // The volume's name is the root folder's: its thread's, or its
+        // record's key when the thread is missing.
+        let name = fs.root_name().or_else(|| {
+            listing::record_at(&fs, fs.root.id)
+                .ok()
+                .map(|(key, _)| key.raw)
+        });
+        if let Some(root) = name {
             fs.label = catalog::text(Format::Plus, &root);
             fs.label_raw = root;
         }
