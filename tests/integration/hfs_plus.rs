@@ -209,6 +209,17 @@ fn generated_hfsplus_equals_7z_with_links_forks_and_overflow() {
     );
     assert!(s.iter().any(|s| s.name == "HFS+ alternate volume header"));
     assert!(s.iter().any(|s| s.name == "Allocation file"));
+    let attributes = s
+        .iter()
+        .find(|s| s.name == "Attributes B-tree header node")
+        .unwrap();
+    assert!(
+        attributes
+            .fields
+            .iter()
+            .any(|f| f.name == "maxKeyLength" && f.value.to_string() == "266")
+    );
+    assert!(s.iter().any(|s| s.name == "Attributes file"));
     assert!(fs.diagnostics().is_empty(), "{:?}", fs.diagnostics());
 }
 

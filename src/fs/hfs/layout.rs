@@ -214,6 +214,28 @@ impl HfsFs {
                     .collect(),
             };
             let fork = self.resolve_fork(id, false, &start, &format!("the {name} file"));
+            if name == "attributes" {
+                // A B-tree of its own: its areas and header node.
+                let mut head = vec![0u8; 512];
+                let read = fork.read(self.source.as_ref(), &self.geometry, 0, &mut head);
+                match read.and_then(|n| {
+                    Tree::new(
+                        "attributes",
+                        id,
+                        fork.clone(),
+                        head.get(..n).unwrap_or_default(),
+                    )
+                }) {
+                    Ok(tree) => {
+                        self.tree_structures(&tree);
+                        continue;
+                    }
+                    Err(e) => self.opened.push(Diagnostic::warning(
+                        "hfs.attributes",
+                        format!("the attributes B-tree's header node cannot be read: {e}"),
+                    )),
+                }
+            }
             for (i, (offset, len)) in fork.pieces(&self.geometry).into_iter().enumerate() {
                 let part = if i > 0 {
                     format!(" (part {})", i + 1)
