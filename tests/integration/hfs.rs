@@ -235,6 +235,17 @@ fn hfs_floppy_equals_hls_and_hcopy() {
     ] {
         assert!(names.contains(&wanted), "{wanted} in {names:?}");
     }
+    // hfsutils' catalog for these few dozen items is three levels deep.
+    let catalog = structures
+        .iter()
+        .find(|s| s.name == "Catalog B-tree header node")
+        .unwrap();
+    let depth = catalog
+        .fields
+        .iter()
+        .find(|f| f.name == "treeDepth")
+        .unwrap();
+    assert_eq!(depth.value.to_string(), "3");
     let mdb = &structures[names
         .iter()
         .position(|n| *n == "HFS master directory block")

@@ -43,13 +43,20 @@ pub fn catalog_nodes(fs: &HfsFs, position: u64, len: u64) -> Vec<Structure> {
 
 fn node_structures(fs: &HfsFs, tree: &Tree, node: &Node, at: u64) -> Vec<Structure> {
     let kind = node.descriptor.kind;
-    let mut head = Structure::new(
-        Kind::BtreeNode,
+    // The header node is named as the volume's structures name it, so the
+    // inspector shows it once.
+    let name = if kind == HEADER && node.number == 0 {
+        "Catalog B-tree header node".to_owned()
+    } else {
         format!(
             "Catalog B-tree node {} ({})",
             node.number,
             btree::kind_name(kind)
-        ),
+        )
+    };
+    let mut head = Structure::new(
+        Kind::BtreeNode,
+        name,
         crate::structure::Place::Medium(at),
         u64::from(tree.node_size),
     );
