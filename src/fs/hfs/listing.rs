@@ -223,8 +223,9 @@ fn file_nodes(fs: &HfsFs, id: u64, key: &Key, file: &File, out: &mut Vec<Node>) 
     ));
     let mut kind = NodeKind::File;
     let mut target = None;
-    let (data_file, data_start) = match linked(fs, file) {
-        Some(Ok((inode_id, inode))) => {
+    // A hard link's forks are its iNode's.
+    let source = match linked(fs, file) {
+        Some(Ok((_, inode))) => {
             notes.push((
                 "hard link".to_owned(),
                 format!(
@@ -232,15 +233,15 @@ fn file_nodes(fs: &HfsFs, id: u64, key: &Key, file: &File, out: &mut Vec<Node>) 
                     file.special, inode.id, inode.special
                 ),
             ));
-            let _ = inode_id;
-            (inode.id, inode.data.clone())
+            inode
         }
         Some(Err(why)) => {
             notes.push(("hard link".to_owned(), why));
-            (file.id, file.data.clone())
+            file.clone()
         }
-        None => (file.id, file.data.clone()),
+        None => file.clone(),
     };
+    let (data_file, data_start) = (source.id, source.data.clone());
     let data = fs.resolve_fork(
         data_file,
         false,
@@ -262,10 +263,10 @@ fn file_nodes(fs: &HfsFs, id: u64, key: &Key, file: &File, out: &mut Vec<Node>) 
         ));
         kind = NodeKind::Dir;
     }
-    if file.rsrc.logical > 0 {
+    if source.rsrc.logical > 0 {
         notes.push((
             "resource fork".to_owned(),
-            format!("{} bytes ({name}:rsrc)", file.rsrc.logical),
+            format!("{} bytes ({name}:rsrc)", source.rsrc.logical),
         ));
     }
     out.push(Node {
@@ -288,11 +289,11 @@ fn file_nodes(fs: &HfsFs, id: u64, key: &Key, file: &File, out: &mut Vec<Node>) 
         deleted: false,
         notes: notes.clone(),
     });
-    if file.rsrc.logical > 0 && kind != NodeKind::Dir {
+    if source.rsrc.logical > 0 && kind != NodeKind::Dir {
         let rsrc = fs.resolve_fork(
-            file.id,
+            source.id,
             true,
-            &file.rsrc,
+            &source.rsrc,
             &format!("{name} (resource fork)"),
         );
         out.push(Node {
@@ -459,6 +460,7 @@ fn fork_of(fs: &HfsFs, node: &Node) -> Result<Arc<Fork>> {
     let rsrc = node.id & RSRC != 0;
     let (file, what) = match (rsrc, linked(fs, &file)) {
         (false, Some(Ok((_, inode)))) => (inode, "data fork"),
+        (true, Some(Ok((_, inode)))) => (inode, "resource fork"),
         (true, _) => (file, "resource fork"),
         (false, _) => (file, "data fork"),
     };
@@ -492,7 +494,10 @@ pub fn resource_fork(fs: &HfsFs, file: &Node) -> Option<Node> {
 
 pub fn finder_info(fs: &HfsFs, file: &Node) -> Option<[u8; 32]> {
     match record_at(fs, file.id).ok()?.1 {
-        Record::File(f) => Some(f.finder),
+        Record::File(f) => match linked(fs, &f) {
+            Some(Ok((_, inode))) => Some(inode.finder),
+            _ => Some(f.finder),
+        },
         Record::Folder(f) => Some(f.finder),
         Record::Thread(_) => None,
     }
