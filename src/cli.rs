@@ -118,7 +118,7 @@ pub enum Command {
         /// Show kind, mode, size, date and first LBA.
         #[arg(short = 'l', long)]
         long: bool,
-        /// The view: iso9660, joliet, rockridge, eltorito, udf, fat...
+        /// The view: iso9660, joliet, rockridge, eltorito, udf, fat12/16/32, hfs, hfsplus...
         #[arg(long = "fs", value_name = "NAME")]
         fs: Option<String>,
         /// Keep ISO 9660 identifiers as recorded (`;1`, trailing dots).
