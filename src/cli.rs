@@ -51,6 +51,13 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A fork of an HFS file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Fork {
+    Data,
+    Rsrc,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -117,7 +124,7 @@ pub enum Command {
         /// Show kind, mode, size, date and first LBA.
         #[arg(short = 'l', long)]
         long: bool,
-        /// The view: iso9660, joliet, rockridge, eltorito, udf, fat...
+        /// The view: iso9660, joliet, rockridge, eltorito, udf, fat12/16/32, hfs, hfsplus...
         #[arg(long = "fs", value_name = "NAME")]
         fs: Option<String>,
         /// Keep ISO 9660 identifiers as recorded (`;1`, trailing dots).
@@ -138,6 +145,9 @@ pub enum Command {
         fs: Option<String>,
         #[arg(long)]
         raw_names: bool,
+        /// Which fork of an HFS file: its data (the default) or its resource fork.
+        #[arg(long, value_enum, default_value_t = Fork::Data)]
+        fork: Fork,
     },
     /// Copy files out of a filesystem view into a directory.
     Extract {
@@ -157,6 +167,9 @@ pub enum Command {
         /// Write into a non-empty target.
         #[arg(long)]
         force: bool,
+        /// Write HFS resource forks and Finder info as AppleDouble `._name` files.
+        #[arg(long)]
+        resource_forks: bool,
     },
     /// Every on-disk structure in or over a sector, field by field.
     Structure {
@@ -289,7 +302,8 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             path,
             fs,
             raw_names,
-        }) => cat::run(&image, &path, fs.as_deref(), raw_names, out),
+            fork,
+        }) => cat::run(&image, &path, fs.as_deref(), raw_names, fork, out),
         Some(Command::Extract {
             image,
             paths,
@@ -298,14 +312,18 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             raw_names,
             symlinks,
             force,
+            resource_forks,
         }) => extract::run(
             &image,
             &paths,
             &output,
             fs.as_deref(),
             raw_names,
-            symlinks,
-            force,
+            extract::Flags {
+                symlinks,
+                force,
+                resource_forks,
+            },
             out,
         ),
         Some(Command::Locate { image, addr, json }) => locate::run(&image, &addr, json, out),

@@ -85,6 +85,11 @@ pub enum Position {
     /// A byte offset (in the image file, or in a volume's user data).
     Byte(u64),
     Sector(Lba),
+    /// A node of a B-tree (HFS), which lies wherever its file's extents put it.
+    Node {
+        tree: &'static str,
+        node: u32,
+    },
 }
 
 impl fmt::Display for Position {
@@ -92,6 +97,7 @@ impl fmt::Display for Position {
         match self {
             Position::Byte(at) => write!(f, "byte {at:#x}"),
             Position::Sector(lba) => write!(f, "sector {lba}"),
+            Position::Node { tree, node } => write!(f, "{tree} B-tree node {node}"),
         }
     }
 }

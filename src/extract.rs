@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+pub mod apple_double;
+
 use crate::error::{Error, Result};
 use crate::fs::{Filesystem, Node, NodeKind, walk};
 use crate::timestamp::Timestamp;
@@ -20,6 +22,9 @@ pub struct Options {
     pub symlinks: bool,
     /// Write into a non-empty target.
     pub force: bool,
+    /// Write each file's resource fork and Finder info as an AppleDouble
+    /// `._name` file beside it (HFS).
+    pub resource_forks: bool,
 }
 
 /// What was written and what was not.
@@ -28,6 +33,8 @@ pub struct Report {
     pub files: usize,
     pub dirs: usize,
     pub symlinks: usize,
+    /// AppleDouble `._name` files written.
+    pub apple_double: usize,
     pub bytes: u64,
     /// One line per entry left out, with why.
     pub skipped: Vec<String>,
@@ -140,7 +147,18 @@ impl Writer<'_> {
                     self.dir_times.push((dest.to_owned(), t));
                 }
             }
+            NodeKind::File if self.fs.is_named_fork(node) => {
+                if !self.options.resource_forks {
+                    self.skip(
+                        shown,
+                        "a resource fork (use --resource-forks to write AppleDouble ._ files)",
+                    );
+                }
+            }
             NodeKind::File => {
+                if self.options.resource_forks {
+                    self.apple_double(shown, dest, node)?;
+                }
                 let mut file = match OpenOptions::new().write(true).create_new(true).open(dest) {
                     Ok(f) => f,
                     Err(e) => {
@@ -191,6 +209,66 @@ impl Writer<'_> {
             }
             NodeKind::Other => self.skip(shown, "device, fifo or socket: not extracted"),
         }
+        Ok(())
+    }
+}
+
+impl Writer<'_> {
+    /// Writes `._name` beside `dest` when the file has a resource fork or
+    /// Finder info.
+    fn apple_double(&mut self, shown: &str, dest: &Path, node: &Node) -> Result<()> {
+        let rsrc = self.fs.resource_fork(node);
+        let finder = self.fs.finder_info(node).unwrap_or([0; 32]);
+        if rsrc.is_none() && finder == [0; 32] {
+            return Ok(());
+        }
+        let Some(name) = dest.file_name() else {
+            return Ok(());
+        };
+        let double = dest.with_file_name(format!("._{}", name.to_string_lossy()));
+        let len = rsrc.as_ref().map_or(0, |r| r.size);
+        let Ok(len32) = u32::try_from(len) else {
+            self.skip(
+                shown,
+                "a resource fork of 4 GiB or more does not fit AppleDouble",
+            );
+            return Ok(());
+        };
+        let mut file = match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&double)
+        {
+            Ok(f) => f,
+            Err(e) => {
+                self.skip(&format!("{shown} (AppleDouble)"), e);
+                return Ok(());
+            }
+        };
+        file.write_all(&apple_double::header(&finder, len32))
+            .map_err(|e| io(&double, e))?;
+        if let Some(rsrc) = rsrc {
+            let mut buf = vec![0u8; 256 * 1024];
+            let mut offset = 0u64;
+            while offset < len {
+                let n = match self.fs.read(&rsrc, offset, &mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) => {
+                        self.skip(
+                            shown,
+                            format!("resource fork read failed after {offset} bytes: {e}"),
+                        );
+                        break;
+                    }
+                };
+                file.write_all(buf.get(..n).unwrap_or_default())
+                    .map_err(|e| io(&double, e))?;
+                offset += n as u64;
+            }
+            self.report.bytes += offset;
+        }
+        self.report.apple_double += 1;
         Ok(())
     }
 }

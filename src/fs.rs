@@ -5,6 +5,7 @@
 //! every file maps to disc sectors and every sector maps back to an owner.
 
 pub mod fat;
+pub mod hfs;
 pub mod iso9660;
 pub mod udf;
 pub mod walk;
@@ -30,6 +31,10 @@ pub enum FsKind {
     Fat32,
     /// UDF (ECMA-167 / OSTA UDF 1.02–2.60).
     Udf,
+    /// HFS (Mac OS Standard).
+    Hfs,
+    /// HFS+ and HFSX (Mac OS Extended).
+    HfsPlus,
 }
 
 impl FsKind {
@@ -44,6 +49,8 @@ impl FsKind {
             FsKind::Fat16 => "fat16",
             FsKind::Fat32 => "fat32",
             FsKind::Udf => "udf",
+            FsKind::Hfs => "hfs",
+            FsKind::HfsPlus => "hfsplus",
         }
     }
 
@@ -59,6 +66,8 @@ impl FsKind {
             "fat16" => FsKind::Fat16,
             "fat32" => FsKind::Fat32,
             "udf" => FsKind::Udf,
+            "hfs" => FsKind::Hfs,
+            "hfsplus" | "hfs+" | "hfsx" => FsKind::HfsPlus,
             _ => return None,
         })
     }
@@ -70,6 +79,8 @@ impl FsKind {
             FsKind::RockRidge => 1,
             FsKind::Joliet => 2,
             FsKind::Iso9660 => 3,
+            // Below ISO 9660 on hybrid discs (a PC reads the ISO side).
+            FsKind::Hfs | FsKind::HfsPlus => 4,
             FsKind::Fat12 | FsKind::Fat16 | FsKind::Fat32 => 5,
             FsKind::ElTorito => 9,
         }
@@ -219,6 +230,22 @@ pub trait Filesystem: Send + Sync + std::fmt::Debug {
     /// reader already knows them.
     fn node_records(&self, _node: &Node) -> Vec<NodeRecord> {
         Vec::new()
+    }
+    /// The resource fork of a file, for formats with forks (HFS), when it
+    /// is not empty. It is also listed beside its file as `name:rsrc`.
+    fn resource_fork(&self, _file: &Node) -> Option<Node> {
+        None
+    }
+    /// Whether a node is a named fork listed beside its file (`name:rsrc`)
+    /// rather than a file of its own: extraction writes it only as part
+    /// of an AppleDouble file.
+    fn is_named_fork(&self, _node: &Node) -> bool {
+        false
+    }
+    /// A file's 32 bytes of Finder info (type, creator, flags, ...), for
+    /// formats that keep them (HFS).
+    fn finder_info(&self, _file: &Node) -> Option<[u8; 32]> {
+        None
     }
 }
 

@@ -26,9 +26,9 @@ use serde::{Serialize, Serializer};
 use crate::error::{Error, Result};
 
 pub use codec::{
-    Ascii, Be16, Be32, Be32Hex, Both, Both16, Both32, Bytes, Codec, Guid, Hex8, Latin1, Le16,
-    Le16Hex, Le32, Le32Hex, Le64, Le64Hex, Raw, Reserved, U8, Ucs2Be, Utf16Le, guid_text,
-    hex_bytes, latin1_trimmed, ucs2be_text,
+    Ascii, Be16, Be16Hex, Be32, Be32Hex, Be64, Both, Both16, Both32, Bytes, Codec, Guid, Hex8,
+    Latin1, Le16, Le16Hex, Le32, Le32Hex, Le64, Le64Hex, Raw, Reserved, U8, Ucs2Be, Utf16Le,
+    guid_text, hex_bytes, latin1_trimmed, ucs2be_text,
 };
 
 /// What a structure is, as `locate` and `structure --json` name it.
@@ -70,6 +70,22 @@ pub enum Kind {
     Vat,
     /// A space bitmap (UDF's metadata bitmap file).
     SpaceBitmap,
+    /// HFS boot blocks (the first 1024 bytes of a volume).
+    BootBlocks,
+    /// An HFS master directory block or an HFS+ volume header (and their
+    /// alternate copies).
+    VolumeHeader,
+    /// A B-tree node (HFS and HFS+ catalog, extents, attributes files).
+    BtreeNode,
+    /// A record of a catalog B-tree's leaf node (a file, folder or thread).
+    CatalogRecord,
+    /// A volume bitmap or HFS+ allocation file.
+    AllocationBitmap,
+    /// A special file's area (extents overflow, catalog, attributes,
+    /// startup).
+    SpecialFile,
+    /// A journal's info block, header or area.
+    Journal,
 }
 
 impl Kind {
@@ -95,6 +111,13 @@ impl Kind {
             Kind::SparingTable => "sparing_table",
             Kind::Vat => "vat",
             Kind::SpaceBitmap => "space_bitmap",
+            Kind::BootBlocks => "boot_blocks",
+            Kind::VolumeHeader => "volume_header",
+            Kind::BtreeNode => "btree_node",
+            Kind::CatalogRecord => "catalog_record",
+            Kind::AllocationBitmap => "allocation_bitmap",
+            Kind::SpecialFile => "special_file",
+            Kind::Journal => "journal",
         }
     }
 }

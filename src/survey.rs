@@ -24,7 +24,7 @@ type Probed = Option<Result<Arc<dyn Filesystem>, Diagnostic>>;
 
 /// The filesystems that sit on a whole volume (a disk, a data track, a
 /// partition), tried in turn on each: a new reader adds one line.
-const VOLUME_PROBES: &[fn(&Volume) -> Probed] = &[fat, udf];
+const VOLUME_PROBES: &[fn(&Volume) -> Probed] = &[fat, udf, hfs];
 
 fn udf(volume: &Volume) -> Probed {
     Some(match fs::udf::probe(volume)? {
@@ -37,6 +37,13 @@ fn fat(volume: &Volume) -> Probed {
     Some(match fs::fat::probe(volume)? {
         Ok(fat) => Ok(Arc::new(fat)),
         Err(e) => Err(Diagnostic::error("fat.unusable", e.to_string())),
+    })
+}
+
+fn hfs(volume: &Volume) -> Probed {
+    Some(match fs::hfs::probe(volume)? {
+        Ok(hfs) => Ok(Arc::new(hfs)),
+        Err(e) => Err(Diagnostic::error("hfs.unusable", e.to_string())),
     })
 }
 

@@ -1,17 +1,19 @@
-//! `discscope cat IMAGE PATH [--fs NAME]`: a file's bytes on stdout.
+//! `discscope cat IMAGE PATH [--fs NAME] [--fork data|rsrc]`: a file's bytes
+//! (an HFS file's data or resource fork) on stdout.
 
 use std::io::Write;
 use std::path::Path;
 
 use discscope::fs::{NodeKind, walk};
 
-use super::{Outcome, Output};
+use super::{Fork, Outcome, Output};
 
 pub fn run(
     image: &Path,
     path: &str,
     fs: Option<&str>,
     raw_names: bool,
+    fork: Fork,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let view = super::open::view(image, fs, raw_names)?;
@@ -20,6 +22,13 @@ pub fn run(
     if node.kind != NodeKind::File {
         anyhow::bail!("{path}: not a regular file ({})", node.kind.as_str());
     }
+    let node = match fork {
+        Fork::Data => node,
+        Fork::Rsrc if fs.is_named_fork(&node) => node,
+        Fork::Rsrc => fs.resource_fork(&node).ok_or_else(|| {
+            anyhow::anyhow!("{path}: no resource fork (empty, or not an HFS file)")
+        })?,
+    };
     let mut buf = vec![0u8; 256 * 1024];
     let mut offset = 0u64;
     loop {

@@ -1,4 +1,5 @@
-//! `discscope extract IMAGE [PATH...] -o DIR [--fs NAME] [--symlinks] [--force]`.
+//! `discscope extract IMAGE [PATH...] -o DIR [--fs NAME] [--symlinks] [--force]
+//! [--resource-forks]`.
 
 use std::io::Write;
 use std::path::Path;
@@ -9,17 +10,28 @@ use discscope::fs::walk;
 
 use super::{Outcome, Output};
 
-#[allow(clippy::too_many_arguments)]
+/// What extraction may do.
+#[derive(Clone, Copy, Debug)]
+pub struct Flags {
+    pub symlinks: bool,
+    pub force: bool,
+    pub resource_forks: bool,
+}
+
 pub fn run(
     image: &Path,
     paths: &[String],
     target: &Path,
     fs: Option<&str>,
     raw_names: bool,
-    symlinks: bool,
-    force: bool,
+    flags: Flags,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
+    let Flags {
+        symlinks,
+        force,
+        resource_forks,
+    } = flags;
     let view = super::open::view(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let mut sources = Vec::new();
@@ -30,7 +42,11 @@ pub fn run(
         let node = walk::resolve(fs, p).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
         sources.push((format!("/{}", p.trim_matches('/')), node));
     }
-    let options = Options { symlinks, force };
+    let options = Options {
+        symlinks,
+        force,
+        resource_forks,
+    };
     let root = extract::prepare(target, &options)?;
     let report = extract::extract(fs, &sources, &root, options)?;
     let mut err = std::io::stderr().lock();
@@ -41,11 +57,16 @@ pub fn run(
     super::open::warn(&fs.diagnostics());
     writeln!(
         out,
-        "extracted {} files ({} bytes), {} directories, {} symlinks into {}; {} skipped",
+        "extracted {} files ({} bytes), {} directories, {} symlinks{} into {}; {} skipped",
         report.files,
         report.bytes,
         report.dirs,
         report.symlinks,
+        if report.apple_double > 0 {
+            format!(", {} AppleDouble files", report.apple_double)
+        } else {
+            String::new()
+        },
         escape(&root.display().to_string()),
         report.skipped.len()
     )?;

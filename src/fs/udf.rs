@@ -82,7 +82,7 @@ pub struct UdfFs {
     findings: Mutex<Vec<Diagnostic>>,
     icbs: Mutex<HashMap<u64, NodeIcb>>,
     /// The file read last, so sequential reads do not decode it again.
-    last: Mutex<Option<(u64, Arc<tree::Opened>)>>,
+    last: Mutex<Option<(u64, Arc<tree::OpenedEntry>)>>,
 }
 
 impl std::fmt::Debug for UdfFs {

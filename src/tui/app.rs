@@ -78,7 +78,7 @@ pub enum Subject {
 /// A search match on screen: where it starts in the raw sector and how
 /// long it is (it may run on into the next sector).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Found {
+pub struct Match {
     pub lba: Lba,
     pub offset: usize,
     pub len: usize,
@@ -148,7 +148,7 @@ pub struct App {
     /// The last search, which `;` and `,` repeat.
     pub last_search: Option<crate::inspect::search::Pattern>,
     /// The match the last search found, highlighted.
-    pub found: Option<Found>,
+    pub found: Option<Match>,
     pub message: Option<String>,
     pub jobs: Vec<Running>,
     /// Which file or structure owns each sector, once indexed.

@@ -108,7 +108,7 @@ entry! {
 
 entry! {
     /// PD: padding, its bytes follow the header.
-    pub struct Pd = "Padding", "IEEE P1281 §5.2", 4 {}
+    pub struct Padding = "Padding", "IEEE P1281 §5.2", 4 {}
 }
 
 entry! {
@@ -302,7 +302,7 @@ fn entry_fields(bytes: &[u8], shift: u64, out: &mut Vec<Field>) {
         Some(b"CE") => declared(&Ce::LAYOUT, bytes, shift, p, out),
         Some(b"ST") => declared(&St::LAYOUT, bytes, shift, p, out),
         Some(b"ES") => declared(&Es::LAYOUT, bytes, shift, p, out),
-        Some(b"PD") => declared(&Pd::LAYOUT, bytes, shift, p, out),
+        Some(b"PD") => declared(&Padding::LAYOUT, bytes, shift, p, out),
         Some(b"ER") => extensions_reference(bytes, shift, p, out),
         _ => match rockridge::annotate(bytes, shift, p, out) {
             Some(end) => end,
@@ -418,7 +418,7 @@ mod tests {
 
     #[test]
     fn declarations_tile_and_name_what_is_missing() {
-        check_declarations!(SuspHeader, Sp, Ce, Pd, St, Er, Es);
+        check_declarations!(SuspHeader, Sp, Ce, Padding, St, Er, Es);
     }
 
     #[test]

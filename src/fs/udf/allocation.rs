@@ -42,7 +42,7 @@ pub enum Piece {
 
 /// One extent of a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Extent {
+pub struct AllocatedExtent {
     pub bytes: u64,
     pub piece: Piece,
 }
@@ -50,7 +50,7 @@ pub struct Extent {
 /// A file's extents as found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Allocation {
-    pub extents: Vec<Extent>,
+    pub extents: Vec<AllocatedExtent>,
     /// Allocation extent descriptors read: (partition reference, block).
     pub continuations: Vec<(u16, u32)>,
     pub problems: Vec<String>,
@@ -110,7 +110,7 @@ pub fn decode(
 ) -> Allocation {
     let mut out = Allocation::default();
     if ad_type == 3 {
-        out.extents.push(Extent {
+        out.extents.push(AllocatedExtent {
             bytes: area.len() as u64,
             piece: Piece::Embedded { offset: area.start },
         });
@@ -158,7 +158,7 @@ pub fn decode(
                 ));
                 return out;
             }
-            out.extents.push(Extent { bytes, piece });
+            out.extents.push(AllocatedExtent { bytes, piece });
         }
         let Some((partition, block_no)) = next else {
             break;

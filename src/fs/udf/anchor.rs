@@ -10,15 +10,15 @@ use crate::io::ReadAt;
 use crate::structure::{Place, Reserved, Structure, declare};
 
 use super::descriptor::DescriptorTag;
-use super::extent::{Extent, ExtentAd};
+use super::extent::{ExtentAd, ExtentAdCodec};
 use super::tag::{self, Checked};
 
 declare! {
     /// The anchor volume descriptor pointer.
     pub struct Avdp = "Anchor volume descriptor pointer", Anchor, "ECMA-167 3/10.2", 512 {
         0, 16 => tag: DescriptorTag, "descriptor tag", "identifier 2", "ECMA-167 3/7.2";
-        16, 8 => main: Extent, "main volume descriptor sequence", "where the main sequence is";
-        24, 8 => reserve: Extent, "reserve volume descriptor sequence", "where the copy of the sequence is";
+        16, 8 => main: ExtentAdCodec, "main volume descriptor sequence", "where the main sequence is";
+        24, 8 => reserve: ExtentAdCodec, "reserve volume descriptor sequence", "where the copy of the sequence is";
         32, 480 => reserved: Reserved, "reserved", "zero";
     }
 }

@@ -52,7 +52,7 @@ impl Blocks {
 
 /// One block of data read whole: where it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
+pub struct BlockSpan {
     /// Offset in the data.
     pub offset: usize,
     pub len: usize,
@@ -66,13 +66,13 @@ pub struct Span {
 #[derive(Clone, Debug, Default)]
 pub struct Data {
     pub bytes: Vec<u8>,
-    pub spans: Vec<Span>,
+    pub spans: Vec<BlockSpan>,
     pub problems: Vec<String>,
 }
 
 impl Data {
     /// The span holding data offset `at`.
-    pub fn span_at(&self, at: usize) -> Option<&Span> {
+    pub fn span_at(&self, at: usize) -> Option<&BlockSpan> {
         let i = self.spans.partition_point(|s| s.offset <= at);
         self.spans
             .get(i.checked_sub(1)?)
@@ -115,7 +115,7 @@ pub fn read_all(
             Piece::Zeros { .. } => out.bytes.resize(out.bytes.len() + take, 0),
             Piece::Embedded { offset } => {
                 let raw = entry.bytes.get(offset..offset + take).unwrap_or_default();
-                out.spans.push(Span {
+                out.spans.push(BlockSpan {
                     offset: out.bytes.len(),
                     len: raw.len(),
                     position: entry_position + offset as u64,
@@ -148,7 +148,7 @@ pub fn read_all(
                                 .push(format!("block {} lies outside the volume", start + k));
                             return out;
                         };
-                        out.spans.push(Span {
+                        out.spans.push(BlockSpan {
                             offset: out.bytes.len(),
                             len,
                             position: blocks.position(start + k),

@@ -13,7 +13,7 @@ use crate::structure::{
     Bytes, Codec, Field, Le16, Le16Hex, Le32, Le32Hex, Reserved, Structure, Value, declare,
 };
 
-use super::extent::{Extent, Long};
+use super::extent::{ExtentAdCodec, LongAdCodec};
 use super::name::{Charspec, Dstring};
 use super::regid::Regid;
 use super::tag::{self, Checked};
@@ -103,8 +103,8 @@ declare! {
         72, 128 => volume_set: Dstring, "volume set identifier", "the first 16 characters should be unique (UDF 2.60 §2.2.2.5)";
         200, 64 => descriptor_charset: Charspec, "descriptor character set", "CS0 OSTA Compressed Unicode";
         264, 64 => explanatory_charset: Charspec, "explanatory character set", "";
-        328, 8 => abstract_extent: Extent, "volume abstract", "an extent holding the abstract";
-        336, 8 => copyright_extent: Extent, "volume copyright notice", "an extent holding the notice";
+        328, 8 => abstract_extent: ExtentAdCodec, "volume abstract", "an extent holding the abstract";
+        336, 8 => copyright_extent: ExtentAdCodec, "volume copyright notice", "an extent holding the notice";
         344, 32 => application: Regid, "application identifier", "the application that recorded the volume";
         376, 12 => recorded: UdfTime, "recording date and time", "when the volume was recorded";
         388, 32 => implementation: Regid, "implementation identifier", "the implementation that recorded it";
@@ -139,11 +139,11 @@ declare! {
         20, 2 => flags: Le16Hex, "partition flags", "bit 0: space is allocated";
         22, 2 => number: Le16, "partition number", "what partition maps refer to";
         24, 32 => contents: Regid, "partition contents", "+NSR02 or +NSR03 for a UDF file structure";
-        56, 8 => unallocated_table: Extent, "unallocated space table", "short_ad of the table (length, block)", "ECMA-167 4/14.3";
-        64, 8 => unallocated_bitmap: Extent, "unallocated space bitmap", "short_ad of the bitmap (length, block)", "ECMA-167 4/14.3";
-        72, 8 => integrity_table: Extent, "partition integrity table", "unused by UDF", "ECMA-167 4/14.3";
-        80, 8 => freed_table: Extent, "freed space table", "short_ad", "ECMA-167 4/14.3";
-        88, 8 => freed_bitmap: Extent, "freed space bitmap", "short_ad", "ECMA-167 4/14.3";
+        56, 8 => unallocated_table: ExtentAdCodec, "unallocated space table", "short_ad of the table (length, block)", "ECMA-167 4/14.3";
+        64, 8 => unallocated_bitmap: ExtentAdCodec, "unallocated space bitmap", "short_ad of the bitmap (length, block)", "ECMA-167 4/14.3";
+        72, 8 => integrity_table: ExtentAdCodec, "partition integrity table", "unused by UDF", "ECMA-167 4/14.3";
+        80, 8 => freed_table: ExtentAdCodec, "freed space table", "short_ad", "ECMA-167 4/14.3";
+        88, 8 => freed_bitmap: ExtentAdCodec, "freed space bitmap", "short_ad", "ECMA-167 4/14.3";
         96, 88 => header_reserved: Reserved, "partition header reserved", "zero", "ECMA-167 4/14.3";
         184, 4 => access: Le32, "access type", "1 read-only, 2 write-once, 3 rewritable, 4 overwritable";
         188, 4 => start: Le32, "partition starting location", "the partition's first block";
@@ -164,12 +164,12 @@ declare! {
         84, 128 => label: Dstring, "logical volume identifier", "the volume's name (blkid's LABEL)";
         212, 4 => block_size: Le32, "logical block size", "bytes per block";
         216, 32 => domain: Regid, "domain identifier", "*OSTA UDF Compliant with the UDF revision";
-        248, 16 => file_set: Long, "logical volume contents use", "where the file set descriptor is (long_ad)";
+        248, 16 => file_set: LongAdCodec, "logical volume contents use", "where the file set descriptor is (long_ad)";
         264, 4 => map_table_length: Le32, "map table length", "bytes of partition maps";
         268, 4 => map_count: Le32, "number of partition maps", "";
         272, 32 => implementation: Regid, "implementation identifier", "";
         304, 128 => implementation_use: Bytes, "implementation use", "";
-        432, 8 => integrity: Extent, "integrity sequence extent", "where the logical volume integrity descriptors are";
+        432, 8 => integrity: ExtentAdCodec, "integrity sequence extent", "where the logical volume integrity descriptors are";
     }
 }
 
@@ -187,7 +187,7 @@ declare! {
     pub struct Vdp = "Volume descriptor pointer", VolumeDescriptor, "ECMA-167 3/10.3", 512 {
         0, 16 => tag: DescriptorTag, "descriptor tag", "identifier 3", "ECMA-167 3/7.2";
         16, 4 => sequence: Le32, "volume descriptor sequence number", "";
-        20, 8 => next: Extent, "next volume descriptor sequence extent", "where the sequence goes on";
+        20, 8 => next: ExtentAdCodec, "next volume descriptor sequence extent", "where the sequence goes on";
         28, 484 => reserved: Reserved, "reserved", "zero";
     }
 }
@@ -210,7 +210,7 @@ pub fn usd_fields(bytes: &[u8], count: u32) -> Vec<Field> {
                 at as u64,
                 8,
                 format!("free extent {}", i + 1),
-                Extent::value(raw),
+                ExtentAdCodec::value(raw),
                 "unallocated volume space",
                 "ECMA-167 3/10.8.4",
             ))

@@ -19,9 +19,9 @@ pub struct ExtentAd {
 
 /// An extent_ad field (8 bytes).
 #[derive(Clone, Copy, Debug)]
-pub struct Extent;
+pub struct ExtentAdCodec;
 
-impl Codec for Extent {
+impl Codec for ExtentAdCodec {
     type Out = ExtentAd;
     const WIDTH: Option<usize> = Some(8);
     fn decode(raw: &[u8]) -> ExtentAd {
@@ -101,9 +101,9 @@ impl LongAd {
 
 /// A long_ad field (16 bytes).
 #[derive(Clone, Copy, Debug)]
-pub struct Long;
+pub struct LongAdCodec;
 
-impl Codec for Long {
+impl Codec for LongAdCodec {
     type Out = LongAd;
     const WIDTH: Option<usize> = Some(16);
     fn decode(raw: &[u8]) -> LongAd {

@@ -9,7 +9,7 @@
 use crate::structure::{Field, Hex8, Le16, Place, Structure, U8, Value, declare};
 
 use super::descriptor::DescriptorTag;
-use super::extent::{Long, LongAd, le16};
+use super::extent::{LongAd, LongAdCodec, le16};
 use super::name::{Cs0, cs0};
 use super::tag::{self, Checked};
 
@@ -20,7 +20,7 @@ declare! {
         16, 2 => version: Le16, "file version number", "1";
         18, 1 => characteristics: Hex8, "file characteristics", "bit 0 hidden, 1 directory, 2 deleted, 3 parent, 4 metadata";
         19, 1 => name_length: U8, "length of file identifier", "bytes of the name";
-        20, 16 => icb: Long, "ICB", "where the entry's file entry is";
+        20, 16 => icb: LongAdCodec, "ICB", "where the entry's file entry is";
         36, 2 => iu_length: Le16, "length of implementation use", "bytes before the name";
     }
 }

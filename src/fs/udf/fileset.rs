@@ -6,7 +6,7 @@
 use crate::structure::{Le16, Le32, Le32Hex, Reserved, declare};
 
 use super::descriptor::DescriptorTag;
-use super::extent::Long;
+use super::extent::LongAdCodec;
 use super::name::{Charspec, Dstring};
 use super::regid::Regid;
 use super::time::UdfTime;
@@ -28,10 +28,10 @@ declare! {
         304, 32 => file_set_id: Dstring, "file set identifier", "the file set's name";
         336, 32 => copyright_id: Dstring, "copyright file identifier", "";
         368, 32 => abstract_id: Dstring, "abstract file identifier", "";
-        400, 16 => root: Long, "root directory ICB", "where the root directory's entry is";
+        400, 16 => root: LongAdCodec, "root directory ICB", "where the root directory's entry is";
         416, 32 => domain: Regid, "domain identifier", "*OSTA UDF Compliant with the UDF revision";
-        448, 16 => next: Long, "next extent", "a further file set descriptor sequence";
-        464, 16 => system_stream: Long, "system stream directory ICB", "UDF 2.00 and later: the volume's system streams";
+        448, 16 => next: LongAdCodec, "next extent", "a further file set descriptor sequence";
+        464, 16 => system_stream: LongAdCodec, "system stream directory ICB", "UDF 2.00 and later: the volume's system streams";
         480, 32 => reserved: Reserved, "reserved", "zero";
     }
 }

@@ -16,7 +16,7 @@ use crate::structure::{
 use crate::timestamp::Timestamp;
 
 use super::descriptor::DescriptorTag;
-use super::extent::{LbAddr, Long, LongAd, le16, le32, le64};
+use super::extent::{LbAddr, LongAd, LongAdCodec, le16, le32, le64};
 use super::regid::Regid;
 use super::tag;
 use super::time::UdfTime;
@@ -124,7 +124,7 @@ declare! {
         84, 12 => mtime: UdfTime, "modification date and time", "";
         96, 12 => attribute_time: UdfTime, "attribute date and time", "";
         108, 4 => checkpoint: Le32, "checkpoint", "";
-        112, 16 => ea_icb: Long, "extended attribute ICB", "an ICB holding more extended attributes";
+        112, 16 => ea_icb: LongAdCodec, "extended attribute ICB", "an ICB holding more extended attributes";
         128, 32 => implementation: Regid, "implementation identifier", "";
         160, 8 => unique_id: Le64, "unique id", "unique within the volume (0 for the root)";
         168, 4 => ea_length: Le32, "length of extended attributes", "bytes of extended attributes after this field";
@@ -153,8 +153,8 @@ declare! {
         116, 12 => attribute_time: UdfTime, "attribute date and time", "";
         128, 4 => checkpoint: Le32, "checkpoint", "";
         132, 4 => reserved: Reserved, "reserved", "zero";
-        136, 16 => ea_icb: Long, "extended attribute ICB", "";
-        152, 16 => stream_icb: Long, "stream directory ICB", "the directory of the file's named streams";
+        136, 16 => ea_icb: LongAdCodec, "extended attribute ICB", "";
+        152, 16 => stream_icb: LongAdCodec, "stream directory ICB", "the directory of the file's named streams";
         168, 32 => implementation: Regid, "implementation identifier", "";
         200, 8 => unique_id: Le64, "unique id", "";
         208, 4 => ea_length: Le32, "length of extended attributes", "";
@@ -167,7 +167,7 @@ declare! {
     pub struct IndirectEntry = "Indirect entry", Icb, "ECMA-167 4/14.7", 52 {
         0, 16 => tag: DescriptorTag, "descriptor tag", "identifier 259", "ECMA-167 3/7.2";
         16, 20 => icb_tag: IcbTagField, "ICB tag", "", "ECMA-167 4/14.6";
-        36, 16 => indirect: Long, "indirect ICB", "where the next entries are";
+        36, 16 => indirect: LongAdCodec, "indirect ICB", "where the next entries are";
     }
 }
 

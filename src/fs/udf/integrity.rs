@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use crate::structure::{Bytes, Field, Le16Hex, Le32, Le64, Place, Structure, Value, declare};
 
 use super::descriptor::{DescriptorTag, expand_tag};
-use super::extent::{Extent, ExtentAd, le32};
+use super::extent::{ExtentAd, ExtentAdCodec, le32};
 use super::regid::{EntityId, Regid};
 use super::tag::{self, Checked};
 use super::time::UdfTime;
@@ -25,7 +25,7 @@ declare! {
         0, 16 => tag: DescriptorTag, "descriptor tag", "identifier 9", "ECMA-167 3/7.2";
         16, 12 => recorded: UdfTime, "recording date and time", "when the integrity was last recorded";
         28, 4 => integrity_type: Le32, "integrity type", "0 open (being written), 1 close";
-        32, 8 => next: Extent, "next integrity extent", "where the sequence goes on";
+        32, 8 => next: ExtentAdCodec, "next integrity extent", "where the sequence goes on";
         40, 8 => unique_id: Le64, "next unique id", "the unique id the next file gets (UDF 2.60 §3.2.1.1)";
         48, 24 => contents_reserved: Bytes, "logical volume contents use", "reserved";
         72, 4 => partitions: Le32, "number of partitions", "entries in the free space and size tables";

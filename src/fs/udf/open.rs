@@ -22,7 +22,7 @@ use super::partition::{
 };
 use super::recognition;
 use super::regid::{EntityId, revision_text};
-use super::sequence::{self, Found, Sequence};
+use super::sequence::{self, ReadDescriptor, Sequence};
 use super::tag::{self, Checked};
 use super::{MAX_FINDINGS, UdfFs, metadata, sparing, vat};
 
@@ -60,7 +60,7 @@ impl Opening {
     }
 
     /// A descriptor of a sequence as a structure.
-    fn descriptor(&self, f: &Found, prefix: &str) -> Structure {
+    fn descriptor(&self, f: &ReadDescriptor, prefix: &str) -> Structure {
         let place = Place::Medium(self.blocks.position(f.block));
         let mut s = match f.id() {
             tag::PRIMARY => Pvd::LAYOUT.structure(&f.bytes, place),

@@ -19,13 +19,13 @@ const MOST_POINTERS: usize = 16;
 
 /// One descriptor read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Found {
+pub struct ReadDescriptor {
     pub block: u64,
     pub bytes: Vec<u8>,
     pub checked: Checked,
 }
 
-impl Found {
+impl ReadDescriptor {
     pub fn id(&self) -> u16 {
         self.checked.tag.id
     }
@@ -51,13 +51,13 @@ impl Found {
 /// A sequence as read.
 #[derive(Clone, Debug, Default)]
 pub struct Sequence {
-    pub primary: Option<Found>,
-    pub logical: Option<Found>,
-    pub implementation: Option<Found>,
-    pub unallocated: Option<Found>,
-    pub partitions: Vec<Found>,
+    pub primary: Option<ReadDescriptor>,
+    pub logical: Option<ReadDescriptor>,
+    pub implementation: Option<ReadDescriptor>,
+    pub unallocated: Option<ReadDescriptor>,
+    pub partitions: Vec<ReadDescriptor>,
     /// Every descriptor, in the order read.
-    pub all: Vec<Found>,
+    pub all: Vec<ReadDescriptor>,
     /// (block, what was wrong).
     pub problems: Vec<(u64, String)>,
     pub terminated: bool,
@@ -69,8 +69,8 @@ impl Sequence {
         self.logical.is_some() && !self.partitions.is_empty()
     }
 
-    fn keep(&mut self, found: Found) {
-        let newer = |slot: &Option<Found>| {
+    fn keep(&mut self, found: ReadDescriptor) {
+        let newer = |slot: &Option<ReadDescriptor>| {
             slot.as_ref()
                 .is_none_or(|old| found.sequence_number() >= old.sequence_number())
         };
@@ -161,7 +161,7 @@ pub fn read(extent: ExtentAd, block_size: u64, read: &dyn Fn(u64) -> Option<Vec<
                 ));
             }
             let id = checked.tag.id;
-            let found = Found {
+            let found = ReadDescriptor {
                 block: at,
                 bytes,
                 checked,

@@ -27,7 +27,7 @@ const MAX_LINK_BYTES: u64 = 64 * 1024;
 
 /// An entry in force with its allocation.
 #[derive(Debug)]
-pub struct Opened {
+pub struct OpenedEntry {
     pub entry: Entry,
     pub alloc: Allocation,
     /// The volume block of the entry and its partition-relative block.
@@ -195,7 +195,7 @@ impl UdfFs {
     }
 
     /// The entry of `icb` with its allocation decoded.
-    fn open_icb(&self, icb: LongAd) -> Result<Opened> {
+    fn open_icb(&self, icb: LongAd) -> Result<OpenedEntry> {
         let (entry, block, lbn, part) = self.entry(icb)?;
         let read_aed = |p: u16, b: u32| {
             let at = self.partitions.resolve(p, u64::from(b)).ok()?;
@@ -220,7 +220,7 @@ impl UdfFs {
                 block,
             ));
         }
-        Ok(Opened {
+        Ok(OpenedEntry {
             entry,
             alloc,
             block,
@@ -327,7 +327,7 @@ impl UdfFs {
     /// map to the volume, and at most as many unrecorded bytes (read as
     /// zeros) as the volume holds, so a hostile claim of terabytes of holes
     /// does not become terabytes of output.
-    fn readable(&self, o: &Opened, name: &str) -> u64 {
+    fn readable(&self, o: &OpenedEntry, name: &str) -> u64 {
         let volume = self.blocks.count.saturating_mul(self.blocks.size);
         let (mut recorded, mut zeros) = (0u64, 0u64);
         for e in &o.alloc.extents {
@@ -366,7 +366,7 @@ impl UdfFs {
     }
 
     /// A node from an opened entry.
-    fn node_of(&self, name: &str, id: u64, o: &Opened, flags: u8) -> Node {
+    fn node_of(&self, name: &str, id: u64, o: &OpenedEntry, flags: u8) -> Node {
         let e = &o.entry;
         let kind = match e.file_type {
             icb::TYPE_DIRECTORY | icb::TYPE_STREAM_DIRECTORY => NodeKind::Dir,
@@ -514,7 +514,7 @@ impl UdfFs {
     }
 
     /// Lists the FIDs of the directory whose entry is `o`.
-    fn fids(&self, o: &Opened, what: &str) -> (Vec<(Fid, u64)>, data::Data) {
+    fn fids(&self, o: &OpenedEntry, what: &str) -> (Vec<(Fid, u64)>, data::Data) {
         let d = data::read_all(
             &self.blocks,
             &self.partitions,

@@ -2,7 +2,7 @@
 //! the last one again forward (`;`) or backward (`,`) from the cursor,
 //! and the match shown and highlighted when the job reports it.
 
-use super::{App, Effect, Found, ViewMode};
+use super::{App, Effect, Match, ViewMode};
 use crate::inspect::search::{Direction, Hit, Pattern};
 
 impl App {
@@ -73,7 +73,7 @@ impl App {
                 pattern.text, hit.lba, hit.offset
             )
         });
-        self.found = Some(Found {
+        self.found = Some(Match {
             lba: hit.lba,
             offset: hit.offset,
             len: pattern.bytes.len(),
