@@ -302,6 +302,8 @@ impl App {
             .is_some_and(|c| c.lba == self.sector.lba && c.cursor == self.cursor);
         if !fresh {
             self.sector_context = Some(self.context());
+            // A new byte's explanation is read from its top.
+            self.inspector_top = 0;
         }
     }
 
@@ -614,6 +616,9 @@ impl App {
                 if self.jobs.iter().any(|j| j.kind == JobKind::Search) {
                     self.message = Some("search cancelled".into());
                     return vec![Effect::CancelSearch];
+                }
+                if self.overlay == Overlay::None {
+                    self.message = Some("nothing to close or cancel".into());
                 }
                 self.overlay = Overlay::None;
             }

@@ -9,15 +9,19 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const SYNC: [u8; 12] = [0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0];
 
-struct Session {
+/// The binary in an 80×24 pseudo-terminal, its state folder (bookmarks,
+/// reports) a temporary one.
+pub(super) struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
+    pub(super) child: Box<dyn portable_pty::Child + Send + Sync>,
+    pub(super) state: tempfile::TempDir,
 }
 
 impl Session {
-    fn start(args: &[&str]) -> Session {
+    pub(super) fn start(args: &[&str]) -> Session {
+        let state = tempfile::tempdir().unwrap();
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -30,6 +34,7 @@ impl Session {
         command.args(args);
         command.env("TERM", "xterm-256color");
         command.env("NO_COLOR", "1");
+        command.env("XDG_STATE_HOME", state.path());
         let child = pty.slave.spawn_command(command).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -58,14 +63,15 @@ impl Session {
             raw,
             writer,
             child,
+            state,
         }
     }
 
-    fn contents(&self) -> String {
+    pub(super) fn contents(&self) -> String {
         self.screen.lock().unwrap().screen().contents()
     }
 
-    fn wait_for(&self, text: &str) -> String {
+    pub(super) fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
             let contents = self.contents();
@@ -80,7 +86,7 @@ impl Session {
         }
     }
 
-    fn keys(&mut self, keys: &str) {
+    pub(super) fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }

@@ -484,3 +484,53 @@ fn repair_preview_on_the_damaged_sector() {
     key(&mut app, KeyCode::Char('n'));
     assert!(app.repair.is_none());
 }
+
+/// Issue 11's screens at 80×24: a broken sheet's start, a non-default view
+/// unfolded, and the status after searching again.
+#[test]
+fn narrow_screens() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = discscope::demo::write(dir.path()).unwrap();
+    let text = std::fs::read_to_string(&demo)
+        .unwrap()
+        .replace("TRACK 03 MODE2/2352", "TRAKC 03 MODE2/2352");
+    let broken = dir.path().join("broken.cue");
+    std::fs::write(&broken, text).unwrap();
+    let opened = container::open_with_sheet(&broken, true).unwrap();
+    let mut app = App::new(
+        Arc::new(Survey::new(Arc::new(opened.medium), &Default::default())),
+        Appearance::default(),
+    );
+    let startup: Vec<Effect> = app
+        .startup(opened.sheet)
+        .into_iter()
+        .filter(|e| !matches!(e, Effect::Verify))
+        .collect();
+    effect::settle(&mut app, startup);
+    assert_eq!(app.focus, discscope::tui::app::Pane::Diagnostics);
+    insta::assert_snapshot!("broken_sheet_start_80x24", screen(&mut app, 80, 24));
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(dir.path());
+    // Hex → Inspector → Tracks → Files, then the iso9660 view (last row).
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    screen(&mut app, 80, 24);
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char(' '));
+    screen(&mut app, 80, 24);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Right);
+    insta::assert_snapshot!("iso9660_view_unfolded_80x24", screen(&mut app, 80, 24));
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(dir.path());
+    key(&mut app, KeyCode::Char('/'));
+    for c in "CD001".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char(';'));
+    insta::assert_snapshot!("search_next_80x24", screen(&mut app, 80, 24));
+}

@@ -34,82 +34,85 @@ impl App {
         if self.jobs.len() == before {
             return Vec::new();
         }
-        let effects = match report {
-            JobReport::Progress { .. } => Vec::new(),
-            JobReport::LintDone(report) => {
-                use crate::diagnostic::Severity;
-                let first_error = report
-                    .diagnostics
-                    .iter()
-                    .position(|d| d.severity == Severity::Error);
-                self.lint = Some(report);
-                // A sheet opened despite its errors starts at its first
-                // error, in the sheet, with the findings focused.
-                let broken = self
-                    .medium
-                    .diagnostics
-                    .iter()
-                    .any(|d| d.severity == Severity::Error);
-                if broken && let Some(row) = first_error {
-                    self.diagnostic_row = row;
-                    self.focus_on(Pane::Diagnostics);
-                    if self.overlay == Overlay::None {
-                        self.open_diagnostic();
-                    }
-                    self.message = Some(
+        let effects =
+            match report {
+                JobReport::Progress { .. } => Vec::new(),
+                JobReport::LintDone(report) => {
+                    use crate::diagnostic::Severity;
+                    let first_error = report
+                        .diagnostics
+                        .iter()
+                        .position(|d| d.severity == Severity::Error);
+                    self.lint = Some(report);
+                    // A sheet with errors starts at its first error, in the
+                    // sheet, with the findings focused.
+                    if let Some(row) = first_error {
+                        self.diagnostic_row = row;
+                        self.focus_on(Pane::Diagnostics);
+                        if self.overlay == Overlay::None {
+                            self.open_diagnostic();
+                        }
+                        let laid_out = self
+                            .medium
+                            .diagnostics
+                            .iter()
+                            .any(|d| d.severity == Severity::Error);
+                        self.message = Some(if laid_out {
                         "the sheet has errors: the disc is shown as far as it can be laid out"
-                            .into(),
-                    );
-                }
-                Vec::new()
-            }
-            JobReport::OwnersDone(index) => {
-                match index {
-                    Ok(index) => {
-                        self.owners = Some(index);
-                        self.sector_context = None;
+                    } else {
+                        "the sheet has errors: the first is shown"
                     }
-                    Err(error) => self.message = Some(format!("owner index failed: {error}")),
-                }
-                Vec::new()
-            }
-            JobReport::VerifyDone(verified) => {
-                match verified {
-                    Ok(verified) => {
-                        self.message = Some(verification_message(&verified));
-                        self.bad_sectors = Some(verified.bad);
+                    .into());
                     }
-                    Err(error) => self.message = Some(format!("verification failed: {error}")),
+                    Vec::new()
                 }
-                Vec::new()
-            }
-            JobReport::SearchDone {
-                pattern,
-                direction,
-                hit,
-            } => {
-                self.search_done(&pattern, direction, hit);
-                Vec::new()
-            }
-            JobReport::Children { view, dir, read } => {
-                self.tree.insert_children(view, dir, read);
-                Vec::new()
-            }
-            JobReport::Revealed { view, path, dirs } => {
-                match dirs {
-                    Ok(dirs) => {
-                        for (dir, entries) in dirs {
-                            self.tree.insert_children(view, dir, Ok(entries));
+                JobReport::OwnersDone(index) => {
+                    match index {
+                        Ok(index) => {
+                            self.owners = Some(index);
+                            self.sector_context = None;
                         }
-                        if !self.select_in_tree(view, &path) {
-                            self.message = Some(format!("{path} is not in the tree"));
-                        }
+                        Err(error) => self.message = Some(format!("owner index failed: {error}")),
                     }
-                    Err(error) => self.message = Some(format!("{path}: {error}")),
+                    Vec::new()
                 }
-                Vec::new()
-            }
-        };
+                JobReport::VerifyDone(verified) => {
+                    match verified {
+                        Ok(verified) => {
+                            self.message = Some(verification_message(&verified));
+                            self.bad_sectors = Some(verified.bad);
+                        }
+                        Err(error) => self.message = Some(format!("verification failed: {error}")),
+                    }
+                    Vec::new()
+                }
+                JobReport::SearchDone {
+                    pattern,
+                    direction,
+                    hit,
+                } => {
+                    self.search_done(&pattern, direction, hit);
+                    Vec::new()
+                }
+                JobReport::Children { view, dir, read } => {
+                    self.tree.insert_children(view, dir, read);
+                    Vec::new()
+                }
+                JobReport::Revealed { view, path, dirs } => {
+                    match dirs {
+                        Ok(dirs) => {
+                            for (dir, entries) in dirs {
+                                self.tree.insert_children(view, dir, Ok(entries));
+                            }
+                            if !self.select_in_tree(view, &path) {
+                                self.message = Some(format!("{path} is not in the tree"));
+                            }
+                        }
+                        Err(error) => self.message = Some(format!("{path}: {error}")),
+                    }
+                    Vec::new()
+                }
+            };
         self.load_if_moved(effects)
     }
 

@@ -77,20 +77,29 @@ pub fn render_sheet(frame: &mut Frame, screen: Rect, app: &App, line: usize, the
     };
     let height = usize::from(area.height.saturating_sub(4)).max(1);
     let top = line.saturating_sub(height / 2).max(1);
-    let mut lines: Vec<Line> = (top..top + height)
-        .filter_map(|n| report.line(n).map(|text| (n, text)))
-        .map(|(n, text)| {
-            let style = if n == line {
-                theme.selected()
-            } else {
-                Style::new()
-            };
-            Line::from(vec![
-                Span::styled(format!("{n:>4} | "), theme.dim()),
-                Span::styled(escape(text).into_owned(), style),
-            ])
-        })
-        .collect();
+    // The first finding's column on the marked line, for a caret under it.
+    let column = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.line() == Some(line))
+        .find_map(|d| d.column());
+    let mut lines: Vec<Line> = Vec::new();
+    for n in top..top + height {
+        let Some(text) = report.line(n) else { continue };
+        let here = n == line;
+        let style = if here { theme.selected() } else { Style::new() };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{n:>4} {} ", if here { '>' } else { '|' }),
+                theme.dim(),
+            ),
+            Span::styled(escape(text).into_owned(), style),
+        ]));
+        if let Some(column) = column.filter(|_| here) {
+            let caret = format!("{:>width$}^", "", width = 7 + column.saturating_sub(1));
+            lines.push(Line::styled(caret, theme.error()));
+        }
+    }
     lines.push(Line::raw(""));
     for d in report.diagnostics.iter().filter(|d| d.line() == Some(line)) {
         lines.push(Line::styled(
