@@ -53,6 +53,24 @@ fn dump(buffer: &Buffer, out: &mut impl Write) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Draws a frame and throws it away, as the UI would between keys.
+fn draw(app: &mut App, width: u16, height: u16) {
+    let area = ratatui::layout::Rect::new(0, 0, width, height);
+    view::fit(app, area);
+    if let Ok(mut terminal) = Terminal::new(TestBackend::new(width, height)) {
+        let _ = terminal.draw(|frame| view::draw(frame, app));
+    }
+}
+
+/// The `g` prompt, answered.
+fn go_to(app: &mut App, address: &str) {
+    key(app, KeyCode::Char('g'));
+    for c in address.chars() {
+        key(app, KeyCode::Char(c));
+    }
+    key(app, KeyCode::Enter);
+}
+
 fn key(app: &mut App, code: KeyCode) {
     let effects = app.key(KeyEvent::new(code, KeyModifiers::NONE));
     effect::settle(app, effects);
@@ -76,7 +94,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     type Step = fn(&mut App);
-    let scenes: [(&str, u16, u16, Step); 5] = [
+    let scenes: [(&str, u16, u16, Step); 7] = [
         ("sheet", 120, 36, |app| {
             for _ in 0..4 {
                 key(app, KeyCode::Tab);
@@ -85,20 +103,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }),
         ("inspector", 170, 46, |app| {
             // The primary volume descriptor, cursor on its volume identifier.
-            for _ in 0..16 {
-                let effects = app.update(discscope::tui::action::Action::NextSector);
-                effect::settle(app, effects);
-            }
+            go_to(app, "16");
             for _ in 0..(16 + 40) {
-                let effects = app.update(discscope::tui::action::Action::Right);
-                effect::settle(app, effects);
+                key(app, KeyCode::Right);
             }
         }),
         ("help", 100, 32, |app| key(app, KeyCode::Char('?'))),
         ("map", 100, 32, |app| key(app, KeyCode::Char('m'))),
+        // 80×24, as over SSH: one pane at a time under a tab bar.
         ("small", 80, 24, |app| {
+            go_to(app, "0x9338");
+        }),
+        ("small-files", 80, 24, |app| {
+            for _ in 0..3 {
+                key(app, KeyCode::Tab);
+            }
+            // The tree moves through the rows it last drew.
+            for code in [KeyCode::Down, KeyCode::Right, KeyCode::Right] {
+                draw(app, 80, 24);
+                key(app, code);
+            }
+        }),
+        ("small-goto", 80, 24, |app| {
             key(app, KeyCode::Char('g'));
-            for c in "00:02:75".chars() {
+            for c in "-150".chars() {
                 key(app, KeyCode::Char(c));
             }
             key(app, KeyCode::Enter);

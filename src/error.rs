@@ -144,9 +144,7 @@ fn out_of_range(lba: i64, first: i64, end: i64, disc: bool) -> String {
         "it holds no sectors".to_owned()
     };
     if disc && (-150..first).contains(&lba) {
-        format!(
-            "sector {lba} is in the pregap before the first track, which this image does not store ({held})"
-        )
+        format!("sector {lba} is pregap this image does not store ({held})")
     } else {
         format!("sector {lba} is outside the image ({held})")
     }

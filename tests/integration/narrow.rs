@@ -162,7 +162,7 @@ fn go_to_lands_on_the_byte_and_explains_the_pregap() {
     session.wait_for("LBA 16 (00:02:16)");
     session.wait_for("0x0010 (16) of the sector");
     session.keys("g-150\r");
-    session.wait_for("which this image does not");
+    session.wait_for("is pregap this image does not store (it holds sectors 0 to 452)");
     // Ctrl-C closes the prompt (an Esc followed at once by a key reads as Alt).
     session.keys("\x03");
     session.keys("v");

@@ -51,9 +51,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
     let all = lines(&app.inspector_notes(), width, theme);
     let top = app.inspector_top.min(all.len().saturating_sub(height));
     let more = all.len().saturating_sub(top + height);
-    let what = match app.subject {
-        Subject::Sector => "Inspector",
-        Subject::TreeRow => "Inspector: selected entry",
+    let tree_row = app.subject == Subject::TreeRow && !app.tree_state.selected().is_empty();
+    let what = if tree_row {
+        "Inspector: selected entry"
+    } else {
+        "Inspector"
     };
     let title = match (top, more) {
         (0, 0) => format!(" {what} "),
