@@ -57,9 +57,8 @@ fn dump(buffer: &Buffer, out: &mut impl Write) -> std::io::Result<()> {
 fn draw(app: &mut App, width: u16, height: u16) {
     let area = ratatui::layout::Rect::new(0, 0, width, height);
     view::fit(app, area);
-    if let Ok(mut terminal) = Terminal::new(TestBackend::new(width, height)) {
-        let _ = terminal.draw(|frame| view::draw(frame, app));
-    }
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(width, height));
+    let _ = terminal.draw(|frame| view::draw(frame, app));
 }
 
 /// The `g` prompt, answered.

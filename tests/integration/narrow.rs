@@ -10,15 +10,6 @@ fn demo(dir: &std::path::Path) -> std::path::PathBuf {
     discscope::demo::write(dir).unwrap()
 }
 
-fn quit(mut session: Session) {
-    session.keys("q");
-    let start = Instant::now();
-    while session.child.try_wait().unwrap().is_none() {
-        assert!(start.elapsed() < Duration::from_secs(10), "did not quit");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// Waits until the screen stops changing (background jobs reported).
 fn settle(session: &Session) -> String {
     let mut last = session.contents();
@@ -60,7 +51,7 @@ fn a_broken_sheet_opens_at_its_first_error() {
     std::thread::sleep(Duration::from_millis(150));
     session.wait_for("Sheet");
     session.wait_for("errors");
-    quit(session);
+    session.quit();
 }
 
 /// Defect 5: a view other than the default unfolds, and the selected entry
@@ -89,7 +80,7 @@ fn every_view_unfolds_and_shows_extents() {
     session.wait_for("▶ joliet");
     session.keys("l");
     session.wait_for("▼ joliet");
-    quit(session);
+    session.quit();
 }
 
 /// Defect 6: at 80×24 the inspector is a tab of its own that scrolls to
@@ -108,7 +99,7 @@ fn the_inspector_and_help_scroll_at_80_columns() {
     session.keys("\x1b[6~\x1b[6~");
     session.wait_for("Mouse:");
     session.keys("x");
-    quit(session);
+    session.quit();
 }
 
 /// Defect 7: a cooked ISO's verification says nothing was checked.
@@ -123,10 +114,10 @@ fn a_cooked_iso_is_not_called_good() {
         .collect();
     let iso = dir.path().join("cooked.iso");
     std::fs::write(&iso, cooked).unwrap();
-    let session = Session::start(&[iso.to_str().unwrap()]);
+    let mut session = Session::start(&[iso.to_str().unwrap()]);
     let screen = session.wait_for("nothing was checked");
     assert!(!screen.contains("all good"), "{screen}");
-    quit(session);
+    session.quit();
 }
 
 /// Defect 8: search again forward and backward, with the wrap said.
@@ -147,7 +138,7 @@ fn search_finds_the_next_and_previous_match() {
     // Enter on an empty prompt repeats the last search forward.
     session.keys("/\r");
     session.wait_for("wrapped past the end");
-    quit(session);
+    session.quit();
 }
 
 /// Defect 9: a byte offset lands on its byte; -150 says why it is refused;
@@ -168,7 +159,7 @@ fn go_to_lands_on_the_byte_and_explains_the_pregap() {
     session.keys("v");
     session.wait_for("user data 2048 bytes");
     session.wait_for("│0000  01 43 44 30 30 31");
-    quit(session);
+    session.quit();
 }
 
 /// Defect 10: short hints for the focused pane, help always among them.
@@ -185,7 +176,7 @@ fn hints_follow_the_focused_pane() {
     let screen = session.contents();
     let hints = screen.lines().last().unwrap();
     assert!(!hints.contains("n/p"), "{hints}");
-    quit(session);
+    session.quit();
 }
 
 /// Bookmarks persist in the state folder; `y` saves an annotated report.
@@ -213,5 +204,5 @@ fn bookmarks_and_the_report_are_kept_in_the_state_folder() {
         std::fs::read_dir(state.join("bookmarks")).unwrap().count(),
         1
     );
-    quit(session);
+    session.quit();
 }

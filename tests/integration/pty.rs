@@ -86,6 +86,19 @@ impl Session {
         }
     }
 
+    /// Presses `q` and waits for the program to end; its exit status.
+    pub(super) fn quit(&mut self) -> portable_pty::ExitStatus {
+        self.keys("q");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "did not quit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub(super) fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
@@ -146,16 +159,7 @@ fn drive_the_inspector_and_leave_the_terminal_clean() {
     session.keys("x");
 
     // Quit.
-    session.keys("q");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = session.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(start.elapsed() < Duration::from_secs(10), "did not quit");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(status.success());
+    assert!(session.quit().success());
     std::thread::sleep(Duration::from_millis(100));
     let raw = session.raw.lock().unwrap().clone();
     let text = String::from_utf8_lossy(&raw);
@@ -201,10 +205,5 @@ fn the_demo_disc_opens_without_arguments_and_a_file_is_selected() {
             session.contents()
         );
     }
-    session.keys("q");
-    let start = Instant::now();
-    while session.child.try_wait().unwrap().is_none() {
-        assert!(start.elapsed() < Duration::from_secs(10), "did not quit");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    session.quit();
 }

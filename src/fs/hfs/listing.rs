@@ -31,18 +31,7 @@ pub struct Links {
 
 /// A stand-in root until the real one is found.
 pub fn placeholder_root() -> Node {
-    Node {
-        id: 0,
-        name: String::new(),
-        kind: NodeKind::Dir,
-        size: 0,
-        extents: Vec::new(),
-        mtime: None,
-        mode: None,
-        target: None,
-        deleted: false,
-        notes: Vec::new(),
-    }
+    Node::new(0, String::new(), NodeKind::Dir, 0, Vec::new())
 }
 
 /// A record's place as a node id.

@@ -260,18 +260,7 @@ impl UdfFs {
         let id = block.map_or(u64::MAX, |b| self.blocks.position(b));
         let mut node = match self.open_icb(self.root) {
             Ok(o) => self.node_of("", id, &o, 0),
-            Err(_) => Node {
-                id,
-                name: String::new(),
-                kind: NodeKind::Dir,
-                size: 0,
-                extents: Vec::new(),
-                mtime: None,
-                mode: None,
-                target: None,
-                deleted: false,
-                notes: Vec::new(),
-            },
+            Err(_) => Node::new(id, String::new(), NodeKind::Dir, 0, Vec::new()),
         };
         node.kind = NodeKind::Dir;
         self.remember(id, self.root, block);
