@@ -25,6 +25,17 @@ pub fn run(
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
+    show(image, address, count, repair, json, out).map_err(|e| super::open::naming_image(image, e))
+}
+
+fn show(
+    image: &Path,
+    address: &str,
+    count: u64,
+    repair: bool,
+    json: bool,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
     let medium = std::sync::Arc::new(container::open(image)?);
     let first = super::open::sector(image, &medium, address)?;
     // The first sector must exist; later ones stop at the end of the image.
