@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::discscope;
+use crate::support::{discscope, fixture};
 
 /// The demo disc written into `dir`, and its sheet.
 fn demo(dir: &Path) -> PathBuf {
@@ -46,5 +46,33 @@ fn sector_and_cat_errors_name_the_image() {
             "named once: {}",
             run.stderr()
         );
+    }
+}
+
+/// `info` names each container format, in text and JSON, whichever file of
+/// a CloneCD set is given.
+#[test]
+fn info_names_imz_and_ccd() {
+    let cases = [
+        ("disk/floppy.imz", "imz", "zipped disk image (.imz)"),
+        (
+            "ccd/good/data.ccd",
+            "ccd",
+            "CloneCD image (.ccd, .img, .sub)",
+        ),
+        (
+            "ccd/good/data.img",
+            "ccd",
+            "CloneCD image (.ccd, .img, .sub)",
+        ),
+        ("iso/rich.iso", "iso", "ISO image (2048-byte sectors)"),
+    ];
+    for (file, format, described) in cases {
+        let image = fixture(file);
+        let json = discscope(["info".as_ref(), image.as_os_str(), "--json".as_ref()]).json();
+        assert_eq!(json["format"], format, "{file}");
+        let text = discscope(["info".as_ref(), image.as_os_str()]).stdout();
+        let line = text.lines().find(|l| l.starts_with("format")).unwrap();
+        assert_eq!(line, format!("format      {described}"), "{file}");
     }
 }
