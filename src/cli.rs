@@ -114,7 +114,8 @@ pub enum Command {
         /// List subdirectories too.
         #[arg(short = 'R', long)]
         recursive: bool,
-        /// Show kind, mode, size, date and first LBA.
+        /// Long listing under a header: mode as `ls -l` prints it, size,
+        /// modification time and the first sector of the data.
         #[arg(short = 'l', long)]
         long: bool,
         /// The view: iso9660, joliet, rockridge, eltorito, udf, fat...

@@ -76,3 +76,48 @@ fn info_names_imz_and_ccd() {
         assert_eq!(line, format!("format      {described}"), "{file}");
     }
 }
+
+/// `ls -l`: a header naming each column, modes as `ls` prints them, and the
+/// start sector under its label; `--json` keeps CLI.md's fields.
+#[test]
+fn ls_long_has_a_header_and_ls_modes() {
+    let image = fixture("iso/rich.iso");
+    let image = image.to_str().unwrap();
+    let text = discscope(["ls", image, "-l"]).stdout();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let columns: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(columns, ["mode", "size", "modified", "start", "name"]);
+    let hello = text.lines().find(|l| l.ends_with(" hello.txt")).unwrap();
+    assert!(hello.starts_with("-rw-r--r-- "), "{hello}");
+    // The start sector sits under "start", right-aligned like the label.
+    let start_end = header.find("start").unwrap() + "start".len();
+    assert_eq!(&hello[start_end - 3..start_end], "143", "{header}\n{hello}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("drwxr-xr-x ") && l.ends_with(" docs")),
+        "{text}"
+    );
+    assert!(text.contains("lrwxrwxrwx"), "{text}");
+    // Plain ISO 9660 records no permissions: `-` in every field, never the
+    // old five-character `d----`.
+    let plain = discscope(["ls", image, "-l", "--fs", "iso9660"]).stdout();
+    for line in plain.lines().skip(1) {
+        let mode = line.split_whitespace().next().unwrap();
+        assert!(mode == "d---------" || mode == "----------", "{line}");
+    }
+    // JSON: the contract's fields, mode in octal or null.
+    let json = discscope(["ls", image, "-R", "--json"]).json();
+    assert_eq!(json["filesystem"], "rockridge");
+    let entries = json["entries"].as_array().unwrap();
+    let hello = entries.iter().find(|e| e["path"] == "/hello.txt").unwrap();
+    for field in [
+        "path", "kind", "size", "lba", "extents", "mtime", "mode", "target",
+    ] {
+        assert!(hello.get(field).is_some(), "{field} missing: {hello}");
+    }
+    assert_eq!(hello["mode"], "0644");
+    assert_eq!(hello["lba"], 143);
+    let plain = discscope(["ls", image, "--fs", "iso9660", "--json"]).json();
+    assert!(plain["entries"][0]["mode"].is_null(), "{plain}");
+}
