@@ -121,3 +121,46 @@ fn ls_long_has_a_header_and_ls_modes() {
     let plain = discscope(["ls", image, "--fs", "iso9660", "--json"]).json();
     assert!(plain["entries"][0]["mode"].is_null(), "{plain}");
 }
+
+/// `locate` names the file and which of its bytes the sector holds, in
+/// text and JSON, on CD (2048-byte) and floppy (512-byte) sectors, and says
+/// when the bytes are zisofs-compressed.
+#[test]
+fn locate_gives_the_offset_inside_the_file() {
+    let rich = fixture("iso/rich.iso");
+    let rich = rich.to_str().unwrap();
+    // /docs/long.txt: 84,000 bytes from sector 99.
+    let text = discscope(["locate", rich, "101"]).stdout();
+    assert!(
+        text.contains("/docs/long.txt (rockridge), bytes 4096-6143"),
+        "{text}"
+    );
+    let json = discscope(["locate", rich, "140", "--json"]).json();
+    let owner = json["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["filesystem"] == "rockridge")
+        .unwrap();
+    assert_eq!(owner["path"], "/docs/long.txt");
+    assert_eq!(owner["offset"], 83_968);
+    assert_eq!(owner["length"], 32, "the last sector holds the tail");
+    assert_eq!(owner["compressed"], false);
+    // Structures carry no offset.
+    let json = discscope(["locate", rich, "16", "--json"]).json();
+    assert!(json["owners"][0]["offset"].is_null(), "{json}");
+    // FAT on a floppy: 512-byte sectors.
+    let floppy = fixture("disk/floppy.imz");
+    let text = discscope(["locate", floppy.to_str().unwrap(), "25"]).stdout();
+    assert!(
+        text.contains("/Documents/binary.dat (fat12), bytes 512-1023"),
+        "{text}"
+    );
+    // zisofs: the offset counts through the compressed data.
+    let zisofs = fixture("iso/zisofs.iso");
+    let text = discscope(["locate", zisofs.to_str().unwrap(), "56"]).stdout();
+    assert!(
+        text.contains("/big.txt (rockridge), compressed bytes 2048-4095"),
+        "{text}"
+    );
+}
