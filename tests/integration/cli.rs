@@ -164,3 +164,28 @@ fn locate_gives_the_offset_inside_the_file() {
         "{text}"
     );
 }
+
+/// `discscope IMAGE | cat`: a missing image is reported before the
+/// complaint that the inspector needs a terminal.
+#[test]
+fn inspector_names_a_missing_image_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nonexist.iso");
+    let run = discscope([missing.as_os_str()]);
+    assert_eq!(run.code(), 2);
+    assert_eq!(
+        run.stderr().trim_end(),
+        format!(
+            "discscope: {}: No such file or directory (os error 2)",
+            missing.display()
+        )
+    );
+    // An image that is there, on a pipe: the terminal is what is missing.
+    let run = discscope([fixture("iso/rich.iso")]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("needs a terminal"),
+        "{}",
+        run.stderr()
+    );
+}
