@@ -9,6 +9,7 @@ mod info;
 mod inspect;
 mod locate;
 mod ls;
+mod mistyped;
 mod open;
 mod output;
 mod sector;
@@ -27,7 +28,14 @@ pub use output::Output;
 
 /// Look inside CD, DVD and disk images: tracks, filesystems, raw sectors.
 #[derive(Debug, Parser)]
-#[command(name = "discscope", version, about, subcommand_negates_reqs = true)]
+#[command(
+    name = "discscope",
+    version,
+    about,
+    subcommand_negates_reqs = true,
+    // clap's own reads `[IMAGE] <COMMAND>`, as if both could be given.
+    override_usage = "discscope [OPTIONS] [IMAGE]\n       discscope [OPTIONS] <COMMAND>"
+)]
 pub struct Cli {
     /// When to colour output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
@@ -222,7 +230,7 @@ pub enum Outcome {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match mistyped::parse_from(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(error) => {
             let code = if error.use_stderr() { 2 } else { 0 };

@@ -189,3 +189,57 @@ fn inspector_names_a_missing_image_first() {
         run.stderr()
     );
 }
+
+/// A mistyped subcommand is answered as one, with the likely command; a
+/// word that is like none and stands alone is an image that is not there;
+/// a file of that name is opened, not corrected.
+#[test]
+fn mistyped_subcommands_get_a_suggestion() {
+    let run = discscope(["sectr", "x.iso", "0"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("unrecognized subcommand 'sectr'")
+            && run
+                .stderr()
+                .contains("a similar subcommand exists: 'sector'"),
+        "{}",
+        run.stderr()
+    );
+    let run = discscope(["trakcs"]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("'tracks'"), "{}", run.stderr());
+    // Like no command, but followed by an image: still not an image.
+    let run = discscope(["serach", "x.iso"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("unrecognized subcommand 'serach'"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!run.stderr().contains("similar"), "{}", run.stderr());
+    // The usage no longer offers an image and a command together.
+    assert!(
+        run.stderr()
+            .contains("discscope [OPTIONS] [IMAGE]\n       discscope [OPTIONS] <COMMAND>"),
+        "{}",
+        run.stderr()
+    );
+    // A lone word like no command is an image that is not there.
+    let run = discscope(["holiday"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().starts_with("discscope: holiday: No such file"),
+        "{}",
+        run.stderr()
+    );
+    // A file with a command-like name is an image.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("iso/rich.iso"), dir.path().join("trakcs")).unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_discscope"))
+        .arg("trakcs")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
+}
