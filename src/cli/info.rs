@@ -46,7 +46,7 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
             .collect();
         writeln!(out, "{}{}", label(out, "sessions"), sessions.join("; "))?;
         writeln!(out)?;
-        super::tracks::print_table(&info.tracks, out)?;
+        super::tracks::print_table(&info.tracks, super::tracks::Indexes::Extra, out)?;
     }
     if !info.partitions.is_empty() {
         writeln!(out)?;

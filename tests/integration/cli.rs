@@ -243,3 +243,34 @@ fn mistyped_subcommands_get_a_suggestion() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("needs a terminal"), "{stderr}");
 }
+
+/// `tracks` lists every index of every track, its LBA under `start` and
+/// its MSF under `msf`; `info` keeps the one-line-per-track summary.
+#[test]
+fn tracks_lists_each_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = demo(dir.path());
+    let text = discscope(["tracks".as_ref(), sheet.as_os_str()]).stdout();
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines[0];
+    let start_end = header.find("start").unwrap() + "start".len();
+    let msf_at = header.find("msf").unwrap();
+    let track3 = lines.iter().position(|l| l.starts_with("  3 ")).unwrap();
+    assert_eq!(
+        &lines[track3 + 1..track3 + 3],
+        [
+            "          index 00               263  00:05:38",
+            "          index 01               413  00:07:38"
+        ],
+        "{text}"
+    );
+    let index = lines[track3 + 1];
+    assert_eq!(&index[start_end - 3..start_end], "263", "{text}");
+    assert_eq!(&index[msf_at..msf_at + 8], "00:05:38", "{text}");
+    // The track rows line up too (an LBA is padded like any number).
+    assert_eq!(&lines[track3][start_end - 3..start_end], "413", "{text}");
+    let indexes = text.lines().filter(|l| l.contains("index 0")).count();
+    assert_eq!(indexes, 4, "one per index of the three tracks: {text}");
+    let info = discscope(["info".as_ref(), sheet.as_os_str()]).stdout();
+    assert!(!info.contains("index 0"), "{info}");
+}
