@@ -274,3 +274,30 @@ fn tracks_lists_each_index() {
     let info = discscope(["info".as_ref(), sheet.as_os_str()]).stdout();
     assert!(!info.contains("index 0"), "{info}");
 }
+
+/// GPT listings: the type column is as wide as its longest entry, so the
+/// partition names start in one column, under "name", two spaces after
+/// the longest type.
+#[test]
+fn partition_types_and_names_do_not_run_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = crate::disk::gunzip(&fixture("disk/hybrid-gpt.iso.gz"), dir.path());
+    let text = discscope(["info".as_ref(), image.as_os_str()]).stdout();
+    let mut rows = text.lines().skip_while(|l| !l.contains("scheme"));
+    let header = rows.next().unwrap();
+    let name_at = header.find("name").unwrap();
+    let rows: Vec<&str> = rows.take_while(|l| !l.is_empty()).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    for (row, name) in rows.iter().zip(["Gap0", "Appended2"]) {
+        assert_eq!(&row[name_at..], name, "{text}");
+        assert!(row[..name_at].ends_with("  "), "{text}");
+    }
+    assert!(
+        rows[0].contains("EBD0A0A2-B9E5-4433-87C0-68B6B72699C7 Microsoft basic data  Gap0"),
+        "{text}"
+    );
+    // MBR rows carry no name and no trailing blanks.
+    let image = crate::disk::gunzip(&fixture("disk/mbr32.img.gz"), dir.path());
+    let text = discscope(["info".as_ref(), image.as_os_str()]).stdout();
+    assert!(text.contains("0x0c W95 FAT32 (LBA)\n"), "{text}");
+}
