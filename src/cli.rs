@@ -151,7 +151,8 @@ pub enum Command {
     /// Copy files out of a filesystem view into a directory.
     Extract {
         image: PathBuf,
-        /// Files or directories to extract (default: everything).
+        /// Files or directories to extract (default: everything); each keeps
+        /// its folder path under DIR, as `7z x` does.
         paths: Vec<String>,
         /// The target directory (created if missing; must be empty).
         #[arg(short = 'o', long = "output", value_name = "DIR")]

@@ -115,6 +115,22 @@ impl Writer<'_> {
         self.report.skipped.push(format!("{path}: {why}"));
     }
 
+    /// Writes everything below the directory `dir` into `dest`, which
+    /// holds it.
+    fn put_contents(&mut self, dest: &Path, dir: &Node, shown: &str) -> Result<()> {
+        let fs = self.fs;
+        let walked = walk::walk(fs, dir, shown, true, &mut |path, parents, child| {
+            let mut place = dest.to_owned();
+            for p in parents {
+                place.push(sanitize(p));
+            }
+            place.push(sanitize(&child.name));
+            self.put(path, &place, child)
+        })?;
+        self.report.diagnostics.extend(walked.diagnostics);
+        Ok(())
+    }
+
     /// Writes one node at `dest` (whose parent must be a real directory
     /// under the target).
     fn put(&mut self, shown: &str, dest: &Path, node: &Node) -> Result<()> {
@@ -205,11 +221,32 @@ fn make_symlink(_target: &str, _dest: &Path) -> std::io::Result<()> {
     Err(std::io::Error::other("symlinks are not supported here"))
 }
 
-/// Extracts each of `sources` (nodes with the paths they were found at)
-/// into `target`, which `prepare` made ready.
+/// Something to extract: the path it was asked for (as shown in messages)
+/// and the nodes that path passes through, root first
+/// ([`walk::resolve_chain`]).
+#[derive(Debug)]
+pub struct Source {
+    pub path: String,
+    pub chain: Vec<Node>,
+}
+
+impl Source {
+    /// The whole view.
+    pub fn root(fs: &dyn Filesystem) -> Result<Source> {
+        Ok(Source {
+            path: String::new(),
+            chain: vec![fs.root()?],
+        })
+    }
+}
+
+/// Extracts each of `sources` into `target`, which `prepare` made ready.
+/// A source keeps its folder path, as `7z x` does: `/docs/big.bin` lands
+/// in `target/docs/big.bin` and `/docs` in `target/docs`; the whole view
+/// (the root) fills `target` itself.
 pub fn extract(
     fs: &dyn Filesystem,
-    sources: &[(String, Node)],
+    sources: &[Source],
     target: &Path,
     options: Options,
 ) -> Result<Report> {
@@ -220,21 +257,27 @@ pub fn extract(
         report: Report::default(),
         dir_times: Vec::new(),
     };
-    for (shown, node) in sources {
+    for source in sources {
+        let Some((node, above)) = source.chain.split_last() else {
+            continue;
+        };
+        if above.is_empty() {
+            w.put_contents(target, node, &source.path)?;
+            continue;
+        }
+        // The root has no folder of its own; the folders below it do.
+        let mut dest = target.to_owned();
+        let mut shown = String::new();
+        for dir in above.iter().skip(1) {
+            shown.push('/');
+            shown.push_str(&dir.name);
+            dest.push(sanitize(&dir.name));
+            w.put(&shown, &dest, dir)?;
+        }
+        dest.push(sanitize(&node.name));
+        w.put(&source.path, &dest, node)?;
         if node.kind == NodeKind::Dir {
-            let root = target.to_owned();
-            let walked = walk::walk(fs, node, shown, true, &mut |path, parents, child| {
-                let mut dest = root.clone();
-                for p in parents {
-                    dest.push(sanitize(p));
-                }
-                dest.push(sanitize(&child.name));
-                w.put(path, &dest, child)
-            })?;
-            w.report.diagnostics.extend(walked.diagnostics);
-        } else {
-            let dest = target.join(sanitize(&node.name));
-            w.put(shown, &dest, node)?;
+            w.put_contents(&dest, node, &source.path)?;
         }
     }
     for (path, time) in w.dir_times.iter().rev() {

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use discscope::escape::escape;
-use discscope::extract::{self, Options};
+use discscope::extract::{self, Options, Source};
 use discscope::fs::walk;
 
 use super::{Outcome, Output};
@@ -24,11 +24,15 @@ pub fn run(
     let fs = view.fs.as_ref();
     let mut sources = Vec::new();
     if paths.is_empty() {
-        sources.push((String::new(), fs.root()?));
+        sources.push(Source::root(fs)?);
     }
     for p in paths {
-        let node = walk::resolve(fs, p).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
-        sources.push((format!("/{}", p.trim_matches('/')), node));
+        let chain =
+            walk::resolve_chain(fs, p).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+        sources.push(Source {
+            path: format!("/{}", p.trim_matches('/')),
+            chain,
+        });
     }
     let options = Options { symlinks, force };
     let root = extract::prepare(target, &options)?;

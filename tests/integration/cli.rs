@@ -301,3 +301,81 @@ fn partition_types_and_names_do_not_run_together() {
     let text = discscope(["info".as_ref(), image.as_os_str()]).stdout();
     assert!(text.contains("0x0c W95 FAT32 (LBA)\n"), "{text}");
 }
+
+/// Every file under `dir`, relative, sorted (symlinks not followed).
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            out.push(e.path().strip_prefix(dir).unwrap().display().to_string());
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `extract IMG /docs/long.txt -o DIR` writes DIR/docs/long.txt, as `7z x`
+/// does; a directory keeps its own name too; the folders take the names
+/// the image gives them whatever case the path was typed in.
+#[test]
+fn extract_keeps_the_folder_path() {
+    let image = fixture("iso/rich.iso");
+    let image = image.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("one");
+    let run = discscope([
+        "extract",
+        image,
+        "/DOCS/long.txt",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(tree(&out), ["docs", "docs/long.txt"]);
+    assert_eq!(
+        std::fs::metadata(out.join("docs/long.txt")).unwrap().len(),
+        84_000
+    );
+    // A directory, and a file beside it from another folder.
+    let out = dir.path().join("two");
+    let run = discscope([
+        "extract",
+        image,
+        "/deep/level1/level2",
+        "/hello.txt",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let written = tree(&out);
+    assert!(written.contains(&"hello.txt".to_owned()), "{written:?}");
+    assert!(
+        written
+            .iter()
+            .any(|p| p.starts_with("deep/level1/level2/level3/")),
+        "{written:?}"
+    );
+    assert!(
+        !written.iter().any(|p| p.starts_with("level3")),
+        "{written:?}"
+    );
+    // The folders above carry their dates too.
+    let level1 = std::fs::metadata(out.join("deep/level1")).unwrap();
+    let secs = level1
+        .modified()
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert_eq!(secs, 1_700_000_000);
+    // Everything: the view's root fills DIR itself.
+    let out = dir.path().join("all");
+    let run = discscope(["extract", image, "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(out.join("docs/long.txt").is_file());
+}

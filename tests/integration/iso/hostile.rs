@@ -178,7 +178,7 @@ fn iso_extract_never_leaves_the_target() {
         "--force",
     ]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    assert!(scratch.path().join("B/C/file.txt").exists());
+    assert!(scratch.path().join("A/B/C/file.txt").exists());
 }
 
 /// Mutated images (fixed seed): open, walk every view, read every file and
