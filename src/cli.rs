@@ -161,9 +161,14 @@ pub enum Command {
         fs: Option<String>,
         #[arg(long)]
         raw_names: bool,
-        /// Recreate symlinks (they are never followed).
+        /// Recreate symlinks whose targets stay inside DIR (they are never
+        /// followed); the others are refused and listed.
         #[arg(long)]
         symlinks: bool,
+        /// Also recreate symlinks whose target is absolute or climbs out of
+        /// DIR (implies --symlinks; nothing is written through them).
+        #[arg(long)]
+        unsafe_symlinks: bool,
         /// Write into a non-empty target.
         #[arg(long)]
         force: bool,
@@ -307,6 +312,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             fs,
             raw_names,
             symlinks,
+            unsafe_symlinks,
             force,
         }) => extract::run(
             &image,
@@ -314,8 +320,11 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             &output,
             fs.as_deref(),
             raw_names,
-            symlinks,
-            force,
+            discscope::extract::Options {
+                symlinks,
+                unsafe_symlinks,
+                force,
+            },
             out,
         ),
         Some(Command::Locate { image, addr, json }) => locate::run(&image, &addr, json, out),

@@ -16,8 +16,12 @@ const MAX_COMPONENT: usize = 255;
 /// What `extract` may do.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
-    /// Recreate symlinks (never followed).
+    /// Recreate symlinks (never followed) whose targets stay inside the
+    /// target folder.
     pub symlinks: bool,
+    /// Recreate the others too: absolute targets and targets that climb
+    /// out of the folder. Nothing is written through them either way.
+    pub unsafe_symlinks: bool,
     /// Write into a non-empty target.
     pub force: bool,
 }
@@ -31,6 +35,9 @@ pub struct Report {
     pub bytes: u64,
     /// One line per entry left out, with why.
     pub skipped: Vec<String>,
+    /// Symlinks not made because their targets leave the folder, as
+    /// `path -> target: why`.
+    pub refused: Vec<String>,
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }
 
@@ -192,12 +199,23 @@ impl Writer<'_> {
                     self.skip(shown, "symlink without a target");
                     return Ok(());
                 };
-                if !self.options.symlinks {
+                if !self.options.symlinks && !self.options.unsafe_symlinks {
                     self.skip(shown, "symlink not recreated (use --symlinks)");
                     return Ok(());
                 }
                 if target.contains('\0') {
                     self.skip(shown, "symlink target holds NUL");
+                    return Ok(());
+                }
+                let depth = parent
+                    .strip_prefix(&self.root)
+                    .map_or(0, |inside| inside.components().count());
+                if let Some(why) = leaves_folder(target, depth)
+                    && !self.options.unsafe_symlinks
+                {
+                    self.report
+                        .refused
+                        .push(format!("{shown} -> {target}: {why}"));
                     return Ok(());
                 }
                 match make_symlink(target, dest) {
@@ -209,6 +227,31 @@ impl Writer<'_> {
         }
         Ok(())
     }
+}
+
+/// Why a symlink with `target`, made `depth` folders below the target
+/// folder, would point outside it; `None` when it stays inside. Checked on
+/// the text alone, so `..` counts only before the first name: after one
+/// (`a/../..`) it would climb from wherever `a` leads, which may be another
+/// link.
+pub fn leaves_folder(target: &str, depth: usize) -> Option<&'static str> {
+    if target.is_empty() {
+        return Some("empty target");
+    }
+    if target.starts_with('/') {
+        return Some("absolute target");
+    }
+    let mut up = 0usize;
+    let mut named = false;
+    for part in target.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        match part {
+            ".." if named => return Some("`..` after a folder name, which may be a link"),
+            ".." if up == depth => return Some("climbs out of the target folder"),
+            ".." => up += 1,
+            _ => named = true,
+        }
+    }
+    None
 }
 
 #[cfg(unix)]
@@ -302,5 +345,29 @@ mod tests {
         assert_eq!(sanitize("n\0ul"), "n_ul");
         assert_eq!(sanitize("C:\\x"), "C:_x");
         assert_eq!(sanitize(&"é".repeat(200)).len(), 254);
+    }
+
+    #[test]
+    fn links_that_leave_the_folder() {
+        assert_eq!(leaves_folder("/etc/passwd", 3), Some("absolute target"));
+        assert_eq!(leaves_folder("", 0), Some("empty target"));
+        assert_eq!(leaves_folder("docs/README", 0), None);
+        assert_eq!(leaves_folder("./docs/./README", 0), None);
+        assert_eq!(leaves_folder("../hello.txt", 1), None);
+        assert_eq!(leaves_folder("../../x", 2), None);
+        assert_eq!(
+            leaves_folder("../hello.txt", 0),
+            Some("climbs out of the target folder")
+        );
+        assert_eq!(
+            leaves_folder("../../../x", 2),
+            Some("climbs out of the target folder")
+        );
+        assert!(leaves_folder("a/../../x", 3).is_some());
+        assert!(
+            leaves_folder("a/..", 3).is_some(),
+            "checked on the text alone"
+        );
+        assert_eq!(leaves_folder("..", 1), None, "the folder itself");
     }
 }

@@ -9,15 +9,13 @@ use discscope::fs::walk;
 
 use super::{Outcome, Output};
 
-#[allow(clippy::too_many_arguments)]
 pub fn run(
     image: &Path,
     paths: &[String],
     target: &Path,
     fs: Option<&str>,
     raw_names: bool,
-    symlinks: bool,
-    force: bool,
+    options: Options,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let view = super::open::view(image, fs, raw_names)?;
@@ -34,24 +32,44 @@ pub fn run(
             chain,
         });
     }
-    let options = Options { symlinks, force };
     let root = extract::prepare(target, &options)?;
     let report = extract::extract(fs, &sources, &root, options)?;
     let mut err = std::io::stderr().lock();
     for s in &report.skipped {
         writeln!(err, "discscope: skipped {}", escape(s))?;
     }
+    for s in &report.refused {
+        writeln!(
+            err,
+            "discscope: refused symlink {} (--unsafe-symlinks makes it)",
+            escape(s)
+        )?;
+    }
     super::open::warn(&report.diagnostics);
     super::open::warn(&fs.diagnostics());
+    let refused = if report.refused.is_empty() {
+        String::new()
+    } else {
+        format!(", {} refused", counted(report.refused.len(), "symlink"))
+    };
     writeln!(
         out,
-        "extracted {} files ({} bytes), {} directories, {} symlinks into {}; {} skipped",
-        report.files,
+        "extracted {} ({} bytes), {}, {} into {}; {} skipped{refused}",
+        counted(report.files, "file"),
         report.bytes,
-        report.dirs,
-        report.symlinks,
+        counted(report.dirs, "directory"),
+        counted(report.symlinks, "symlink"),
         escape(&root.display().to_string()),
         report.skipped.len()
     )?;
     Ok(Outcome::Clean)
+}
+
+/// `1 file`, `2 files`, `1 directory`, `3 directories`.
+fn counted(n: usize, one: &str) -> String {
+    match (n, one.strip_suffix('y')) {
+        (1, _) => format!("1 {one}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {one}s"),
+    }
 }

@@ -379,3 +379,84 @@ fn extract_keeps_the_folder_path() {
     assert_eq!(run.code(), 0, "{}", run.stderr());
     assert!(out.join("docs/long.txt").is_file());
 }
+
+/// Where the symlink at `path` points, if it is one.
+fn link_target(path: &Path) -> Option<String> {
+    std::fs::read_link(path)
+        .ok()
+        .map(|t| t.display().to_string())
+}
+
+/// `extract --symlinks` makes links that stay inside DIR and refuses the
+/// rest, naming each with why and counting them in the summary;
+/// `--unsafe-symlinks` makes those too. Nothing lands outside DIR.
+#[test]
+fn extract_refuses_links_that_leave_the_folder() {
+    let image = fixture("iso/rich.iso");
+    let image = image.to_str().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("safe");
+    let run = discscope(["extract", image, "-o", out.to_str().unwrap(), "--symlinks"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(
+        link_target(&out.join("links/rel")).as_deref(),
+        Some("../hello.txt")
+    );
+    assert_eq!(
+        link_target(&out.join("readme-link")).as_deref(),
+        Some("docs/README")
+    );
+    assert_eq!(
+        link_target(&out.join("links/dangling")).as_deref(),
+        Some("nowhere/at/all")
+    );
+    assert!(std::fs::symlink_metadata(out.join("links/abs")).is_err());
+    assert_eq!(
+        run.stderr().trim_end(),
+        "discscope: refused symlink /links/abs -> /etc/passwd: absolute target (--unsafe-symlinks makes it)"
+    );
+    assert!(
+        run.stdout().contains("3 symlinks into") && run.stdout().ends_with("1 symlink refused\n"),
+        "{}",
+        run.stdout()
+    );
+    // Asked for by its own name, the link is made; nothing is written
+    // through it.
+    let out = scratch.path().join("unsafe");
+    let run = discscope([
+        "extract",
+        image,
+        "-o",
+        out.to_str().unwrap(),
+        "--unsafe-symlinks",
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(
+        link_target(&out.join("links/abs")).as_deref(),
+        Some("/etc/passwd")
+    );
+    assert!(!run.stdout().contains("refused"), "{}", run.stdout());
+    assert_eq!(
+        tree(scratch.path())
+            .iter()
+            .filter(|p| !p.starts_with("safe") && !p.starts_with("unsafe"))
+            .count(),
+        0
+    );
+    // A link extracted on its own keeps its folder, so `..` still lands
+    // inside DIR.
+    let out = scratch.path().join("one");
+    let run = discscope([
+        "extract",
+        image,
+        "/links/rel",
+        "-o",
+        out.to_str().unwrap(),
+        "--symlinks",
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(
+        link_target(&out.join("links/rel")).as_deref(),
+        Some("../hello.txt")
+    );
+}
