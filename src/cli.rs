@@ -97,6 +97,10 @@ pub enum Command {
         /// Show how the sector's own parity would repair it (nothing is written).
         #[arg(long)]
         repair: bool,
+        /// Print every row of the plain dump (colour off or piped), where
+        /// runs of identical rows are otherwise one `*` line.
+        #[arg(long)]
+        no_squeeze: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -334,8 +338,19 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             addr,
             count,
             repair,
+            no_squeeze,
             json,
-        }) => sector::run(&image, &addr, count, repair, json, out),
+        }) => sector::run(
+            &image,
+            &addr,
+            sector::Request {
+                count,
+                repair,
+                json,
+                squeeze: !no_squeeze,
+            },
+            out,
+        ),
         Some(Command::Verify {
             image,
             track,
