@@ -224,6 +224,13 @@ fn mistyped_subcommands_get_a_suggestion() {
         "{}",
         run.stderr()
     );
+    // Global options go before a subcommand as well as after it.
+    let run = discscope([
+        "--color=never".as_ref(),
+        "tracks".as_ref(),
+        fixture("sector/videocd.cue").as_os_str(),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
     // A lone word like no command is an image that is not there.
     let run = discscope(["holiday"]);
     assert_eq!(run.code(), 2);

@@ -82,8 +82,6 @@ fn sector_text_names_fields_without_colour() {
     assert!(text.contains("0010:   00 00 09 00 00 00 09 00"), "{text}");
     assert!(text.contains("subheader file 0 channel 0 submode 0x09 [data eor]"));
     assert!(text.contains("verdict   no problems found"));
-    // (`--color` goes after the subcommand: before it, clap takes the
-    // subcommand name for the inspector's IMAGE.)
     let coloured = discscope([
         "sector".as_ref(),
         "--color=always".as_ref(),
