@@ -9,6 +9,7 @@ mod info;
 mod inspect;
 mod locate;
 mod ls;
+mod mistyped;
 mod open;
 mod output;
 mod sector;
@@ -27,7 +28,14 @@ pub use output::Output;
 
 /// Look inside CD, DVD and disk images: tracks, filesystems, raw sectors.
 #[derive(Debug, Parser)]
-#[command(name = "discscope", version, about, subcommand_negates_reqs = true)]
+#[command(
+    name = "discscope",
+    version,
+    about,
+    subcommand_negates_reqs = true,
+    // clap's own reads `[IMAGE] <COMMAND>`, as if both could be given.
+    override_usage = "discscope [OPTIONS] [IMAGE]\n       discscope [OPTIONS] <COMMAND>"
+)]
 pub struct Cli {
     /// When to colour output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
@@ -96,6 +104,10 @@ pub enum Command {
         /// Show how the sector's own parity would repair it (nothing is written).
         #[arg(long)]
         repair: bool,
+        /// Print every row of the plain dump (colour off or piped), where
+        /// runs of identical rows are otherwise one `*` line.
+        #[arg(long)]
+        no_squeeze: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -121,7 +133,8 @@ pub enum Command {
         /// List subdirectories too.
         #[arg(short = 'R', long)]
         recursive: bool,
-        /// Show kind, mode, size, date and first LBA.
+        /// Long listing under a header: mode as `ls -l` prints it, size,
+        /// modification time and the first sector of the data.
         #[arg(short = 'l', long)]
         long: bool,
         /// The view: iso9660, joliet, rockridge, eltorito, udf, fat12/16/32, hfs, hfsplus...
@@ -152,7 +165,8 @@ pub enum Command {
     /// Copy files out of a filesystem view into a directory.
     Extract {
         image: PathBuf,
-        /// Files or directories to extract (default: everything).
+        /// Files or directories to extract (default: everything); each keeps
+        /// its folder path under DIR, as `7z x` does.
         paths: Vec<String>,
         /// The target directory (created if missing; must be empty).
         #[arg(short = 'o', long = "output", value_name = "DIR")]
@@ -161,9 +175,14 @@ pub enum Command {
         fs: Option<String>,
         #[arg(long)]
         raw_names: bool,
-        /// Recreate symlinks (they are never followed).
+        /// Recreate symlinks whose targets stay inside DIR (they are never
+        /// followed); the others are refused and listed.
         #[arg(long)]
         symlinks: bool,
+        /// Also recreate symlinks whose target is absolute or climbs out of
+        /// DIR (implies --symlinks; nothing is written through them).
+        #[arg(long)]
+        unsafe_symlinks: bool,
         /// Write into a non-empty target.
         #[arg(long)]
         force: bool,
@@ -234,7 +253,7 @@ pub enum Outcome {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match mistyped::parse_from(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(error) => {
             let code = if error.use_stderr() { 2 } else { 0 };
@@ -311,6 +330,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             fs,
             raw_names,
             symlinks,
+            unsafe_symlinks,
             force,
             resource_forks,
         }) => extract::run(
@@ -319,8 +339,9 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             &output,
             fs.as_deref(),
             raw_names,
-            extract::Flags {
+            discscope::extract::Options {
                 symlinks,
+                unsafe_symlinks,
                 force,
                 resource_forks,
             },
@@ -333,8 +354,19 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             addr,
             count,
             repair,
+            no_squeeze,
             json,
-        }) => sector::run(&image, &addr, count, repair, json, out),
+        }) => sector::run(
+            &image,
+            &addr,
+            sector::Request {
+                count,
+                repair,
+                json,
+                squeeze: !no_squeeze,
+            },
+            out,
+        ),
         Some(Command::Verify {
             image,
             track,

@@ -18,8 +18,12 @@ const MAX_COMPONENT: usize = 255;
 /// What `extract` may do.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
-    /// Recreate symlinks (never followed).
+    /// Recreate symlinks (never followed) whose targets stay inside the
+    /// target folder.
     pub symlinks: bool,
+    /// Recreate the others too: absolute targets and targets that climb
+    /// out of the folder. Nothing is written through them either way.
+    pub unsafe_symlinks: bool,
     /// Write into a non-empty target.
     pub force: bool,
     /// Write each file's resource fork and Finder info as an AppleDouble
@@ -38,6 +42,9 @@ pub struct Report {
     pub bytes: u64,
     /// One line per entry left out, with why.
     pub skipped: Vec<String>,
+    /// Symlinks not made because their targets leave the folder, as
+    /// `path -> target: why`.
+    pub refused: Vec<String>,
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }
 
@@ -122,6 +129,22 @@ impl Writer<'_> {
         self.report.skipped.push(format!("{path}: {why}"));
     }
 
+    /// Writes everything below the directory `dir` into `dest`, which
+    /// holds it.
+    fn put_contents(&mut self, dest: &Path, dir: &Node, shown: &str) -> Result<()> {
+        let fs = self.fs;
+        let walked = walk::walk(fs, dir, shown, true, &mut |path, parents, child| {
+            let mut place = dest.to_owned();
+            for p in parents {
+                place.push(sanitize(p));
+            }
+            place.push(sanitize(&child.name));
+            self.put(path, &place, child)
+        })?;
+        self.report.diagnostics.extend(walked.diagnostics);
+        Ok(())
+    }
+
     /// Writes one node at `dest` (whose parent must be a real directory
     /// under the target).
     fn put(&mut self, shown: &str, dest: &Path, node: &Node) -> Result<()> {
@@ -194,12 +217,23 @@ impl Writer<'_> {
                     self.skip(shown, "symlink without a target");
                     return Ok(());
                 };
-                if !self.options.symlinks {
+                if !self.options.symlinks && !self.options.unsafe_symlinks {
                     self.skip(shown, "symlink not recreated (use --symlinks)");
                     return Ok(());
                 }
                 if target.contains('\0') {
                     self.skip(shown, "symlink target holds NUL");
+                    return Ok(());
+                }
+                let depth = parent
+                    .strip_prefix(&self.root)
+                    .map_or(0, |inside| inside.components().count());
+                if let Some(why) = leaves_folder(target, depth)
+                    && !self.options.unsafe_symlinks
+                {
+                    self.report
+                        .refused
+                        .push(format!("{shown} -> {target}: {why}"));
                     return Ok(());
                 }
                 match make_symlink(target, dest) {
@@ -273,6 +307,31 @@ impl Writer<'_> {
     }
 }
 
+/// Why a symlink with `target`, made `depth` folders below the target
+/// folder, would point outside it; `None` when it stays inside. Checked on
+/// the text alone, so `..` counts only before the first name: after one
+/// (`a/../..`) it would climb from wherever `a` leads, which may be another
+/// link.
+pub fn leaves_folder(target: &str, depth: usize) -> Option<&'static str> {
+    if target.is_empty() {
+        return Some("empty target");
+    }
+    if target.starts_with('/') {
+        return Some("absolute target");
+    }
+    let mut up = 0usize;
+    let mut named = false;
+    for part in target.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        match part {
+            ".." if named => return Some("`..` after a folder name, which may be a link"),
+            ".." if up == depth => return Some("climbs out of the target folder"),
+            ".." => up += 1,
+            _ => named = true,
+        }
+    }
+    None
+}
+
 #[cfg(unix)]
 fn make_symlink(target: &str, dest: &Path) -> std::io::Result<()> {
     std::os::unix::fs::symlink(target, dest)
@@ -283,11 +342,32 @@ fn make_symlink(_target: &str, _dest: &Path) -> std::io::Result<()> {
     Err(std::io::Error::other("symlinks are not supported here"))
 }
 
-/// Extracts each of `sources` (nodes with the paths they were found at)
-/// into `target`, which `prepare` made ready.
+/// Something to extract: the path it was asked for (as shown in messages)
+/// and the nodes that path passes through, root first
+/// ([`walk::resolve_chain`]).
+#[derive(Debug)]
+pub struct Source {
+    pub path: String,
+    pub chain: Vec<Node>,
+}
+
+impl Source {
+    /// The whole view.
+    pub fn root(fs: &dyn Filesystem) -> Result<Source> {
+        Ok(Source {
+            path: String::new(),
+            chain: vec![fs.root()?],
+        })
+    }
+}
+
+/// Extracts each of `sources` into `target`, which `prepare` made ready.
+/// A source keeps its folder path, as `7z x` does: `/docs/big.bin` lands
+/// in `target/docs/big.bin` and `/docs` in `target/docs`; the whole view
+/// (the root) fills `target` itself.
 pub fn extract(
     fs: &dyn Filesystem,
-    sources: &[(String, Node)],
+    sources: &[Source],
     target: &Path,
     options: Options,
 ) -> Result<Report> {
@@ -298,21 +378,27 @@ pub fn extract(
         report: Report::default(),
         dir_times: Vec::new(),
     };
-    for (shown, node) in sources {
+    for source in sources {
+        let Some((node, above)) = source.chain.split_last() else {
+            continue;
+        };
+        if above.is_empty() {
+            w.put_contents(target, node, &source.path)?;
+            continue;
+        }
+        // The root has no folder of its own; the folders below it do.
+        let mut dest = target.to_owned();
+        let mut shown = String::new();
+        for dir in above.iter().skip(1) {
+            shown.push('/');
+            shown.push_str(&dir.name);
+            dest.push(sanitize(&dir.name));
+            w.put(&shown, &dest, dir)?;
+        }
+        dest.push(sanitize(&node.name));
+        w.put(&source.path, &dest, node)?;
         if node.kind == NodeKind::Dir {
-            let root = target.to_owned();
-            let walked = walk::walk(fs, node, shown, true, &mut |path, parents, child| {
-                let mut dest = root.clone();
-                for p in parents {
-                    dest.push(sanitize(p));
-                }
-                dest.push(sanitize(&child.name));
-                w.put(path, &dest, child)
-            })?;
-            w.report.diagnostics.extend(walked.diagnostics);
-        } else {
-            let dest = target.join(sanitize(&node.name));
-            w.put(shown, &dest, node)?;
+            w.put_contents(&dest, node, &source.path)?;
         }
     }
     for (path, time) in w.dir_times.iter().rev() {
@@ -337,5 +423,29 @@ mod tests {
         assert_eq!(sanitize("n\0ul"), "n_ul");
         assert_eq!(sanitize("C:\\x"), "C:_x");
         assert_eq!(sanitize(&"é".repeat(200)).len(), 254);
+    }
+
+    #[test]
+    fn links_that_leave_the_folder() {
+        assert_eq!(leaves_folder("/etc/passwd", 3), Some("absolute target"));
+        assert_eq!(leaves_folder("", 0), Some("empty target"));
+        assert_eq!(leaves_folder("docs/README", 0), None);
+        assert_eq!(leaves_folder("./docs/./README", 0), None);
+        assert_eq!(leaves_folder("../hello.txt", 1), None);
+        assert_eq!(leaves_folder("../../x", 2), None);
+        assert_eq!(
+            leaves_folder("../hello.txt", 0),
+            Some("climbs out of the target folder")
+        );
+        assert_eq!(
+            leaves_folder("../../../x", 2),
+            Some("climbs out of the target folder")
+        );
+        assert!(leaves_folder("a/../../x", 3).is_some());
+        assert!(
+            leaves_folder("a/..", 3).is_some(),
+            "checked on the text alone"
+        );
+        assert_eq!(leaves_folder("..", 1), None, "the folder itself");
     }
 }

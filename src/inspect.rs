@@ -5,6 +5,7 @@ pub mod annotate;
 pub mod checks;
 pub mod explain;
 pub mod hex;
+pub mod hexdump;
 pub mod map;
 pub mod notes;
 pub mod owners;

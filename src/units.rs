@@ -40,7 +40,8 @@ impl Lba {
 
 impl fmt::Display for Lba {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        // As the number itself, so tables can pad and align it.
+        fmt::Display::fmt(&self.0, f)
     }
 }
 

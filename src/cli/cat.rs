@@ -16,9 +16,20 @@ pub fn run(
     fork: Fork,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
+    copy_out(image, path, fs, raw_names, fork, out).map_err(|e| super::open::naming_image(image, e))
+}
+
+fn copy_out(
+    image: &Path,
+    path: &str,
+    fs: Option<&str>,
+    raw_names: bool,
+    fork: Fork,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
     let view = super::open::view(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
-    let node = walk::resolve(fs, path).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+    let node = walk::resolve(fs, path)?;
     if node.kind != NodeKind::File {
         anyhow::bail!("{path}: not a regular file ({})", node.kind.as_str());
     }

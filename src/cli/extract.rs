@@ -5,18 +5,10 @@ use std::io::Write;
 use std::path::Path;
 
 use discscope::escape::escape;
-use discscope::extract::{self, Options};
+use discscope::extract::{self, Options, Source};
 use discscope::fs::walk;
 
 use super::{Outcome, Output};
-
-/// What extraction may do.
-#[derive(Clone, Copy, Debug)]
-pub struct Flags {
-    pub symlinks: bool,
-    pub force: bool,
-    pub resource_forks: bool,
-}
 
 pub fn run(
     image: &Path,
@@ -24,46 +16,52 @@ pub fn run(
     target: &Path,
     fs: Option<&str>,
     raw_names: bool,
-    flags: Flags,
+    options: Options,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let Flags {
-        symlinks,
-        force,
-        resource_forks,
-    } = flags;
     let view = super::open::view(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let mut sources = Vec::new();
     if paths.is_empty() {
-        sources.push((String::new(), fs.root()?));
+        sources.push(Source::root(fs)?);
     }
     for p in paths {
-        let node = walk::resolve(fs, p).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
-        sources.push((format!("/{}", p.trim_matches('/')), node));
+        let chain =
+            walk::resolve_chain(fs, p).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+        sources.push(Source {
+            path: format!("/{}", p.trim_matches('/')),
+            chain,
+        });
     }
-    let options = Options {
-        symlinks,
-        force,
-        resource_forks,
-    };
     let root = extract::prepare(target, &options)?;
     let report = extract::extract(fs, &sources, &root, options)?;
     let mut err = std::io::stderr().lock();
     for s in &report.skipped {
         writeln!(err, "discscope: skipped {}", escape(s))?;
     }
+    for s in &report.refused {
+        writeln!(
+            err,
+            "discscope: refused symlink {} (--unsafe-symlinks makes it)",
+            escape(s)
+        )?;
+    }
     super::open::warn(&report.diagnostics);
     super::open::warn(&fs.diagnostics());
+    let refused = if report.refused.is_empty() {
+        String::new()
+    } else {
+        format!(", {} refused", counted(report.refused.len(), "symlink"))
+    };
     writeln!(
         out,
-        "extracted {} files ({} bytes), {} directories, {} symlinks{} into {}; {} skipped",
-        report.files,
+        "extracted {} ({} bytes), {}, {}{} into {}; {} skipped{refused}",
+        counted(report.files, "file"),
         report.bytes,
-        report.dirs,
-        report.symlinks,
+        counted(report.dirs, "directory"),
+        counted(report.symlinks, "symlink"),
         if report.apple_double > 0 {
-            format!(", {} AppleDouble files", report.apple_double)
+            format!(", {}", counted(report.apple_double, "AppleDouble file"))
         } else {
             String::new()
         },
@@ -71,4 +69,13 @@ pub fn run(
         report.skipped.len()
     )?;
     Ok(Outcome::Clean)
+}
+
+/// `1 file`, `2 files`, `1 directory`, `3 directories`.
+fn counted(n: usize, one: &str) -> String {
+    match (n, one.strip_suffix('y')) {
+        (1, _) => format!("1 {one}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {one}s"),
+    }
 }

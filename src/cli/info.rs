@@ -46,31 +46,11 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
             .collect();
         writeln!(out, "{}{}", label(out, "sessions"), sessions.join("; "))?;
         writeln!(out)?;
-        super::tracks::print_table(&info.tracks, out)?;
+        super::tracks::print_table(&info.tracks, super::tracks::Indexes::Extra, out)?;
     }
     if !info.partitions.is_empty() {
         writeln!(out)?;
-        let header = format!(
-            "{:>3}  {:<6} {:>10} {:>10}  {:<4}  {:<38}  {}",
-            "#", "scheme", "start", "sectors", "boot", "type", "name"
-        );
-        writeln!(out, "{}", out.paint("1", &header))?;
-        for p in &info.partitions {
-            writeln!(
-                out,
-                "{:>3}  {:<6} {:>10} {:>10}  {:<4}  {:<38}  {}",
-                p.index,
-                p.scheme,
-                p.start,
-                p.length,
-                if p.bootable { "*" } else { "" },
-                match p.type_name {
-                    Some(name) => format!("{} {name}", escape(&p.kind)),
-                    None => escape(&p.kind).into_owned(),
-                },
-                p.name.as_deref().map(escape).unwrap_or_default()
-            )?;
-        }
+        print_partitions(&info.partitions, out)?;
     }
     if !info.filesystems.is_empty() {
         writeln!(out)?;
@@ -132,6 +112,43 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// The partition table. The type column is as wide as its longest entry
+/// (a GPT type GUID and its name run to 57 characters), so names never run
+/// into it.
+fn print_partitions(partitions: &[summary::PartitionInfo], out: &mut Output) -> anyhow::Result<()> {
+    let types: Vec<String> = partitions
+        .iter()
+        .map(|p| match p.type_name {
+            Some(name) => format!("{} {name}", escape(&p.kind)),
+            None => escape(&p.kind).into_owned(),
+        })
+        .collect();
+    let width = types
+        .iter()
+        .map(|t| t.chars().count())
+        .chain(["type".len()])
+        .max()
+        .unwrap_or_default();
+    let header = format!(
+        "{:>3}  {:<6} {:>10} {:>10}  {:<4}  {:<width$}  {}",
+        "#", "scheme", "start", "sectors", "boot", "type", "name"
+    );
+    writeln!(out, "{}", out.paint("1", &header))?;
+    for (p, kind) in partitions.iter().zip(&types) {
+        let line = format!(
+            "{:>3}  {:<6} {:>10} {:>10}  {:<4}  {kind:<width$}  {}",
+            p.index,
+            p.scheme,
+            p.start,
+            p.length,
+            if p.bootable { "*" } else { "" },
+            p.name.as_deref().map(escape).unwrap_or_default()
+        );
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
 }
 
 /// Bytes in binary units with one decimal.

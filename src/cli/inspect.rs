@@ -5,11 +5,17 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use anyhow::Context;
+
 use discscope::tui::app::Appearance;
 
 use super::{ColorChoice, Outcome, output};
 
 pub fn run(image: Option<PathBuf>, color: ColorChoice, ascii: bool) -> anyhow::Result<Outcome> {
+    // A missing image is the first thing wrong, terminal or not.
+    if let Some(image) = &image {
+        std::fs::metadata(image).with_context(|| image.display().to_string())?;
+    }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "the inspector needs a terminal; for scripts use `discscope info`, `tracks`, `ls` or `sector`"

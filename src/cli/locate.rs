@@ -33,7 +33,26 @@ pub fn run(image: &Path, addr: &str, json: bool, out: &mut Output) -> anyhow::Re
         let fs = o
             .filesystem
             .map_or(String::new(), |s| format!(" ({})", s.as_str()));
-        writeln!(out, "  {:<18} {}{fs}", o.kind.as_str(), escape(o.what()))?;
+        writeln!(
+            out,
+            "  {:<18} {}{fs}{}",
+            o.kind.as_str(),
+            escape(o.what()),
+            held(o)
+        )?;
     }
     Ok(Outcome::Clean)
+}
+
+/// Which of the owner's bytes the sector holds: `, bytes 2048-4095`
+/// (inclusive, as HTTP ranges count); nothing for structures.
+fn held(owner: &Owner) -> String {
+    match (owner.offset, owner.length) {
+        (Some(offset), Some(length)) if length > 0 => format!(
+            ", {}bytes {offset}-{}",
+            if owner.compressed { "compressed " } else { "" },
+            offset + length - 1
+        ),
+        _ => String::new(),
+    }
 }

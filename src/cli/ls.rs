@@ -77,95 +77,127 @@ fn entry(path: &str, node: &Node) -> Entry {
     }
 }
 
-fn kind_char(kind: NodeKind) -> char {
-    match kind {
-        NodeKind::Dir => 'd',
-        NodeKind::Symlink => 'l',
-        NodeKind::File => '-',
-        NodeKind::Other => '?',
+/// The kind and permissions as `ls -l` prints them (`drwxr-xr-x`, set-id
+/// and sticky bits as `s`/`t`); `-` in every permission field when the
+/// format records none (plain ISO 9660, Joliet, FAT).
+fn mode_text(kind: NodeKind, mode: Option<u32>) -> [u8; 10] {
+    let kind = match kind {
+        NodeKind::Dir => b'd',
+        NodeKind::Symlink => b'l',
+        NodeKind::File => b'-',
+        NodeKind::Other => b'?',
+    };
+    let mode = mode.unwrap_or(0);
+    let mut text = [kind, b'-', b'-', b'-', b'-', b'-', b'-', b'-', b'-', b'-'];
+    // Owner, group, others; set-user-ID, set-group-ID and sticky show in
+    // the execute field, in capitals when execute is off.
+    let classes = [(6, 0o4000, b's'), (3, 0o2000, b's'), (0, 0o1000, b't')];
+    let fields = text.get_mut(1..).unwrap_or_default().chunks_mut(3);
+    for (slots, (shift, special, letter)) in fields.zip(classes) {
+        let bits = (mode >> shift) & 7;
+        for (slot, (bit, on)) in slots.iter_mut().zip([(4, b'r'), (2, b'w'), (1, b'x')]) {
+            if bits & bit != 0 {
+                *slot = on;
+            }
+        }
+        if mode & special != 0
+            && let Some(execute) = slots.last_mut()
+        {
+            *execute = if *execute == b'x' {
+                letter
+            } else {
+                letter.to_ascii_uppercase()
+            };
+        }
     }
+    text
 }
 
-/// The last date printed, reused when the next entry has the same one (most
-/// entries of an image share a handful of dates).
-type DateCache = Option<(discscope::timestamp::Timestamp, String)>;
-
-fn long_line(
-    out: &mut Output,
-    cache: &mut DateCache,
-    shown: &str,
-    node: &Node,
-) -> std::io::Result<()> {
-    const SPACES: &str = "                         ";
-    let mut head = [b' '; 18];
-    if let Some(first) = head.first_mut() {
-        *first = kind_char(node.kind) as u8;
-    }
-    match node.mode {
-        Some(m) => {
-            for (i, slot) in head.iter_mut().skip(1).take(4).enumerate() {
-                *slot = b'0' + ((m >> (3 * (3 - i))) & 7) as u8;
-            }
-        }
-        None => head.iter_mut().skip(1).take(4).for_each(|b| *b = b'-'),
-    }
-    // The size right-aligned in 12 columns, then a space.
-    let mut size = node.size;
-    let mut at = 17usize;
+/// Appends `value` right-aligned in `width` columns; a wider value takes
+/// the room it needs.
+fn push_right(line: &mut Vec<u8>, value: i64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut used = 0;
+    let mut rest = value.unsigned_abs();
     loop {
-        if let Some(slot) = head.get_mut(at) {
-            *slot = b'0' + (size % 10) as u8;
+        if let Some(slot) = digits.get_mut(used) {
+            *slot = b'0' + (rest % 10) as u8;
         }
-        size /= 10;
-        if size == 0 || at == 6 {
+        used += 1;
+        rest /= 10;
+        if rest == 0 {
             break;
         }
-        at -= 1;
     }
-    out.write_all(&head)?;
-    out.write_all(b" ")?;
-    let time = match node.mtime {
-        Some(t) => {
-            if cache.as_ref().is_none_or(|(c, _)| *c != t) {
-                *cache = Some((t, t.rfc3339()));
-            }
-            cache.as_ref().map_or("-", |(_, s)| s.as_str())
-        }
-        None => "-",
-    };
-    out.write_all(time.as_bytes())?;
-    out.write_all(
-        SPACES
-            .get(time.len().min(SPACES.len())..)
-            .unwrap_or_default()
-            .as_bytes(),
-    )?;
-    // The LBA right-aligned in 8 columns between spaces.
-    let mut lba = [b' '; 10];
-    match node.extents.first() {
-        Some(e) if e.lba.0 >= 0 => {
-            let mut v = e.lba.0;
-            let mut at = 8usize;
-            loop {
-                if let Some(slot) = lba.get_mut(at) {
-                    *slot = b'0' + (v % 10) as u8;
+    let sign = usize::from(value < 0);
+    line.resize(line.len() + width.saturating_sub(used + sign), b' ');
+    if value < 0 {
+        line.push(b'-');
+    }
+    line.extend(digits.iter().take(used).rev());
+}
+
+/// Column widths of `ls -l`, shared by the header and the lines.
+const SIZE_WIDTH: usize = 12;
+const DATE_WIDTH: usize = 25;
+const START_WIDTH: usize = 8;
+
+/// `ls -l` lines, built in one reused buffer with the last date kept (most
+/// entries of an image share a handful of dates): `ls -R -l` of 50,000
+/// files is timed against isoinfo (`scripts/bench-ls.sh`).
+#[derive(Default)]
+struct LongListing {
+    line: Vec<u8>,
+    date: Option<(discscope::timestamp::Timestamp, String)>,
+}
+
+impl LongListing {
+    /// The column names, over the columns they name.
+    fn header(out: &mut Output) -> std::io::Result<()> {
+        let header = format!(
+            "{:<10}{:>SIZE_WIDTH$}  {:<DATE_WIDTH$}{:>START_WIDTH$}  {}",
+            "mode", "size", "modified", "start", "name"
+        );
+        writeln!(out, "{}", out.paint("1", &header))
+    }
+
+    fn write(&mut self, out: &mut Output, shown: &str, node: &Node) -> std::io::Result<()> {
+        let line = &mut self.line;
+        line.clear();
+        line.extend_from_slice(&mode_text(node.kind, node.mode));
+        push_right(
+            line,
+            i64::try_from(node.size).unwrap_or(i64::MAX),
+            SIZE_WIDTH,
+        );
+        line.extend_from_slice(b"  ");
+        let date = match node.mtime {
+            Some(t) => {
+                if self.date.as_ref().is_none_or(|(cached, _)| *cached != t) {
+                    self.date = Some((t, t.rfc3339()));
                 }
-                v /= 10;
-                if v == 0 || at == 1 {
-                    break;
-                }
-                at -= 1;
+                self.date.as_ref().map_or("-", |(_, text)| text.as_str())
             }
-            out.write_all(&lba)?;
+            None => "-",
+        };
+        line.extend_from_slice(date.as_bytes());
+        line.resize(line.len() + DATE_WIDTH.saturating_sub(date.len()), b' ');
+        match node.extents.first() {
+            Some(e) => push_right(line, e.lba.0, START_WIDTH),
+            None => {
+                line.resize(line.len() + START_WIDTH - 1, b' ');
+                line.push(b'-');
+            }
         }
-        Some(e) => write!(out, " {:>8} ", e.lba.0)?,
-        None => out.write_all(b"        - ")?,
+        line.extend_from_slice(b"  ");
+        line.extend_from_slice(escape(shown).as_bytes());
+        if let Some(target) = &node.target {
+            line.extend_from_slice(b" -> ");
+            line.extend_from_slice(escape(target).as_bytes());
+        }
+        line.push(b'\n');
+        out.write_all(line)
     }
-    out.write_all(escape(shown).as_bytes())?;
-    if let Some(t) = &node.target {
-        write!(out, " -> {}", escape(t))?;
-    }
-    out.write_all(b"\n")
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -191,12 +223,15 @@ pub fn run(
     };
     let mut entries = Vec::new();
     let mut diags = Vec::new();
-    let mut cache: DateCache = None;
+    let mut listing = LongListing::default();
+    if long && !json {
+        LongListing::header(out)?;
+    }
     if start.kind != NodeKind::Dir {
         if json {
             entries.push(entry(&base, &start));
         } else if long {
-            long_line(out, &mut None, &base, &start)?;
+            listing.write(out, &base, &start)?;
         } else {
             writeln!(out, "{}", escape(&base))?;
         }
@@ -224,7 +259,7 @@ pub fn run(
                 shown
             };
             let done = if long {
-                long_line(out, &mut cache, shown, node)
+                listing.write(out, shown, node)
             } else {
                 writeln!(out, "{}", escape(shown))
             };
@@ -244,4 +279,36 @@ pub fn run(
     diags.extend(fs.diagnostics());
     super::open::warn(&diags);
     Ok(Outcome::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_read_as_ls_prints_them() {
+        let text = |kind, mode| String::from_utf8_lossy(&mode_text(kind, mode)).into_owned();
+        assert_eq!(text(NodeKind::Dir, Some(0o755)), "drwxr-xr-x");
+        assert_eq!(text(NodeKind::File, Some(0o644)), "-rw-r--r--");
+        assert_eq!(text(NodeKind::Symlink, Some(0o777)), "lrwxrwxrwx");
+        assert_eq!(text(NodeKind::File, Some(0o4755)), "-rwsr-xr-x");
+        assert_eq!(text(NodeKind::File, Some(0o2644)), "-rw-r-Sr--");
+        assert_eq!(text(NodeKind::Dir, Some(0o1777)), "drwxrwxrwt");
+        assert_eq!(text(NodeKind::Dir, Some(0o1776)), "drwxrwxrwT");
+        assert_eq!(text(NodeKind::Dir, None), "d---------");
+    }
+
+    #[test]
+    fn numbers_right_aligned() {
+        let aligned = |value, width| {
+            let mut line = Vec::new();
+            push_right(&mut line, value, width);
+            String::from_utf8(line).unwrap_or_default()
+        };
+        assert_eq!(aligned(0, 4), "   0");
+        assert_eq!(aligned(2048, 6), "  2048");
+        assert_eq!(aligned(-150, 6), "  -150");
+        assert_eq!(aligned(123_456, 3), "123456");
+        assert_eq!(aligned(i64::MIN, 1), "-9223372036854775808");
+    }
 }

@@ -44,6 +44,19 @@ pub fn view(image: &Path, fs: Option<&str>, raw_names: bool) -> anyhow::Result<V
     Ok(view.clone())
 }
 
+/// The error with the image's path in front, unless its message already
+/// starts with it: every failure of a command names the image it was
+/// about (README: "one line on stderr naming the file"). The cause chain
+/// is kept, so a closed stdout is still recognised.
+pub fn naming_image(image: &Path, error: anyhow::Error) -> anyhow::Error {
+    let named = image.display().to_string();
+    if error.to_string().starts_with(&format!("{named}:")) {
+        error
+    } else {
+        error.context(named)
+    }
+}
+
 /// Prints diagnostics on stderr, escaped.
 pub fn warn(diags: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();

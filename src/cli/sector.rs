@@ -7,7 +7,7 @@ use std::path::Path;
 
 use discscope::container;
 use discscope::inspect::checks::{self, Status};
-use discscope::inspect::explain;
+use discscope::inspect::{explain, hexdump};
 use discscope::medium::{Medium, Sector};
 use discscope::sector::repair::{Repair, RepairOutcome};
 use discscope::sector::{self, FieldKind, SectorField, Verdict};
@@ -17,63 +17,80 @@ use serde::Serialize;
 
 use super::{Outcome, Output};
 
+/// What `sector` is asked to show.
+#[derive(Clone, Copy, Debug)]
+pub struct Request {
+    /// How many consecutive sectors (at least one).
+    pub count: u64,
+    pub repair: bool,
+    pub json: bool,
+    /// Collapse runs of identical rows of the plain dump to `*`.
+    pub squeeze: bool,
+}
+
 pub fn run(
     image: &Path,
     address: &str,
-    count: u64,
-    repair: bool,
-    json: bool,
+    request: Request,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    show(image, address, request, out).map_err(|e| super::open::naming_image(image, e))
+}
+
+fn show(
+    image: &Path,
+    address: &str,
+    request: Request,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let medium = std::sync::Arc::new(container::open(image)?);
     let first = super::open::sector(image, &medium, address)?.lba;
     // The first sector must exist; later ones stop at the end of the image.
-    let mut sectors = vec![medium.read_sector(first)?];
-    let mut lba = first;
-    for _ in 1..count.max(1) {
-        lba = Lba(lba.0 + 1);
-        if lba >= medium.end_lba() {
-            break;
-        }
-        sectors.push(medium.read_sector(lba)?);
-    }
+    let first_sector = medium.read_sector(first)?;
+    let count = i64::try_from(request.count.max(1)).unwrap_or(i64::MAX);
+    let end = first.0.saturating_add(count).min(medium.end_lba().0);
+    // Read one at a time, so `--count` never holds more than a sector.
+    let sectors = std::iter::once(Ok(first_sector))
+        .chain((first.0 + 1..end).map(|lba| medium.read_sector(Lba(lba))));
     let sub = discscope::subchannel::SubFile::of(&medium);
     let q_of = |lba: Lba| sub.as_ref().and_then(|sub| sub.q(lba).ok().flatten());
-    if json {
+    if request.json {
         // The structures in or over each sector, as `structure` shows them
         // (directory records need the owner index, which `structure` builds).
         let survey = Survey::new(std::sync::Arc::clone(&medium), &Default::default());
-        let doc = SectorsJson {
-            sectors: sectors
-                .iter()
-                .map(|s| {
-                    let mut json = to_json(&medium, s);
-                    json.structures = explain::located(&survey, &[], s.lba)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(super::structure::to_json)
-                        .collect();
-                    json.subchannel_q = q_of(s.lba).map(|q| super::subq::to_json(&q, s.lba));
-                    if repair {
-                        json.repair = Some(repair_json(&sector::repair_sector(&medium, s)));
-                    }
-                    json
-                })
-                .collect(),
-        };
-        out.json(&doc)?;
+        let sectors = sectors
+            .map(|s| {
+                let s = s?;
+                let mut json = to_json(&medium, &s);
+                json.structures = explain::located(&survey, &[], s.lba)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(super::structure::to_json)
+                    .collect();
+                json.subchannel_q = q_of(s.lba).map(|q| super::subq::to_json(&q, s.lba));
+                if request.repair {
+                    json.repair = Some(repair_json(&sector::repair_sector(&medium, &s)));
+                }
+                Ok(json)
+            })
+            .collect::<discscope::Result<_>>()?;
+        out.json(&SectorsJson { sectors })?;
         return Ok(Outcome::Clean);
     }
-    for (i, s) in sectors.iter().enumerate() {
+    let dump = hexdump::Options {
+        squeeze: request.squeeze,
+    };
+    for (i, s) in sectors.enumerate() {
+        let s = s?;
         if i > 0 {
             writeln!(out)?;
         }
-        print_sector(&medium, s, out)?;
+        print_sector(&medium, &s, dump, out)?;
         if let Some(q) = q_of(s.lba) {
             super::subq::print(&q, s.lba, out)?;
         }
-        if repair {
-            print_repair(&sector::repair_sector(&medium, s), out)?;
+        if request.repair {
+            print_repair(&sector::repair_sector(&medium, &s), out)?;
         }
     }
     Ok(Outcome::Clean)
@@ -227,7 +244,12 @@ fn colour(kind: FieldKind) -> &'static str {
     }
 }
 
-fn print_sector(medium: &Medium, s: &Sector, out: &mut Output) -> anyhow::Result<()> {
+fn print_sector(
+    medium: &Medium,
+    s: &Sector,
+    dump: hexdump::Options,
+    out: &mut Output,
+) -> anyhow::Result<()> {
     let v = sector::judge_sector(medium, s);
     let track = s
         .track
@@ -254,14 +276,27 @@ fn print_sector(medium: &Medium, s: &Sector, out: &mut Output) -> anyhow::Result
             .map(|f| out.paint(colour(f.kind), &format!("■ {}", f.name())))
             .collect();
         writeln!(out, "{}", legend.join("  "))?;
+        coloured_dump(&s.bytes, &fields, out)?;
+    } else {
+        // The fields each row crosses, in a margin.
+        hexdump::write(out, &s.bytes, dump, |row, margin| {
+            let crossed = fields
+                .iter()
+                .filter(|f| f.offset < row.end && f.range().end > row.start);
+            for (i, field) in crossed.enumerate() {
+                if i > 0 {
+                    margin.push(' ');
+                }
+                margin.push_str(field.name());
+            }
+        })?;
     }
-    dump(&s.bytes, &fields, out)?;
     print_decoded(&v, s, out)
 }
 
-/// Hex rows: offset, 16 bytes in two groups, text; colour by field, or the
-/// names of the row's fields in a right margin when colour is off.
-fn dump(bytes: &[u8], fields: &[SectorField], out: &mut Output) -> anyhow::Result<()> {
+/// Hex rows for a colour terminal: offset, 16 bytes in two groups, text,
+/// every byte in its field's colour.
+fn coloured_dump(bytes: &[u8], fields: &[SectorField], out: &mut Output) -> anyhow::Result<()> {
     let kind_at = |offset: usize| {
         fields
             .iter()
@@ -314,17 +349,7 @@ fn dump(bytes: &[u8], fields: &[SectorField], out: &mut Output) -> anyhow::Resul
         // Pad a short last row so the text column lines up.
         let missing = 16 - chunk.len().min(16);
         let pad = " ".repeat(missing * 3 + usize::from(chunk.len() <= 8 && missing > 0));
-        let mut line = format!("{base:04x} │ {}{pad} │ {}", paint(&hex), paint(&text));
-        if !out.color {
-            let end = base + chunk.len();
-            let names: Vec<&str> = fields
-                .iter()
-                .filter(|f| f.offset < end && f.range().end > base)
-                .map(SectorField::name)
-                .collect();
-            line.push_str(&" ".repeat(missing + 1));
-            line.push_str(&names.join(" "));
-        }
+        let line = format!("{base:04x} │ {}{pad} │ {}", paint(&hex), paint(&text));
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())

@@ -15,13 +15,27 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
     if json {
         out.json(&table)?;
     } else {
-        print_table(&table.tracks, out)?;
+        print_table(&table.tracks, Indexes::Each, out)?;
     }
     Ok(Outcome::Clean)
 }
 
+/// How the track table shows indexes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Indexes {
+    /// A line for each index under its track, LBA under `start` and MSF
+    /// under `msf` (`tracks`).
+    Each,
+    /// Only indexes past 01, beside the flags (`info`, which summarises).
+    Extra,
+}
+
 /// The table shared by `tracks` and `info`.
-pub fn print_table(tracks: &[summary::TrackInfo], out: &mut Output) -> anyhow::Result<()> {
+pub fn print_table(
+    tracks: &[summary::TrackInfo],
+    indexes: Indexes,
+    out: &mut Output,
+) -> anyhow::Result<()> {
     if tracks.is_empty() {
         writeln!(out, "no tracks (a disk image: see `info`)")?;
         return Ok(());
@@ -51,10 +65,23 @@ pub fn print_table(tracks: &[summary::TrackInfo], out: &mut Output) -> anyhow::R
             t.postgap,
             t.file.as_deref().map(escape).unwrap_or_default(),
         )?;
+        if indexes == Indexes::Each {
+            for i in &t.indexes {
+                let msf = i.lba.to_msf().map(|m| m.to_string());
+                writeln!(
+                    out,
+                    "{:10}index {:02}{:>18}  {}",
+                    "",
+                    i.number,
+                    i.lba,
+                    msf.as_deref().unwrap_or("-")
+                )?;
+            }
+        }
         let extra: Vec<String> = t
             .indexes
             .iter()
-            .filter(|i| i.number > 1)
+            .filter(|i| indexes == Indexes::Extra && i.number > 1)
             .map(|i| format!("index {:02} at {}", i.number, i.lba))
             .chain((!t.flags.is_empty()).then(|| format!("flags {}", t.flags.join(" "))))
             .chain(t.isrc.as_deref().map(|i| format!("isrc {}", escape(i))))

@@ -42,6 +42,7 @@ pub use dirent::{Record, Xa};
 pub use eltorito::{BootCatalog, BootEntry, ElToritoFs};
 pub use path_table::{PathEntry, read as read_path_table};
 pub use rockridge::Rr;
+pub use tree::is_zisofs;
 
 use std::sync::{Arc, Mutex};
 

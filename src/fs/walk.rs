@@ -108,26 +108,33 @@ pub fn walk(
 /// Finds the node at `path` ("/" or "/A/B"), comparing names as the view
 /// shows them.
 pub fn resolve(fs: &dyn Filesystem, path: &str) -> Result<Node> {
+    let mut chain = resolve_chain(fs, path)?;
+    chain.pop().map_or_else(|| fs.root(), Ok)
+}
+
+/// The nodes `path` passes through: the root first, what it names last
+/// (the root alone for "/"), so a caller can recreate the folders above it.
+pub fn resolve_chain(fs: &dyn Filesystem, path: &str) -> Result<Vec<Node>> {
     let not_found = || crate::error::Error::NotFound {
         path: path.to_owned(),
         view: fs.kind().as_str(),
     };
-    let mut node = fs.root()?;
-    let mut depth = 0usize;
+    let mut chain = vec![fs.root()?];
     for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
-        depth += 1;
-        if depth > MAX_DEPTH || node.kind != NodeKind::Dir {
-            return Err(not_found());
-        }
-        let children = fs.children(&node)?;
-        let found = children
-            .iter()
-            .find(|c| c.name == part)
-            .or_else(|| children.iter().find(|c| c.name.eq_ignore_ascii_case(part)));
-        match found {
-            Some(c) => node = c.clone(),
+        let node = match chain.last() {
+            Some(node) if chain.len() <= MAX_DEPTH && node.kind == NodeKind::Dir => node,
+            _ => return Err(not_found()),
+        };
+        let children = fs.children(node)?;
+        let found = children.iter().position(|c| c.name == part).or_else(|| {
+            children
+                .iter()
+                .position(|c| c.name.eq_ignore_ascii_case(part))
+        });
+        match found.and_then(|at| children.into_iter().nth(at)) {
+            Some(child) => chain.push(child),
             None => return Err(not_found()),
         }
     }
-    Ok(node)
+    Ok(chain)
 }

@@ -61,6 +61,13 @@ pub struct Owner {
     pub filesystem: Option<Scope>,
     /// A structure's name ("Primary volume descriptor"); `None` for files.
     pub name: Option<String>,
+    /// For a file or directory: where in its data the sector's bytes lie
+    /// (the first one's offset, and how many).
+    pub offset: Option<u64>,
+    pub length: Option<u64>,
+    /// The data is stored compressed (zisofs), so `offset` counts through
+    /// the compressed bytes, not the file as read.
+    pub compressed: bool,
 }
 
 fn scope_name<S: Serializer>(scope: &Option<Scope>, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -75,6 +82,9 @@ impl Owner {
             path: None,
             filesystem: None,
             name: None,
+            offset: None,
+            length: None,
+            compressed: false,
         }
     }
 
@@ -97,12 +107,17 @@ struct Span {
     start: i64,
     end: i64,
     owner: Owner,
+    /// For an extent of file or directory data: the data offset of the
+    /// span's first sector and the extent's length in bytes.
+    data: Option<(u64, u64)>,
 }
 
 /// The index: spans of sectors with their owners.
 #[derive(Clone, Debug, Default)]
 pub struct OwnerIndex {
     spans: Vec<Span>,
+    /// Bytes of data per sector, to place a sector in a file's data.
+    block: u64,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -110,7 +125,10 @@ impl OwnerIndex {
     /// Indexes the survey's structures and walks every view.
     pub fn build(survey: &Survey) -> Result<OwnerIndex> {
         let block = survey.medium.block_size();
-        let mut index = OwnerIndex::default();
+        let mut index = OwnerIndex {
+            block,
+            ..OwnerIndex::default()
+        };
         for (scope, s) in survey.structures() {
             let Some(range) = s.medium_range().filter(|r| !r.is_empty()) else {
                 continue;
@@ -123,7 +141,9 @@ impl OwnerIndex {
                     path: None,
                     filesystem: Some(*scope),
                     name: Some(s.name.clone()),
+                    ..Owner::unused()
                 },
+                data: None,
             });
         }
         for view in &survey.views {
@@ -146,7 +166,9 @@ impl OwnerIndex {
                             path: Some(if path.is_empty() { "/" } else { path }.to_owned()),
                             filesystem: Some(Scope::View(view.kind)),
                             name: Some(r.name.to_owned()),
+                            ..Owner::unused()
                         },
+                        data: None,
                     });
                 }
                 let kind = match node.kind {
@@ -154,7 +176,13 @@ impl OwnerIndex {
                     _ if boot => OwnerKind::BootImage,
                     _ => OwnerKind::File,
                 };
-                for e in node.extents.iter().filter(|e| e.bytes > 0) {
+                let mut offset = 0u64;
+                for e in &node.extents {
+                    let at = offset;
+                    offset = offset.saturating_add(e.bytes);
+                    if e.bytes == 0 {
+                        continue;
+                    }
                     let sectors = i64::try_from(e.bytes.div_ceil(block)).unwrap_or(i64::MAX);
                     index.spans.push(Span {
                         start: e.lba.0,
@@ -163,8 +191,10 @@ impl OwnerIndex {
                             kind,
                             path: Some(if path.is_empty() { "/" } else { path }.to_owned()),
                             filesystem: Some(Scope::View(view.kind)),
-                            name: None,
+                            compressed: crate::fs::iso9660::is_zisofs(node),
+                            ..Owner::unused()
                         },
+                        data: Some((at, e.bytes)),
                     });
                 }
             };
@@ -181,7 +211,8 @@ impl OwnerIndex {
         Ok(index)
     }
 
-    /// Every owner covering `lba`, in order of their first sector.
+    /// Every owner covering `lba`, in order of their first sector, with
+    /// the part of a file's data the sector holds.
     pub fn owners(&self, lba: Lba) -> Vec<Owner> {
         let end = self.spans.partition_point(|s| s.start <= lba.0);
         self.spans
@@ -189,7 +220,16 @@ impl OwnerIndex {
             .unwrap_or_default()
             .iter()
             .filter(|s| s.end > lba.0)
-            .map(|s| s.owner.clone())
+            .map(|s| {
+                let mut owner = s.owner.clone();
+                if let Some((first, bytes)) = s.data {
+                    let sectors_in = u64::try_from(lba.0 - s.start).unwrap_or(0);
+                    let within = sectors_in.saturating_mul(self.block);
+                    owner.offset = Some(first.saturating_add(within));
+                    owner.length = Some(bytes.saturating_sub(within).min(self.block));
+                }
+                owner
+            })
             .collect()
     }
 }

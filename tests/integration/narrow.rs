@@ -186,6 +186,7 @@ fn bookmarks_and_the_report_are_kept_in_the_state_folder() {
     let sheet = demo(dir.path());
     let mut session = Session::start(&[sheet.to_str().unwrap()]);
     session.wait_for("LBA 0");
+    settle(&session);
     session.keys("g16\r");
     session.wait_for("LBA 16");
     session.keys("lb");

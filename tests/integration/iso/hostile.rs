@@ -94,7 +94,7 @@ fn tree(dir: &Path) -> Vec<String> {
 #[test]
 fn iso_extract_never_leaves_the_target() {
     let image = iso("hostile/evil-names.iso");
-    for symlinks in [false, true] {
+    for links in [None, Some("--symlinks"), Some("--unsafe-symlinks")] {
         let scratch = tempfile::tempdir().unwrap();
         let sentinel = scratch.path().join("sentinel.txt");
         std::fs::write(&sentinel, b"untouched").unwrap();
@@ -105,9 +105,7 @@ fn iso_extract_never_leaves_the_target() {
             "-o",
             out.to_str().unwrap(),
         ];
-        if symlinks {
-            args.push("--symlinks");
-        }
+        args.extend(links);
         let run = discscope(&args);
         assert_eq!(run.code(), 0, "{}", run.stderr());
         // Outside the target: only the sentinel, unchanged.
@@ -134,18 +132,35 @@ fn iso_extract_never_leaves_the_target() {
                 "{name} missing from {inside:?}"
             );
         }
-        // The file through the symlink was refused, the symlink only made on request.
+        // `esc -> ..` climbs out of the target: refused with --symlinks,
+        // made only with --unsafe-symlinks, and never written through.
         let esc = out.join("esc");
-        if symlinks {
-            assert!(
-                std::fs::symlink_metadata(&esc)
-                    .unwrap()
-                    .file_type()
-                    .is_symlink()
-            );
-            assert!(run.stderr().contains("esc/x.txt"), "{}", run.stderr());
-        } else {
-            assert!(std::fs::symlink_metadata(&esc).unwrap().is_dir());
+        match links {
+            Some("--unsafe-symlinks") => {
+                assert!(
+                    std::fs::symlink_metadata(&esc)
+                        .unwrap()
+                        .file_type()
+                        .is_symlink()
+                );
+                assert!(run.stderr().contains("esc/x.txt"), "{}", run.stderr());
+            }
+            Some(_) => {
+                assert!(
+                    run.stderr()
+                        .contains("refused symlink /esc -> ..: climbs out of the target folder"),
+                    "{}",
+                    run.stderr()
+                );
+                assert!(
+                    run.stdout().contains("1 symlink refused"),
+                    "{}",
+                    run.stdout()
+                );
+                // The folder of the same name that follows it is made.
+                assert!(std::fs::symlink_metadata(&esc).unwrap().is_dir());
+            }
+            None => assert!(std::fs::symlink_metadata(&esc).unwrap().is_dir()),
         }
         assert!(!scratch.path().join("x.txt").exists());
         // mtimes are kept.
@@ -178,7 +193,7 @@ fn iso_extract_never_leaves_the_target() {
         "--force",
     ]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    assert!(scratch.path().join("B/C/file.txt").exists());
+    assert!(scratch.path().join("A/B/C/file.txt").exists());
 }
 
 /// Mutated images (fixed seed): open, walk every view, read every file and

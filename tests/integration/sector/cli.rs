@@ -77,13 +77,11 @@ fn sector_text_names_fields_without_colour() {
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let text = run.stdout();
     assert!(!text.contains('\x1b'), "no colour with NO_COLOR");
-    let first_row = text.lines().find(|l| l.starts_with("0000 ")).unwrap();
-    assert!(first_row.ends_with("sync header"), "{first_row}");
-    assert!(text.contains("0010 │ 00 00 09 00 00 00 09 00"), "{text}");
+    let first_row = text.lines().find(|l| l.starts_with("0000:")).unwrap();
+    assert!(first_row.ends_with("  sync header"), "{first_row}");
+    assert!(text.contains("0010:   00 00 09 00 00 00 09 00"), "{text}");
     assert!(text.contains("subheader file 0 channel 0 submode 0x09 [data eor]"));
     assert!(text.contains("verdict   no problems found"));
-    // (`--color` goes after the subcommand: before it, clap takes the
-    // subcommand name for the inspector's IMAGE.)
     let coloured = discscope([
         "sector".as_ref(),
         "--color=always".as_ref(),
@@ -95,6 +93,53 @@ fn sector_text_names_fields_without_colour() {
         "header bytes in yellow"
     );
     assert!(coloured.stdout().contains("■ ecc_q"));
+    assert!(
+        coloured.stdout().contains("0010 │ "),
+        "the coloured dump as before"
+    );
+}
+
+/// The plain dump: pretty-hex rows with the fields in a margin, runs of
+/// identical rows as one `*` (the last row always shown), `--no-squeeze`
+/// for every row; the coloured dump never squeezes.
+#[test]
+fn plain_dump_squeezes_repeated_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = discscope::demo::write(dir.path()).unwrap();
+    let sheet = sheet.to_str().unwrap();
+    // Sector 413: a short text, then spaces to the end of the user data.
+    let text = discscope(["sector", sheet, "413"]).stdout();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| *l == "*" || l.as_bytes().get(4) == Some(&b':'))
+        .collect();
+    assert_eq!(rows.iter().filter(|r| **r == "*").count(), 1, "{text}");
+    let star = rows.iter().position(|r| *r == "*").unwrap();
+    assert!(rows[star - 1].starts_with("0060:   20 20"), "{text}");
+    assert!(rows[star - 1].ends_with("  user_data"), "{text}");
+    assert!(
+        rows[star + 1].starts_with("0810:"),
+        "the run ends where the fields change: {text}"
+    );
+    assert!(rows.last().unwrap().starts_with("0920:"), "{text}");
+    assert!(text.contains("verdict   no problems found"), "{text}");
+    let all = discscope(["sector", sheet, "413", "--no-squeeze"]).stdout();
+    let rows = all
+        .lines()
+        .filter(|l| l.as_bytes().get(4) == Some(&b':'))
+        .count();
+    assert_eq!(rows, 2352 / 16);
+    assert!(!all.lines().any(|l| l == "*"));
+    let coloured = discscope(["sector", "--color=always", sheet, "413"]).stdout();
+    assert!(!coloured.lines().any(|l| l == "*"));
+    // Several sectors: each dumped, one blank line apart.
+    let run = discscope(["sector", sheet, "413", "--count", "3"]);
+    assert_eq!(
+        run.stdout().matches("\nsector ").count(),
+        2,
+        "{}",
+        run.stdout()
+    );
 }
 
 #[test]
