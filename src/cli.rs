@@ -108,6 +108,11 @@ pub enum Command {
         /// runs of identical rows are otherwise one `*` line.
         #[arg(long)]
         no_squeeze: bool,
+        /// A plain-text report for a bug report: the sector's place, owner
+        /// and checks, the byte ADDR names explained, and the dump with
+        /// each row's fields named (what `y` copies in the inspector).
+        #[arg(long, conflicts_with_all = ["json", "repair"])]
+        annotate: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -353,9 +358,17 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             image,
             addr,
             count,
+            annotate: true,
+            ..
+        }) => sector::annotate(&image, &addr, count, out),
+        Some(Command::Sector {
+            image,
+            addr,
+            count,
             repair,
             no_squeeze,
             json,
+            ..
         }) => sector::run(
             &image,
             &addr,

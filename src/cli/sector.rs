@@ -17,6 +17,9 @@ use serde::Serialize;
 
 use super::{Outcome, Output};
 
+/// Sectors a plain dump leaves to pretty-hex; more take the bulk writer.
+const BULK: u64 = 16;
+
 /// What `sector` is asked to show.
 #[derive(Clone, Copy, Debug)]
 pub struct Request {
@@ -35,6 +38,42 @@ pub fn run(
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     show(image, address, request, out).map_err(|e| super::open::naming_image(image, e))
+}
+
+/// `sector --annotate`: the copy-out report of each sector, the byte a
+/// byte-offset address names explained in the first.
+pub fn annotate(
+    image: &Path,
+    address: &str,
+    count: u64,
+    out: &mut Output,
+) -> anyhow::Result<Outcome> {
+    report(image, address, count, out).map_err(|e| super::open::naming_image(image, e))
+}
+
+fn report(image: &Path, address: &str, count: u64, out: &mut Output) -> anyhow::Result<Outcome> {
+    let survey = super::open::survey(image, false)?;
+    let medium = &survey.medium;
+    let spot = super::open::sector(image, medium, address)?;
+    let index = discscope::inspect::owners::OwnerIndex::build(&survey)?;
+    let end = spot
+        .lba
+        .0
+        .saturating_add(i64::try_from(count.max(1)).unwrap_or(i64::MAX))
+        .min(medium.end_lba().0);
+    for lba in (spot.lba.0..end).map(Lba) {
+        let view = discscope::inspect::hex::SectorView::load(medium, lba);
+        if let Some(error) = &view.error {
+            anyhow::bail!("sector {lba}: {error}");
+        }
+        let cursor = if lba == spot.lba { spot.byte } else { 0 };
+        if lba != spot.lba {
+            writeln!(out)?;
+        }
+        let text = discscope::inspect::annotate::report(&survey, &view, cursor, &index.owners(lba));
+        out.write_all(text.as_bytes())?;
+    }
+    Ok(Outcome::Clean)
 }
 
 fn show(
@@ -79,6 +118,9 @@ fn show(
     }
     let dump = hexdump::Options {
         squeeze: request.squeeze,
+        // pretty-hex writes a few sectors; a long run down a pipe takes
+        // the faster writer of the same rows.
+        bulk: request.count > BULK,
     };
     for (i, s) in sectors.enumerate() {
         let s = s?;

@@ -5,40 +5,44 @@
 
 use std::fmt::Write;
 
-use pretty_hex::{HexConfig, config_hex};
-
 use crate::escape::escape;
-use crate::inspect::explain::Explained;
+use crate::inspect::explain;
 use crate::inspect::hex::SectorView;
+use crate::inspect::hexdump;
 use crate::inspect::notes;
 use crate::inspect::owners::Owner;
-use crate::medium::Medium;
 use crate::structure::Structure;
-
-/// Bytes per dump row.
-const ROW: usize = 16;
+use crate::survey::Survey;
 
 /// What the report is about: the sector, the byte under the cursor (an
-/// offset in the stored sector), its owners, the structures in it and the
-/// structure field at the cursor.
-#[derive(Debug)]
-pub struct Subject<'a> {
-    pub medium: &'a Medium,
-    pub sector: &'a SectorView,
-    pub cursor: usize,
-    pub owners: &'a [Owner],
-    /// The structures in or over the sector (from `explain::structures_at`).
-    pub structures: &'a [Structure],
-    pub explained: Option<&'a Explained>,
+/// offset in the stored sector), the structures in the sector and the
+/// field at the cursor.
+struct Subject<'a> {
+    sector: &'a SectorView,
+    cursor: usize,
+    structures: Vec<Structure>,
     /// The medium's block size, to place structures in the user data.
-    pub block_size: u64,
+    block_size: u64,
 }
 
-/// The plain-text report.
-pub fn annotate(subject: &Subject) -> String {
+/// The plain-text report of a sector with `owners` (from the owner index)
+/// and the byte at `cursor` of the stored sector explained.
+pub fn report(survey: &Survey, sector: &SectorView, cursor: usize, owners: &[Owner]) -> String {
+    let medium = survey.medium.as_ref();
+    let data = sector.user_data();
+    let block = sector.bytes.get(data.clone()).unwrap_or_default();
+    let here = explain::structures_at(survey, owners, sector.lba, block);
+    let explained = cursor
+        .checked_sub(data.start)
+        .filter(|_| data.contains(&cursor))
+        .and_then(|at| explain::field_at(&here, sector.lba, medium.block_size(), block.len(), at));
+    let subject = Subject {
+        sector,
+        cursor,
+        structures: here.into_iter().map(|(_, s)| s).collect(),
+        block_size: medium.block_size(),
+    };
     let mut out = String::new();
-    let medium = subject.medium;
-    let sector = subject.sector;
     let _ = writeln!(out, "discscope {} sector report", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(
         out,
@@ -46,63 +50,34 @@ pub fn annotate(subject: &Subject) -> String {
         "image",
         escape(&medium.path.display().to_string())
     );
-    let notes = notes::sector_notes(
-        medium,
-        sector,
-        subject.cursor,
-        subject.owners,
-        subject.explained,
-        None,
-    );
+    let notes = notes::sector_notes(medium, sector, cursor, owners, explained.as_ref(), None);
     for note in notes {
         let line = format!("{:<10}{}", note.label, escape(&note.value));
         let _ = writeln!(out, "{}", line.trim_end());
     }
     let _ = writeln!(out);
-    dump(subject, &mut out);
+    dump(&subject, &mut out);
     out
 }
 
-/// The hex dump, one pretty-hex row at a time so each row can carry the
-/// names of the fields that start on it; runs of identical unnamed rows
-/// collapse to `*` as in xxd.
+/// The hex dump (pretty-hex's rows, identical runs squeezed), each row's
+/// margin naming the fields that start on it and marking the cursor.
 fn dump(subject: &Subject, out: &mut String) {
     let sector = subject.sector;
     let data = sector.user_data();
-    let mut previous: Option<&[u8]> = None;
-    let mut squeezed = false;
-    for (index, row) in sector.bytes.chunks(ROW).enumerate() {
-        let offset = index * ROW;
-        let names = field_names(subject, offset..offset + row.len(), &data);
-        if names.is_empty() && previous == Some(row) && offset + ROW < sector.bytes.len() {
-            if !squeezed {
-                let _ = writeln!(out, "*");
-                squeezed = true;
-            }
-            continue;
+    let options = hexdump::Options {
+        squeeze: true,
+        bulk: false,
+    };
+    let mut bytes = Vec::new();
+    let _ = hexdump::write(&mut bytes, &sector.bytes, options, |range, margin| {
+        let mut names = field_names(subject, range.clone(), &data);
+        if range.contains(&subject.cursor) {
+            names.insert(0, format!("<- cursor at {:#x}", subject.cursor));
         }
-        squeezed = false;
-        previous = Some(row);
-        let config = HexConfig {
-            title: false,
-            width: ROW,
-            group: 8,
-            display_offset: offset,
-            ..HexConfig::default()
-        };
-        let marker = if (offset..offset + row.len()).contains(&subject.cursor) {
-            ">"
-        } else {
-            " "
-        };
-        let hex = config_hex(&row, config);
-        if names.is_empty() {
-            let _ = writeln!(out, "{marker}{hex}");
-        } else {
-            let pad = " ".repeat(ROW.saturating_sub(row.len()));
-            let _ = writeln!(out, "{marker}{hex}{pad}  {}", escape(&names.join(", ")));
-        }
-    }
+        margin.push_str(&escape(&names.join(", ")));
+    });
+    out.push_str(&String::from_utf8_lossy(&bytes));
 }
 
 /// The sector fields and structure fields that start in `range` of the
@@ -124,7 +99,7 @@ fn field_names(
         return names;
     };
     let block_start = lba.saturating_mul(subject.block_size);
-    for structure in subject.structures {
+    for structure in &subject.structures {
         let Some(start) = structure.place.medium() else {
             continue;
         };

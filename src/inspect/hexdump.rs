@@ -4,11 +4,12 @@
 //! runs of identical rows squeezed to one `*` line, as hexyl and hexdump -C
 //! do.
 //!
-//! The rows are written here rather than by `pretty_hex::hex_write`, which
-//! formats each byte through `write!` and alone takes 2.4 times as long as
-//! xxd on the same bytes; the `same_rows_as_pretty_hex` test holds the two
-//! to the same output. Every byte printed is hex or printable ASCII, so no
-//! image byte reaches the terminal as a control character.
+//! pretty-hex writes the rows of a dump people read (one sector, the
+//! copy-out report). It formats each byte through `write!` and alone takes
+//! 2.4 times as long as xxd, so a bulk dump (many sectors down a pipe)
+//! writes the same rows itself; the `same_rows_as_pretty_hex` test holds
+//! the two to the same bytes. Every byte printed is hex or printable ASCII,
+//! so no image byte reaches the terminal as a control character.
 
 use std::io::{self, Write};
 use std::ops::Range;
@@ -28,7 +29,20 @@ pub struct Options {
     /// as one `*` line. The last row is always printed, so the dump shows
     /// where it ends.
     pub squeeze: bool,
+    /// Write the rows here, not through pretty-hex (same bytes, faster).
+    pub bulk: bool,
 }
+
+/// pretty-hex's settings for the layout above.
+const PRETTY: pretty_hex::HexConfig = pretty_hex::HexConfig {
+    title: false,
+    ascii: true,
+    width: ROW,
+    group: GROUP,
+    chunk: 1,
+    max_bytes: usize::MAX,
+    display_offset: 0,
+};
 
 /// Writes `bytes` as hex rows, each followed by two spaces and the margin
 /// `margin(range of the row, buffer)` writes, if any. Offsets count from
@@ -45,12 +59,16 @@ pub fn write<W: Write + ?Sized>(
     } else {
         bytes.len() - ROW
     });
+    // pretty-hex's rows, line for line, unless the dump is bulk.
+    let pretty = (!options.bulk).then(|| pretty_hex::config_hex(&bytes, PRETTY));
+    let mut pretty_rows = pretty.as_deref().map(str::lines);
     let mut line: Vec<u8> = Vec::with_capacity(128);
     let mut label = String::new();
     let mut previous: Option<(&[u8], String)> = None;
     let mut squeezed = false;
     for (index, row) in bytes.chunks(ROW).enumerate() {
         let offset = index * ROW;
+        let pretty_row = pretty_rows.as_mut().and_then(Iterator::next);
         label.clear();
         margin(offset..offset + row.len(), &mut label);
         let repeats = previous
@@ -65,7 +83,10 @@ pub fn write<W: Write + ?Sized>(
         }
         squeezed = false;
         line.clear();
-        push_row(&mut line, offset, digits, row);
+        match pretty_row {
+            Some(text) => line.extend_from_slice(text.as_bytes()),
+            None => push_row(&mut line, offset, digits, row),
+        }
         if !label.is_empty() {
             line.extend_from_slice(b"  ");
             line.extend_from_slice(label.as_bytes());
@@ -142,7 +163,11 @@ mod tests {
 
     fn dump(bytes: &[u8], squeeze: bool, margin: impl FnMut(Range<usize>, &mut String)) -> String {
         let mut out = Vec::new();
-        write(&mut out, bytes, Options { squeeze }, margin).unwrap();
+        let options = Options {
+            squeeze,
+            bulk: true,
+        };
+        write(&mut out, bytes, options, margin).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -150,14 +175,6 @@ mod tests {
     /// every length up to three rows and past the 4-digit offsets.
     #[test]
     fn same_rows_as_pretty_hex() {
-        let config = pretty_hex::HexConfig {
-            title: false,
-            ascii: true,
-            width: ROW,
-            group: GROUP,
-            chunk: 1,
-            ..pretty_hex::HexConfig::default()
-        };
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut bytes: Vec<u8> = (0..0x1_0040)
             .map(|_| {
@@ -173,8 +190,15 @@ mod tests {
         }
         for len in (1..=3 * ROW).chain([2048, 2352, 0x1_0000, 0x1_0008, 0x1_0011, 0x1_0040]) {
             let part = &bytes[..len];
-            let expected = format!("{}\n", pretty_hex::config_hex(&part, config));
+            let expected = format!("{}\n", pretty_hex::config_hex(&part, PRETTY));
             assert_eq!(dump(part, false, |_, _| {}), expected, "{len} bytes");
+            let mut through_pretty_hex = Vec::new();
+            let options = Options {
+                squeeze: false,
+                bulk: false,
+            };
+            write(&mut through_pretty_hex, part, options, |_, _| {}).unwrap();
+            assert_eq!(String::from_utf8(through_pretty_hex).unwrap(), expected);
         }
         assert_eq!(dump(&[], false, |_, _| {}), "");
     }

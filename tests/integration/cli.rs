@@ -467,3 +467,35 @@ fn extract_refuses_links_that_leave_the_folder() {
         Some("../hello.txt")
     );
 }
+
+/// `sector --annotate` is the inspector's copy-out: the byte a byte offset
+/// names explained, and pretty-hex rows with their fields in a margin.
+#[test]
+fn sector_annotate_explains_the_byte_and_names_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = demo(dir.path());
+    let run = discscope(["sector", sheet.to_str().unwrap(), "0x9338", "--annotate"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let text = run.stdout();
+    assert!(
+        text.contains("in        Primary volume descriptor"),
+        "{text}"
+    );
+    assert!(
+        text.contains("field     volume identifier [40..72)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0030:   20 20 20 20 20 20 20 20  44 49 53 43 53 43 4f 50           DISCSCOP  <- cursor at 0x38, volume identifier"),
+        "{text}"
+    );
+    assert!(text.contains("0000:   00 ff ff ff ff ff ff ff  ff ff ff 00 00 02 16 01   ................  sync, header"), "{text}");
+    let conflict = discscope([
+        "sector",
+        sheet.to_str().unwrap(),
+        "16",
+        "--annotate",
+        "--json",
+    ]);
+    assert_eq!(conflict.code(), 2);
+}

@@ -2,8 +2,7 @@
 //! report, saved to a file and offered to the terminal's clipboard.
 
 use super::{App, Effect};
-use crate::inspect::annotate::{self, Subject};
-use crate::inspect::explain;
+use crate::inspect::annotate;
 
 impl App {
     pub(super) fn annotate(&mut self) -> Vec<Effect> {
@@ -11,24 +10,12 @@ impl App {
             self.message = Some("this sector could not be read; nothing to copy".into());
             return Vec::new();
         }
-        let context = self.sector_context.as_ref();
-        let owners = context.map_or(&[][..], |c| c.owners.as_slice());
-        let data = self.sector.user_data();
-        let block = self.sector.bytes.get(data).unwrap_or_default();
-        let structures: Vec<_> =
-            explain::structures_at(&self.survey, owners, self.sector.lba, block)
-                .into_iter()
-                .map(|(_, s)| s)
-                .collect();
-        let text = annotate::annotate(&Subject {
-            medium: &self.medium,
-            sector: &self.sector,
-            cursor: self.shown_range().start + self.cursor,
-            owners,
-            structures: &structures,
-            explained: context.and_then(|c| c.explained.as_ref()),
-            block_size: self.block_size(),
-        });
+        let owners = self
+            .sector_context
+            .as_ref()
+            .map_or(&[][..], |c| c.owners.as_slice());
+        let cursor = self.shown_range().start + self.cursor;
+        let text = annotate::report(&self.survey, &self.sector, cursor, owners);
         let name = self
             .medium
             .path
