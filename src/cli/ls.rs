@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use discscope::escape::escape;
-use discscope::fs::{FsKind, Node, NodeKind, walk};
+use discscope::fs::{FsKind, Node, NodeKind, mode_text, walk};
 
 use super::{Outcome, Output};
 
@@ -75,42 +75,6 @@ fn entry(path: &str, node: &Node) -> Entry {
             })
             .collect(),
     }
-}
-
-/// The kind and permissions as `ls -l` prints them (`drwxr-xr-x`, set-id
-/// and sticky bits as `s`/`t`); `-` in every permission field when the
-/// format records none (plain ISO 9660, Joliet, FAT).
-fn mode_text(kind: NodeKind, mode: Option<u32>) -> [u8; 10] {
-    let kind = match kind {
-        NodeKind::Dir => b'd',
-        NodeKind::Symlink => b'l',
-        NodeKind::File => b'-',
-        NodeKind::Other => b'?',
-    };
-    let mode = mode.unwrap_or(0);
-    let mut text = [kind, b'-', b'-', b'-', b'-', b'-', b'-', b'-', b'-', b'-'];
-    // Owner, group, others; set-user-ID, set-group-ID and sticky show in
-    // the execute field, in capitals when execute is off.
-    let classes = [(6, 0o4000, b's'), (3, 0o2000, b's'), (0, 0o1000, b't')];
-    let fields = text.get_mut(1..).unwrap_or_default().chunks_mut(3);
-    for (slots, (shift, special, letter)) in fields.zip(classes) {
-        let bits = (mode >> shift) & 7;
-        for (slot, (bit, on)) in slots.iter_mut().zip([(4, b'r'), (2, b'w'), (1, b'x')]) {
-            if bits & bit != 0 {
-                *slot = on;
-            }
-        }
-        if mode & special != 0
-            && let Some(execute) = slots.last_mut()
-        {
-            *execute = if *execute == b'x' {
-                letter
-            } else {
-                letter.to_ascii_uppercase()
-            };
-        }
-    }
-    text
 }
 
 /// Appends `value` right-aligned in `width` columns; a wider value takes
@@ -284,19 +248,6 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn modes_read_as_ls_prints_them() {
-        let text = |kind, mode| String::from_utf8_lossy(&mode_text(kind, mode)).into_owned();
-        assert_eq!(text(NodeKind::Dir, Some(0o755)), "drwxr-xr-x");
-        assert_eq!(text(NodeKind::File, Some(0o644)), "-rw-r--r--");
-        assert_eq!(text(NodeKind::Symlink, Some(0o777)), "lrwxrwxrwx");
-        assert_eq!(text(NodeKind::File, Some(0o4755)), "-rwsr-xr-x");
-        assert_eq!(text(NodeKind::File, Some(0o2644)), "-rw-r-Sr--");
-        assert_eq!(text(NodeKind::Dir, Some(0o1777)), "drwxrwxrwt");
-        assert_eq!(text(NodeKind::Dir, Some(0o1776)), "drwxrwxrwT");
-        assert_eq!(text(NodeKind::Dir, None), "d---------");
-    }
 
     #[test]
     fn numbers_right_aligned() {

@@ -120,7 +120,9 @@ pub fn node_notes(node: &Node, block: u64) -> Vec<Note> {
         notes.push(note("modified", mtime.to_string(), Tone::Plain));
     }
     if let Some(mode) = node.mode {
-        notes.push(note("mode", format!("{mode:o}"), Tone::Plain));
+        let text = crate::fs::mode_text(node.kind, Some(mode));
+        let text = String::from_utf8_lossy(&text);
+        notes.push(note("mode", format!("{text} ({mode:o})"), Tone::Plain));
     }
     for (label, value) in &node.notes {
         notes.push(note(label, value.clone(), Tone::Plain));
