@@ -9,6 +9,10 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const SYNC: [u8; 12] = [0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0];
 
+/// How long a screen may take to appear: generous, because CI machines
+/// run the other tests beside these; a hang still fails.
+const PATIENCE: Duration = Duration::from_secs(30);
+
 /// The binary in an 80×24 pseudo-terminal, its state folder (bookmarks,
 /// reports) a temporary one.
 pub(super) struct Session {
@@ -79,7 +83,7 @@ impl Session {
                 return contents;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(10),
+                start.elapsed() < PATIENCE,
                 "`{text}` never appeared; screen:\n{contents}"
             );
             std::thread::sleep(Duration::from_millis(20));
@@ -94,7 +98,7 @@ impl Session {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(start.elapsed() < Duration::from_secs(10), "did not quit");
+            assert!(start.elapsed() < PATIENCE, "did not quit");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -200,7 +204,7 @@ fn the_demo_disc_opens_without_arguments_and_a_file_is_selected() {
             break;
         }
         assert!(
-            start.elapsed() < Duration::from_secs(10),
+            start.elapsed() < PATIENCE,
             "{}",
             session.contents()
         );
