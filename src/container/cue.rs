@@ -47,6 +47,9 @@ pub fn medium(analysis: &Analysis) -> Result<Medium> {
     Ok(build(analysis, layout, files))
 }
 
+/// The code of a track a broken sheet's best-effort disc leaves out.
+pub const NOT_LAID_OUT: &str = "cue.not-laid-out";
+
 /// The disc as far as a broken sheet allows, for the inspector, which
 /// shows the findings beside it: the tracks that have an INDEX 01 and
 /// whose file opened, laid out (a missing file holds no sectors); no
@@ -56,11 +59,29 @@ pub fn best_effort(analysis: &Analysis) -> Medium {
         return medium;
     }
     let path = analysis.path.as_path();
+    let missing = |file: usize| !matches!(analysis.files.get(file), Some(Some(_)));
+    // Each track left out says so at its line, for the tracks pane.
+    let mut diagnostics = analysis.diagnostics.clone();
+    for track in &analysis.sheet.tracks {
+        let why = if missing(track.file) {
+            "its FILE could not be opened"
+        } else if !track.indexes.iter().any(|i| i.number == 1) {
+            "it has no usable INDEX 01"
+        } else {
+            continue;
+        };
+        diagnostics.push(
+            Diagnostic::warning(
+                NOT_LAID_OUT,
+                format!("TRACK {:02} is not laid out: {why}", track.number),
+            )
+            .at_sheet(track.span.line, track.span.column),
+        );
+    }
     let empty = || Medium {
-        diagnostics: analysis.diagnostics.clone(),
+        diagnostics: diagnostics.clone(),
         ..Medium::empty(Format::Cue, MediumKind::Optical, path, 2352)
     };
-    let missing = |file: usize| !matches!(analysis.files.get(file), Some(Some(_)));
     let mut usable = analysis.sheet.clone();
     usable
         .tracks
@@ -83,7 +104,10 @@ pub fn best_effort(analysis: &Analysis) -> Medium {
         return empty();
     }
     match layout::lay_out(&usable, &payloads) {
-        Ok(layout) => build(analysis, &layout, files),
+        Ok(layout) => Medium {
+            diagnostics,
+            ..build(analysis, &layout, files)
+        },
         Err(_) => empty(),
     }
 }

@@ -72,9 +72,28 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, focused: 
             }
         }
     }
+    // A broken sheet's tracks that could not be laid out, at their lines.
+    for left_out in medium
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == crate::container::cue::NOT_LAID_OUT)
+    {
+        let line = left_out
+            .line()
+            .map_or_else(String::new, |l| format!("line {l}: "));
+        lines.push(Line::styled(
+            format!(" {line}{}", escape(&left_out.message)),
+            theme.error(),
+        ));
+    }
     if medium.tracks.is_empty() {
         lines.extend(partition_lines(app, theme, focused));
-        if app.partitions.is_empty() {
+        if medium.kind == crate::medium::MediumKind::Optical {
+            lines.push(Line::styled(
+                "no track could be laid out; the sheet pane says why",
+                theme.error(),
+            ));
+        } else if app.partitions.is_empty() {
             lines.push(Line::raw(format!(
                 "disk image, {} sectors",
                 medium.sector_count()
