@@ -39,6 +39,11 @@ pub const CODES: &[Explanation] = &[
         "The sheet mixes LF, CRLF and CR line endings, a sign of hand editing across systems. `discscope fix` writes one kind throughout.",
     ),
     e(
+        "cue.not-laid-out",
+        Severity::Warning,
+        "The inspector opened a broken sheet as far as it could: this track has no sectors because its FILE could not be opened or it has no usable INDEX 01. The findings before it say why; fix those and the track is laid out.",
+    ),
+    e(
         "cue.unreadable",
         Severity::Error,
         "The sheet itself could not be read (missing, a folder, no permission).",
