@@ -3,6 +3,7 @@
 //! The kind is decided by content first and by extension second.
 
 pub mod ccd;
+pub mod chd;
 pub mod cue;
 mod detect;
 mod imz;
@@ -10,7 +11,7 @@ mod raw;
 
 pub use detect::{Detected, detect, sibling_with_extension};
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
@@ -24,6 +25,13 @@ pub struct Opened {
     pub sheet: Option<Arc<cue::Analysis>>,
 }
 
+/// What opening an image may need besides its path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// The parent of a delta CHD (`--parent FILE`).
+    pub parent: Option<PathBuf>,
+}
+
 /// Opens any supported image.
 pub fn open(path: &Path) -> Result<Medium> {
     open_with_sheet(path).map(|opened| opened.medium)
@@ -31,6 +39,12 @@ pub fn open(path: &Path) -> Result<Medium> {
 
 /// Opens any supported image, keeping a cue sheet's analysis.
 pub fn open_with_sheet(path: &Path) -> Result<Opened> {
+    open_with_options(path, &OpenOptions::default())
+}
+
+/// Opens any supported image with `options`, keeping a cue sheet's
+/// analysis.
+pub fn open_with_options(path: &Path, options: &OpenOptions) -> Result<Opened> {
     let medium = match detect(path)? {
         Detected::Cue(sheet) => {
             let analysis = cue::analyse(&sheet).map_err(|d| Error::image(&sheet, d.message))?;
@@ -43,6 +57,12 @@ pub fn open_with_sheet(path: &Path) -> Result<Opened> {
         Detected::Raw(kind) => raw::open(path, kind)?,
         Detected::Imz => imz::open(path)?,
         Detected::Ccd(sheet) => ccd::open(&sheet)?,
+        Detected::Chd => chd::open(
+            path,
+            &chd::Options {
+                parent: options.parent.clone(),
+            },
+        )?,
     };
     Ok(Opened {
         medium,

@@ -5,7 +5,6 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Instant;
 
-use discscope::container;
 use discscope::sector::repair::{Repair, RepairOutcome};
 use discscope::sector::verify::{self, MAX_LISTED, Verification};
 use discscope::sector::{self, Oddity, SectorMode};
@@ -23,7 +22,7 @@ pub fn run(
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let medium = container::open(image)?;
+    let medium = super::open::medium(image)?;
     let started = Instant::now();
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::hidden();

@@ -60,6 +60,10 @@ integer!(/// 16 bits, big-endian.
     Be16, u16, from_be_bytes, Value::Unsigned);
 integer!(/// 32 bits, big-endian.
     Be32, u32, from_be_bytes, Value::Unsigned);
+integer!(/// 64 bits, big-endian.
+    Be64, u64, from_be_bytes, Value::Unsigned);
+integer!(/// 16 bits, big-endian, read in hex.
+    Be16Hex, u16, from_be_bytes, |v| Value::Hex(v, 4));
 integer!(/// 16 bits, little-endian, read in hex.
     Le16Hex, u16, from_le_bytes, |v| Value::Hex(v, 4));
 integer!(/// 32 bits, little-endian, read in hex.
