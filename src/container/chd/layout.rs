@@ -2,10 +2,10 @@
 //! in the CHD, the LBAs they take, pregaps the file stores or not,
 //! postgaps, and the 4-frame padding that is not part of the disc.
 //!
-//! LBA 0 is the first sector of track 1's INDEX 01 when its pregap is not
-//! stored, as the cue sheet `chdman extractcd` writes puts it. A pregap
-//! the file does not store and a postgap read as zeros; padding frames
-//! are skipped. On a GD-ROM a track's PAD frames are the gap up to the
+//! LBA 0 is track 1's INDEX 01, as discscope reads the cue sheet
+//! `chdman extractcd` writes (a pregap of track 1 lies before it). A
+//! pregap the file does not store and a postgap read as zeros; padding
+//! frames are skipped. On a GD-ROM a track's PAD frames are the gap up to the
 //! next track: the next track's pregap, or, before the high-density area
 //! at LBA 45000, the gap between the two areas (its second session).
 //!
@@ -204,6 +204,19 @@ pub fn lay_out(
             audio: meta.mode.is_audio(),
         });
         chd_frame = chd_frame.saturating_add(meta.padded_frames());
+    }
+    // LBA 0 is track 1's INDEX 01: a pregap of track 1 lies before it.
+    let shift = placed.first().map_or(0, |p| p.track.start.0);
+    if shift != 0 {
+        for piece in &mut pieces {
+            piece.start = Lba(piece.start.0.saturating_sub(shift));
+        }
+        for p in &mut placed {
+            p.track.start = Lba(p.track.start.0.saturating_sub(shift));
+            for index in &mut p.track.indexes {
+                index.lba = Lba(index.lba.0.saturating_sub(shift));
+            }
+        }
     }
     (placed, pieces)
 }

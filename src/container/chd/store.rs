@@ -87,6 +87,9 @@ pub struct ChdStore {
     hunks: Arc<Hunks>,
     checksummed: Vec<Checksummed>,
     placement: Placement,
+    /// What opening found wrong with the file itself (the map's CRC, a
+    /// metadata loop): a check of the file repeats them.
+    open_errors: Vec<Diagnostic>,
 }
 
 impl ChdStore {
@@ -106,6 +109,12 @@ impl ChdStore {
                 })
                 .collect(),
             placement,
+            open_errors: chd
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+                .cloned()
+                .collect(),
         }
     }
 
@@ -167,7 +176,7 @@ impl Store for ChdStore {
         let raw = self.hunks.finish_tap(progress, cancel);
         let complete = !cancel.load(std::sync::atomic::Ordering::Relaxed);
         let mut digests = Vec::new();
-        let mut findings = Vec::new();
+        let mut findings = self.open_errors.clone();
         if self.header.version >= 4 {
             digests.push(DigestCheck {
                 name: "raw_sha1",
