@@ -240,7 +240,11 @@ fn read_run(source: &dyn crate::io::ReadAt, offset: u64, buffer: &mut [u8]) -> R
         }
         n += got;
     }
-    buffer.get_mut(n..).into_iter().flatten().for_each(|b| *b = 0);
+    buffer
+        .get_mut(n..)
+        .into_iter()
+        .flatten()
+        .for_each(|b| *b = 0);
     Ok(())
 }
 

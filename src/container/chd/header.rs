@@ -21,9 +21,10 @@ use crate::structure::{Be32, Be64, Place, Raw, Structure, declare};
 pub const SIGNATURE: &[u8; 8] = b"MComprHD";
 /// The largest hunk read (RELIABILITY.md): chdman writes 4 KiB to 1 MiB.
 pub const MAX_HUNK_BYTES: u32 = 128 << 20;
-/// The most hunks a file may claim: 2^26 hunks is 256 GiB in 4 KiB hunks.
-/// Beyond it the map alone would cost more than the image is worth.
-pub const MAX_HUNKS: u64 = 1 << 26;
+/// The most hunks a file may claim: 2^25 hunks is 128 GiB in 4 KiB hunks
+/// (chdman's hard disk default), 610 GiB of CD frames. Opening scans the
+/// map once, so this bounds the time it takes.
+pub const MAX_HUNKS: u64 = 1 << 25;
 /// The most header bytes any version has.
 pub const MAX_HEADER: usize = 124;
 
@@ -201,8 +202,9 @@ impl Header {
             hunk_bytes: h.hunk_bytes,
             unit_bytes: h.unit_bytes,
             hunk_count: 0,
-            raw_sha1: Some(h.raw_sha1),
-            sha1: Some(h.sha1),
+            // An uncompressed (writable) file records no digests: zeros.
+            raw_sha1: nonzero(h.raw_sha1),
+            sha1: nonzero(h.sha1),
             parent_sha1: nonzero(h.parent_sha1),
             md5: None,
         }
@@ -228,8 +230,8 @@ impl Header {
             hunk_bytes: h.hunk_bytes,
             unit_bytes: 0,
             hunk_count: h.hunk_count,
-            raw_sha1: Some(h.raw_sha1),
-            sha1: Some(h.sha1),
+            raw_sha1: nonzero(h.raw_sha1),
+            sha1: nonzero(h.sha1),
             parent_sha1: (h.flags & 1 != 0).then_some(h.parent_sha1),
             md5: None,
         }
@@ -247,7 +249,7 @@ impl Header {
             hunk_count: h.hunk_count,
             // v3 has no raw SHA-1: its SHA-1 is of the data alone.
             raw_sha1: None,
-            sha1: Some(h.sha1),
+            sha1: nonzero(h.sha1),
             parent_sha1: (h.flags & 1 != 0).then_some(h.parent_sha1),
             md5: nonzero(h.md5),
         }

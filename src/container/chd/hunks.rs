@@ -194,6 +194,21 @@ impl Hunks {
 
     /// The decoded bytes of `hunk` (always `hunk_bytes` long).
     pub fn hunk(&self, hunk: u32) -> Result<Arc<[u8]>> {
+        // A hunk that failed once fails again: the file does not change.
+        if let Some(fault) = self
+            .faults
+            .lock()
+            .ok()
+            .and_then(|f| f.get(&hunk).filter(|f| !f.readable).cloned())
+        {
+            return Err(Error::image(
+                self.path.as_ref(),
+                format!(
+                    "hunk {hunk} (map entry or data at {:#x}): {}",
+                    fault.offset, fault.message
+                ),
+            ));
+        }
         let bytes = match self.cached(hunk) {
             Some(bytes) => bytes,
             None => {
@@ -217,10 +232,15 @@ impl Hunks {
             let site = site_offset(&entry);
             // Only earlier hunks: the chain shortens at each step.
             let Some(target) = u32::try_from(target).ok().filter(|&t| t < at) else {
+                let via = if at == hunk {
+                    String::new()
+                } else {
+                    format!(" (through hunk {at})")
+                };
                 return Err(self.error(
                     hunk,
                     site,
-                    format!("it is a copy of hunk {target}, which is not an earlier hunk"),
+                    format!("it is a copy{via} of hunk {target}, which is not an earlier hunk"),
                 ));
             };
             at = target;

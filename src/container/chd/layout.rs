@@ -162,11 +162,13 @@ pub fn lay_out(
         if pad > 0 {
             pending = Some((chd_frame + own, pad));
         }
+        // INDEX 00 where the pregap is stored (a PREGAP the file lacks has
+        // none, as a cue sheet's PREGAP has none).
         let mut indexes = Vec::new();
-        if pregap > 0 {
+        if in_view > 0 {
             indexes.push(Index {
                 number: 0,
-                lba: Lba(start.0.saturating_sub(pregap as i64)),
+                lba: Lba(start.0.saturating_sub(in_view as i64)),
             });
         }
         indexes.push(Index {

@@ -22,7 +22,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use crc::{CRC_16_IBM_3740, Crc};
+use crc::{CRC_16_IBM_3740, Crc, Table};
 
 use super::bits::{BitReader, MapCode};
 use super::fields::{Be24, Be48};
@@ -43,7 +43,7 @@ const BLOCKS_KEPT: usize = 8;
 /// Findings listed per kind; the count stays exact past it.
 const LISTED: u64 = 32;
 /// CHD's CRC-16 (MAME `crc16_creator`: CCITT, initial 0xFFFF).
-pub const CRC16: Crc<u16> = Crc::<u16>::new(&CRC_16_IBM_3740);
+pub const CRC16: Crc<u16, Table<16>> = Crc::<u16, Table<16>>::new(&CRC_16_IBM_3740);
 
 declare! {
     /// A v3/v4 map entry.
@@ -139,7 +139,9 @@ impl Kind {
             Kind::Mini => "Mini".into(),
             Kind::SelfRef => "Copy from self".into(),
             Kind::ParentRef => "Copy from parent".into(),
-            Kind::Unallocated => "Unallocated".into(),
+            // chdman counts an unstored hunk as a copy from the parent
+            // (without one it reads as zeros).
+            Kind::Unallocated => "Copy from parent".into(),
             Kind::Invalid(t) => format!("invalid type {t}"),
         }
     }
@@ -150,8 +152,9 @@ impl Kind {
 pub enum Site {
     /// A fixed-size entry at this file offset.
     Bytes(u64),
-    /// Bits `start..end` of the compressed map stream (its fields; the
-    /// type is in the Huffman-coded part before them).
+    /// Bits `start..end` of the file, counted from its first byte: the
+    /// entry's fields in the compressed map (its type is in the
+    /// Huffman-coded part before them).
     Bits { start: u64, end: u64 },
 }
 
@@ -187,6 +190,9 @@ struct Compressed {
     parent_bits: u8,
     code: MapCode,
     checkpoints: Vec<Checkpoint>,
+    /// Hunks whose entries the stream holds (fewer than the hunks when it
+    /// ends early).
+    described: u32,
     blocks: Mutex<Vec<(u32, Arc<[Entry]>)>>,
 }
 
@@ -556,6 +562,16 @@ impl Map {
                 let raw = self.source.read_vec(at, size as usize).ok();
                 Ok(self.decode_fixed(raw.as_deref(), at))
             }
+            Layout::Compressed(map) if hunk >= map.described => Ok(Entry {
+                kind: Kind::Invalid(0xFF),
+                length: 0,
+                offset: 0,
+                crc: None,
+                site: Site::Bits {
+                    start: (map.data_offset + map.data_len) * 8,
+                    end: (map.data_offset + map.data_len) * 8,
+                },
+            }),
             Layout::Compressed(map) => {
                 let block = self.block(map, hunk / CHECKPOINT)?;
                 Ok(block
@@ -579,7 +595,7 @@ impl Map {
             return Ok(Arc::clone(entries));
         }
         let first = block * CHECKPOINT;
-        let n = CHECKPOINT.min(self.count - first);
+        let n = CHECKPOINT.min(map.described.saturating_sub(first));
         let start = map
             .checkpoints
             .get(block as usize)
@@ -636,7 +652,6 @@ impl Map {
                 raw[4..10].copy_from_slice(&entry.offset.to_be_bytes()[2..]);
                 let crc = entry.crc.unwrap_or(0) as u16;
                 raw[10..12].copy_from_slice(&crc.to_be_bytes());
-                let (data_offset, _) = self.stream();
                 let first_byte = start / 8;
                 let span = (end.div_ceil(8)).saturating_sub(first_byte).max(1);
                 let mut s = Structure::new(
@@ -644,7 +659,7 @@ impl Map {
                     format!("{name} (decoded from the compressed map)"),
                     Place::File {
                         path: Arc::clone(&self.path),
-                        offset: data_offset + first_byte,
+                        offset: first_byte,
                     },
                     span,
                 );
@@ -668,7 +683,7 @@ impl Map {
                     span,
                     "bits",
                     Value::Text(format!("{start}..{end}")),
-                    "where the entry's fields are in the map stream (its type is Huffman-coded before them)",
+                    "where the entry's fields are, in bits from the start of the file (its type is Huffman-coded before them)",
                     "MAME chd.cpp (decompress_v5_map)",
                 ));
                 s
@@ -683,14 +698,6 @@ impl Map {
             "MAME chd.cpp (read_hunk)",
         ));
         Ok(structure)
-    }
-
-    /// Where a compressed map's stream starts and its length.
-    fn stream(&self) -> (u64, u64) {
-        match &self.layout {
-            Layout::Compressed(map) => (map.data_offset, map.data_len),
-            _ => (0, 0),
-        }
     }
 }
 
@@ -748,7 +755,8 @@ impl<'a> Cursor<'a> {
     /// The next entry, with its 12 decoded bytes for the map's CRC.
     fn next(&mut self, hunk: u32, hunk_bytes: u32, unit_bytes: u32) -> Result<(Entry, [u8; 12])> {
         let kind_code = self.next_type()?;
-        let start = self.fields.position();
+        let base_bit = self.map.data_offset.saturating_mul(8);
+        let start = base_bit + self.fields.position();
         let mut offset = self.state.cur_offset;
         let mut length = 0u32;
         let mut crc = 0u16;
@@ -819,7 +827,7 @@ impl<'a> Cursor<'a> {
             crc: matches!(kind, Kind::Codec(_) | Kind::Uncompressed).then_some(u32::from(crc)),
             site: Site::Bits {
                 start,
-                end: self.fields.position(),
+                end: base_bit + self.fields.position(),
             },
         };
         Ok((entry, raw))
@@ -884,51 +892,67 @@ fn scan_compressed(
         parent_bits: map.parent_bits,
         code,
         checkpoints: Vec::new(),
+        described: 0,
         blocks: Mutex::new(Vec::new()),
     };
     let count = header.hunk_count;
-    // Pass 1: the types, to find where the fields begin.
+    // Pass 1: the types, to find where the fields begin. A stream that
+    // ends first is cut there: MAME would read zero bits on, and every
+    // entry past it would be garbage.
     let tree_end = types.position();
     let mut first = Cursor::new(source.as_ref(), &compressed, Checkpoint::default());
     first.types = types;
-    for _ in 0..count {
+    let mut described = count;
+    for hunk in 0..count {
         first.next_type()?;
+        if first.types.overflow {
+            described = hunk;
+            break;
+        }
     }
     let fields_start = first.types.position();
-    let types_overflow = first.types.overflow;
-    // Pass 2: types and fields together, with checkpoints and the CRC.
+    // Pass 2: types and fields together, with checkpoints and the CRC
+    // (of the decoded entries, batched).
     let start = Checkpoint {
         types_pos: tree_end,
         fields_pos: fields_start,
         cur_offset: map.first_offset,
         ..Checkpoint::default()
     };
-    let mut checkpoints = Vec::with_capacity(count.div_ceil(CHECKPOINT) as usize);
+    let mut checkpoints = Vec::with_capacity(described.div_ceil(CHECKPOINT) as usize);
     let mut digest = CRC16.digest();
+    let mut batch: Vec<u8> = Vec::with_capacity(12 * 4096);
     let mut cursor = Cursor::new(source.as_ref(), &compressed, start);
-    for hunk in 0..count {
+    for hunk in 0..described {
         if hunk % CHECKPOINT == 0 {
             checkpoints.push(cursor.checkpoint());
         }
         let (entry, raw) = cursor.next(hunk, header.hunk_bytes, header.unit_bytes)?;
-        digest.update(&raw);
+        if cursor.fields.overflow {
+            described = hunk;
+            break;
+        }
+        batch.extend_from_slice(&raw);
+        if batch.len() >= 12 * 4096 {
+            digest.update(&batch);
+            batch.clear();
+        }
         scan.check(hunk, &entry);
     }
-    let fields_overflow = cursor.fields.overflow;
+    digest.update(&batch);
     drop(cursor);
     let crc = digest.finalize();
-    if types_overflow || fields_overflow {
+    if described < count {
         scan.findings.push(
             Diagnostic::error(
                 "chd.map-truncated",
                 format!(
-                    "the compressed map's {data_len} bytes end before the entries of its {count} hunks do; the rest read as zero bits (as MAME reads them)"
+                    "the compressed map's {data_len} bytes end after the entries of {described} of its {count} hunks; the others cannot be read"
                 ),
             )
             .at(Location::Offset(header.map_offset)),
         );
-    }
-    if crc != map.crc {
+    } else if crc != map.crc {
         scan.findings.push(
             Diagnostic::error(
                 "chd.map-crc",
@@ -940,6 +964,7 @@ fn scan_compressed(
             .at(Location::Offset(header.map_offset + 10)),
         );
     }
+    compressed.described = described;
     compressed.checkpoints = checkpoints;
     Ok(compressed)
 }
