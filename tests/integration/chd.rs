@@ -4,6 +4,7 @@
 //! against the same discs and disks opened as BIN/CUE, ISO or raw images.
 
 mod build;
+mod corpus;
 mod hostile;
 mod zstd;
 
