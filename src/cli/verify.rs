@@ -326,10 +326,11 @@ fn print_container(check: &StoreCheck, out: &mut Output) -> anyhow::Result<()> {
         check.bad_blocks
     )?;
     for d in &check.digests {
-        let verdict = match d.ok() {
-            Some(true) => out.paint("32", "ok"),
-            Some(false) => out.paint("1;31", "MISMATCH"),
-            None => out.paint("1;33", "not computed"),
+        let verdict = match (d.ok(), &d.stored) {
+            (Some(true), _) => out.paint("32", "ok"),
+            (Some(false), _) => out.paint("1;31", "MISMATCH"),
+            (None, None) => out.paint("2", "not recorded"),
+            (None, Some(_)) => out.paint("1;33", "not computed"),
         };
         writeln!(
             out,

@@ -56,14 +56,25 @@ pub struct Options {
 }
 
 /// A CHD opened down to its hunks: what every kind of medium is built on.
-#[derive(Debug)]
 pub(crate) struct Chd {
     pub path: PathBuf,
+    /// The file, through a page cache (for the metadata's digests).
+    pub file: Arc<dyn ReadAt>,
     pub header: Header,
     pub hunks: Arc<Hunks>,
     pub metadata: Vec<MetaEntry>,
     pub structures: Vec<Structure>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Debug for Chd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chd")
+            .field("path", &self.path)
+            .field("header", &self.header)
+            .field("hunks", &self.hunks)
+            .finish()
+    }
 }
 
 /// Parents of parents followed at most.
@@ -74,6 +85,17 @@ impl Chd {
     /// names one.
     pub(crate) fn open(path: &Path, parent: Option<&Path>, depth: usize) -> Result<Chd> {
         let file: Arc<dyn ReadAt> = Arc::new(FileSource::open(path)?);
+        Chd::from_source(file, path, parent, depth)
+    }
+
+    /// [`Chd::open`] on bytes from anywhere; `path` names them (and where
+    /// a parent would be looked for).
+    pub(crate) fn from_source(
+        file: Arc<dyn ReadAt>,
+        path: &Path,
+        parent: Option<&Path>,
+        depth: usize,
+    ) -> Result<Chd> {
         let paged: Arc<dyn ReadAt> = Arc::new(Pager::new(Arc::clone(&file)));
         let (mut header, header_structure, mut diagnostics) = Header::read(paged.as_ref(), path)?;
         let mut structures = vec![header_structure];
@@ -116,8 +138,10 @@ impl Chd {
         structures.push(store::map_summary(&map, &header, path));
         structures.extend(meta_structures);
         let hunks = Arc::new(Hunks::new(&header, map, file, path, parent));
+        let file = paged;
         Ok(Chd {
             path: path.to_owned(),
+            file,
             header,
             hunks,
             metadata,
@@ -148,7 +172,16 @@ fn legacy_unit_bytes(metadata: &[MetaEntry], hunk_bytes: u32) -> u32 {
 
 /// Opens a CHD as a medium.
 pub fn open(path: &Path, options: &Options) -> Result<Medium> {
-    let chd = Chd::open(path, options.parent.as_deref(), 0)?;
+    medium(Chd::open(path, options.parent.as_deref(), 0)?)
+}
+
+/// Opens CHD bytes from any source as a medium (fuzzing, tests); `name`
+/// names them in messages. A parent is not looked for.
+pub fn open_source(source: Arc<dyn ReadAt>, name: &Path) -> Result<Medium> {
+    medium(Chd::from_source(source, name, None, MAX_PARENTS)?)
+}
+
+fn medium(chd: Chd) -> Result<Medium> {
     let mut findings = Vec::new();
     let (metas, disc) = tracks::read(&chd.metadata, &mut findings);
     let mut medium = if !metas.is_empty() {

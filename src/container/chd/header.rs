@@ -19,8 +19,11 @@ use crate::structure::{Be32, Be64, Place, Raw, Structure, declare};
 
 /// Every CHD starts with these eight bytes.
 pub const SIGNATURE: &[u8; 8] = b"MComprHD";
-/// The largest hunk read (RELIABILITY.md): chdman writes 4 KiB to 1 MiB.
-pub const MAX_HUNK_BYTES: u32 = 128 << 20;
+/// The largest hunk read. chdman writes hunks of 16 bytes to 1 MiB;
+/// 16 MiB leaves room for other writers while a decoded hunk, its codec's
+/// buffers and the cache stay within tens of MiB (RELIABILITY.md's bound
+/// is 128 MiB).
+pub const MAX_HUNK_BYTES: u32 = 16 << 20;
 /// The most hunks a file may claim: 2^25 hunks is 128 GiB in 4 KiB hunks
 /// (chdman's hard disk default), 610 GiB of CD frames. Opening scans the
 /// map once, so this bounds the time it takes.

@@ -192,22 +192,29 @@ impl Hunks {
         }
     }
 
-    /// The decoded bytes of `hunk` (always `hunk_bytes` long).
-    pub fn hunk(&self, hunk: u32) -> Result<Arc<[u8]>> {
-        // A hunk that failed once fails again: the file does not change.
-        if let Some(fault) = self
+    /// The error of a hunk that failed before: it fails again, as the
+    /// file does not change.
+    fn failed(&self, hunk: u32) -> Option<Error> {
+        let fault = self
             .faults
             .lock()
-            .ok()
-            .and_then(|f| f.get(&hunk).filter(|f| !f.readable).cloned())
-        {
-            return Err(Error::image(
-                self.path.as_ref(),
-                format!(
-                    "hunk {hunk} (map entry or data at {:#x}): {}",
-                    fault.offset, fault.message
-                ),
-            ));
+            .ok()?
+            .get(&hunk)
+            .filter(|f| !f.readable)
+            .cloned()?;
+        Some(Error::image(
+            self.path.as_ref(),
+            format!(
+                "hunk {hunk} (map entry or data at {:#x}): {}",
+                fault.offset, fault.message
+            ),
+        ))
+    }
+
+    /// The decoded bytes of `hunk` (always `hunk_bytes` long).
+    pub fn hunk(&self, hunk: u32) -> Result<Arc<[u8]>> {
+        if let Some(error) = self.failed(hunk) {
+            return Err(error);
         }
         let bytes = match self.cached(hunk) {
             Some(bytes) => bytes,
@@ -246,6 +253,13 @@ impl Hunks {
             at = target;
             if let Some(bytes) = self.cached(at) {
                 return Ok(bytes);
+            }
+            if self.failed(at).is_some() {
+                return Err(self.error(
+                    hunk,
+                    site,
+                    format!("it is a copy of hunk {at}, which cannot be read"),
+                ));
             }
             entry = self.map.entry(at)?;
         }
@@ -320,6 +334,11 @@ impl Hunks {
                 hunk,
                 site,
                 format!("its map entry has type {t}, which the format does not define"),
+            )),
+            Kind::Unmapped => Err(self.error(
+                hunk,
+                site,
+                "the compressed map ends before its entry".to_owned(),
             )),
         }
     }
@@ -421,7 +440,16 @@ impl Hunks {
                 .and_then(|t| t.as_ref().map(|t| t.next))
         };
         let mut next = position()?;
+        // Hunks past the map's last entry have none: nothing to decode, and
+        // the digest cannot be known (opening said so once).
+        let described = self.map.described();
         while next < count && !cancel.load(Ordering::Relaxed) {
+            if next >= described {
+                if let Some(tap) = self.tap.lock().ok()?.as_mut() {
+                    tap.broken = true;
+                }
+                break;
+            }
             progress(u64::from(next), u64::from(count));
             let read = self.hunk(next).is_ok();
             let mut guard = self.tap.lock().ok()?;

@@ -122,6 +122,8 @@ pub enum Kind {
     Unallocated,
     /// A type the format does not define.
     Invalid(u8),
+    /// No entry: the compressed map's stream ends before it.
+    Unmapped,
 }
 
 impl Kind {
@@ -143,6 +145,7 @@ impl Kind {
             // (without one it reads as zeros).
             Kind::Unallocated => "Copy from parent".into(),
             Kind::Invalid(t) => format!("invalid type {t}"),
+            Kind::Unmapped => "No map entry".into(),
         }
     }
 }
@@ -507,6 +510,15 @@ impl Map {
         self.count
     }
 
+    /// Hunks the map has entries for: all of them, unless a compressed
+    /// map's stream ends early.
+    pub fn described(&self) -> u32 {
+        match &self.layout {
+            Layout::Compressed(map) => map.described,
+            _ => self.count,
+        }
+    }
+
     /// An entry of a fixed-size layout from its bytes (`None` past the end
     /// of the file).
     fn decode_fixed(&self, raw: Option<&[u8]>, at: u64) -> Entry {
@@ -563,7 +575,7 @@ impl Map {
                 Ok(self.decode_fixed(raw.as_deref(), at))
             }
             Layout::Compressed(map) if hunk >= map.described => Ok(Entry {
-                kind: Kind::Invalid(0xFF),
+                kind: Kind::Unmapped,
                 length: 0,
                 offset: 0,
                 crc: None,
@@ -646,7 +658,7 @@ impl Map {
                     Kind::SelfRef => 5,
                     Kind::ParentRef => 6,
                     Kind::Invalid(t) => t,
-                    Kind::Mini | Kind::Unallocated => 0xFF,
+                    Kind::Mini | Kind::Unallocated | Kind::Unmapped => 0xFF,
                 };
                 raw[1..4].copy_from_slice(&entry.length.to_be_bytes()[1..]);
                 raw[4..10].copy_from_slice(&entry.offset.to_be_bytes()[2..]);

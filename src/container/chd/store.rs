@@ -9,7 +9,7 @@
 //! data alone) and `chdman.cpp` (`do_verify`: the raw SHA-1 over the
 //! logical size, hunk by hunk).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -23,7 +23,7 @@ use super::map::Map;
 use super::view::{SUBCODE, SubcodeLayout, deinterleave};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::Result;
-use crate::io::{FileSource, ReadAt};
+use crate::io::ReadAt;
 use crate::medium::{DigestCheck, Store, StoreCheck};
 use crate::structure::{Field, Kind, Place, Structure, Value};
 use crate::subchannel::decode_q;
@@ -80,9 +80,8 @@ struct Checksummed {
 }
 
 /// The CHD behind a medium.
-#[derive(Debug)]
 pub struct ChdStore {
-    path: PathBuf,
+    file: Arc<dyn ReadAt>,
     header: Header,
     hunks: Arc<Hunks>,
     checksummed: Vec<Checksummed>,
@@ -92,10 +91,19 @@ pub struct ChdStore {
     open_errors: Vec<Diagnostic>,
 }
 
+impl std::fmt::Debug for ChdStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChdStore")
+            .field("file", &self.file.name())
+            .field("hunks", &self.hunks)
+            .finish()
+    }
+}
+
 impl ChdStore {
     pub(super) fn new(chd: &Chd, placement: Placement) -> ChdStore {
         ChdStore {
-            path: chd.path.clone(),
+            file: Arc::clone(&chd.file),
             header: chd.header.clone(),
             hunks: Arc::clone(&chd.hunks),
             checksummed: chd
@@ -121,7 +129,7 @@ impl ChdStore {
     /// The overall SHA-1 for a raw SHA-1: it, then each checksummed
     /// metadata entry's tag and data SHA-1, sorted.
     fn overall_sha1(&self, raw: &[u8; 20]) -> Result<[u8; 20]> {
-        let file = FileSource::open(&self.path)?;
+        let file = &self.file;
         let mut records: Vec<[u8; 24]> = Vec::with_capacity(self.checksummed.len());
         for entry in &self.checksummed {
             let mut sha = Sha1::new();

@@ -177,3 +177,111 @@ pub fn chd(
 
 /// The empty codec slot.
 pub const NONE: &[u8; 4] = &[0; 4];
+
+/// How one hunk of a v3/v4 file is stored.
+pub enum Legacy {
+    /// Raw deflate of the hunk.
+    Zlib(Vec<u8>),
+    Uncompressed,
+    /// The hunk is its first 8 bytes repeated.
+    Mini,
+    Copy(u64),
+}
+
+/// A v3 or v4 CHD (zlib, 16-byte map entries with CRC-32) holding `data`
+/// in hunks of `hunk_bytes`, stored as `hunks` say, with metadata.
+pub fn chd_legacy(
+    version: u32,
+    hunk_bytes: u32,
+    data: &[u8],
+    hunks: &[Legacy],
+    metadata: &[(&[u8; 4], bool, Vec<u8>)],
+) -> Vec<u8> {
+    const CRC32: Crc<u32> = Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+    let header_len: u64 = if version == 3 { 120 } else { 108 };
+    let map_len = 16 * hunks.len() as u64;
+    let meta_start = header_len + map_len;
+    let mut meta = Vec::new();
+    let mut at = meta_start;
+    for (i, (name, checksummed, value)) in metadata.iter().enumerate() {
+        let next = if i + 1 == metadata.len() {
+            0
+        } else {
+            at + 16 + value.len() as u64
+        };
+        meta.extend_from_slice(&tag(name));
+        meta.push(u8::from(*checksummed));
+        meta.extend_from_slice(&(value.len() as u32).to_be_bytes()[1..]);
+        meta.extend_from_slice(&next.to_be_bytes());
+        meta.extend_from_slice(value);
+        at += 16 + value.len() as u64;
+    }
+    let data_start = meta_start + meta.len() as u64;
+    let mut blob = Vec::new();
+    let mut map = Vec::new();
+    for (i, hunk) in hunks.iter().enumerate() {
+        let plain = &data[i * hunk_bytes as usize..][..hunk_bytes as usize];
+        let crc = CRC32.checksum(plain);
+        let (offset, length, flags) = match hunk {
+            Legacy::Zlib(bytes) => {
+                let offset = data_start + blob.len() as u64;
+                blob.extend_from_slice(bytes);
+                (offset, bytes.len() as u32, 1u8)
+            }
+            Legacy::Uncompressed => {
+                let offset = data_start + blob.len() as u64;
+                blob.extend_from_slice(plain);
+                (offset, hunk_bytes, 2)
+            }
+            Legacy::Mini => (u64::from_be_bytes(plain[..8].try_into().unwrap()), 0, 3),
+            Legacy::Copy(target) => (*target, 0, 4),
+        };
+        map.extend_from_slice(&offset.to_be_bytes());
+        map.extend_from_slice(&crc.to_be_bytes());
+        map.extend_from_slice(&(length as u16).to_be_bytes());
+        map.push((length >> 16) as u8);
+        map.push(flags);
+    }
+    let raw_sha1: [u8; 20] = Sha1::digest(data).into();
+    let mut records: Vec<Vec<u8>> = metadata
+        .iter()
+        .filter(|(_, checksummed, _)| *checksummed)
+        .map(|(name, _, value)| {
+            let mut r = name.to_vec();
+            r.extend_from_slice(&Sha1::digest(value));
+            r
+        })
+        .collect();
+    records.sort();
+    let mut overall = Sha1::new();
+    overall.update(raw_sha1);
+    for r in &records {
+        overall.update(r);
+    }
+    let overall: [u8; 20] = overall.finalize().into();
+    let mut out = Vec::new();
+    out.extend_from_slice(b"MComprHD");
+    out.extend_from_slice(&(header_len as u32).to_be_bytes());
+    out.extend_from_slice(&version.to_be_bytes());
+    out.extend_from_slice(&0u32.to_be_bytes()); // flags
+    out.extend_from_slice(&1u32.to_be_bytes()); // zlib
+    out.extend_from_slice(&(hunks.len() as u32).to_be_bytes());
+    out.extend_from_slice(&(data.len() as u64).to_be_bytes());
+    out.extend_from_slice(&meta_start.to_be_bytes());
+    if version == 3 {
+        out.extend_from_slice(&[0; 32]); // MD5, parent MD5
+        out.extend_from_slice(&hunk_bytes.to_be_bytes());
+        out.extend_from_slice(&raw_sha1); // v3: SHA-1 of the data
+        out.extend_from_slice(&[0; 20]);
+    } else {
+        out.extend_from_slice(&hunk_bytes.to_be_bytes());
+        out.extend_from_slice(&overall);
+        out.extend_from_slice(&[0; 20]);
+        out.extend_from_slice(&raw_sha1);
+    }
+    assert_eq!(out.len() as u64, header_len);
+    out.extend_from_slice(&map);
+    out.extend_from_slice(&meta);
+    out.extend_from_slice(&blob);
+    out
+}

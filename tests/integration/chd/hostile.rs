@@ -185,6 +185,27 @@ fn chd_hostile_files_give_findings_or_one_line_quickly() {
     assert_eq!(value["container"]["bad_blocks"], 1);
 }
 
+/// Inputs the fuzzer (fuzz/fuzz_targets/chd.rs) found slow or crashing,
+/// kept in tests/fixtures/chd/fuzz.
+#[test]
+fn chd_fuzz_findings_stay_fixed() {
+    for entry in std::fs::read_dir(chd("fuzz")).unwrap() {
+        let path = entry.unwrap().path();
+        let (code, _, err) = bounded(&path);
+        assert!(code == 0 || code == 2, "{}: {err}", path.display());
+    }
+    // A map whose stream ends after 2 of 9,649,646 hunks: one finding at
+    // open, and verify stops at the last entry instead of failing each
+    // unmapped hunk in turn.
+    let medium = container::open(&chd("fuzz/map-ends-early-timeout.chd")).unwrap();
+    assert!(
+        medium
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "chd.map-truncated")
+    );
+}
+
 #[test]
 fn chd_hostile_reads_stop_at_the_bad_hunk() {
     let medium = container::open(&chd("hostile/self-loop.chd")).unwrap();

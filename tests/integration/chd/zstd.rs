@@ -193,3 +193,75 @@ fn chd_a_codec_the_crate_lacks_is_named() {
         "{error}"
     );
 }
+
+/// Versions 3 and 4: 16-byte map entries with CRC-32, zlib, raw, mini and
+/// copied hunks, the unit size taken from the geometry.
+#[test]
+fn chd_v3_and_v4_files_read_and_verify() {
+    use super::build::{Legacy, chd_legacy};
+    let hunk = 4096usize;
+    let mut data = std::fs::read(fixture("disk/floppy.img")).unwrap();
+    data.truncate(8 * hunk);
+    // Hunk 5: one 8-byte pattern (a mini hunk); hunk 6 a copy of hunk 2.
+    let pattern: Vec<u8> = b"DISCSCOP".iter().copied().cycle().take(hunk).collect();
+    data[5 * hunk..6 * hunk].copy_from_slice(&pattern);
+    let two = data[2 * hunk..3 * hunk].to_vec();
+    data[6 * hunk..7 * hunk].copy_from_slice(&two);
+    let deflate = |plain: &[u8]| miniz_oxide::deflate::compress_to_vec(plain, 9);
+    let hunks: Vec<Legacy> = (0..8)
+        .map(|i| match i {
+            5 => Legacy::Mini,
+            6 => Legacy::Copy(2),
+            7 => Legacy::Uncompressed,
+            _ => Legacy::Zlib(deflate(&data[i * hunk..(i + 1) * hunk])),
+        })
+        .collect();
+    let geometry = b"CYLS:8,HEADS:1,SECS:8,BPS:512\0".to_vec();
+    for version in [3, 4] {
+        let file = chd_legacy(
+            version,
+            hunk as u32,
+            &data,
+            &hunks,
+            &[(b"GDDD", true, geometry.clone())],
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("v{version}.chd"));
+        std::fs::write(&path, file).unwrap();
+        let medium = open(&path);
+        assert!(
+            medium.diagnostics.is_empty(),
+            "v{version}: {:?}",
+            medium.diagnostics
+        );
+        assert_eq!(medium.structures[0].name, format!("CHD v{version} header"));
+        assert_eq!(medium.sector_size, 512);
+        assert_eq!(
+            medium.files[0].reader.read_vec(0, data.len()).unwrap(),
+            data
+        );
+        let run = crate::support::discscope(["verify", path.to_str().unwrap(), "--json"]);
+        assert_eq!(run.code(), 0, "v{version}: {}", run.stdout());
+        let json = run.json();
+        let digests = json["container"]["digests"].as_array().unwrap();
+        assert!(
+            digests.iter().all(|d| d["ok"] == true),
+            "v{version}: {json}"
+        );
+        assert_eq!(digests.len(), if version == 3 { 1 } else { 2 });
+        // The map entry of the mini hunk, where it lies after the header.
+        let store = medium.store.as_ref().unwrap();
+        let entry = &store.structures_at(Lba(5 * 8))[0];
+        assert_eq!(entry.name, "CHD map entry of hunk 5");
+        assert_eq!(entry.length, 16);
+        let stored_as = entry.fields.iter().find(|f| f.name == "stored as").unwrap();
+        assert_eq!(stored_as.value.to_string(), "Mini");
+        // A flipped byte in a compressed hunk fails its CRC-32.
+        let mut bad = std::fs::read(&path).unwrap();
+        let len = bad.len();
+        bad[len - hunk - 200] ^= 0x10;
+        std::fs::write(&path, bad).unwrap();
+        let run = crate::support::discscope(["verify", path.to_str().unwrap(), "--json"]);
+        assert_eq!(run.code(), 1, "v{version}");
+    }
+}
