@@ -80,7 +80,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let image = args.next().ok_or("usage: screens IMAGE OUT_DIR")?;
     let out_dir = std::path::PathBuf::from(args.next().ok_or("usage: screens IMAGE OUT_DIR")?);
     std::fs::create_dir_all(&out_dir)?;
-    let opened = discscope::container::open_with_sheet(std::path::Path::new(&image), true)?;
+    let opened = discscope::container::open_with_options(
+        std::path::Path::new(&image),
+        &discscope::container::OpenOptions {
+            best_effort: true,
+            ..Default::default()
+        },
+    )?;
     let sheet = opened.sheet;
     let medium = Arc::new(opened.medium);
     let survey = Arc::new(discscope::survey::Survey::new(

@@ -45,6 +45,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub ascii: bool,
 
+    /// The parent of a delta CHD (without it, a .chd beside the image
+    /// whose SHA-1 the image names is used).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub parent: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -282,6 +287,10 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
+    open::set_options(discscope::container::OpenOptions {
+        parent: cli.parent.clone(),
+        ..Default::default()
+    });
     match cli.command {
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -3,6 +3,7 @@
 //! The kind is decided by content first and by extension second.
 
 pub mod ccd;
+pub mod chd;
 pub mod cue;
 mod detect;
 mod imz;
@@ -10,7 +11,7 @@ mod raw;
 
 pub use detect::{Detected, detect, sibling_with_extension};
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
@@ -24,21 +25,30 @@ pub struct Opened {
     pub sheet: Option<Arc<cue::Analysis>>,
 }
 
+/// What opening an image may need besides its path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// The parent of a delta CHD (`--parent FILE`).
+    pub parent: Option<PathBuf>,
+    /// A cue sheet with errors still opens as far as it can be laid out
+    /// (the inspector, which shows the findings); only a file that is not
+    /// a text sheet is refused. Without it the first error refuses it.
+    pub best_effort: bool,
+}
+
 /// Opens any supported image; a cue sheet with errors is refused with
 /// the first.
 pub fn open(path: &Path) -> Result<Medium> {
-    open_with_sheet(path, false).map(|opened| opened.medium)
+    open_with_options(path, &OpenOptions::default()).map(|opened| opened.medium)
 }
 
-/// Opens any supported image, keeping a cue sheet's analysis. With
-/// `best_effort` (the inspector, which shows the findings), a sheet with
-/// errors still opens as far as it can be laid out; only a file that is
-/// not a text sheet is refused.
-pub fn open_with_sheet(path: &Path, best_effort: bool) -> Result<Opened> {
+/// Opens any supported image with `options`, keeping a cue sheet's
+/// analysis.
+pub fn open_with_options(path: &Path, options: &OpenOptions) -> Result<Opened> {
     let medium = match detect(path)? {
         Detected::Cue(sheet) => {
             let analysis = cue::analyse(&sheet).map_err(|d| Error::image(&sheet, d.message))?;
-            let medium = if best_effort {
+            let medium = if options.best_effort {
                 cue::best_effort(&analysis)
             } else {
                 cue::medium(&analysis)?
@@ -51,6 +61,12 @@ pub fn open_with_sheet(path: &Path, best_effort: bool) -> Result<Opened> {
         Detected::Raw(kind) => raw::open(path, kind)?,
         Detected::Imz => imz::open(path)?,
         Detected::Ccd(sheet) => ccd::open(&sheet)?,
+        Detected::Chd => chd::open(
+            path,
+            &chd::Options {
+                parent: options.parent.clone(),
+            },
+        )?,
     };
     Ok(Opened {
         medium,

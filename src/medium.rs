@@ -5,10 +5,12 @@
 
 mod map;
 mod mode;
+mod store;
 mod track;
 
 pub use map::{Extent, ExtentData, Gap};
 pub use mode::{ALL_MODES, TrackMode};
+pub use store::{DigestCheck, Store, StoreCheck};
 pub use track::{CdText, Index, Session, Track, TrackFlags};
 
 use std::path::PathBuf;
@@ -165,6 +167,9 @@ pub struct Medium {
     pub structures: Vec<Structure>,
     /// Where the image keeps its subchannel, when it does.
     pub subchannel: Option<Subchannel>,
+    /// What a container that packs its sectors (CHD) knows about how
+    /// each is stored, and its own checks.
+    pub store: Option<Arc<dyn Store>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -192,6 +197,7 @@ impl Medium {
             extents: Vec::new(),
             structures: Vec::new(),
             subchannel: None,
+            store: None,
             diagnostics: Vec::new(),
         }
     }

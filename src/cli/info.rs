@@ -90,9 +90,10 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
         writeln!(out)?;
         writeln!(out, "{}", out.paint("1", "diagnostics"))?;
         for d in &info.diagnostics {
-            let place = match (d.line, d.lba) {
-                (Some(line), _) => format!("line {line}: "),
-                (None, Some(lba)) => format!("sector {lba}: "),
+            let place = match (d.line, d.lba, d.offset) {
+                (Some(line), _, _) => format!("line {line}: "),
+                (None, Some(lba), _) => format!("sector {lba}: "),
+                (None, None, Some(at)) => format!("byte {at:#x}: "),
                 _ => String::new(),
             };
             let severity = match d.severity {

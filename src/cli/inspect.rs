@@ -31,7 +31,7 @@ pub fn run(image: Option<PathBuf>, color: ColorChoice, ascii: bool) -> anyhow::R
             (discscope::demo::write(dir.path())?, Some(dir))
         }
     };
-    let opened = discscope::container::open_with_sheet(&path, true)?;
+    let opened = super::open::opened_best_effort(&path)?;
     let medium = Arc::new(opened.medium);
     let options = Appearance {
         color: output::color_wanted(color, true),

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
 
@@ -15,9 +15,39 @@ use discscope::medium::Medium;
 use discscope::sector::{Address, Spot};
 use discscope::survey::Survey;
 
+/// How every command opens images (the global `--parent`).
+static OPTIONS: OnceLock<container::OpenOptions> = OnceLock::new();
+
+/// Sets how images open; the first call wins.
+pub fn set_options(options: container::OpenOptions) {
+    let _ = OPTIONS.set(options);
+}
+
+/// Opens an image with the command line's options, keeping a cue
+/// sheet's analysis.
+pub fn opened(image: &Path) -> anyhow::Result<container::Opened> {
+    let options = OPTIONS.get().cloned().unwrap_or_default();
+    Ok(container::open_with_options(image, &options)?)
+}
+
+/// Opens an image as [`opened`] does, a broken sheet as far as it can be
+/// laid out (the inspector shows its findings).
+pub fn opened_best_effort(image: &Path) -> anyhow::Result<container::Opened> {
+    let options = container::OpenOptions {
+        best_effort: true,
+        ..OPTIONS.get().cloned().unwrap_or_default()
+    };
+    Ok(container::open_with_options(image, &options)?)
+}
+
+/// Opens an image with the command line's options.
+pub fn medium(image: &Path) -> anyhow::Result<Medium> {
+    Ok(opened(image)?.medium)
+}
+
 /// Opens an image and surveys it.
 pub fn survey(image: &Path, raw_names: bool) -> anyhow::Result<Survey> {
-    let medium = Arc::new(container::open(image)?);
+    let medium = Arc::new(medium(image)?);
     Ok(Survey::new(medium, &ViewOptions { raw_names }))
 }
 

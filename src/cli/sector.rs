@@ -5,7 +5,6 @@
 use std::io::Write;
 use std::path::Path;
 
-use discscope::container;
 use discscope::inspect::checks::{self, Status};
 use discscope::inspect::{explain, hexdump};
 use discscope::medium::{Medium, Sector};
@@ -82,7 +81,7 @@ fn show(
     request: Request,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let medium = std::sync::Arc::new(container::open(image)?);
+    let medium = std::sync::Arc::new(super::open::medium(image)?);
     let first = super::open::sector(image, &medium, address)?.lba;
     // The first sector must exist; later ones stop at the end of the image.
     let first_sector = medium.read_sector(first)?;

@@ -3,14 +3,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use discscope::container;
 use discscope::escape::escape;
 use discscope::inspect::summary;
 
 use super::{Outcome, Output};
 
 pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome> {
-    let medium = container::open(image)?;
+    let medium = super::open::medium(image)?;
     let table = summary::tracks(&medium);
     if json {
         out.json(&table)?;

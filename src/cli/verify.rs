@@ -3,9 +3,12 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use discscope::container;
+use discscope::inspect::summary::DiagnosticInfo;
+use discscope::medium::StoreCheck;
+
 use discscope::sector::repair::{Repair, RepairOutcome};
 use discscope::sector::verify::{self, MAX_LISTED, Verification};
 use discscope::sector::{self, Oddity, SectorMode};
@@ -23,7 +26,7 @@ pub fn run(
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let medium = container::open(image)?;
+    let medium = super::open::medium(image)?;
     let started = Instant::now();
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::hidden();
@@ -44,7 +47,16 @@ pub fn run(
             bar.set_position(done);
         }
     };
+    // A container that packs its sectors (CHD) checks its own data too:
+    // the blocks the sector pass decodes feed its digests.
+    let store = medium.store.clone().filter(|_| track.is_none());
+    if let Some(store) = &store {
+        store.start_check();
+    }
     let report = verify::verify(&medium, track, &progress)?;
+    let container = store
+        .map(|s| s.finish_check(&progress, &AtomicBool::new(false)))
+        .transpose()?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -71,6 +83,13 @@ pub fn run(
             if subq.as_ref().is_some_and(super::subq::is_bad) {
                 map.insert("ok".into(), serde_json::Value::Bool(false));
             }
+            map.insert(
+                "container".into(),
+                serde_json::to_value(container.as_ref().map(container_json))?,
+            );
+            if container.as_ref().is_some_and(|c| !c.ok()) {
+                map.insert("ok".into(), serde_json::Value::Bool(false));
+            }
         }
         out.json(&doc)?;
     } else {
@@ -84,9 +103,15 @@ pub fn run(
         if let Some(scan) = &subq {
             super::subq::print_scan(scan, out)?;
         }
+        if let Some(check) = &container {
+            print_container(check, out)?;
+        }
     }
     Ok(
-        if report.ok() && !subq.as_ref().is_some_and(super::subq::is_bad) {
+        if report.ok()
+            && !subq.as_ref().is_some_and(super::subq::is_bad)
+            && container.as_ref().is_none_or(StoreCheck::ok)
+        {
             Outcome::Clean
         } else {
             Outcome::Problems
@@ -244,6 +269,90 @@ fn print_report(
                 r.bad_sectors - r.bad.len() as u64
             )?;
         }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ContainerJson {
+    /// What the container's blocks are (`hunk`).
+    block: &'static str,
+    blocks: u64,
+    bad_blocks: u64,
+    digests: Vec<DigestJson>,
+    findings: Vec<DiagnosticInfo>,
+    complete: bool,
+    ok: bool,
+}
+
+#[derive(Serialize)]
+struct DigestJson {
+    name: &'static str,
+    covers: &'static str,
+    stored: Option<String>,
+    computed: Option<String>,
+    ok: Option<bool>,
+}
+
+fn container_json(check: &StoreCheck) -> ContainerJson {
+    ContainerJson {
+        block: check.block_name,
+        blocks: check.blocks,
+        bad_blocks: check.bad_blocks,
+        digests: check
+            .digests
+            .iter()
+            .map(|d| DigestJson {
+                name: d.name,
+                covers: d.covers,
+                stored: d.stored.clone(),
+                computed: d.computed.clone(),
+                ok: d.ok(),
+            })
+            .collect(),
+        findings: check.findings.iter().map(DiagnosticInfo::from).collect(),
+        complete: check.complete,
+        ok: check.ok(),
+    }
+}
+
+fn print_container(check: &StoreCheck, out: &mut Output) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{} {} {}s, {} bad",
+        out.paint("1", "container"),
+        check.blocks,
+        check.block_name,
+        check.bad_blocks
+    )?;
+    for d in &check.digests {
+        let verdict = match (d.ok(), &d.stored) {
+            (Some(true), _) => out.paint("32", "ok"),
+            (Some(false), _) => out.paint("1;31", "MISMATCH"),
+            (None, None) => out.paint("2", "not recorded"),
+            (None, Some(_)) => out.paint("1;33", "not computed"),
+        };
+        writeln!(
+            out,
+            "  {:<9} {verdict}  recorded {}  computed {}  ({})",
+            d.name,
+            d.stored.as_deref().unwrap_or("-"),
+            d.computed.as_deref().unwrap_or("-"),
+            d.covers
+        )?;
+    }
+    for f in &check.findings {
+        let place = match f.location {
+            discscope::diagnostic::Location::Offset(at) => format!("byte {at:#x}: "),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "  {} [{}] {place}{}",
+            f.severity,
+            f.code,
+            discscope::escape::escape(&f.message)
+        )?;
     }
     Ok(())
 }

@@ -35,6 +35,8 @@ pub enum Detected {
     Imz,
     /// A CloneCD set, by its `.ccd`.
     Ccd(PathBuf),
+    /// A MAME CHD.
+    Chd,
 }
 
 const CUE_WORDS: [&str; 8] = [
@@ -65,6 +67,9 @@ pub fn detect(path: &Path) -> Result<Detected> {
         && let Some(sheet) = sibling_with_extension(path, "cue")
     {
         return Ok(Detected::Cue(sheet));
+    }
+    if head.starts_with(crate::container::chd::SIGNATURE) {
+        return Ok(Detected::Chd);
     }
     if extension == "ccd" || text::recognise_other(&head) == Some(NotASheet::CloneCdControl) {
         return Ok(Detected::Ccd(path.to_owned()));
@@ -114,9 +119,6 @@ fn recognise_unsupported(
     head: &[u8],
     extension: &str,
 ) -> Result<Option<&'static str>> {
-    if head.starts_with(b"MComprHD") {
-        return Ok(Some("a MAME CHD image"));
-    }
     if head.starts_with(b"MEDIA DESCRIPTOR") {
         return Ok(Some("an Alcohol 120% .mds descriptor"));
     }

@@ -48,6 +48,15 @@ pub fn structures_at(
         })
         .cloned()
         .collect();
+    // How a packing container (CHD) stores the sector: its map entries.
+    if let Some(store) = &survey.medium.store {
+        out.extend(
+            store
+                .structures_at(lba)
+                .into_iter()
+                .map(|s| (Scope::Container, s)),
+        );
+    }
     // Directories bring their records; a node's own records (a UDF file
     // entry) are decoded by their view the same way.
     let decodes = |o: &&Owner| {

@@ -136,6 +136,8 @@ pub struct DiagnosticInfo {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub lba: Option<Lba>,
+    /// A byte offset in the image file (a container's own structures).
+    pub offset: Option<u64>,
     pub suggestion: Option<String>,
     pub fix: Option<FixInfo>,
 }
@@ -156,6 +158,10 @@ impl From<&Diagnostic> for DiagnosticInfo {
             column: d.column(),
             lba: match d.location {
                 crate::diagnostic::Location::Sector(lba) => Some(lba),
+                _ => None,
+            },
+            offset: match d.location {
+                crate::diagnostic::Location::Offset(at) => Some(at),
                 _ => None,
             },
             suggestion: d.suggestion.clone(),

@@ -27,10 +27,13 @@ pub enum Problem {
     EccP,
     EccQ,
     Zero,
+    /// The image could not give the sector's bytes (a CHD hunk that does
+    /// not decode).
+    Unreadable,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 8] = [
+    pub const ALL: [Problem; 9] = [
         Problem::Sync,
         Problem::HeaderMsf,
         Problem::Mode,
@@ -39,6 +42,7 @@ impl Problem {
         Problem::EccP,
         Problem::EccQ,
         Problem::Zero,
+        Problem::Unreadable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +55,7 @@ impl Problem {
             Problem::EccP => "ecc_p",
             Problem::EccQ => "ecc_q",
             Problem::Zero => "zero",
+            Problem::Unreadable => "unreadable",
         }
     }
 

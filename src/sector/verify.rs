@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::verdict::{Oddity, Problems, judge};
+use super::verdict::{Oddity, Problem, Problems, judge};
 use super::{SectorMode, Storage};
 use crate::error::{Error, Result};
 use crate::medium::{ExtentData, Medium};
@@ -228,6 +228,26 @@ fn plan(medium: &Medium, track: Option<u8>) -> Result<Vec<Job>> {
     Ok(jobs)
 }
 
+/// Fills `buffer` from `offset`; a source that ends early leaves zeros
+/// (as `Medium::read_sector` reads), an error is passed on.
+fn read_run(source: &dyn crate::io::ReadAt, offset: u64, buffer: &mut [u8]) -> Result<()> {
+    let mut n = 0;
+    while n < buffer.len() {
+        let rest = buffer.get_mut(n..).unwrap_or_default();
+        let got = source.read_at(offset.saturating_add(n as u64), rest)?;
+        if got == 0 {
+            break;
+        }
+        n += got;
+    }
+    buffer
+        .get_mut(n..)
+        .into_iter()
+        .flatten()
+        .for_each(|b| *b = 0);
+    Ok(())
+}
+
 fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Verification) -> Result<()> {
     report.sectors += job.count;
     match job.storage {
@@ -257,25 +277,36 @@ fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Verificati
     let source = medium.file(file, job.start)?;
     let bytes = job.size.saturating_mul(job.count as usize);
     buffer.resize(bytes, 0);
-    let mut n = 0;
-    while n < buffer.len() {
-        let rest = buffer.get_mut(n..).unwrap_or_default();
-        let got = source
-            .reader
-            .read_at(offset.saturating_add(n as u64), rest)?;
-        if got == 0 {
-            break;
+    // A run that cannot be read whole is read sector by sector: the
+    // sectors that still fail are bad ("unreadable"), the rest judged.
+    let mut unreadable = vec![false; job.count as usize];
+    if read_run(source.reader.as_ref(), offset, buffer).is_err() {
+        for (i, sector) in buffer.chunks_exact_mut(job.size).enumerate() {
+            let at = offset.saturating_add((i * job.size) as u64);
+            if read_run(source.reader.as_ref(), at, sector).is_err() {
+                sector.fill(0);
+                if let Some(flag) = unreadable.get_mut(i) {
+                    *flag = true;
+                }
+            }
         }
-        n += got;
     }
-    // A file that ends early reads as zeros, as `Medium::read_sector` does.
-    buffer
-        .get_mut(n..)
-        .into_iter()
-        .flatten()
-        .for_each(|b| *b = 0);
     for (i, bytes) in buffer.chunks_exact(job.size).enumerate() {
         let lba = Lba(job.start.0 + i as i64);
+        if unreadable.get(i).copied().unwrap_or(false) {
+            report.bad_sectors += 1;
+            let mode = SectorMode::Unknown;
+            report.count(mode, 1);
+            if report.bad.len() < MAX_LISTED {
+                report.bad.push(BadSector {
+                    lba,
+                    track: job.track,
+                    mode,
+                    problems: [Problem::Unreadable].into_iter().collect(),
+                });
+            }
+            continue;
+        }
         let verdict = judge(bytes, lba, job.storage);
         report.count(verdict.mode, 1);
         if let Some(note) = verdict.note {

@@ -28,6 +28,10 @@ impl Guard {
     pub fn enter() -> io::Result<Guard> {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // A CHD codec's panic is caught where it happens: the UI goes on.
+            if crate::container::chd::codec_panic_in_progress() {
+                return;
+            }
             restore();
             previous(info);
         }));

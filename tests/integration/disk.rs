@@ -52,7 +52,7 @@ pub fn read_all(fs: &dyn Filesystem, node: &Node) -> Vec<u8> {
 
 /// `fls -r -p` lines as (deleted, is_dir, path), without the label and the
 /// virtual `$` entries.
-fn fls(name: &str) -> Vec<(bool, bool, String)> {
+pub fn fls(name: &str) -> Vec<(bool, bool, String)> {
     let text = std::fs::read_to_string(fixture(&format!("disk/oracle/{name}.fls"))).unwrap();
     let mut out: Vec<_> = text
         .lines()
@@ -68,7 +68,7 @@ fn fls(name: &str) -> Vec<(bool, bool, String)> {
     out
 }
 
-fn ours(fs: &dyn Filesystem) -> Vec<(bool, bool, String)> {
+pub fn ours(fs: &dyn Filesystem) -> Vec<(bool, bool, String)> {
     let mut nodes = Vec::new();
     walk(fs, &fs.root().unwrap(), "", &mut nodes);
     let mut out: Vec<_> = nodes
@@ -80,7 +80,7 @@ fn ours(fs: &dyn Filesystem) -> Vec<(bool, bool, String)> {
 }
 
 /// (path, size, "YYYY-MM-DDTHH:MM") per file from `mdir -/ -a`.
-fn mdir_sizes(name: &str) -> Vec<(String, u64, String)> {
+pub fn mdir_sizes(name: &str) -> Vec<(String, u64, String)> {
     let text = std::fs::read_to_string(fixture(&format!("disk/oracle/{name}.mdir"))).unwrap();
     let mut out = Vec::new();
     let mut dir = String::new();
@@ -125,7 +125,7 @@ fn mdir_sizes(name: &str) -> Vec<(String, u64, String)> {
     out
 }
 
-fn our_sizes(fs: &dyn Filesystem) -> Vec<(String, u64, String)> {
+pub fn our_sizes(fs: &dyn Filesystem) -> Vec<(String, u64, String)> {
     let mut nodes = Vec::new();
     walk(fs, &fs.root().unwrap(), "", &mut nodes);
     let mut out: Vec<_> = nodes
@@ -143,7 +143,7 @@ fn our_sizes(fs: &dyn Filesystem) -> Vec<(String, u64, String)> {
     out
 }
 
-fn mtype_files(fs: &dyn Filesystem, name: &str) {
+pub fn mtype_files(fs: &dyn Filesystem, name: &str) {
     let mut nodes = Vec::new();
     walk(fs, &fs.root().unwrap(), "", &mut nodes);
     let mut checked = 0;

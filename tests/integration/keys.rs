@@ -17,7 +17,14 @@ use ratatui::crossterm::event::KeyEvent;
 /// The demo disc under a sheet with a few findings, every background job
 /// done, a search made, and every pane somewhere its keys can move.
 fn busy_app(sheet: &std::path::Path, pane: Pane) -> App {
-    let opened = container::open_with_sheet(sheet, true).unwrap();
+    let opened = container::open_with_options(
+        sheet,
+        &container::OpenOptions {
+            best_effort: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let mut app = App::new(
         Arc::new(Survey::new(Arc::new(opened.medium), &Default::default())),
         Appearance {

@@ -15,6 +15,7 @@
 mod support;
 
 mod ccd;
+mod chd;
 mod cli;
 mod cue;
 mod cue_corpus;

@@ -70,7 +70,14 @@ fn demo_app(dir: &std::path::Path) -> App {
 
 /// Runs the cue doctor job on the sheet the demo disc was opened from.
 fn lint(app: &mut App, dir: &std::path::Path) {
-    let opened = container::open_with_sheet(&dir.join("discscope-demo.cue"), true).unwrap();
+    let opened = container::open_with_options(
+        &dir.join("discscope-demo.cue"),
+        &container::OpenOptions {
+            best_effort: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     effect::settle(app, vec![Effect::Lint(opened.sheet.unwrap())]);
 }
 
@@ -496,7 +503,14 @@ fn narrow_screens() {
         .replace("TRACK 03 MODE2/2352", "TRAKC 03 MODE2/2352");
     let broken = dir.path().join("broken.cue");
     std::fs::write(&broken, text).unwrap();
-    let opened = container::open_with_sheet(&broken, true).unwrap();
+    let opened = container::open_with_options(
+        &broken,
+        &container::OpenOptions {
+            best_effort: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let mut app = App::new(
         Arc::new(Survey::new(Arc::new(opened.medium), &Default::default())),
         Appearance::default(),
