@@ -18,6 +18,7 @@
 //! # Ok::<(), discscope::Error>(())
 //! ```
 
+pub mod budget;
 pub mod container;
 pub mod demo;
 pub mod diagnostic;
