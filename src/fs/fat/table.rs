@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 
+use crate::budget::Held;
 use crate::error::Result;
 use crate::fs::fat::bpb::{Bpb, FatType};
 use crate::io::ReadAt;
@@ -43,6 +44,8 @@ pub enum Break {
     TooLong,
     /// The FAT could not be read there.
     Unreadable { at: u32 },
+    /// The image's chain-links budget ran out (the message says where).
+    Budget(String),
 }
 
 impl Break {
@@ -59,6 +62,7 @@ impl Break {
             }
             Break::TooLong => "the chain is longer than the volume has clusters".into(),
             Break::Unreadable { at } => format!("the FAT entry of cluster {at} cannot be read"),
+            Break::Budget(why) => why.clone(),
         }
     }
 }
@@ -73,6 +77,17 @@ pub struct Chain {
 /// Bytes of FAT read at once when the FAT is too big to keep whole.
 const PAGE: u64 = 64 * 1024;
 
+/// Whether a table too big to keep whole may keep one page.
+#[derive(Debug)]
+enum Paging {
+    /// No budget applies.
+    Free,
+    /// Held against the image's bytes budget.
+    Held(#[allow(dead_code)] Held),
+    /// The budget refused: entries are read one by one.
+    Refused,
+}
+
 /// FAT copy 0, kept whole or read a page at a time.
 #[derive(Debug)]
 pub struct AllocationTable {
@@ -80,8 +95,12 @@ pub struct AllocationTable {
     offset: u64,
     bytes: u64,
     cache: Option<Vec<u8>>,
+    /// The cache's bytes, held against the image's budget.
+    _held: Option<Held>,
     /// The last page read, for FATs too big to keep whole.
     page: std::sync::Mutex<Option<(u64, Vec<u8>)>>,
+    /// Whether the image's bytes budget lets this table keep a page.
+    paging: std::sync::OnceLock<Paging>,
     /// The highest valid cluster number (clusters + 1, bounded by the FAT).
     pub max_cluster: u32,
 }
@@ -98,16 +117,28 @@ impl AllocationTable {
             .min(entries.saturating_sub(1))
             .min(0x0FFF_FFF6);
         let available = source.len().saturating_sub(bpb.fat_offset).min(bytes);
-        let cache = if available <= CACHE_LIMIT {
-            Some(source.read_vec(bpb.fat_offset, available as usize)?)
-        } else {
-            None
+        // Kept whole when small and the image's bytes budget allows; read a
+        // page at a time otherwise.
+        let held = match source.budget() {
+            _ if available > CACHE_LIMIT => None,
+            Some(budget) => budget
+                .hold(available, || {
+                    format!("a FAT of {available} bytes at byte {:#x}", bpb.fat_offset)
+                })
+                .map(Some),
+            None => Some(None),
+        };
+        let cache = match held {
+            Some(_) => Some(source.read_vec(bpb.fat_offset, available as usize)?),
+            None => None,
         };
         Ok(AllocationTable {
             fat_type: bpb.fat_type,
             offset: bpb.fat_offset,
             bytes,
             cache,
+            _held: held.flatten(),
+            paging: std::sync::OnceLock::new(),
             page: std::sync::Mutex::new(None),
             max_cluster: u32::try_from(max_cluster).unwrap_or(0),
         })
@@ -144,6 +175,15 @@ impl AllocationTable {
     /// Copies `window.len()` FAT bytes at `at` through the one-page cache; a
     /// FAT12 entry straddling two pages is read directly.
     fn read_paged(&self, source: &dyn ReadAt, at: u64, window: &mut [u8]) -> Option<()> {
+        let paging = self.paging.get_or_init(|| match source.budget() {
+            Some(budget) => budget
+                .hold(PAGE, || format!("a FAT page at byte {:#x}", self.offset))
+                .map_or(Paging::Refused, Paging::Held),
+            None => Paging::Free,
+        });
+        if matches!(paging, Paging::Refused) {
+            return source.read_exact_at(self.offset + at, window).ok();
+        }
         let index = at / PAGE;
         let within = (at % PAGE) as usize;
         let mut page = self.page.lock().ok()?;
