@@ -32,7 +32,7 @@ pub fn run(
         force,
         resource_forks,
     } = flags;
-    let view = super::open::view(image, fs, raw_names)?;
+    let (view, found) = super::open::view_with_findings(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let mut sources = Vec::new();
     if paths.is_empty() {
@@ -53,8 +53,12 @@ pub fn run(
     for s in &report.skipped {
         writeln!(err, "discscope: skipped {}", escape(s))?;
     }
-    super::open::warn(&report.diagnostics);
-    super::open::warn(&fs.diagnostics());
+    let mut diags = found;
+    diags.extend(report.diagnostics);
+    diags.extend(fs.diagnostics());
+    let spent = super::open::budget_findings(&view, &diags);
+    diags.extend(spent);
+    super::open::warn(&diags);
     writeln!(
         out,
         "extracted {} files ({} bytes), {} directories, {} symlinks{} into {}; {} skipped",

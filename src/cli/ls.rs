@@ -180,7 +180,7 @@ pub fn run(
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let view = super::open::view(image, fs, raw_names)?;
+    let (view, found) = super::open::view_with_findings(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let path = path.unwrap_or("/");
     let start = walk::resolve(fs, path).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
@@ -190,7 +190,7 @@ pub fn run(
         format!("/{}", path.trim_matches('/'))
     };
     let mut entries = Vec::new();
-    let mut diags = Vec::new();
+    let mut diags = found;
     let mut cache: DateCache = None;
     if start.kind != NodeKind::Dir {
         if json {
@@ -242,6 +242,8 @@ pub fn run(
         })?;
     }
     diags.extend(fs.diagnostics());
+    let spent = super::open::budget_findings(&view, &diags);
+    diags.extend(spent);
     super::open::warn(&diags);
     Ok(Outcome::Clean)
 }
