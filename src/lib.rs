@@ -26,6 +26,7 @@ pub mod error;
 pub mod escape;
 pub mod extract;
 pub mod fs;
+pub mod harness;
 pub mod inspect;
 pub mod io;
 pub mod lint;
