@@ -14,6 +14,7 @@
 
 mod support;
 
+mod amplify;
 mod ccd;
 mod cue;
 mod cue_corpus;
@@ -34,6 +35,7 @@ mod medium;
 mod mutation;
 mod narrow;
 mod pty;
+mod regressions;
 mod repair;
 mod sector;
 mod structure;
