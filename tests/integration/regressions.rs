@@ -144,8 +144,19 @@ fn fuzz_targets_match_the_harness() {
             .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
             .collect()
     };
-    assert_eq!(stems("fuzz_targets", "rs"), harness, "fuzz/fuzz_targets");
-    assert_eq!(stems("dict", "dict"), harness, "fuzz/dict");
+    let advice = "a fuzz target is an entry in discscope::harness::TARGETS (name, function, \
+        what the bytes are), fuzz/fuzz_targets/<name>.rs calling harness::run(\"<name>\", data), \
+        a [[bin]] in fuzz/Cargo.toml and fuzz/dict/<name>.dict";
+    assert_eq!(
+        stems("fuzz_targets", "rs"),
+        harness,
+        "fuzz/fuzz_targets against the harness: {advice}"
+    );
+    assert_eq!(
+        stems("dict", "dict"),
+        harness,
+        "fuzz/dict against the harness: {advice}"
+    );
     let manifest = std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).unwrap();
     let bins: BTreeSet<String> = manifest
         .split("\n[[bin]]")
@@ -173,7 +184,7 @@ fn fuzz_targets_match_the_harness() {
             name
         })
         .collect();
-    assert_eq!(bins, harness, "fuzz/Cargo.toml [[bin]]");
+    assert_eq!(bins, harness, "fuzz/Cargo.toml [[bin]]: {advice}");
     for name in &harness {
         let text =
             std::fs::read_to_string(fuzz_dir().join(format!("fuzz_targets/{name}.rs"))).unwrap();
