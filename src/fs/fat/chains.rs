@@ -25,7 +25,7 @@ use crate::io::ReadAt;
 /// Consecutive clusters `first..first + count` of a chain, `before`
 /// clusters into it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Run {
+pub struct ClusterRun {
     pub first: u32,
     pub count: u32,
     pub before: u64,
@@ -34,7 +34,7 @@ pub struct Run {
 /// A walked chain: its clusters as runs, and why it ended early, if it did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Chain {
-    pub runs: Vec<Run>,
+    pub runs: Vec<ClusterRun>,
     /// Clusters in all.
     pub len: u64,
     pub broken: Option<Break>,
@@ -46,7 +46,7 @@ impl Chain {
     pub fn contiguous(first: u32, count: u32) -> Chain {
         let mut chain = Chain::default();
         if count > 0 {
-            chain.runs.push(Run {
+            chain.runs.push(ClusterRun {
                 first,
                 count,
                 before: 0,
@@ -82,7 +82,7 @@ impl Chain {
                 break;
             }
             let count = u64::from(r.count).min(limit - out.len);
-            out.runs.push(Run {
+            out.runs.push(ClusterRun {
                 count: u32::try_from(count).unwrap_or(u32::MAX),
                 ..*r
             });
@@ -95,7 +95,7 @@ impl Chain {
     fn push(&mut self, cluster: u32) {
         match self.runs.last_mut() {
             Some(last) if last.first.checked_add(last.count) == Some(cluster) => last.count += 1,
-            _ => self.runs.push(Run {
+            _ => self.runs.push(ClusterRun {
                 first: cluster,
                 count: 1,
                 before: self.len,
@@ -123,7 +123,7 @@ impl Chain {
                 Some(last) if last.first.checked_add(last.count) == Some(first) => {
                     last.count += count
                 }
-                _ => self.runs.push(Run {
+                _ => self.runs.push(ClusterRun {
                     first,
                     count,
                     before: self.len,

@@ -6,8 +6,6 @@
 //! bad, ≥ 0xFF8 / 0xFFF8 / 0x0FFFFFF8 end of chain; entry 1's high bits are
 //! the clean-shutdown and no-I/O-error flags on FAT16 and FAT32).
 
-use std::collections::HashSet;
-
 use crate::budget::Held;
 use crate::error::Result;
 use crate::fs::fat::bpb::{Bpb, FatType};
@@ -65,13 +63,6 @@ impl Break {
             Break::Budget(why) => why.clone(),
         }
     }
-}
-
-/// A walked chain: the clusters in order and why it ended early, if it did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Chain {
-    pub clusters: Vec<u32>,
-    pub broken: Option<Break>,
 }
 
 /// Bytes of FAT read at once when the FAT is too big to keep whole.
@@ -222,48 +213,6 @@ impl AllocationTable {
         (2..=self.max_cluster).contains(&n)
     }
 
-    /// Follows the chain from `first`, never more than `limit` clusters nor
-    /// more than the volume has, stopping at the first cycle.
-    pub fn chain(&self, source: &dyn ReadAt, first: u32, limit: u64) -> Chain {
-        let mut chain = Chain::default();
-        if !self.is_data_cluster(first) {
-            chain.broken = Some(Break::BadStart(first));
-            return chain;
-        }
-        let limit = limit.min(u64::from(self.max_cluster));
-        let mut seen = HashSet::new();
-        let mut at = first;
-        loop {
-            if chain.clusters.len() as u64 >= limit {
-                chain.broken = Some(Break::TooLong);
-                return chain;
-            }
-            seen.insert(at);
-            chain.clusters.push(at);
-            let Some(value) = self.raw(source, at) else {
-                chain.broken = Some(Break::Unreadable { at });
-                return chain;
-            };
-            match self.link(value) {
-                Link::End => return chain,
-                Link::Free => chain.broken = Some(Break::Free { at }),
-                Link::Bad => chain.broken = Some(Break::Bad { at }),
-                Link::Reserved => chain.broken = Some(Break::Invalid { at, value }),
-                Link::Next(next) if !self.is_data_cluster(next) => {
-                    chain.broken = Some(Break::Invalid { at, value })
-                }
-                Link::Next(next) if seen.contains(&next) => {
-                    chain.broken = Some(Break::Cycle { at, to: next })
-                }
-                Link::Next(next) => {
-                    at = next;
-                    continue;
-                }
-            }
-            return chain;
-        }
-    }
-
     /// Whether entry 1 says the volume was not unmounted cleanly (FAT16/32).
     pub fn dirty(&self, source: &dyn ReadAt) -> bool {
         let Some(value) = self.raw(source, 1) else {
@@ -306,6 +255,7 @@ pub fn compare_copies(source: &dyn ReadAt, bpb: &Bpb, n: u64) -> Result<Option<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fs::fat::chains::{Asker, ChainIndex};
     use crate::io::MemorySource;
 
     /// A FAT16 whose FAT spans three 64 KiB pages, with a chain that jumps
@@ -335,10 +285,11 @@ mod tests {
         assert!(whole.cache.is_some());
         let mut paged = AllocationTable::new(&source, &bpb).unwrap();
         paged.cache = None;
-        let a = whole.chain(&source, 2, 100);
-        let b = paged.chain(&source, 2, 100);
+        let asker = Asker { id: 1, name: "A" };
+        let a = ChainIndex::default().chain(&whole, &source, 2, &asker);
+        let b = ChainIndex::default().chain(&paged, &source, 2, &asker);
         assert_eq!(a, b);
-        assert_eq!(a.clusters, [2, 40_000, 3, 65_000]);
+        assert_eq!(a.clusters().collect::<Vec<_>>(), [2, 40_000, 3, 65_000]);
         assert!(a.broken.is_none());
     }
 }
