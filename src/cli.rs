@@ -50,12 +50,38 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", global = true)]
     pub parent: Option<PathBuf>,
 
+    /// Multiply every work and memory budget of the image by N.
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u64).range(1..),
+        long_help = BUDGET_HELP
+    )]
+    pub budget: u64,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 
     /// An image to open in the full-screen inspector.
     pub image: Option<PathBuf>,
 }
+
+/// `--budget`'s long help: the budgets and their defaults.
+const BUDGET_HELP: &str = "Multiply every work and memory budget of the image by N (default 1).
+
+Every image has a budget that no arrangement of its structures can \
+exceed, so that a small hostile image cannot make a command run for \
+minutes or fill memory. Defaults, for an image storing S bytes:
+  sectors read        16,384 + 16 x the image's sectors
+  entries visited     1,000,000 + 65,536 per MiB of S
+  chain links         1,000,000 + 4,096 per MiB of S
+  structures decoded  1,024 + 16 per MiB of S (volumes probed)
+  bytes held          32 MiB + S (caches of image bytes)
+A budget that runs out ends that walk or read with a finding naming it \
+(budget.sectors, budget.entries, budget.links, budget.structures, \
+budget.bytes); raise them with --budget 4, for instance.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -271,6 +297,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    discscope::budget::set_factor(cli.budget);
     let mut out = Output::stdout(cli.color);
     let result =
         run(cli, &mut out).and_then(|outcome| out.flush().map(|()| outcome).map_err(Into::into));

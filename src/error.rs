@@ -74,6 +74,13 @@ pub enum Error {
         end: i64,
         disc: bool,
     },
+    /// A work or memory budget of the image ran out (see `budget`).
+    #[error("the {budget} budget of {limit} is spent at {at} (raise it with --budget)")]
+    Budget {
+        budget: &'static str,
+        limit: u64,
+        at: String,
+    },
     /// A request that makes no sense for this image.
     #[error("{0}")]
     Unsupported(String),

@@ -196,6 +196,11 @@ impl Writer<'_> {
                         Ok(n) => n,
                         Err(e) => {
                             self.skip(shown, format!("read failed after {offset} bytes: {e}"));
+                            // A spent budget ends the extraction (the walk
+                            // reports it), not just this file.
+                            if matches!(e, Error::Budget { .. }) {
+                                return Err(e);
+                            }
                             break;
                         }
                     };

@@ -220,6 +220,17 @@ pub trait Filesystem: Send + Sync + std::fmt::Debug {
     }
     /// What the reader found odd so far.
     fn diagnostics(&self) -> Vec<Diagnostic>;
+    /// The work and memory budget of the image the volume lies in, when
+    /// it lies in one (see [`crate::budget`]); walks draw on it.
+    fn budget(&self) -> Option<&Arc<crate::budget::Budget>> {
+        None
+    }
+    /// A whole-volume check (what `verify` runs): every finding of a walk
+    /// over the whole volume (FAT: cross-linked chains, directory loops;
+    /// HFS: the B-trees), with those found so far.
+    fn check(&self) -> Vec<Diagnostic> {
+        self.diagnostics()
+    }
     /// Facts about the volume as a whole for `info` (UDF: revisions,
     /// implementation, volume set, block size), in the order shown.
     fn details(&self) -> Vec<Detail> {

@@ -12,6 +12,9 @@ pub use file::{FileSource, describe_non_regular};
 pub use memory::MemorySource;
 pub use pager::{Pager, PagerStats};
 
+use std::sync::Arc;
+
+use crate::budget::Budget;
 use crate::error::{Error, Result};
 
 /// Random-access, read-only bytes. Shared between threads, so `&self`.
@@ -30,6 +33,13 @@ pub trait ReadAt: Send + Sync {
 
     /// A short name for messages (a file name, "memory").
     fn name(&self) -> String;
+
+    /// The work and memory budget of the image these bytes belong to,
+    /// when they belong to one (a volume of a medium; see
+    /// [`crate::budget`]). Readers draw on it for their walks and caches.
+    fn budget(&self) -> Option<&Arc<Budget>> {
+        None
+    }
 
     /// Reads exactly `buf.len()` bytes at `offset` or fails naming the source.
     fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
@@ -85,6 +95,9 @@ macro_rules! forward {
             fn name(&self) -> String {
                 (**self).name()
             }
+            fn budget(&self) -> Option<&Arc<Budget>> {
+                (**self).budget()
+            }
         }
     )*};
 }
@@ -125,5 +138,8 @@ impl<R: ReadAt> ReadAt for Slice<R> {
     }
     fn name(&self) -> String {
         self.inner.name()
+    }
+    fn budget(&self) -> Option<&Arc<Budget>> {
+        self.inner.budget()
     }
 }

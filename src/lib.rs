@@ -18,6 +18,7 @@
 //! # Ok::<(), discscope::Error>(())
 //! ```
 
+pub mod budget;
 pub mod container;
 pub mod demo;
 pub mod diagnostic;
@@ -25,6 +26,7 @@ pub mod error;
 pub mod escape;
 pub mod extract;
 pub mod fs;
+pub mod harness;
 pub mod inspect;
 pub mod io;
 pub mod lint;

@@ -16,6 +16,7 @@ pub use track::{CdText, Index, Session, Track, TrackFlags};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::budget::Budget;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Position, Result};
 use crate::io::ReadAt;
@@ -171,6 +172,9 @@ pub struct Medium {
     /// each is stored, and its own checks.
     pub store: Option<Arc<dyn Store>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The work and memory budget every reader of this medium draws on
+    /// (see [`Medium::budget`]).
+    pub budget: Arc<Budget>,
 }
 
 impl Medium {
@@ -199,7 +203,16 @@ impl Medium {
             subchannel: None,
             store: None,
             diagnostics: Vec::new(),
+            budget: Arc::new(Budget::default()),
         }
+    }
+
+    /// The budget of this image, its limits fixed on first use from the
+    /// bytes the image stores (see [`crate::budget`]).
+    pub fn budget(&self) -> &Arc<Budget> {
+        let stored = self.files.iter().map(|f| f.reader.len()).sum();
+        self.budget.init(stored, self.block_size());
+        &self.budget
     }
 
     /// The first address the map covers.

@@ -7,10 +7,11 @@
 //! filesystems: a table's partitions become volumes, and each volume is
 //! probed for a filesystem.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::budget::Resource;
+use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::fs::{self, Filesystem, FsKind, NodeKind, View, ViewOptions};
 use crate::medium::{Medium, MediumKind};
 use crate::partition::{self, PartitionTable};
@@ -110,8 +111,9 @@ impl Survey {
         if let Some(volume) = survey.volume.clone() {
             survey.probe_volume(&volume);
         }
-        let nested = survey.nested();
+        let (nested, shared) = survey.nested();
         survey.views.extend(nested);
+        survey.diagnostics.extend(shared);
         // A filesystem found twice at the same start (an EFI image that is
         // also a hybrid partition) is listed once.
         let mut seen = HashSet::new();
@@ -190,6 +192,7 @@ impl Survey {
         for view in &self.views {
             out.extend(view.fs.diagnostics());
         }
+        out.extend(self.medium.budget.diagnostics());
         out
     }
 
@@ -226,18 +229,29 @@ impl Survey {
         for s in &mut table.structures {
             s.place = s.place.shifted(volume.base());
         }
-        let mut opened = HashSet::new();
+        // Partitions that start together hold the same filesystem whatever
+        // lengths they claim: it is read once, for the first of them, and
+        // the others are named in one finding.
+        let mut opened: HashMap<u64, (u32, Vec<u32>)> = HashMap::new();
+        let mut order = Vec::new();
         for p in table.partitions.iter().filter(|p| !p.container) {
             let (Some(start), Some(len)) = (p.byte_start(), p.byte_len()) else {
                 continue;
             };
-            // Partitions naming the same sectors hold the same filesystem:
-            // read it once.
-            if !opened.insert((start, len)) {
+            if let Some((_, others)) = opened.get_mut(&start) {
+                others.push(p.index);
                 continue;
             }
+            opened.insert(start, (p.index, Vec::new()));
+            order.push(start);
             if let Ok(sub) = volume.slice(start, len) {
                 self.probe_filesystems(&sub, Some(p.index));
+            }
+        }
+        for start in order {
+            if let Some((first, others)) = opened.get(&start).filter(|(_, o)| !o.is_empty()) {
+                self.diagnostics
+                    .push(shared_start(*first, others, volume.lba_of(start)));
             }
         }
         self.table = Some(table);
@@ -247,6 +261,9 @@ impl Survey {
     /// a data track, a partition); the kinds found.
     fn probe_filesystems(&mut self, volume: &Volume, partition: Option<u32>) -> Vec<FsKind> {
         let mut found = Vec::new();
+        if self.spend_probe(|| format!("the volume at sector {}", volume.lba_of(0))) {
+            return found;
+        }
         for probe in VOLUME_PROBES {
             match probe(volume) {
                 Some(Ok(fs)) => {
@@ -266,12 +283,25 @@ impl Survey {
         found
     }
 
+    /// Draws one probe on the structures budget; `true` when it is spent
+    /// (the budget keeps the finding).
+    fn spend_probe(&self, at: impl FnOnce() -> String) -> bool {
+        self.medium
+            .budget()
+            .spend(Resource::Structures, 1, at)
+            .is_err()
+    }
+
     /// FAT images stored as files of the views found so far: El Torito
-    /// boot images (floppy emulation and EFI images).
-    fn nested(&self) -> Vec<View> {
+    /// boot images (floppy emulation and EFI images). Boot entries naming
+    /// the same image are probed once, and named in one finding.
+    fn nested(&self) -> (Vec<View>, Vec<Diagnostic>) {
         let block = self.medium.block_size();
         let mut found = Vec::new();
-        let mut seen_starts = HashSet::new();
+        let mut notes = Vec::new();
+        // First sector → the first image there and the others naming it.
+        let mut seen: HashMap<Option<Lba>, (String, Vec<String>)> = HashMap::new();
+        let mut order = Vec::new();
         for view in self.views.iter().filter(|v| v.kind == FsKind::ElTorito) {
             let Ok(root) = view.fs.root() else { continue };
             let Ok(children) = view.fs.children(&root) else {
@@ -283,13 +313,19 @@ impl Survey {
             {
                 let start = node.extents.first().map(|e| e.lba);
                 let size = node.size;
+                if let Some((_, others)) = seen.get_mut(&start) {
+                    others.push(node.name.clone());
+                    continue;
+                }
+                seen.insert(start, (node.name.clone(), Vec::new()));
+                order.push(start);
+                if self.spend_probe(|| format!("boot image {}", node.name)) {
+                    break;
+                }
                 let Some(Ok(fat)) = fs::fat::nested::probe_file(Arc::clone(&view.fs), node, block)
                 else {
                     continue;
                 };
-                if !seen_starts.insert(start) {
-                    continue;
-                }
                 let fs: Arc<dyn Filesystem> = Arc::new(fat);
                 found.push(View {
                     kind: fs.kind(),
@@ -302,7 +338,56 @@ impl Survey {
                 });
             }
         }
-        found
+        for start in order {
+            if let Some((first, others)) = seen.get(&start).filter(|(_, o)| !o.is_empty()) {
+                notes.push(shared_image(first, others, start));
+            }
+        }
+        (found, notes)
+    }
+}
+
+/// Names at most this many of the structures that share one place.
+const NAMED: usize = 8;
+
+/// `a, b, c and 4,093 more`.
+fn some_of<T: std::fmt::Display>(items: &[T]) -> String {
+    let shown: Vec<String> = items.iter().take(NAMED).map(T::to_string).collect();
+    match items.len().saturating_sub(NAMED) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// The finding for partitions that start where an earlier one starts.
+fn shared_start(first: u32, others: &[u32], at: Lba) -> Diagnostic {
+    Diagnostic::warning(
+        "partition.shared",
+        format!(
+            "{} more partition{} ({}) start at sector {at}, as partition {first} does: they share its sectors, and its filesystem is read once",
+            others.len(),
+            if others.len() == 1 { "" } else { "s" },
+            some_of(others)
+        ),
+    )
+    .at(Location::Sector(at))
+}
+
+/// The finding for El Torito entries that name the same boot image.
+fn shared_image(first: &str, others: &[String], at: Option<Lba>) -> Diagnostic {
+    let place = at.map_or_else(String::new, |lba| format!(" at sector {lba}"));
+    let diagnostic = Diagnostic::warning(
+        "eltorito.shared-image",
+        format!(
+            "{} more boot entr{} ({}) name the image{place} that {first} names: it is read once",
+            others.len(),
+            if others.len() == 1 { "y" } else { "ies" },
+            some_of(others)
+        ),
+    );
+    match at {
+        Some(lba) => diagnostic.at(Location::Sector(lba)),
+        None => diagnostic,
     }
 }
 

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use crate::budget::{Budget, Resource};
 use crate::error::{Error, Result};
 use crate::io::ReadAt;
 use crate::medium::{Medium, MediumKind};
@@ -155,6 +156,13 @@ impl ReadAt for Volume {
             return Ok(0);
         }
         let want = (len - offset).min(buf.len() as u64) as usize;
+        let first = self.base.saturating_add(offset) / self.block;
+        let last = (self.base.saturating_add(offset) + want.max(1) as u64 - 1) / self.block;
+        self.medium
+            .budget()
+            .spend(Resource::Sectors, last - first + 1, || {
+                format!("{} sector {first}", self.name())
+            })?;
         let mut block = vec![0u8; self.block as usize];
         let mut done = 0;
         while done < want {
@@ -177,5 +185,9 @@ impl ReadAt for Volume {
 
     fn name(&self) -> String {
         self.medium.path.display().to_string()
+    }
+
+    fn budget(&self) -> Option<&Arc<Budget>> {
+        Some(self.medium.budget())
     }
 }

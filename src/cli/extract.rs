@@ -19,7 +19,7 @@ pub fn run(
     options: Options,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let view = super::open::view(image, fs, raw_names)?;
+    let (view, found) = super::open::view_with_findings(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let mut sources = Vec::new();
     if paths.is_empty() {
@@ -46,8 +46,12 @@ pub fn run(
             escape(s)
         )?;
     }
-    super::open::warn(&report.diagnostics);
-    super::open::warn(&fs.diagnostics());
+    let mut diags = found;
+    diags.extend(report.diagnostics);
+    diags.extend(fs.diagnostics());
+    let spent = super::open::budget_findings(&view, &diags);
+    diags.extend(spent);
+    super::open::warn(&diags);
     let refused = if report.refused.is_empty() {
         String::new()
     } else {

@@ -176,7 +176,7 @@ pub fn run(
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let view = super::open::view(image, fs, raw_names)?;
+    let (view, found) = super::open::view_with_findings(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let path = path.unwrap_or("/");
     let start = walk::resolve(fs, path).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
@@ -186,7 +186,7 @@ pub fn run(
         format!("/{}", path.trim_matches('/'))
     };
     let mut entries = Vec::new();
-    let mut diags = Vec::new();
+    let mut diags = found;
     let mut listing = LongListing::default();
     if long && !json {
         LongListing::header(out)?;
@@ -241,6 +241,8 @@ pub fn run(
         })?;
     }
     diags.extend(fs.diagnostics());
+    let spent = super::open::budget_findings(&view, &diags);
+    diags.extend(spent);
     super::open::warn(&diags);
     Ok(Outcome::Clean)
 }

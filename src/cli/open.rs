@@ -53,6 +53,17 @@ pub fn survey(image: &Path, raw_names: bool) -> anyhow::Result<Survey> {
 
 /// Opens an image and picks the view: `--fs NAME` or the richest.
 pub fn view(image: &Path, fs: Option<&str>, raw_names: bool) -> anyhow::Result<View> {
+    view_with_findings(image, fs, raw_names).map(|(view, _)| view)
+}
+
+/// [`view`], with the survey's own findings (partitions that share
+/// sectors, boot entries naming one image, filesystems found unusable),
+/// which commands that walk a view show beside the view's.
+pub fn view_with_findings(
+    image: &Path,
+    fs: Option<&str>,
+    raw_names: bool,
+) -> anyhow::Result<(View, Vec<Diagnostic>)> {
     let survey = survey(image, raw_names)?;
     let view = match fs {
         Some(name) => survey.named(name).with_context(|| {
@@ -71,7 +82,19 @@ pub fn view(image: &Path, fs: Option<&str>, raw_names: bool) -> anyhow::Result<V
             .default_view()
             .with_context(|| format!("{}: no filesystem found", image.display()))?,
     };
-    Ok(view.clone())
+    Ok((view.clone(), survey.diagnostics.clone()))
+}
+
+/// The findings of the image's budgets that ran out, except those whose
+/// code `shown` already holds (a walk reports the budget that ended it).
+pub fn budget_findings(view: &View, shown: &[Diagnostic]) -> Vec<Diagnostic> {
+    view.fs
+        .budget()
+        .map(|b| b.diagnostics())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| !shown.iter().any(|s| s.code == d.code))
+        .collect()
 }
 
 /// The error with the image's path in front, unless its message already

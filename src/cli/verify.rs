@@ -6,12 +6,17 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use discscope::inspect::summary::DiagnosticInfo;
-use discscope::medium::StoreCheck;
+use std::collections::HashSet;
+use std::sync::Arc;
 
+use discscope::diagnostic::Diagnostic;
+use discscope::fs::ViewOptions;
+use discscope::inspect::summary::DiagnosticInfo;
+use discscope::medium::{Medium, StoreCheck};
 use discscope::sector::repair::{Repair, RepairOutcome};
 use discscope::sector::verify::{self, MAX_LISTED, Verification};
 use discscope::sector::{self, Oddity, SectorMode};
+use discscope::survey::Survey;
 use serde::Serialize;
 
 use super::{Outcome, Output};
@@ -26,7 +31,7 @@ pub fn run(
     json: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    let medium = super::open::medium(image)?;
+    let medium = Arc::new(super::open::medium(image)?);
     let started = Instant::now();
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::hidden();
@@ -71,6 +76,11 @@ pub fn run(
                 .map(|s| s.map(|s| sector::repair_sector(&medium, &s)))
         })
         .collect::<Result<_, _>>()?;
+    let findings = if track.is_none() {
+        filesystem_findings(&medium)
+    } else {
+        Vec::new()
+    };
     let subq = match discscope::subchannel::SubFile::of(&medium) {
         Some(sub) if track.is_none() => Some(sub.scan()?),
         _ => None,
@@ -90,6 +100,8 @@ pub fn run(
             if container.as_ref().is_some_and(|c| !c.ok()) {
                 map.insert("ok".into(), serde_json::Value::Bool(false));
             }
+            let listed: Vec<DiagnosticInfo> = findings.iter().map(DiagnosticInfo::from).collect();
+            map.insert("diagnostics".into(), serde_json::to_value(listed)?);
         }
         out.json(&doc)?;
     } else {
@@ -106,6 +118,7 @@ pub fn run(
         if let Some(check) = &container {
             print_container(check, out)?;
         }
+        print_findings(&findings, out)?;
     }
     Ok(
         if report.ok()
@@ -117,6 +130,43 @@ pub fn run(
             Outcome::Problems
         },
     )
+}
+
+/// What the filesystems' whole-volume checks find (FAT: cross-linked
+/// chains and directory loops; HFS: the B-trees), with the survey's own
+/// findings (partitions sharing sectors, boot entries naming one image)
+/// and any budget that ran out: sectors can be sound while the structures
+/// on them are not.
+fn filesystem_findings(medium: &Arc<Medium>) -> Vec<Diagnostic> {
+    let survey = Survey::new(Arc::clone(medium), &ViewOptions::default());
+    let mut out = survey.diagnostics.clone();
+    if let Some(table) = &survey.table {
+        out.extend(table.diagnostics.iter().cloned());
+    }
+    for view in &survey.views {
+        out.extend(view.fs.check());
+    }
+    out.extend(medium.budget.diagnostics());
+    let mut seen = HashSet::new();
+    out.retain(|d| seen.insert((d.code, d.message.clone())));
+    out
+}
+
+fn print_findings(findings: &[Diagnostic], out: &mut Output) -> anyhow::Result<()> {
+    if findings.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", out.paint("1", "filesystem findings"))?;
+    for d in findings {
+        writeln!(
+            out,
+            "  {}[{}]: {}",
+            d.severity,
+            d.code,
+            discscope::escape::escape(&d.message)
+        )?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]

@@ -6,6 +6,7 @@
 //! node can be re-read from disk without any state.
 
 pub mod bpb;
+pub mod chains;
 mod check;
 pub mod dir;
 pub mod fsinfo;
@@ -26,9 +27,10 @@ use crate::io::ReadAt;
 use crate::structure::{Kind, Place, Structure};
 use crate::units::Lba;
 use crate::volume::Volume;
+use chains::{Asker, Chain, ChainIndex};
 use dir::Short;
 use fsinfo::FsInfo;
-use table::{AllocationTable, Chain};
+use table::AllocationTable;
 
 /// The id of the root directory (byte 0 is the boot sector, never an entry).
 pub const ROOT_ID: u64 = 0;
@@ -68,8 +70,8 @@ pub struct FatFs {
     root_label: Option<String>,
     opened: Vec<Diagnostic>,
     findings: Mutex<Vec<Diagnostic>>,
-    /// The chain of the node read last, so sequential reads do not re-walk it.
-    last_chain: Mutex<Option<(u64, Arc<Chain>)>>,
+    /// Every chain walked so far: each is walked once, and sharing found.
+    chains: Mutex<ChainIndex>,
 }
 
 impl std::fmt::Debug for FatFs {
@@ -146,11 +148,15 @@ impl FatFs {
             root_label: None,
             opened,
             findings: Mutex::new(Vec::new()),
-            last_chain: Mutex::new(None),
+            chains: Mutex::new(ChainIndex::default()),
         };
         fs.check_at_open()?;
         let root = fs.root()?;
         fs.root_label = listing::find_label(&fs, &root);
+        // The root's entries are listed now, so that what they share
+        // (cross-linked chains) is found by every command, `info` too; each
+        // chain is walked once, and the listing is small.
+        let _ = listing::children(&fs, &root);
         fs.label = fs
             .root_label
             .clone()
@@ -272,40 +278,40 @@ impl FatFs {
         }
     }
 
-    /// The chain of `first`, at most `limit` clusters, with problems noted.
-    fn chain_of(&self, first: u32, limit: u64, what: &str) -> Chain {
-        let chain = self.table.chain(self.source.as_ref(), first, limit);
-        if let Some(broken) = &chain.broken {
+    /// The chain of `first` as the entry at byte `id` (named `what`) asks
+    /// for it: walked once per volume, shared after that (problems and
+    /// sharing are noted by the index). At most `limit` clusters of it.
+    fn chain_of(&self, first: u32, limit: u64, id: u64, what: &str) -> Arc<Chain> {
+        let asker = Asker { id, name: what };
+        let chain = match self.chains.lock() {
+            Ok(mut index) => index.chain(&self.table, self.source.as_ref(), first, &asker),
+            Err(_) => Arc::new(Chain::default()),
+        };
+        if chain.len > limit {
             self.note(Diagnostic::error(
                 "fat.chain",
-                format!("{what}: {}", broken.describe()),
+                format!("{what}: the chain is longer than {limit} clusters; only those are read"),
             ));
+            return Arc::new(chain.prefix(limit));
         }
         chain
     }
 
     /// Data extents of a chain, clipped to `size` bytes.
-    fn extents(&self, clusters: &[u32], size: u64) -> Vec<FileExtent> {
+    fn extents(&self, chain: &Chain, size: u64) -> Vec<FileExtent> {
         let cluster = self.bpb.cluster_bytes();
         let mut out: Vec<FileExtent> = Vec::new();
         let mut left = size;
-        let mut previous: Option<u32> = None;
-        for &c in clusters {
+        for run in &chain.runs {
             if left == 0 {
                 break;
             }
-            let bytes = left.min(cluster);
+            let bytes = left.min(u64::from(run.count).saturating_mul(cluster));
             left -= bytes;
-            match out.last_mut() {
-                Some(last) if previous.is_some_and(|p| p.checked_add(1) == Some(c)) => {
-                    last.bytes += bytes
-                }
-                _ => out.push(FileExtent {
-                    lba: self.map.lba(self.bpb.cluster_offset(c)),
-                    bytes,
-                }),
-            }
-            previous = Some(c);
+            out.push(FileExtent {
+                lba: self.map.lba(self.bpb.cluster_offset(run.first)),
+                bytes,
+            });
         }
         out
     }
@@ -328,6 +334,10 @@ impl Filesystem for FatFs {
         self.bpb.fat_type.fs_kind()
     }
 
+    fn budget(&self) -> Option<&std::sync::Arc<crate::budget::Budget>> {
+        self.source.budget()
+    }
+
     fn label(&self) -> String {
         self.label.clone()
     }
@@ -338,10 +348,11 @@ impl Filesystem for FatFs {
                 let chain = self.chain_of(
                     self.bpb.root_cluster,
                     MAX_DIR_BYTES / self.bpb.cluster_bytes() + 1,
+                    ROOT_ID,
                     "root directory",
                 );
-                let size = chain.clusters.len() as u64 * self.bpb.cluster_bytes();
-                (size, self.extents(&chain.clusters, size))
+                let size = chain.len * self.bpb.cluster_bytes();
+                (size, self.extents(&chain, size))
             }
             _ => (
                 self.bpb.root_dir_bytes,
@@ -414,6 +425,13 @@ impl Filesystem for FatFs {
         if let Ok(findings) = self.findings.lock() {
             out.extend(findings.iter().cloned());
         }
+        if let Ok(chains) = self.chains.lock() {
+            out.extend(chains.diagnostics());
+        }
         out
+    }
+
+    fn check(&self) -> Vec<Diagnostic> {
+        FatFs::check(self)
     }
 }

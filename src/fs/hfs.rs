@@ -336,6 +336,10 @@ impl Filesystem for HfsFs {
         }
     }
 
+    fn budget(&self) -> Option<&std::sync::Arc<crate::budget::Budget>> {
+        self.source.budget()
+    }
+
     fn label(&self) -> String {
         self.label.clone()
     }
@@ -366,6 +370,10 @@ impl Filesystem for HfsFs {
             out.extend(findings.iter().cloned());
         }
         out
+    }
+
+    fn check(&self) -> Vec<Diagnostic> {
+        HfsFs::check(self)
     }
 
     fn resource_fork(&self, file: &Node) -> Option<Node> {

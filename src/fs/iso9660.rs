@@ -211,6 +211,10 @@ impl Filesystem for IsoFs {
         }
     }
 
+    fn budget(&self) -> Option<&std::sync::Arc<crate::budget::Budget>> {
+        self.reader.budget()
+    }
+
     fn label(&self) -> String {
         self.label.clone()
     }

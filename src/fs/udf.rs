@@ -144,6 +144,10 @@ impl Filesystem for UdfFs {
         FsKind::Udf
     }
 
+    fn budget(&self) -> Option<&std::sync::Arc<crate::budget::Budget>> {
+        self.blocks.source.budget()
+    }
+
     fn label(&self) -> String {
         self.label.clone()
     }

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use crate::budget::Resource;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::fs::{Filesystem, Node, NodeKind};
@@ -72,7 +73,20 @@ pub fn walk(
         path.push('/');
         path.push_str(&node.name);
         let child_path = path.as_str();
-        visit(child_path, &parents, &node)?;
+        if let Some(Err(spent)) = fs
+            .budget()
+            .map(|b| b.spend(Resource::Entries, 1, || child_path.to_owned()))
+        {
+            out.diagnostics.extend(crate::budget::finding(&spent));
+            break;
+        }
+        match visit(child_path, &parents, &node) {
+            Err(spent @ crate::Error::Budget { .. }) => {
+                out.diagnostics.extend(crate::budget::finding(&spent));
+                break;
+            }
+            other => other?,
+        }
         if !recursive || node.kind != NodeKind::Dir {
             continue;
         }
@@ -95,6 +109,10 @@ pub fn walk(
                 kids.reverse();
                 stack.push((path.len(), kids));
                 parents.push(node.name.clone());
+            }
+            Err(error @ crate::Error::Budget { .. }) => {
+                out.diagnostics.extend(crate::budget::finding(&error));
+                break;
             }
             Err(error) => out.diagnostics.push(Diagnostic::warning(
                 "fs.dir-unreadable",

@@ -14,6 +14,7 @@
 
 mod support;
 
+mod amplify;
 mod ccd;
 mod chd;
 mod cli;
@@ -36,6 +37,7 @@ mod medium;
 mod mutation;
 mod narrow;
 mod pty;
+mod regressions;
 mod repair;
 mod sector;
 mod structure;

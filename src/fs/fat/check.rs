@@ -1,10 +1,13 @@
 //! A whole-volume check (what `verify` runs on FAT): walks every directory
-//! once, bounded in entries and depth, and finds clusters that two chains
-//! share (cross-links) and directories entered twice.
+//! once, bounded in entries (the image's budget) and depth, and finds
+//! directories entered twice. Listing every entry walks every chain, each
+//! once, so the chain index finds the clusters that chains share
+//! (cross-links) on the way.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::budget::Resource;
+use crate::diagnostic::Diagnostic;
 use crate::fs::fat::FatFs;
 use crate::fs::{Filesystem, Node, NodeKind};
 
@@ -18,7 +21,6 @@ impl FatFs {
     /// those the reader noted while listing and following chains.
     pub fn check(&self) -> Vec<Diagnostic> {
         let mut found = Vec::new();
-        let mut owners: HashMap<u32, String> = HashMap::new();
         let mut seen_dirs = HashSet::new();
         let mut entries = 0usize;
         let Ok(root) = self.root() else {
@@ -38,22 +40,16 @@ impl FatFs {
                     ));
                     return self.merge(found);
                 }
+                let child_path = format!("{path}/{}", child.name);
+                if let Some(Err(spent)) = self
+                    .budget()
+                    .map(|b| b.spend(Resource::Entries, 1, || child_path.clone()))
+                {
+                    found.extend(crate::budget::finding(&spent));
+                    return self.merge(found);
+                }
                 if child.deleted {
                     continue;
-                }
-                let child_path = format!("{path}/{}", child.name);
-                for cluster in self.clusters_of(&child) {
-                    if let Some(other) = owners.get(&cluster) {
-                        found.push(
-                            Diagnostic::error(
-                                "fat.cross-link",
-                                format!("{child_path} shares cluster {cluster} with {other}"),
-                            )
-                            .at(Location::Offset(child.id)),
-                        );
-                        break;
-                    }
-                    owners.insert(cluster, child_path.clone());
                 }
                 if child.kind == NodeKind::Dir {
                     let first = self.first_cluster(&child);
@@ -86,20 +82,5 @@ impl FatFs {
 
     fn first_cluster(&self, node: &Node) -> u32 {
         self.entry_at(node.id).map_or(0, |e| e.first_cluster)
-    }
-
-    /// The clusters of a node's chain.
-    fn clusters_of(&self, node: &Node) -> Vec<u32> {
-        let first = self.first_cluster(node);
-        if first == 0 {
-            return Vec::new();
-        }
-        self.table
-            .chain(
-                self.source.as_ref(),
-                first,
-                u64::from(self.table.max_cluster),
-            )
-            .clusters
     }
 }

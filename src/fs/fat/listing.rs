@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Position, Result};
+use crate::fs::fat::chains::Chain;
 use crate::fs::fat::dir::{self, LongName, LongPart, Short};
-use crate::fs::fat::table::Chain;
 use crate::fs::fat::{FatFs, FatType, MAX_DIR_BYTES, ROOT_ID};
 use crate::fs::{Filesystem, Node, NodeKind};
 
@@ -37,13 +37,13 @@ fn raw_entries(fs: &FatFs, dir: &Node) -> Result<Vec<(u64, Vec<u8>)>> {
             let chain = fs.chain_of(
                 fs.bpb.root_cluster,
                 MAX_DIR_BYTES / cluster + 1,
+                ROOT_ID,
                 "root directory",
             );
             runs.extend(
                 chain
-                    .clusters
-                    .iter()
-                    .map(|&c| (fs.bpb.cluster_offset(c), cluster)),
+                    .clusters()
+                    .map(|c| (fs.bpb.cluster_offset(c), cluster)),
             );
         }
         Some(short) if short.first_cluster == 0 => {
@@ -60,13 +60,13 @@ fn raw_entries(fs: &FatFs, dir: &Node) -> Result<Vec<(u64, Vec<u8>)>> {
             let chain = fs.chain_of(
                 short.first_cluster,
                 MAX_DIR_BYTES / cluster + 1,
+                dir.id,
                 &format!("directory {}", dir.name),
             );
             runs.extend(
                 chain
-                    .clusters
-                    .iter()
-                    .map(|&c| (fs.bpb.cluster_offset(c), cluster)),
+                    .clusters()
+                    .map(|c| (fs.bpb.cluster_offset(c), cluster)),
             );
         }
     }
@@ -217,15 +217,15 @@ fn check_short_name(fs: &FatFs, short: &Short, offset: u64) {
 
 fn node(fs: &FatFs, offset: u64, name: String, short: &Short) -> Node {
     let cluster = fs.bpb.cluster_bytes();
-    let chain = data_chain(fs, short, &name);
+    let chain = data_chain(fs, short, offset, &name);
     let size = if short.is_dir() {
-        chain.clusters.len() as u64 * cluster
+        chain.len * cluster
     } else {
         u64::from(short.size)
     };
     if !short.is_dir() && !short.deleted && short.first_cluster != 0 && chain.broken.is_none() {
         let needed = u64::from(short.size).div_ceil(cluster);
-        let have = chain.clusters.len() as u64;
+        let have = chain.len;
         if have != needed {
             fs.note(
                 Diagnostic::warning(
@@ -277,7 +277,7 @@ fn node(fs: &FatFs, offset: u64, name: String, short: &Short) -> Node {
     }
     Node {
         id: offset,
-        extents: fs.extents(&chain.clusters, size),
+        extents: fs.extents(&chain, size),
         name,
         kind: if short.is_dir() {
             NodeKind::Dir
@@ -293,12 +293,13 @@ fn node(fs: &FatFs, offset: u64, name: String, short: &Short) -> Node {
     }
 }
 
-/// The clusters holding an entry's data: its chain, or for a deleted entry
-/// the contiguous run its size needs (the FAT no longer links it).
-fn data_chain(fs: &FatFs, short: &Short, name: &str) -> Chain {
+/// The clusters holding an entry's data: its chain (walked once per
+/// volume), or for a deleted entry the contiguous run its size needs (the
+/// FAT no longer links it).
+fn data_chain(fs: &FatFs, short: &Short, id: u64, name: &str) -> Arc<Chain> {
     let cluster = fs.bpb.cluster_bytes();
     if short.first_cluster == 0 {
-        return Chain::default();
+        return Arc::new(Chain::default());
     }
     if short.deleted {
         let needed = u64::from(short.size)
@@ -307,16 +308,16 @@ fn data_chain(fs: &FatFs, short: &Short, name: &str) -> Chain {
         let last = u64::from(fs.table.max_cluster);
         let first = u64::from(short.first_cluster);
         if !fs.table.is_data_cluster(short.first_cluster) {
-            return Chain::default();
+            return Arc::new(Chain::default());
         }
         let end = (first + needed).min(last + 1);
-        return Chain {
-            clusters: (first..end).filter_map(|c| u32::try_from(c).ok()).collect(),
-            broken: None,
-        };
+        return Arc::new(Chain::contiguous(
+            short.first_cluster,
+            u32::try_from(end - first).unwrap_or(0),
+        ));
     }
     let limit = u64::from(fs.table.max_cluster);
-    fs.chain_of(short.first_cluster, limit, name)
+    fs.chain_of(short.first_cluster, limit, id, name)
 }
 
 pub(super) fn read(fs: &FatFs, file: &Node, offset: u64, buf: &mut [u8]) -> Result<usize> {
@@ -333,17 +334,14 @@ pub(super) fn read(fs: &FatFs, file: &Node, offset: u64, buf: &mut [u8]) -> Resu
     if offset >= size || buf.is_empty() {
         return Ok(0);
     }
-    let chain = cached_chain(fs, file, &short);
+    let chain = data_chain(fs, &short, file.id, &file.name);
     let cluster = fs.bpb.cluster_bytes();
     let want = (size - offset).min(buf.len() as u64) as usize;
     let mut done = 0usize;
     while done < want {
         let at = offset + done as u64;
         let index = at / cluster;
-        let Some(&c) = usize::try_from(index)
-            .ok()
-            .and_then(|i| chain.clusters.get(i))
-        else {
+        let Some(c) = chain.cluster_at(index) else {
             let why = chain
                 .broken
                 .as_ref()
@@ -354,10 +352,7 @@ pub(super) fn read(fs: &FatFs, file: &Node, offset: u64, buf: &mut [u8]) -> Resu
                 "FAT file",
                 "cluster chain",
                 format!("clusters for all {size} bytes"),
-                format!(
-                    "short: the chain ends after {} clusters{why}",
-                    chain.clusters.len()
-                ),
+                format!("short: the chain ends after {} clusters{why}", chain.len),
             ));
         };
         let within = at % cluster;
@@ -368,18 +363,4 @@ pub(super) fn read(fs: &FatFs, file: &Node, offset: u64, buf: &mut [u8]) -> Resu
         done += n;
     }
     Ok(done)
-}
-
-fn cached_chain(fs: &FatFs, file: &Node, short: &Short) -> Arc<Chain> {
-    if let Ok(last) = fs.last_chain.lock()
-        && let Some((id, chain)) = last.as_ref()
-        && *id == file.id
-    {
-        return chain.clone();
-    }
-    let chain = Arc::new(data_chain(fs, short, &file.name));
-    if let Ok(mut last) = fs.last_chain.lock() {
-        *last = Some((file.id, chain.clone()));
-    }
-    chain
 }

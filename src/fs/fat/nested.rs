@@ -36,6 +36,10 @@ impl ReadAt for NodeBytes {
     fn name(&self) -> String {
         self.node.name.clone()
     }
+
+    fn budget(&self) -> Option<&Arc<crate::budget::Budget>> {
+        self.fs.budget()
+    }
 }
 
 /// Probes the file `node` of `fs` for FAT. `block` is the size of the

@@ -6,8 +6,7 @@
 //! bad, ≥ 0xFF8 / 0xFFF8 / 0x0FFFFFF8 end of chain; entry 1's high bits are
 //! the clean-shutdown and no-I/O-error flags on FAT16 and FAT32).
 
-use std::collections::HashSet;
-
+use crate::budget::Held;
 use crate::error::Result;
 use crate::fs::fat::bpb::{Bpb, FatType};
 use crate::io::ReadAt;
@@ -43,6 +42,8 @@ pub enum Break {
     TooLong,
     /// The FAT could not be read there.
     Unreadable { at: u32 },
+    /// The image's chain-links budget ran out (the message says where).
+    Budget(String),
 }
 
 impl Break {
@@ -59,19 +60,24 @@ impl Break {
             }
             Break::TooLong => "the chain is longer than the volume has clusters".into(),
             Break::Unreadable { at } => format!("the FAT entry of cluster {at} cannot be read"),
+            Break::Budget(why) => why.clone(),
         }
     }
 }
 
-/// A walked chain: the clusters in order and why it ended early, if it did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Chain {
-    pub clusters: Vec<u32>,
-    pub broken: Option<Break>,
-}
-
 /// Bytes of FAT read at once when the FAT is too big to keep whole.
 const PAGE: u64 = 64 * 1024;
+
+/// Whether a table too big to keep whole may keep one page.
+#[derive(Debug)]
+enum Paging {
+    /// No budget applies.
+    Free,
+    /// Held against the image's bytes budget.
+    Held(#[allow(dead_code)] Held),
+    /// The budget refused: entries are read one by one.
+    Refused,
+}
 
 /// FAT copy 0, kept whole or read a page at a time.
 #[derive(Debug)]
@@ -80,8 +86,12 @@ pub struct AllocationTable {
     offset: u64,
     bytes: u64,
     cache: Option<Vec<u8>>,
+    /// The cache's bytes, held against the image's budget.
+    _held: Option<Held>,
     /// The last page read, for FATs too big to keep whole.
     page: std::sync::Mutex<Option<(u64, Vec<u8>)>>,
+    /// Whether the image's bytes budget lets this table keep a page.
+    paging: std::sync::OnceLock<Paging>,
     /// The highest valid cluster number (clusters + 1, bounded by the FAT).
     pub max_cluster: u32,
 }
@@ -98,16 +108,28 @@ impl AllocationTable {
             .min(entries.saturating_sub(1))
             .min(0x0FFF_FFF6);
         let available = source.len().saturating_sub(bpb.fat_offset).min(bytes);
-        let cache = if available <= CACHE_LIMIT {
-            Some(source.read_vec(bpb.fat_offset, available as usize)?)
-        } else {
-            None
+        // Kept whole when small and the image's bytes budget allows; read a
+        // page at a time otherwise.
+        let held = match source.budget() {
+            _ if available > CACHE_LIMIT => None,
+            Some(budget) => budget
+                .hold(available, || {
+                    format!("a FAT of {available} bytes at byte {:#x}", bpb.fat_offset)
+                })
+                .map(Some),
+            None => Some(None),
+        };
+        let cache = match held {
+            Some(_) => Some(source.read_vec(bpb.fat_offset, available as usize)?),
+            None => None,
         };
         Ok(AllocationTable {
             fat_type: bpb.fat_type,
             offset: bpb.fat_offset,
             bytes,
             cache,
+            _held: held.flatten(),
+            paging: std::sync::OnceLock::new(),
             page: std::sync::Mutex::new(None),
             max_cluster: u32::try_from(max_cluster).unwrap_or(0),
         })
@@ -144,6 +166,15 @@ impl AllocationTable {
     /// Copies `window.len()` FAT bytes at `at` through the one-page cache; a
     /// FAT12 entry straddling two pages is read directly.
     fn read_paged(&self, source: &dyn ReadAt, at: u64, window: &mut [u8]) -> Option<()> {
+        let paging = self.paging.get_or_init(|| match source.budget() {
+            Some(budget) => budget
+                .hold(PAGE, || format!("a FAT page at byte {:#x}", self.offset))
+                .map_or(Paging::Refused, Paging::Held),
+            None => Paging::Free,
+        });
+        if matches!(paging, Paging::Refused) {
+            return source.read_exact_at(self.offset + at, window).ok();
+        }
         let index = at / PAGE;
         let within = (at % PAGE) as usize;
         let mut page = self.page.lock().ok()?;
@@ -180,48 +211,6 @@ impl AllocationTable {
 
     pub fn is_data_cluster(&self, n: u32) -> bool {
         (2..=self.max_cluster).contains(&n)
-    }
-
-    /// Follows the chain from `first`, never more than `limit` clusters nor
-    /// more than the volume has, stopping at the first cycle.
-    pub fn chain(&self, source: &dyn ReadAt, first: u32, limit: u64) -> Chain {
-        let mut chain = Chain::default();
-        if !self.is_data_cluster(first) {
-            chain.broken = Some(Break::BadStart(first));
-            return chain;
-        }
-        let limit = limit.min(u64::from(self.max_cluster));
-        let mut seen = HashSet::new();
-        let mut at = first;
-        loop {
-            if chain.clusters.len() as u64 >= limit {
-                chain.broken = Some(Break::TooLong);
-                return chain;
-            }
-            seen.insert(at);
-            chain.clusters.push(at);
-            let Some(value) = self.raw(source, at) else {
-                chain.broken = Some(Break::Unreadable { at });
-                return chain;
-            };
-            match self.link(value) {
-                Link::End => return chain,
-                Link::Free => chain.broken = Some(Break::Free { at }),
-                Link::Bad => chain.broken = Some(Break::Bad { at }),
-                Link::Reserved => chain.broken = Some(Break::Invalid { at, value }),
-                Link::Next(next) if !self.is_data_cluster(next) => {
-                    chain.broken = Some(Break::Invalid { at, value })
-                }
-                Link::Next(next) if seen.contains(&next) => {
-                    chain.broken = Some(Break::Cycle { at, to: next })
-                }
-                Link::Next(next) => {
-                    at = next;
-                    continue;
-                }
-            }
-            return chain;
-        }
     }
 
     /// Whether entry 1 says the volume was not unmounted cleanly (FAT16/32).
@@ -266,6 +255,7 @@ pub fn compare_copies(source: &dyn ReadAt, bpb: &Bpb, n: u64) -> Result<Option<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fs::fat::chains::{Asker, ChainIndex};
     use crate::io::MemorySource;
 
     /// A FAT16 whose FAT spans three 64 KiB pages, with a chain that jumps
@@ -295,10 +285,11 @@ mod tests {
         assert!(whole.cache.is_some());
         let mut paged = AllocationTable::new(&source, &bpb).unwrap();
         paged.cache = None;
-        let a = whole.chain(&source, 2, 100);
-        let b = paged.chain(&source, 2, 100);
+        let asker = Asker { id: 1, name: "A" };
+        let a = ChainIndex::default().chain(&whole, &source, 2, &asker);
+        let b = ChainIndex::default().chain(&paged, &source, 2, &asker);
         assert_eq!(a, b);
-        assert_eq!(a.clusters, [2, 40_000, 3, 65_000]);
+        assert_eq!(a.clusters().collect::<Vec<_>>(), [2, 40_000, 3, 65_000]);
         assert!(a.broken.is_none());
     }
 }

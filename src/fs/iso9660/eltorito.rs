@@ -546,6 +546,10 @@ impl Filesystem for ElToritoFs {
     fn kind(&self) -> FsKind {
         FsKind::ElTorito
     }
+    fn budget(&self) -> Option<&std::sync::Arc<crate::budget::Budget>> {
+        self.reader.budget()
+    }
+
     fn label(&self) -> String {
         self.catalog.id.clone()
     }
