@@ -29,6 +29,8 @@ pub struct Options {
     /// Write each file's resource fork and Finder info as an AppleDouble
     /// `._name` file beside it (HFS).
     pub resource_forks: bool,
+    /// Write deleted entries still on disk (FAT, UDF) too.
+    pub deleted: bool,
 }
 
 /// What was written and what was not.
@@ -133,10 +135,14 @@ impl Writer<'_> {
     /// holds it.
     fn put_contents(&mut self, dest: &Path, dir: &Node, shown: &str) -> Result<()> {
         let fs = self.fs;
-        let walked = walk::walk(fs, dir, shown, true, &mut |path, parents, child| {
+        let reach = walk::Reach {
+            recursive: true,
+            deleted: self.options.deleted,
+        };
+        let walked = walk::walk(fs, dir, shown, reach, &mut |path, parents, child| {
             let mut place = dest.to_owned();
             for p in parents {
-                place.push(sanitize(p));
+                place.push(sanitize(&p.name));
             }
             place.push(sanitize(&child.name));
             self.put(path, &place, child)

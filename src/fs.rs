@@ -176,6 +176,20 @@ impl Node {
     }
 }
 
+/// What makes two directory nodes the same directory on disk, so a walk
+/// can tell a directory that contains itself from one reached twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DirectoryKey {
+    /// The first sector of its entries.
+    Sector(Lba),
+    /// The byte offset of its entries in the filesystem's volume, for
+    /// formats whose directories may share a sector (FAT clusters of 512
+    /// bytes inside a 2048-byte ISO sector).
+    Byte(u64),
+    /// Its node id, for directories with no data of their own.
+    Id(u64),
+}
+
 /// Choices that change how views read names.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ViewOptions {
@@ -220,6 +234,15 @@ pub trait Filesystem: Send + Sync + std::fmt::Debug {
     }
     /// What the reader found odd so far.
     fn diagnostics(&self) -> Vec<Diagnostic>;
+    /// Where a directory's entries are (see [`DirectoryKey`]). The first
+    /// sector of its data suits formats whose directories start on a
+    /// sector of their own.
+    fn directory_key(&self, dir: &Node) -> DirectoryKey {
+        match dir.extents.first() {
+            Some(e) => DirectoryKey::Sector(e.lba),
+            None => DirectoryKey::Id(dir.id),
+        }
+    }
     /// Facts about the volume as a whole for `info` (UDF: revisions,
     /// implementation, volume set, block size), in the order shown.
     fn details(&self) -> Vec<Detail> {

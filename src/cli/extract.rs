@@ -26,8 +26,8 @@ pub fn run(
         sources.push(Source::root(fs)?);
     }
     for p in paths {
-        let chain =
-            walk::resolve_chain(fs, p).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+        let chain = walk::resolve_chain(fs, p, options.deleted)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
         sources.push(Source {
             path: format!("/{}", p.trim_matches('/')),
             chain,

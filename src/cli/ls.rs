@@ -179,7 +179,8 @@ pub fn run(
     let view = super::open::view(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let path = path.unwrap_or("/");
-    let start = walk::resolve(fs, path).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+    let start = walk::resolve(fs, path, deleted)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
     let base = if path.trim_matches('/').is_empty() {
         String::new()
     } else {
@@ -200,16 +201,8 @@ pub fn run(
             writeln!(out, "{}", escape(&base))?;
         }
     } else {
-        // Deleted entries, and everything inside a deleted directory, show
-        // only with --deleted.
-        let mut hidden: Vec<String> = Vec::new();
-        let walked = walk::walk(fs, &start, &base, recursive, &mut |p, _, node| {
-            if !deleted && (node.deleted || hidden.iter().any(|h| p.starts_with(h.as_str()))) {
-                if node.kind == NodeKind::Dir {
-                    hidden.push(format!("{p}/"));
-                }
-                return Ok(());
-            }
+        let reach = walk::Reach { recursive, deleted };
+        let walked = walk::walk(fs, &start, &base, reach, &mut |p, _, node| {
             if json {
                 entries.push(entry(p, node));
                 return Ok(());

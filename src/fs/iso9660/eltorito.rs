@@ -482,15 +482,24 @@ impl ElToritoFs {
                 .map(|e| i64::from(e.load_rba))
                 .collect();
             if let Ok(root) = fs.root() {
-                let _ = crate::fs::walk::walk(fs.as_ref(), &root, "", true, &mut |_, _, node| {
-                    if let Some(first) = node.extents.first()
-                        && node.kind == NodeKind::File
-                        && wanted.contains(&first.lba.0)
-                    {
-                        sizes.insert(first.lba.0, node.size);
-                    }
-                    Ok(())
-                });
+                let _ = crate::fs::walk::walk(
+                    fs.as_ref(),
+                    &root,
+                    "",
+                    crate::fs::walk::Reach {
+                        recursive: true,
+                        deleted: false,
+                    },
+                    &mut |_, _, node| {
+                        if let Some(first) = node.extents.first()
+                            && node.kind == NodeKind::File
+                            && wanted.contains(&first.lba.0)
+                        {
+                            sizes.insert(first.lba.0, node.size);
+                        }
+                        Ok(())
+                    },
+                );
             }
             sizes
         })
