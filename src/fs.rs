@@ -141,8 +141,13 @@ pub struct Node {
     /// on-disk position of the record, never from the name (hostile images
     /// repeat names).
     pub id: u64,
-    /// The true name (escape it for display).
+    /// The name as text (escape it for display). When the stored bytes
+    /// are not valid in the name's encoding, each such byte shows as
+    /// `\xNN` here and [`Node::raw_name`] keeps the bytes.
     pub name: String,
+    /// The stored bytes of a name that is not valid text (a Latin-1 Rock
+    /// Ridge name, say); `None` when `name` says it all.
+    pub raw_name: Option<Vec<u8>>,
     pub kind: NodeKind,
     /// Size in bytes of the data `read` returns.
     pub size: u64,
@@ -164,6 +169,7 @@ impl Node {
         Node {
             id,
             name,
+            raw_name: None,
             kind,
             size,
             extents,
@@ -173,6 +179,12 @@ impl Node {
             deleted: false,
             notes: Vec::new(),
         }
+    }
+
+    /// The name's bytes as stored where they are not text, else the
+    /// name's UTF-8: what extraction writes on Unix.
+    pub fn stored_name(&self) -> &[u8] {
+        self.raw_name.as_deref().unwrap_or(self.name.as_bytes())
     }
 }
 

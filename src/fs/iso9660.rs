@@ -251,7 +251,7 @@ impl Filesystem for IsoFs {
         let block = block.get(..BLOCK as usize).unwrap_or(block);
         let names = match self.flavor {
             Flavor::Joliet => dirent::Names::Ucs2,
-            Flavor::Plain | Flavor::RockRidge => dirent::Names::Latin1,
+            Flavor::Plain | Flavor::RockRidge => dirent::Names::EightBit,
         };
         dirent::records(block, position, &mut Vec::new())
             .iter()

@@ -313,8 +313,9 @@ pub fn records(data: &[u8], base: u64, diags: &mut Vec<Diagnostic>) -> Vec<Recor
 /// How a record's identifier reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Names {
-    /// d-characters, shown as Latin-1.
-    Latin1,
+    /// 8-bit identifiers (d-characters, or any bytes in ISO 9660:1999),
+    /// shown as UTF-8 where they are.
+    EightBit,
     /// Joliet's UCS-2 big-endian.
     Ucs2,
 }
@@ -334,13 +335,15 @@ pub fn structure(record: &Record, names: Names, susp_skip: Option<usize>) -> Str
         ("\\1".to_owned(), Some("parent directory"))
     } else {
         let text = match names {
-            Names::Latin1 => super::names::latin1(record.name()),
+            Names::EightBit => super::names::text(record.name()).0,
             Names::Ucs2 => ucs2be_text(record.name()),
         };
         (text, None)
     };
     let meaning = match names {
-        Names::Latin1 => "the name as recorded, with its ;version",
+        Names::EightBit => {
+            "the name as recorded, with its ;version (UTF-8 where it is, other bytes as \\xNN)"
+        }
         Names::Ucs2 => "the name as recorded, in UCS-2 big-endian (Joliet)",
     };
     s.push(Field {
@@ -554,7 +557,7 @@ mod tests {
         let mut r = record(b"AB", None);
         r[25] = FLAG_DIRECTORY | FLAG_HIDDEN;
         let rec = parse(&r, 4096).unwrap();
-        let s = structure(&rec, Names::Latin1, None);
+        let s = structure(&rec, Names::EightBit, None);
         assert_eq!((s.place.clone(), s.length), (Place::Medium(4096), 36));
         let field = |name: &str| s.fields.iter().find(|f| f.name == name).unwrap();
         assert_eq!(field("extent location").value, Value::Unsigned(20));

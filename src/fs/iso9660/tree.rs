@@ -172,6 +172,7 @@ impl IsoFs {
         Node {
             id: r.offset,
             name,
+            raw_name: None,
             kind,
             size,
             extents,
@@ -200,19 +201,22 @@ impl IsoFs {
         decoder.finish()
     }
 
-    fn name_of(&self, r: &Record, rr: Option<&mut Rr>) -> String {
+    /// The record's name as text, and its bytes when they are not text.
+    fn name_of(&self, r: &Record, rr: Option<&mut Rr>) -> (String, Option<Vec<u8>>) {
         if let Some(name) = rr.and_then(|rr| rr.name.take()).filter(|n| !n.is_empty()) {
-            return String::from_utf8(name)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            return names::text(&name);
         }
-        let raw = match self.flavor {
-            Flavor::Joliet => ucs2be_text(r.name()),
-            _ => names::latin1(r.name()),
-        };
-        if self.raw_names {
-            raw
-        } else {
-            names::clean(&raw)
+        match self.flavor {
+            Flavor::Joliet => {
+                let text = ucs2be_text(r.name());
+                if self.raw_names {
+                    (text, None)
+                } else {
+                    (names::clean_joliet(&text).to_owned(), None)
+                }
+            }
+            Flavor::Plain | Flavor::RockRidge if self.raw_names => names::text(r.name()),
+            Flavor::Plain | Flavor::RockRidge => names::text(names::clean(r.name())),
         }
     }
 
@@ -296,8 +300,9 @@ impl IsoFs {
                     }
                 }
             }
-            let name = self.name_of(r, rr.as_mut());
+            let (name, raw_name) = self.name_of(r, rr.as_mut());
             let mut node = self.node(r, rr.as_ref(), name, extra);
+            node.raw_name = raw_name;
             if let Some(cl) = rr.as_ref().and_then(|rr| rr.child_link) {
                 match self.dot_record(u64::from(cl)) {
                     Some(dot) if self.rr_of(&dot, &mut diags).child_link.is_some() => {
