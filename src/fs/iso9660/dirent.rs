@@ -46,11 +46,30 @@ flags!(
     FileFlags: U8 => u8, 2, FLAG_NAMES
 );
 
+/// The UTC offset in minutes a date's last byte gives (15-minute steps,
+/// §9.1.5 and §8.4.26.1), or `None` when the byte is outside ECMA-119's
+/// -48..52. genisoimage writes -96 for dates past 2038; such a date is
+/// read as UTC, as Linux reads it (isoinfo ignores the offset too).
+pub fn utc_offset(byte: u8) -> Option<i16> {
+    let steps = byte as i8;
+    (-48..=52).contains(&steps).then(|| i16::from(steps) * 15)
+}
+
+/// What is odd about a date's UTC offset byte, for a note or a finding.
+pub fn offset_note(byte: u8) -> Option<String> {
+    utc_offset(byte).is_none().then(|| {
+        format!(
+            "UTC offset byte {} is outside -48..52 (15-minute steps); read as UTC, as Linux reads it",
+            byte as i8
+        )
+    })
+}
+
 /// The 7-byte recording date (§9.1.5): years since 1900, month, day, hour,
 /// minute, second, and the UTC offset in 15-minute steps.
 pub fn date7(b: &[u8]) -> Option<Timestamp> {
     let [y, mo, d, h, mi, s, off]: [u8; 7] = b.get(..7)?.try_into().ok()?;
-    let offset = i16::from(off as i8).clamp(-48, 52) * 15;
+    let offset = utc_offset(off).unwrap_or(0);
     Timestamp::from_civil(
         1900 + i64::from(y),
         u32::from(mo),
@@ -76,7 +95,13 @@ impl Codec for Date7 {
         Value::Text(date7(raw).map_or_else(|| "not specified".to_owned(), |t| t.to_string()))
     }
     fn note(raw: &[u8]) -> Option<String> {
-        (date7(raw).is_none() && raw.iter().any(|&b| b != 0)).then(|| "not a valid date".to_owned())
+        match date7(raw) {
+            None => raw
+                .iter()
+                .any(|&b| b != 0)
+                .then(|| "not a valid date".to_owned()),
+            Some(_) => offset_note(*raw.get(6)?),
+        }
     }
 }
 

@@ -140,6 +140,8 @@ impl IsoFs {
         let mut mode = None;
         let mut target = None;
         let mut mtime = r.recorded;
+        // The recording date's UTC offset byte (§9.1.5).
+        let mut offset_byte = r.bytes().get(24).copied();
         if let Some(rr) = rr {
             if let Some(m) = rr.mode {
                 mode = Some(m & 0o7777);
@@ -157,6 +159,7 @@ impl IsoFs {
             }
             if rr.mtime.is_some() {
                 mtime = rr.mtime;
+                offset_byte = rr.mtime_offset_byte;
             }
             if let Some(zf) = &rr.zisofs
                 && kind == NodeKind::File
@@ -168,6 +171,15 @@ impl IsoFs {
             if let Some(s) = rr.sparse_size {
                 notes.push(("sparse size".to_owned(), s.to_string()));
             }
+        }
+        if let Some(note) = offset_byte
+            .filter(|_| mtime.is_some())
+            .and_then(dirent::offset_note)
+        {
+            self.note(at_sector(
+                Diagnostic::warning("iso.date-offset", format!("{name}: the date's {note}")),
+                r.offset / BLOCK,
+            ));
         }
         Node {
             id: r.offset,
