@@ -3,7 +3,7 @@
 
 mod corpus;
 mod hostile;
-mod oracle;
+pub mod oracle;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -34,6 +34,7 @@ mod keys;
 mod medium;
 mod mutation;
 mod narrow;
+mod peers;
 mod pty;
 mod repair;
 mod sector;
