@@ -352,7 +352,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             &output,
             fs.as_deref(),
             raw_names,
-            discscope::extract::Options {
+            discscope::extract::ExtractOptions {
                 symlinks,
                 unsafe_symlinks,
                 force,
@@ -381,7 +381,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
         }) => sector::run(
             &image,
             &addr,
-            sector::Request {
+            sector::SectorRequest {
                 count,
                 repair,
                 json,

@@ -18,7 +18,7 @@ const MAX_COMPONENT: usize = 255;
 
 /// What `extract` may do.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Options {
+pub struct ExtractOptions {
     /// Recreate symlinks (never followed) whose targets stay inside the
     /// target folder.
     pub symlinks: bool,
@@ -122,7 +122,7 @@ fn system_time(t: &Timestamp) -> Option<SystemTime> {
 
 /// Prepares the target: created when missing; refused when not empty
 /// unless forced.
-pub fn prepare(target: &Path, options: &Options) -> Result<PathBuf> {
+pub fn prepare(target: &Path, options: &ExtractOptions) -> Result<PathBuf> {
     match fs::metadata(target) {
         Ok(m) if !m.is_dir() => {
             return Err(Error::Unsupported(format!(
@@ -147,7 +147,7 @@ pub fn prepare(target: &Path, options: &Options) -> Result<PathBuf> {
 struct Writer<'a> {
     fs: &'a dyn Filesystem,
     root: PathBuf,
-    options: Options,
+    options: ExtractOptions,
     report: Report,
     dir_times: Vec<(PathBuf, SystemTime)>,
 }
@@ -403,7 +403,7 @@ pub fn extract(
     fs: &dyn Filesystem,
     sources: &[Source],
     target: &Path,
-    options: Options,
+    options: ExtractOptions,
 ) -> Result<Report> {
     let mut w = Writer {
         fs,

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use discscope::escape::escape;
-use discscope::extract::{self, Options, Source};
+use discscope::extract::{self, ExtractOptions, Source};
 use discscope::fs::walk;
 
 use super::{Outcome, Output};
@@ -16,7 +16,7 @@ pub fn run(
     target: &Path,
     fs: Option<&str>,
     raw_names: bool,
-    options: Options,
+    options: ExtractOptions,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let view = super::open::view(image, fs, raw_names)?;

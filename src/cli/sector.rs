@@ -22,7 +22,7 @@ const BULK: u64 = 16;
 
 /// What `sector` is asked to show.
 #[derive(Clone, Copy, Debug)]
-pub struct Request {
+pub struct SectorRequest {
     /// How many consecutive sectors (at least one).
     pub count: u64,
     pub repair: bool,
@@ -34,7 +34,7 @@ pub struct Request {
 pub fn run(
     image: &Path,
     address: &str,
-    request: Request,
+    request: SectorRequest,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     show(image, address, request, out).map_err(|e| super::open::naming_image(image, e))
@@ -79,7 +79,7 @@ fn report(image: &Path, address: &str, count: u64, out: &mut Output) -> anyhow::
 fn show(
     image: &Path,
     address: &str,
-    request: Request,
+    request: SectorRequest,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let medium = std::sync::Arc::new(container::open(image)?);
