@@ -203,11 +203,7 @@ fn the_demo_disc_opens_without_arguments_and_a_file_is_selected() {
         {
             break;
         }
-        assert!(
-            start.elapsed() < PATIENCE,
-            "{}",
-            session.contents()
-        );
+        assert!(start.elapsed() < PATIENCE, "{}", session.contents());
     }
     session.quit();
 }
