@@ -197,6 +197,9 @@ pub enum Command {
         /// Which fork of an HFS file: its data (the default) or its resource fork.
         #[arg(long, value_enum, default_value_t = Fork::Data)]
         fork: Fork,
+        /// Let PATH name a deleted entry still on disk (FAT).
+        #[arg(long)]
+        deleted: bool,
     },
     /// Copy files out of a filesystem view into a directory.
     Extract {
@@ -225,6 +228,9 @@ pub enum Command {
         /// Write HFS resource forks and Finder info as AppleDouble `._name` files.
         #[arg(long)]
         resource_forks: bool,
+        /// Also write deleted entries still on disk (FAT).
+        #[arg(long)]
+        deleted: bool,
     },
     /// Every on-disk structure in or over a sector, field by field.
     Structure {
@@ -363,7 +369,8 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             fs,
             raw_names,
             fork,
-        }) => cat::run(&image, &path, fs.as_deref(), raw_names, fork, out),
+            deleted,
+        }) => cat::run(&image, &path, fs.as_deref(), raw_names, fork, deleted, out),
         Some(Command::Extract {
             image,
             paths,
@@ -374,17 +381,19 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
             unsafe_symlinks,
             force,
             resource_forks,
+            deleted,
         }) => extract::run(
             &image,
             &paths,
             &output,
             fs.as_deref(),
             raw_names,
-            discscope::extract::Options {
+            discscope::extract::ExtractOptions {
                 symlinks,
                 unsafe_symlinks,
                 force,
                 resource_forks,
+                deleted,
             },
             out,
         ),
@@ -408,7 +417,7 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
         }) => sector::run(
             &image,
             &addr,
-            sector::Request {
+            sector::SectorRequest {
                 count,
                 repair,
                 json,

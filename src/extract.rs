@@ -1,6 +1,7 @@
 //! Extraction that cannot escape its target: every name sanitised, files
 //! created new, symlinks never followed and made only when asked.
 
+use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ const MAX_COMPONENT: usize = 255;
 
 /// What `extract` may do.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Options {
+pub struct ExtractOptions {
     /// Recreate symlinks (never followed) whose targets stay inside the
     /// target folder.
     pub symlinks: bool,
@@ -29,6 +30,8 @@ pub struct Options {
     /// Write each file's resource fork and Finder info as an AppleDouble
     /// `._name` file beside it (HFS).
     pub resource_forks: bool,
+    /// Write deleted entries still on disk (FAT, UDF) too.
+    pub deleted: bool,
 }
 
 /// What was written and what was not.
@@ -51,27 +54,52 @@ pub struct Report {
 /// A name from an image as a safe single path component: no separators, no
 /// NUL or control characters, never `.` or `..`, never empty.
 pub fn sanitize(name: &str) -> String {
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            if c == '/' || c == '\\' || c == '\0' || c.is_control() {
+    String::from_utf8_lossy(&sanitize_bytes(name.as_bytes())).into_owned()
+}
+
+/// [`sanitize`] for a name's stored bytes: the UTF-8 in it is treated as
+/// text, and bytes that are not UTF-8 are kept, as a Unix name may hold
+/// them (so `a\xe9` and `a\xe8` stay two files).
+pub fn sanitize_bytes(name: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(name.len().min(MAX_COMPONENT));
+    'chunks: for chunk in name.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            let c = if c == '/' || c == '\\' || c == '\0' || c.is_control() {
                 '_'
             } else {
                 c
+            };
+            if out.len() + c.len_utf8() > MAX_COMPONENT {
+                break 'chunks;
             }
-        })
-        .collect();
-    if out.len() > MAX_COMPONENT {
-        let mut cut = MAX_COMPONENT;
-        while !out.is_char_boundary(cut) {
-            cut -= 1;
+            let mut utf8 = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
         }
-        out.truncate(cut);
+        for &byte in chunk.invalid() {
+            if out.len() == MAX_COMPONENT {
+                break 'chunks;
+            }
+            out.push(byte);
+        }
     }
-    match out.as_str() {
-        "" => "_".to_owned(),
-        "." | ".." => format!("_{out}"),
+    match out.as_slice() {
+        b"" => b"_".to_vec(),
+        b"." | b".." => [b"_", out.as_slice()].concat(),
         _ => out,
+    }
+}
+
+/// The output name of a node: its stored bytes on Unix, where names are
+/// bytes; its text elsewhere.
+fn component(node: &Node) -> OsString {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        OsString::from_vec(sanitize_bytes(node.stored_name()))
+    }
+    #[cfg(not(unix))]
+    {
+        OsString::from(sanitize(&node.name))
     }
 }
 
@@ -94,7 +122,7 @@ fn system_time(t: &Timestamp) -> Option<SystemTime> {
 
 /// Prepares the target: created when missing; refused when not empty
 /// unless forced.
-pub fn prepare(target: &Path, options: &Options) -> Result<PathBuf> {
+pub fn prepare(target: &Path, options: &ExtractOptions) -> Result<PathBuf> {
     match fs::metadata(target) {
         Ok(m) if !m.is_dir() => {
             return Err(Error::Unsupported(format!(
@@ -119,7 +147,7 @@ pub fn prepare(target: &Path, options: &Options) -> Result<PathBuf> {
 struct Writer<'a> {
     fs: &'a dyn Filesystem,
     root: PathBuf,
-    options: Options,
+    options: ExtractOptions,
     report: Report,
     dir_times: Vec<(PathBuf, SystemTime)>,
 }
@@ -133,12 +161,16 @@ impl Writer<'_> {
     /// holds it.
     fn put_contents(&mut self, dest: &Path, dir: &Node, shown: &str) -> Result<()> {
         let fs = self.fs;
-        let walked = walk::walk(fs, dir, shown, true, &mut |path, parents, child| {
+        let reach = walk::Reach {
+            recursive: true,
+            deleted: self.options.deleted,
+        };
+        let walked = walk::walk(fs, dir, shown, reach, &mut |path, parents, child| {
             let mut place = dest.to_owned();
             for p in parents {
-                place.push(sanitize(p));
+                place.push(component(p));
             }
-            place.push(sanitize(&child.name));
+            place.push(component(child));
             self.put(path, &place, child)
         })?;
         self.report.diagnostics.extend(walked.diagnostics);
@@ -264,7 +296,9 @@ impl Writer<'_> {
         let Some(name) = dest.file_name() else {
             return Ok(());
         };
-        let double = dest.with_file_name(format!("._{}", name.to_string_lossy()));
+        let mut double_name = OsString::from("._");
+        double_name.push(name);
+        let double = dest.with_file_name(double_name);
         let len = rsrc.as_ref().map_or(0, |r| r.size);
         let Ok(len32) = u32::try_from(len) else {
             self.skip(
@@ -374,7 +408,7 @@ pub fn extract(
     fs: &dyn Filesystem,
     sources: &[Source],
     target: &Path,
-    options: Options,
+    options: ExtractOptions,
 ) -> Result<Report> {
     let mut w = Writer {
         fs,
@@ -397,10 +431,10 @@ pub fn extract(
         for dir in above.iter().skip(1) {
             shown.push('/');
             shown.push_str(&dir.name);
-            dest.push(sanitize(&dir.name));
+            dest.push(component(dir));
             w.put(&shown, &dest, dir)?;
         }
-        dest.push(sanitize(&node.name));
+        dest.push(component(node));
         w.put(&source.path, &dest, node)?;
         if node.kind == NodeKind::Dir {
             w.put_contents(&dest, node, &source.path)?;
@@ -452,5 +486,15 @@ mod tests {
             "checked on the text alone"
         );
         assert_eq!(leaves_folder("..", 1), None, "the folder itself");
+    }
+
+    #[test]
+    fn keeps_bytes_that_are_not_utf8() {
+        assert_eq!(sanitize_bytes(b"a\xe9"), b"a\xe9");
+        assert_eq!(sanitize_bytes(b"a\xe8"), b"a\xe8");
+        assert_eq!(sanitize_bytes(b"\xff/..\x1b"), b"\xff_.._");
+        assert_eq!(sanitize_bytes(b".."), b"_..");
+        assert_eq!(sanitize_bytes(&[0xe9; 300]).len(), 255);
+        assert_eq!(sanitize_bytes("\u{9b}x".as_bytes()), b"_x", "C1 controls");
     }
 }

@@ -141,8 +141,13 @@ pub struct Node {
     /// on-disk position of the record, never from the name (hostile images
     /// repeat names).
     pub id: u64,
-    /// The true name (escape it for display).
+    /// The name as text (escape it for display). When the stored bytes
+    /// are not valid in the name's encoding, each such byte shows as
+    /// `\xNN` here and [`Node::raw_name`] keeps the bytes.
     pub name: String,
+    /// The stored bytes of a name that is not valid text (a Latin-1 Rock
+    /// Ridge name, say); `None` when `name` says it all.
+    pub raw_name: Option<Vec<u8>>,
     pub kind: NodeKind,
     /// Size in bytes of the data `read` returns.
     pub size: u64,
@@ -164,6 +169,7 @@ impl Node {
         Node {
             id,
             name,
+            raw_name: None,
             kind,
             size,
             extents,
@@ -174,6 +180,26 @@ impl Node {
             notes: Vec::new(),
         }
     }
+
+    /// The name's bytes as stored where they are not text, else the
+    /// name's UTF-8: what extraction writes on Unix.
+    pub fn stored_name(&self) -> &[u8] {
+        self.raw_name.as_deref().unwrap_or(self.name.as_bytes())
+    }
+}
+
+/// What makes two directory nodes the same directory on disk, so a walk
+/// can tell a directory that contains itself from one reached twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DirectoryKey {
+    /// The first sector of its entries.
+    Sector(Lba),
+    /// The byte offset of its entries in the filesystem's volume, for
+    /// formats whose directories may share a sector (FAT clusters of 512
+    /// bytes inside a 2048-byte ISO sector).
+    Byte(u64),
+    /// Its node id, for directories with no data of their own.
+    Id(u64),
 }
 
 /// Choices that change how views read names.
@@ -230,6 +256,15 @@ pub trait Filesystem: Send + Sync + std::fmt::Debug {
     /// HFS: the B-trees), with those found so far.
     fn check(&self) -> Vec<Diagnostic> {
         self.diagnostics()
+    }
+    /// Where a directory's entries are (see [`DirectoryKey`]). The first
+    /// sector of its data suits formats whose directories start on a
+    /// sector of their own.
+    fn directory_key(&self, dir: &Node) -> DirectoryKey {
+        match dir.extents.first() {
+            Some(e) => DirectoryKey::Sector(e.lba),
+            None => DirectoryKey::Id(dir.id),
+        }
     }
     /// Facts about the volume as a whole for `info` (UDF: revisions,
     /// implementation, volume set, block size), in the order shown.

@@ -103,6 +103,11 @@ pub fn run(name: &str, data: &[u8]) -> bool {
 /// Entries a harness walk visits at most per view (the budget bounds the
 /// rest; this keeps one execution short).
 const ENTRIES: usize = 4000;
+/// Harness walks enter every directory, deleted ones too.
+const EVERYTHING: walk::Reach = walk::Reach {
+    recursive: true,
+    deleted: true,
+};
 /// Bytes of each file read from its start and from its end.
 const READ: usize = 8192;
 
@@ -162,7 +167,7 @@ fn walk_views(survey: &Survey) {
         let _ = fs.details();
         let Ok(root) = fs.root() else { continue };
         let mut seen = 0usize;
-        let _ = walk::walk(fs, &root, "", true, &mut |_, _, node| {
+        let _ = walk::walk(fs, &root, "", EVERYTHING, &mut |_, _, node| {
             seen += 1;
             if seen > ENTRIES {
                 return Err(crate::Error::Unsupported("harness entry bound".into()));
@@ -172,7 +177,7 @@ fn walk_views(survey: &Survey) {
             }
             Ok(())
         });
-        let _ = crate::fs::walk::resolve(fs, "/a/b");
+        let _ = crate::fs::walk::resolve(fs, "/a/b", true);
     }
 }
 
@@ -331,7 +336,7 @@ fn udf_volume(source: Arc<dyn ReadAt>, block: u64) {
     let Ok(root) = fs.root() else { return };
     let mut seen = 0usize;
     let mut buf = vec![0u8; 4096];
-    let _ = walk::walk(&fs, &root, "", true, &mut |_, _, node| {
+    let _ = walk::walk(&fs, &root, "", EVERYTHING, &mut |_, _, node| {
         seen += 1;
         if seen > ENTRIES {
             return Err(crate::Error::Unsupported("harness entry bound".into()));
@@ -453,7 +458,7 @@ pub fn whole(data: &[u8]) {
         let fs = view.fs.as_ref();
         if let Ok(root) = fs.root() {
             let mut seen = 0usize;
-            let _ = walk::walk(fs, &root, "", true, &mut |_, _, _| {
+            let _ = walk::walk(fs, &root, "", EVERYTHING, &mut |_, _, _| {
                 seen += 1;
                 if seen > ENTRIES {
                     return Err(crate::Error::Unsupported("harness entry bound".into()));

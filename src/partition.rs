@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::io::ReadAt;
 use crate::structure::Structure;
 
-pub use mbr::{BootSignature, signed};
+pub use mbr::{BootSignature, signed, spanned_sectors};
 pub use names::{apm_type_name, gpt_type_name, mbr_type_name};
 
 /// Which kind of table described a partition.
@@ -87,7 +87,8 @@ impl Partition {
 pub struct PartitionTable {
     pub partitions: Vec<Partition>,
     /// A second table's partitions on the same disk: a hybrid MBR's entries
-    /// beside a GPT, or an Apple Partition Map beside an MBR (isohybrid).
+    /// beside a GPT, an Apple Partition Map beside an MBR (isohybrid), or a
+    /// GPT that an MBR without a protective entry overrules.
     pub hybrid: Vec<Partition>,
     pub disk_guid: Option<String>,
     /// The tables' sectors, placed at byte offsets of the source.
@@ -102,14 +103,25 @@ impl PartitionTable {
     }
 }
 
-/// Reads whichever table the source carries: GPT first (its MBR is only
-/// protective), then APM, then MBR. `None` when there is none.
+/// Reads whichever table the source carries, as a PC and Linux choose: a
+/// GPT behind a protective MBR (or with no MBR at all), else an MBR (an
+/// Apple Partition Map or a GPT beside it kept as the second table), else
+/// an Apple Partition Map. `None` when there is none.
 pub fn read(source: &dyn ReadAt) -> Result<Option<PartitionTable>> {
-    let mbr = mbr::read(source)?;
-    if let Some(table) = gpt::read(source, mbr.as_ref())? {
-        return Ok(Some(table));
+    let mbr = mbr::read(source)?.filter(|t| !t.partitions.is_empty());
+    if let Some(gpt) = gpt::read(source)? {
+        return Ok(Some(match mbr {
+            Some(mbr)
+                if !mbr
+                    .partitions
+                    .iter()
+                    .any(|p| p.type_code == gpt::PROTECTIVE) =>
+            {
+                overruled(mbr, gpt)
+            }
+            mbr => gpt::protected(gpt, mbr.as_ref()),
+        }));
     }
-    let mbr = mbr.filter(|t| !t.partitions.is_empty());
     match (apm::read(source)?, mbr) {
         // A PC reads the MBR; the APM is for Macs: keep both, MBR first.
         (Some(apm), Some(mut mbr)) => {
@@ -128,6 +140,42 @@ pub fn read(source: &dyn ReadAt) -> Result<Option<PartitionTable>> {
         (Some(apm), None) => Ok(Some(apm)),
         (None, mbr) => Ok(mbr),
     }
+}
+
+/// An MBR with partitions and no 0xEE entry in front of a GPT: the MBR
+/// is the table (UEFI 2.10 §5.2.3 makes a GPT valid only behind a
+/// protective MBR, and Linux, fdisk and mmls read the MBR); the GPT's
+/// partitions are kept as the second table, its structures and findings
+/// shown.
+fn overruled(mut mbr: PartitionTable, gpt: PartitionTable) -> PartitionTable {
+    let listed: Vec<String> = gpt
+        .partitions
+        .iter()
+        .map(|p| {
+            format!(
+                "{} at {}+{}{}",
+                p.index,
+                p.start,
+                p.length,
+                p.name
+                    .as_deref()
+                    .map(|n| format!(" \"{n}\""))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    mbr.diagnostics.push(Diagnostic::info(
+        "partition.gpt-beside-mbr",
+        format!(
+            "a GPT sits behind an MBR with no 0xEE protective entry: the MBR is the table, as PCs, Linux and fdisk read it; the GPT's {} partitions are the second table ({})",
+            gpt.partitions.len(),
+            listed.join(", ")
+        ),
+    ));
+    mbr.diagnostics.extend(gpt.diagnostics);
+    mbr.structures.extend(gpt.structures);
+    mbr.hybrid = gpt.partitions;
+    mbr
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::budget::Resource;
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::fs::{self, Filesystem, FsKind, NodeKind, View, ViewOptions};
+use crate::fs::{self, Filesystem, FsKind, Node, NodeKind, View, ViewOptions};
 use crate::medium::{Medium, MediumKind};
 use crate::partition::{self, PartitionTable};
 use crate::structure::Structure;
@@ -293,8 +293,9 @@ impl Survey {
     }
 
     /// FAT images stored as files of the views found so far: El Torito
-    /// boot images (floppy emulation and EFI images). Boot entries naming
-    /// the same image are probed once, and named in one finding.
+    /// boot images (floppy emulation, EFI images, and the partitions of a
+    /// hard-disk emulation image). Boot entries naming the same image are
+    /// probed once, and named in one finding.
     fn nested(&self) -> (Vec<View>, Vec<Diagnostic>) {
         let block = self.medium.block_size();
         let mut found = Vec::new();
@@ -311,31 +312,29 @@ impl Survey {
                 .into_iter()
                 .filter(|n| n.kind == NodeKind::File && n.size <= NESTED_LIMIT)
             {
-                let start = node.extents.first().map(|e| e.lba);
-                let size = node.size;
-                if let Some((_, others)) = seen.get_mut(&start) {
+                let first = node.extents.first().map(|e| e.lba);
+                if let Some((_, others)) = seen.get_mut(&first) {
                     others.push(node.name.clone());
                     continue;
                 }
-                seen.insert(start, (node.name.clone(), Vec::new()));
-                order.push(start);
+                seen.insert(first, (node.name.clone(), Vec::new()));
+                order.push(first);
                 if self.spend_probe(|| format!("boot image {}", node.name)) {
                     break;
                 }
-                let Some(Ok(fat)) = fs::fat::nested::probe_file(Arc::clone(&view.fs), node, block)
-                else {
-                    continue;
-                };
-                let fs: Arc<dyn Filesystem> = Arc::new(fat);
-                found.push(View {
-                    kind: fs.kind(),
-                    label: fs.label(),
-                    track: view.track,
-                    partition: None,
-                    start: start.unwrap_or(view.start),
-                    size_bytes: size,
-                    fs,
-                });
+                for (fat, offset, size) in fat_in_boot_image(&view.fs, &node, block) {
+                    let start = first.map(|lba| Lba(lba.0.saturating_add(lba_of(offset, block).0)));
+                    let fs: Arc<dyn Filesystem> = Arc::new(fat);
+                    found.push(View {
+                        kind: fs.kind(),
+                        label: fs.label(),
+                        track: view.track,
+                        partition: None,
+                        start: start.unwrap_or(view.start),
+                        size_bytes: size,
+                        fs,
+                    });
+                }
             }
         }
         for start in order {
@@ -389,6 +388,34 @@ fn shared_image(first: &str, others: &[String], at: Option<Lba>) -> Diagnostic {
         Some(lba) => diagnostic.at(Location::Sector(lba)),
         None => diagnostic,
     }
+}
+
+/// The FAT volumes in a boot image, with their byte offsets and sizes in
+/// it: the image itself, or each partition of a hard-disk image's own
+/// table.
+fn fat_in_boot_image(
+    outer: &Arc<dyn Filesystem>,
+    image: &Node,
+    block: u64,
+) -> Vec<(fs::fat::FatFs, u64, u64)> {
+    use fs::fat::nested;
+    if let Some(Ok(fat)) = nested::probe_file(Arc::clone(outer), image.clone(), block) {
+        return vec![(fat, 0, image.size)];
+    }
+    let source = nested::file_source(Arc::clone(outer), image.clone());
+    let Ok(Some(table)) = partition::read(source.as_ref()) else {
+        return Vec::new();
+    };
+    table
+        .partitions
+        .iter()
+        .filter(|p| !p.container)
+        .filter_map(|p| {
+            let (start, len) = (p.byte_start()?, p.byte_len()?);
+            let fat = nested::probe_window(Arc::clone(outer), image.clone(), start, len, block)?;
+            Some((fat.ok()?, start, len))
+        })
+        .collect()
 }
 
 /// The volume at the medium's start: the whole disk, or the first data

@@ -14,9 +14,11 @@ pub fn run(
     fs: Option<&str>,
     raw_names: bool,
     fork: Fork,
+    deleted: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
-    copy_out(image, path, fs, raw_names, fork, out).map_err(|e| super::open::naming_image(image, e))
+    copy_out(image, path, fs, raw_names, fork, deleted, out)
+        .map_err(|e| super::open::naming_image(image, e))
 }
 
 fn copy_out(
@@ -25,11 +27,12 @@ fn copy_out(
     fs: Option<&str>,
     raw_names: bool,
     fork: Fork,
+    deleted: bool,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let view = super::open::view(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
-    let node = walk::resolve(fs, path)?;
+    let node = walk::resolve(fs, path, deleted)?;
     if node.kind != NodeKind::File {
         anyhow::bail!("{path}: not a regular file ({})", node.kind.as_str());
     }

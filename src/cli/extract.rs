@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use discscope::escape::escape;
-use discscope::extract::{self, Options, Source};
+use discscope::extract::{self, ExtractOptions, Source};
 use discscope::fs::walk;
 
 use super::{Outcome, Output};
@@ -16,7 +16,7 @@ pub fn run(
     target: &Path,
     fs: Option<&str>,
     raw_names: bool,
-    options: Options,
+    options: ExtractOptions,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let (view, found) = super::open::view_with_findings(image, fs, raw_names)?;
@@ -26,8 +26,8 @@ pub fn run(
         sources.push(Source::root(fs)?);
     }
     for p in paths {
-        let chain =
-            walk::resolve_chain(fs, p).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+        let chain = walk::resolve_chain(fs, p, options.deleted)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
         sources.push(Source {
             path: format!("/{}", p.trim_matches('/')),
             chain,

@@ -56,6 +56,7 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
         writeln!(out)?;
         writeln!(out, "{}", out.paint("1", "filesystems"))?;
         let default = survey.default_view().map(|v| v.kind);
+        let mut previous: Option<&summary::FilesystemInfo> = None;
         for f in &info.filesystems {
             let place = match (f.track, f.partition) {
                 (Some(t), _) => format!("track {t}, "),
@@ -75,7 +76,18 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
                     ""
                 }
             )?;
-            for d in &f.details.0 {
+            // Views of one descriptor (plain and Rock Ridge) say it once;
+            // empty identifiers are left out of the text.
+            let same = previous.filter(|p| !f.details.0.is_empty() && p.details.0 == f.details.0);
+            if let Some(p) = same {
+                writeln!(out, "  {:<10} (the same volume fields as {})", "", p.kind)?;
+            }
+            let shown = f
+                .details
+                .0
+                .iter()
+                .filter(|d| same.is_none() && !d.value.to_string().is_empty());
+            for d in shown {
                 writeln!(
                     out,
                     "  {:<10} {:<16} {}",
@@ -84,6 +96,7 @@ pub fn run(image: &Path, json: bool, out: &mut Output) -> anyhow::Result<Outcome
                     escape(&d.value.to_string())
                 )?;
             }
+            previous = Some(f);
         }
     }
     if !info.diagnostics.is_empty() {

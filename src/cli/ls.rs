@@ -24,7 +24,10 @@ struct Extent {
 
 #[derive(Serialize)]
 struct Entry {
+    /// The path as text: a byte of a name that is not text shows as `\xNN`.
     path: String,
+    /// The path's stored bytes in hex when `path` escapes any (else null).
+    path_bytes: Option<String>,
     kind: &'static str,
     size: u64,
     lba: Option<i64>,
@@ -44,8 +47,28 @@ struct Note {
     value: String,
 }
 
-fn entry(path: &str, node: &Node) -> Entry {
+/// The path's bytes in hex when a name on it is not text (`path` shows
+/// such bytes as `\xNN`), from the bytes of the listed folder's path.
+fn path_bytes(base: Option<&[u8]>, parents: &[Node], node: &Node) -> Option<String> {
+    let raw = |n: &Node| n.raw_name.is_some();
+    if base.is_none() && !raw(node) && !parents.iter().any(raw) {
+        return None;
+    }
+    let mut bytes = base.unwrap_or_default().to_vec();
+    for n in parents.iter().chain([node]) {
+        bytes.push(b'/');
+        bytes.extend_from_slice(n.stored_name());
+    }
+    Some(hex(&bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn entry(path: &str, node: &Node, path_bytes: Option<String>) -> Entry {
     Entry {
+        path_bytes,
         path: if path.is_empty() {
             "/".to_owned()
         } else {
@@ -179,7 +202,21 @@ pub fn run(
     let (view, found) = super::open::view_with_findings(image, fs, raw_names)?;
     let fs = view.fs.as_ref();
     let path = path.unwrap_or("/");
-    let start = walk::resolve(fs, path).map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+    let chain = walk::resolve_chain(fs, path, deleted)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", image.display()))?;
+    let below_root = chain.get(1..).unwrap_or_default();
+    // The listed path's own bytes, when a name on it is not text.
+    let base_bytes = below_root.iter().any(|n| n.raw_name.is_some()).then(|| {
+        below_root.iter().fold(Vec::new(), |mut bytes, n| {
+            bytes.push(b'/');
+            bytes.extend_from_slice(n.stored_name());
+            bytes
+        })
+    });
+    let start = match chain.last() {
+        Some(node) => node.clone(),
+        None => fs.root()?,
+    };
     let base = if path.trim_matches('/').is_empty() {
         String::new()
     } else {
@@ -193,25 +230,21 @@ pub fn run(
     }
     if start.kind != NodeKind::Dir {
         if json {
-            entries.push(entry(&base, &start));
+            entries.push(entry(&base, &start, base_bytes.as_deref().map(hex)));
         } else if long {
             listing.write(out, &base, &start)?;
         } else {
             writeln!(out, "{}", escape(&base))?;
         }
     } else {
-        // Deleted entries, and everything inside a deleted directory, show
-        // only with --deleted.
-        let mut hidden: Vec<String> = Vec::new();
-        let walked = walk::walk(fs, &start, &base, recursive, &mut |p, _, node| {
-            if !deleted && (node.deleted || hidden.iter().any(|h| p.starts_with(h.as_str()))) {
-                if node.kind == NodeKind::Dir {
-                    hidden.push(format!("{p}/"));
-                }
-                return Ok(());
-            }
+        let reach = walk::Reach { recursive, deleted };
+        let walked = walk::walk(fs, &start, &base, reach, &mut |p, parents, node| {
             if json {
-                entries.push(entry(p, node));
+                entries.push(entry(
+                    p,
+                    node,
+                    path_bytes(base_bytes.as_deref(), parents, node),
+                ));
                 return Ok(());
             }
             let shown = if recursive { p } else { node.name.as_str() };

@@ -21,7 +21,7 @@ const BULK: u64 = 16;
 
 /// What `sector` is asked to show.
 #[derive(Clone, Copy, Debug)]
-pub struct Request {
+pub struct SectorRequest {
     /// How many consecutive sectors (at least one).
     pub count: u64,
     pub repair: bool,
@@ -33,7 +33,7 @@ pub struct Request {
 pub fn run(
     image: &Path,
     address: &str,
-    request: Request,
+    request: SectorRequest,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     show(image, address, request, out).map_err(|e| super::open::naming_image(image, e))
@@ -78,7 +78,7 @@ fn report(image: &Path, address: &str, count: u64, out: &mut Output) -> anyhow::
 fn show(
     image: &Path,
     address: &str,
-    request: Request,
+    request: SectorRequest,
     out: &mut Output,
 ) -> anyhow::Result<Outcome> {
     let medium = std::sync::Arc::new(super::open::medium(image)?);

@@ -22,7 +22,7 @@ pub use bpb::{Bpb, FatType};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Position, Result};
-use crate::fs::{FileExtent, Filesystem, FsKind, Node, NodeKind};
+use crate::fs::{DirectoryKey, FileExtent, Filesystem, FsKind, Node, NodeKind};
 use crate::io::ReadAt;
 use crate::structure::{Kind, Place, Structure};
 use crate::units::Lba;
@@ -418,6 +418,26 @@ impl Filesystem for FatFs {
 
     fn directory_structures(&self, block: &[u8], position: u64) -> Vec<Structure> {
         dir::structures(block, position)
+    }
+
+    /// The byte offset of the directory's first cluster: clusters may be
+    /// smaller than the medium's sectors (an EFI image inside an ISO), so
+    /// sectors cannot tell two directories apart.
+    fn directory_key(&self, dir: &Node) -> DirectoryKey {
+        let first = if dir.id == ROOT_ID {
+            0
+        } else {
+            match self.entry_at(dir.id) {
+                Ok(short) => short.first_cluster,
+                Err(_) => return DirectoryKey::Id(dir.id),
+            }
+        };
+        // Cluster 0 is how a `..` entry names the root.
+        DirectoryKey::Byte(match (first, self.bpb.fat_type) {
+            (0, FatType::Fat32) => self.bpb.cluster_offset(self.bpb.root_cluster),
+            (0, _) => self.bpb.root_dir_offset,
+            (cluster, _) => self.bpb.cluster_offset(cluster),
+        })
     }
 
     fn diagnostics(&self) -> Vec<Diagnostic> {

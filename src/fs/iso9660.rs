@@ -48,7 +48,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Position, Result};
-use crate::fs::{FileExtent, Filesystem, FsKind, Node, NodeKind};
+use crate::fs::{Detail, FileExtent, Filesystem, FsKind, Node, NodeKind};
 use crate::io::ReadAt;
 use crate::medium::Medium;
 use crate::structure::{Kind, Place, Structure};
@@ -81,6 +81,8 @@ pub struct IsoFs {
     /// Blocks the image holds.
     blocks: u64,
     structures: Vec<Structure>,
+    /// The descriptor's fields, for `info`.
+    details: Vec<Detail>,
     diagnostics: Mutex<Vec<Diagnostic>>,
 }
 
@@ -122,6 +124,7 @@ impl IsoFs {
             susp_skip: None,
             blocks,
             structures,
+            details: descriptor.details.clone(),
             diagnostics: Mutex::new(Vec::new()),
         };
         let dot = fs.root_dot();
@@ -255,7 +258,7 @@ impl Filesystem for IsoFs {
         let block = block.get(..BLOCK as usize).unwrap_or(block);
         let names = match self.flavor {
             Flavor::Joliet => dirent::Names::Ucs2,
-            Flavor::Plain | Flavor::RockRidge => dirent::Names::Latin1,
+            Flavor::Plain | Flavor::RockRidge => dirent::Names::EightBit,
         };
         dirent::records(block, position, &mut Vec::new())
             .iter()
@@ -268,6 +271,10 @@ impl Filesystem for IsoFs {
             .lock()
             .map(|d| d.clone())
             .unwrap_or_default()
+    }
+
+    fn details(&self) -> Vec<Detail> {
+        self.details.clone()
     }
 }
 

@@ -13,6 +13,13 @@ use crate::structure::Kind;
 use crate::survey::{Scope, Survey, lba_of};
 use crate::units::Lba;
 
+/// A sector holding a deleted file's data is still that file's, as far as
+/// anyone can tell: the index keeps deleted entries.
+const OWNED: walk::Reach = walk::Reach {
+    recursive: true,
+    deleted: true,
+};
+
 /// What owns a sector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OwnerKind {
@@ -201,7 +208,7 @@ impl OwnerIndex {
             if !boot {
                 add("", &root);
             }
-            let walked = walk::walk(view.fs.as_ref(), &root, "", true, &mut |path, _, node| {
+            let walked = walk::walk(view.fs.as_ref(), &root, "", OWNED, &mut |path, _, node| {
                 add(path, node);
                 Ok(())
             })?;

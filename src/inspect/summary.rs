@@ -20,6 +20,11 @@ pub struct Info {
     pub sessions: Vec<SessionInfo>,
     pub tracks: Vec<TrackInfo>,
     pub partitions: Vec<PartitionInfo>,
+    /// The second table's partitions on the same disk: a hybrid MBR's
+    /// entries beside a GPT, an Apple Partition Map beside an MBR, or a GPT
+    /// that an MBR without a protective entry overrules (a finding says
+    /// which).
+    pub secondary_partitions: Vec<PartitionInfo>,
     pub filesystems: Vec<FilesystemInfo>,
     pub cd_text: Vec<CdTextField>,
     pub rem: Vec<String>,
@@ -234,23 +239,20 @@ pub fn tracks(medium: &Medium) -> Tracks {
     }
 }
 
-/// The partitions of a disk, or of an optical image's system area.
-fn partitions(table: Option<&crate::partition::PartitionTable>) -> Vec<PartitionInfo> {
-    table.map_or_else(Vec::new, |t| {
-        t.partitions
-            .iter()
-            .map(|p| PartitionInfo {
-                index: p.index,
-                scheme: p.scheme.as_str(),
-                kind: p.type_text(),
-                type_name: p.type_name,
-                name: p.name.clone(),
-                start: i64::try_from(p.start).unwrap_or(i64::MAX),
-                length: p.length,
-                bootable: p.bootable,
-            })
-            .collect()
-    })
+/// Partitions of a disk, or of an optical image's system area.
+fn partitions(list: &[crate::partition::Partition]) -> Vec<PartitionInfo> {
+    list.iter()
+        .map(|p| PartitionInfo {
+            index: p.index,
+            scheme: p.scheme.as_str(),
+            kind: p.type_text(),
+            type_name: p.type_name,
+            name: p.name.clone(),
+            start: i64::try_from(p.start).unwrap_or(i64::MAX),
+            length: p.length,
+            bootable: p.bootable,
+        })
+        .collect()
 }
 
 /// The whole summary of a surveyed medium.
@@ -273,7 +275,8 @@ pub fn info(survey: &Survey) -> Info {
             })
             .collect(),
         tracks: tracks(medium).tracks,
-        partitions: partitions(survey.table.as_ref()),
+        partitions: partitions(survey.table.as_ref().map_or(&[], |t| &t.partitions)),
+        secondary_partitions: partitions(survey.table.as_ref().map_or(&[], |t| &t.hybrid)),
         filesystems: filesystems(&survey.views),
         cd_text: cd_text(&medium.cd_text),
         rem: medium.rem.clone(),

@@ -98,15 +98,20 @@ fn header(bytes: &[u8], sector: u64) -> Option<Checked> {
     Some(Checked { header, crc_ok })
 }
 
+/// The MBR type of the entry that protects a GPT (UEFI 2.10 §5.2.3).
+pub const PROTECTIVE: &str = "0xee";
+
 /// Reads a GPT, if LBA 1 (at 512 or 4096 bytes per sector) holds one.
-pub fn read(source: &dyn ReadAt, mbr: Option<&PartitionTable>) -> Result<Option<PartitionTable>> {
+/// Whether it is the disk's table depends on the MBR in front of it
+/// ([`protected`]).
+pub fn read(source: &dyn ReadAt) -> Result<Option<PartitionTable>> {
     for sector in [512u64, 4096] {
         if source.len() < sector * 2 {
             continue;
         }
         let bytes = source.read_vec(sector, sector as usize)?;
         if let Some(primary) = header(&bytes, sector) {
-            return read_with(source, sector, primary, &bytes, mbr).map(Some);
+            return read_with(source, sector, primary, &bytes).map(Some);
         }
     }
     Ok(None)
@@ -117,7 +122,6 @@ fn read_with(
     sector: u64,
     primary: Checked,
     primary_bytes: &[u8],
-    mbr: Option<&PartitionTable>,
 ) -> Result<PartitionTable> {
     let mut table = PartitionTable::default();
     let disk_sectors = source.len() / sector;
@@ -195,7 +199,6 @@ fn read_with(
         };
         check_array(source, sector, other, which, &mut table)?;
     }
-    protective(&mut table, mbr);
     Ok(table)
 }
 
@@ -405,31 +408,29 @@ fn check_array(
 }
 
 /// Checks the MBR in front: protective (one 0xEE entry) or hybrid.
-fn protective(table: &mut PartitionTable, mbr: Option<&PartitionTable>) {
+/// The GPT as the disk's table, with the MBR in front of it: none (a
+/// finding: Linux and fdisk would not read this GPT), or a protective one
+/// whose other entries, if any, make a hybrid MBR. The caller has checked
+/// that the MBR, when there is one, has a 0xEE entry.
+pub fn protected(mut table: PartitionTable, mbr: Option<&PartitionTable>) -> PartitionTable {
     let Some(mbr) = mbr else {
         table.diagnostics.push(Diagnostic::warning(
             "gpt.no-protective-mbr",
-            "the GPT disk has no protective MBR in sector 0",
+            "the GPT disk has no protective MBR in sector 0 (Linux and fdisk read no table here)",
         ));
-        return;
+        return table;
     };
     table
         .structures
         .extend(mbr.structures.iter().take(1).cloned());
-    if !mbr.partitions.iter().any(|p| p.type_code == "0xee") {
-        table.diagnostics.push(Diagnostic::warning(
-            "gpt.no-protective-mbr",
-            "the MBR in front of the GPT has no 0xEE protective entry",
-        ));
-    }
     let others: Vec<Partition> = mbr
         .partitions
         .iter()
-        .filter(|p| p.type_code != "0xee")
+        .filter(|p| p.type_code != PROTECTIVE)
         .cloned()
         .collect();
     if others.is_empty() {
-        return;
+        return table;
     }
     table.diagnostics.push(Diagnostic::info(
         "gpt.hybrid-mbr",
@@ -454,6 +455,7 @@ fn protective(table: &mut PartitionTable, mbr: Option<&PartitionTable>) {
         }
     }
     table.hybrid = others;
+    table
 }
 
 /// A header as an annotated structure, its CRC check noted.

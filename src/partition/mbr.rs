@@ -160,6 +160,17 @@ pub fn entries(sector: &[u8]) -> Option<[MbrRecord; 4]> {
     plausible.then_some(entries)
 }
 
+/// The 512-byte sectors a disk whose MBR is `sector` spans at least: the
+/// end of its furthest primary partition. An El Torito hard-disk image is
+/// as large as this (its catalog entry counts only the sector loaded).
+pub fn spanned_sectors(sector: &[u8]) -> Option<u64> {
+    entries(sector)?
+        .iter()
+        .filter(|e| !e.is_empty())
+        .map(|e| u64::from(e.lba) + u64::from(e.sectors))
+        .max()
+}
+
 /// Reads the MBR (and any extended chain). `None` when sector 0 is not one.
 pub fn read(source: &dyn ReadAt) -> Result<Option<PartitionTable>> {
     if source.len() < SECTOR {

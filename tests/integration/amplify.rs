@@ -203,13 +203,15 @@ fn gpt_entries_fanned_out_8192() {
 #[test]
 fn iso_tree_whose_entries_share_one_extent() {
     let ran = every_command("shared.iso", &images::iso_shared_extent(2000), &[]);
-    // The listing enters the shared directory once.
+    // The listing enters the shared directory again by each path, as other
+    // readers show a shared subtree, until the reread margin is spent and
+    // says so; never the 4,000,000 entries the paths name.
     assert!(
-        ran[1].text.contains("fs.dir-revisited"),
+        ran[1].text.contains("fs.shared-limit"),
         "{}",
         &ran[1].text[..2000]
     );
-    assert!(ran[1].text.lines().count() < 10_000);
+    assert!(ran[1].text.lines().count() < 100_000);
     // Extraction of 2,000 files sharing one 64 KiB extent stops at the
     // sectors-read budget, and says so.
     assert!(
@@ -287,7 +289,17 @@ fn each_budget_names_itself_when_spent() {
     );
     let view = survey.default_view().unwrap();
     let root = view.fs.root().unwrap();
-    let walked = walk::walk(view.fs.as_ref(), &root, "", true, &mut |_, _, _| Ok(())).unwrap();
+    let walked = walk::walk(
+        view.fs.as_ref(),
+        &root,
+        "",
+        walk::Reach {
+            recursive: true,
+            deleted: false,
+        },
+        &mut |_, _, _| Ok(()),
+    )
+    .unwrap();
     assert_eq!(walked.entries, 101);
     assert!(
         walked
@@ -374,16 +386,25 @@ fn completes_within_defaults(path: &Path) {
     for view in &survey.views {
         let fs = view.fs.as_ref();
         let Ok(root) = fs.root() else { continue };
-        let _ = walk::walk(fs, &root, "", true, &mut |_, _, node| {
-            let mut at = 0;
-            while let Ok(n) = fs.read(node, at, &mut buf) {
-                if n == 0 {
-                    break;
+        let _ = walk::walk(
+            fs,
+            &root,
+            "",
+            walk::Reach {
+                recursive: true,
+                deleted: false,
+            },
+            &mut |_, _, node| {
+                let mut at = 0;
+                while let Ok(n) = fs.read(node, at, &mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    at += n as u64;
                 }
-                at += n as u64;
-            }
-            Ok(())
-        });
+                Ok(())
+            },
+        );
         let _ = fs.check();
     }
     let _ = discscope::inspect::owners::OwnerIndex::build(&survey);

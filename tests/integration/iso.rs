@@ -9,6 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::support::discscope;
+
+/// Every entry, deleted ones included.
+pub const EVERYTHING: discscope::fs::walk::Reach = discscope::fs::walk::Reach {
+    recursive: true,
+    deleted: true,
+};
 use oracle::{
     check_el_torito, check_el_torito_fields, check_fixture, check_image, iso, ls_json,
     parse_isoinfo,
@@ -195,12 +201,18 @@ fn iso_path_tables_match_the_tree() {
         let root = plain.fs.root().unwrap();
         let mut tree: BTreeMap<String, i64> = BTreeMap::new();
         tree.insert(String::new(), root.extents[0].lba.0);
-        discscope::fs::walk::walk(plain.fs.as_ref(), &root, "", true, &mut |path, _, node| {
-            if node.kind == discscope::fs::NodeKind::Dir {
-                tree.insert(path.to_owned(), node.extents[0].lba.0);
-            }
-            Ok(())
-        })
+        discscope::fs::walk::walk(
+            plain.fs.as_ref(),
+            &root,
+            "",
+            EVERYTHING,
+            &mut |path, _, node| {
+                if node.kind == discscope::fs::NodeKind::Dir {
+                    tree.insert(path.to_owned(), node.extents[0].lba.0);
+                }
+                Ok(())
+            },
+        )
         .unwrap();
         assert_eq!(l.len(), tree.len(), "{name}: directory count");
         // Rebuild each table entry's path from its parent chain.
@@ -303,7 +315,7 @@ fn iso_directory_records_are_annotated_byte_for_byte() {
             let fs = view.fs.as_ref();
             let root = fs.root().unwrap();
             let mut dirs = vec![root.clone()];
-            let _ = discscope::fs::walk::walk(fs, &root, "", true, &mut |_, _, node| {
+            let _ = discscope::fs::walk::walk(fs, &root, "", EVERYTHING, &mut |_, _, node| {
                 if node.kind == discscope::fs::NodeKind::Dir {
                     dirs.push(node.clone());
                 }

@@ -36,6 +36,7 @@ mod keys;
 mod medium;
 mod mutation;
 mod narrow;
+mod peers;
 mod pty;
 mod regressions;
 mod repair;

@@ -301,7 +301,7 @@ fn genisoimage_bridge_shows_udf_first_and_equals_7z() {
     // Extents are medium LBAs of 2048-byte sectors on an optical image.
     let nodes: BTreeMap<String, Node> = tree(fs.as_ref()).into_iter().collect();
     let rock = survey.named("rr").unwrap();
-    let rr = discscope::fs::walk::resolve(rock.fs.as_ref(), "/Docs/binary.dat").unwrap();
+    let rr = discscope::fs::walk::resolve(rock.fs.as_ref(), "/Docs/binary.dat", false).unwrap();
     assert_eq!(
         nodes["Docs/binary.dat"].extents, rr.extents,
         "UDF and ISO 9660 share the file's sectors"
@@ -576,7 +576,10 @@ fn hostile_images_give_findings_quickly() {
             fs.as_ref(),
             &fs.root().unwrap(),
             "",
-            true,
+            discscope::fs::walk::Reach {
+                recursive: true,
+                deleted: true,
+            },
             &mut |_, _, node| {
                 if node.kind == NodeKind::File {
                     let mut buf = vec![0u8; 1 << 16];

@@ -279,6 +279,7 @@ fn node(fs: &FatFs, offset: u64, name: String, short: &Short) -> Node {
         id: offset,
         extents: fs.extents(&chain, size),
         name,
+        raw_name: None,
         kind: if short.is_dir() {
             NodeKind::Dir
         } else {

@@ -192,6 +192,7 @@ fn folder_node(fs: &HfsFs, id: u64, key: &Key, folder: &Folder) -> Node {
     Node {
         id,
         name: key.name(fs.format),
+        raw_name: None,
         kind: NodeKind::Dir,
         size: 0,
         extents: Vec::new(),
@@ -268,6 +269,7 @@ fn file_nodes(fs: &HfsFs, id: u64, key: &Key, file: &File, out: &mut Vec<Node>) 
     out.push(Node {
         id,
         name: name.clone(),
+        raw_name: None,
         kind,
         size: if kind == NodeKind::Dir {
             0
@@ -295,6 +297,7 @@ fn file_nodes(fs: &HfsFs, id: u64, key: &Key, file: &File, out: &mut Vec<Node>) 
         out.push(Node {
             id: id | RSRC,
             name: format!("{name}:rsrc"),
+            raw_name: None,
             kind: NodeKind::File,
             size: rsrc.logical,
             extents: fs.medium_extents(&rsrc),

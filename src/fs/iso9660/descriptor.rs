@@ -8,6 +8,7 @@
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::Result;
+use crate::fs::Detail;
 use crate::io::ReadAt;
 use crate::structure::{
     Ascii, Be32, Both16, Both32, Bytes, Codec, Hex8, Latin1, Layout, Le32, Place, Reserved,
@@ -42,6 +43,9 @@ pub struct VolumeDescriptor {
     pub m_table: u32,
     pub m_table_optional: u32,
     pub root: Option<Record>,
+    /// The fields people compare with `isoinfo -d` (identifiers, dates,
+    /// sizes), for `info`.
+    pub details: Vec<Detail>,
 }
 
 /// The whole descriptor set of a session.
@@ -65,7 +69,7 @@ pub fn date17(b: &[u8]) -> Option<Timestamp> {
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         std::str::from_utf8(digits.get(r)?).ok()?.parse().ok()
     };
-    let offset = i16::from(*b.get(16)? as i8).clamp(-48, 52) * 15;
+    let offset = dirent::utc_offset(*b.get(16)?).unwrap_or(0);
     let mut t = Timestamp::from_civil(
         i64::from(num(0..4)?),
         num(4..6)?,
@@ -94,7 +98,10 @@ impl Codec for Date17 {
     }
     fn note(raw: &[u8]) -> Option<String> {
         let unset = raw.iter().take(16).all(|&c| c == b'0' || c == 0);
-        (!unset && date17(raw).is_none()).then(|| "not a valid date".to_owned())
+        match date17(raw) {
+            None => (!unset).then(|| "not a valid date".to_owned()),
+            Some(_) => dirent::offset_note(*raw.get(16)?),
+        }
     }
 }
 
@@ -243,6 +250,42 @@ macro_rules! volume {
             // A plain supplementary descriptor is annotated, not kept.
             #[allow(dead_code)]
             fn summary(&self, lba: Lba, joliet_level: Option<u8>) -> VolumeDescriptor {
+                let text = |key, label, value: &str| Detail {
+                    key,
+                    label,
+                    value: Value::Text(value.to_owned()),
+                };
+                let number = |key, label, value: u64| Detail {
+                    key,
+                    label,
+                    value: Value::Unsigned(value),
+                };
+                let date = |key, label, value: &Option<Timestamp>| Detail {
+                    key,
+                    label,
+                    value: Value::Text(value.map_or_else(|| "not specified".to_owned(), |t| t.rfc3339())),
+                };
+                let details = vec![
+                    text("system_id", "system", &self.system_id),
+                    text("volume_id", "volume id", &self.volume_id),
+                    text("volume_set", "volume set", &self.volume_set_id),
+                    text("publisher", "publisher", &self.publisher_id),
+                    text("preparer", "preparer", &self.preparer_id),
+                    text("application", "application", &self.application_id),
+                    text("copyright_file", "copyright file", &self.copyright_file),
+                    text("abstract_file", "abstract file", &self.abstract_file),
+                    text("bibliographic_file", "bibliographic", &self.bibliographic_file),
+                    date("created", "created", &self.created),
+                    date("modified", "modified", &self.modified),
+                    date("expires", "expires", &self.expires),
+                    date("effective", "effective", &self.effective),
+                    number("volume_set_size", "set size", u64::from(self.set_size.value)),
+                    number("volume_sequence", "sequence", u64::from(self.sequence.value)),
+                    number("block_size", "block size", u64::from(self.block_size.value)),
+                    number("blocks", "blocks", u64::from(self.space_size.value)),
+                    number("path_table_size", "path table", u64::from(self.path_table_size.value)),
+                    number("structure_version", "structure", u64::from(self.structure_version)),
+                ];
                 VolumeDescriptor {
                     lba,
                     kind: self.kind,
@@ -257,6 +300,7 @@ macro_rules! volume {
                     m_table: self.m_table,
                     m_table_optional: self.m_table_optional,
                     root: root(&self.root, lba),
+                    details,
                 }
             }
 
@@ -422,6 +466,9 @@ pub fn read_set(reader: &dyn ReadAt, session: u64, diags: &mut Vec<Diagnostic>) 
         if header.kind == 2 && header.version == 2 {
             structure.name = "Enhanced volume descriptor".to_owned();
         }
+        if matches!(header.kind, 1 | 2) {
+            diags.extend(odd_date_offsets(&d, &structure.name, lba));
+        }
         for field in read.mismatches {
             diags.push(
                 Diagnostic::warning(
@@ -440,6 +487,31 @@ pub fn read_set(reader: &dyn ReadAt, session: u64, diags: &mut Vec<Diagnostic>) 
         }
     }
     set
+}
+
+/// Findings for a volume descriptor's dates whose UTC offset byte is out
+/// of range (the four dates at §8.4.26-29's offsets).
+fn odd_date_offsets(d: &[u8], name: &str, lba: Lba) -> Vec<Diagnostic> {
+    [
+        (813, "creation"),
+        (830, "modification"),
+        (847, "expiration"),
+        (864, "effective"),
+    ]
+    .into_iter()
+    .filter_map(|(at, which)| {
+        let raw = d.get(at..at + 17)?;
+        date17(raw)?;
+        let note = dirent::offset_note(*raw.get(16)?)?;
+        Some(
+            Diagnostic::warning(
+                "iso.date-offset",
+                format!("{name}: the volume {which} date's {note}"),
+            )
+            .at(Location::Sector(lba)),
+        )
+    })
+    .collect()
 }
 
 #[cfg(test)]

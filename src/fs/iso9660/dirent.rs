@@ -46,11 +46,30 @@ flags!(
     FileFlags: U8 => u8, 2, FLAG_NAMES
 );
 
+/// The UTC offset in minutes a date's last byte gives (15-minute steps,
+/// §9.1.5 and §8.4.26.1), or `None` when the byte is outside ECMA-119's
+/// -48..52. genisoimage writes -96 for dates past 2038; such a date is
+/// read as UTC, as Linux reads it (isoinfo ignores the offset too).
+pub fn utc_offset(byte: u8) -> Option<i16> {
+    let steps = byte as i8;
+    (-48..=52).contains(&steps).then(|| i16::from(steps) * 15)
+}
+
+/// What is odd about a date's UTC offset byte, for a note or a finding.
+pub fn offset_note(byte: u8) -> Option<String> {
+    utc_offset(byte).is_none().then(|| {
+        format!(
+            "UTC offset byte {} is outside -48..52 (15-minute steps); read as UTC, as Linux reads it",
+            byte as i8
+        )
+    })
+}
+
 /// The 7-byte recording date (§9.1.5): years since 1900, month, day, hour,
 /// minute, second, and the UTC offset in 15-minute steps.
 pub fn date7(b: &[u8]) -> Option<Timestamp> {
     let [y, mo, d, h, mi, s, off]: [u8; 7] = b.get(..7)?.try_into().ok()?;
-    let offset = i16::from(off as i8).clamp(-48, 52) * 15;
+    let offset = utc_offset(off).unwrap_or(0);
     Timestamp::from_civil(
         1900 + i64::from(y),
         u32::from(mo),
@@ -76,7 +95,13 @@ impl Codec for Date7 {
         Value::Text(date7(raw).map_or_else(|| "not specified".to_owned(), |t| t.to_string()))
     }
     fn note(raw: &[u8]) -> Option<String> {
-        (date7(raw).is_none() && raw.iter().any(|&b| b != 0)).then(|| "not a valid date".to_owned())
+        match date7(raw) {
+            None => raw
+                .iter()
+                .any(|&b| b != 0)
+                .then(|| "not a valid date".to_owned()),
+            Some(_) => offset_note(*raw.get(6)?),
+        }
     }
 }
 
@@ -313,8 +338,9 @@ pub fn records(data: &[u8], base: u64, diags: &mut Vec<Diagnostic>) -> Vec<Recor
 /// How a record's identifier reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Names {
-    /// d-characters, shown as Latin-1.
-    Latin1,
+    /// 8-bit identifiers (d-characters, or any bytes in ISO 9660:1999),
+    /// shown as UTF-8 where they are.
+    EightBit,
     /// Joliet's UCS-2 big-endian.
     Ucs2,
 }
@@ -334,13 +360,15 @@ pub fn structure(record: &Record, names: Names, susp_skip: Option<usize>) -> Str
         ("\\1".to_owned(), Some("parent directory"))
     } else {
         let text = match names {
-            Names::Latin1 => super::names::latin1(record.name()),
+            Names::EightBit => super::names::text(record.name()).0,
             Names::Ucs2 => ucs2be_text(record.name()),
         };
         (text, None)
     };
     let meaning = match names {
-        Names::Latin1 => "the name as recorded, with its ;version",
+        Names::EightBit => {
+            "the name as recorded, with its ;version (UTF-8 where it is, other bytes as \\xNN)"
+        }
         Names::Ucs2 => "the name as recorded, in UCS-2 big-endian (Joliet)",
     };
     s.push(Field {
@@ -554,7 +582,7 @@ mod tests {
         let mut r = record(b"AB", None);
         r[25] = FLAG_DIRECTORY | FLAG_HIDDEN;
         let rec = parse(&r, 4096).unwrap();
-        let s = structure(&rec, Names::Latin1, None);
+        let s = structure(&rec, Names::EightBit, None);
         assert_eq!((s.place.clone(), s.length), (Place::Medium(4096), 36));
         let field = |name: &str| s.fields.iter().find(|f| f.name == name).unwrap();
         assert_eq!(field("extent location").value, Value::Unsigned(20));

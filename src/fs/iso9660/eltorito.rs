@@ -106,6 +106,9 @@ const EMULATIONS: [(u64, &str, &str); 5] = [
     (4, "hd", "hard disk"),
 ];
 
+/// The media type's low bits for hard-disk emulation.
+const HARD_DISK: u8 = 4;
+
 /// The file-name word `table` gives `value`.
 fn word(value: u64, table: &[(u64, &'static str, &str)]) -> Option<&'static str> {
     table.iter().find(|(v, ..)| *v == value).map(|(_, w, _)| *w)
@@ -482,18 +485,57 @@ impl ElToritoFs {
                 .map(|e| i64::from(e.load_rba))
                 .collect();
             if let Ok(root) = fs.root() {
-                let _ = crate::fs::walk::walk(fs.as_ref(), &root, "", true, &mut |_, _, node| {
-                    if let Some(first) = node.extents.first()
-                        && node.kind == NodeKind::File
-                        && wanted.contains(&first.lba.0)
-                    {
-                        sizes.insert(first.lba.0, node.size);
-                    }
-                    Ok(())
-                });
+                let _ = crate::fs::walk::walk(
+                    fs.as_ref(),
+                    &root,
+                    "",
+                    crate::fs::walk::Reach {
+                        recursive: true,
+                        deleted: false,
+                    },
+                    &mut |_, _, node| {
+                        if let Some(first) = node.extents.first()
+                            && node.kind == NodeKind::File
+                            && wanted.contains(&first.lba.0)
+                        {
+                            sizes.insert(first.lba.0, node.size);
+                        }
+                        Ok(())
+                    },
+                );
             }
             sizes
         })
+    }
+
+    /// Keeps a finding once.
+    fn note(&self, d: Diagnostic) {
+        if let Ok(mut all) = self.diagnostics.lock()
+            && !all.contains(&d)
+        {
+            all.push(d);
+        }
+    }
+
+    /// The sectors of a hard-disk emulation image: it is a whole disk
+    /// whose size its own MBR gives (El Torito §2.2 leaves the sector
+    /// count at the one sector loaded; xorriso reports the same size as
+    /// `hdsiz/512`).
+    fn emulated_disk_sectors(&self, e: &BootEntry) -> Option<u64> {
+        let mut mbr = [0u8; 512];
+        let at = u64::from(e.load_rba).checked_mul(BLOCK)?;
+        self.reader.read_exact_at(at, &mut mbr).ok()?;
+        let sectors = crate::partition::spanned_sectors(&mbr);
+        if sectors.is_none() {
+            self.note(Diagnostic::warning(
+                "eltorito.hd-no-mbr",
+                format!(
+                    "boot entry {}: a hard-disk emulation image without a partition table; its size is taken from the sector count",
+                    e.number
+                ),
+            ));
+        }
+        sectors
     }
 
     fn image_node(&self, e: &BootEntry) -> Node {
@@ -501,8 +543,12 @@ impl ElToritoFs {
         let avail = blocks.saturating_sub(u64::from(e.load_rba)) * BLOCK;
         // Like xorriso: a boot image that is also a file has that file's
         // size; otherwise the catalog's count (or the floppy size).
-        let claimed = match self.file_sizes().get(&i64::from(e.load_rba)) {
-            Some(&size) if e.media & 0x0F == 0 => size,
+        let disk = (e.media & 0x0F == HARD_DISK)
+            .then(|| self.emulated_disk_sectors(e))
+            .flatten();
+        let claimed = match (self.file_sizes().get(&i64::from(e.load_rba)), disk) {
+            (Some(&size), _) if e.media & 0x0F == 0 => size,
+            (_, Some(sectors)) => sectors.saturating_mul(512),
             _ => e.image_bytes(),
         };
         let bytes = claimed.min(avail);
@@ -516,6 +562,12 @@ impl ElToritoFs {
             ("sector count".to_owned(), e.sector_count.to_string()),
             ("bootable".to_owned(), e.bootable.to_string()),
         ];
+        if let Some(sectors) = disk {
+            notes.push((
+                "emulated disk".to_owned(),
+                format!("{sectors} sectors of 512 bytes, to the end of its last partition"),
+            ));
+        }
         if e.media & 0x0F == 0 {
             let mut head = [0u8; BootInfoTable::LAYOUT.size];
             let at = u64::from(e.load_rba) * BLOCK + 8;

@@ -82,7 +82,7 @@ impl Form {
         if self.joliet {
             ucs2be_text(id)
         } else {
-            names::latin1(id)
+            names::text(id).0
         }
     }
 }

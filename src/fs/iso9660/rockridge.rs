@@ -32,6 +32,8 @@ pub struct Rr {
     pub parent_link: Option<u32>,
     pub relocated: bool,
     pub mtime: Option<Timestamp>,
+    /// The last byte of the TF modification time: its UTC offset.
+    pub mtime_offset_byte: Option<u8>,
     pub sparse_size: Option<u64>,
     pub zisofs: Option<Zf>,
     /// Any Rock Ridge entry at all.
@@ -332,6 +334,7 @@ impl Decoder {
                 rr.present = true;
                 if let Some((_, _, raw)) = stamps(bytes).into_iter().find(|(bit, _, _)| *bit == 1) {
                     rr.mtime = stamp(raw);
+                    rr.mtime_offset_byte = raw.last().copied();
                 }
             }
             Some(b"SF") => {

@@ -140,6 +140,8 @@ impl IsoFs {
         let mut mode = None;
         let mut target = None;
         let mut mtime = r.recorded;
+        // The recording date's UTC offset byte (§9.1.5).
+        let mut offset_byte = r.bytes().get(24).copied();
         if let Some(rr) = rr {
             if let Some(m) = rr.mode {
                 mode = Some(m & 0o7777);
@@ -157,6 +159,7 @@ impl IsoFs {
             }
             if rr.mtime.is_some() {
                 mtime = rr.mtime;
+                offset_byte = rr.mtime_offset_byte;
             }
             if let Some(zf) = &rr.zisofs
                 && kind == NodeKind::File
@@ -169,9 +172,19 @@ impl IsoFs {
                 notes.push(("sparse size".to_owned(), s.to_string()));
             }
         }
+        if let Some(note) = offset_byte
+            .filter(|_| mtime.is_some())
+            .and_then(dirent::offset_note)
+        {
+            self.note(at_sector(
+                Diagnostic::warning("iso.date-offset", format!("{name}: the date's {note}")),
+                r.offset / BLOCK,
+            ));
+        }
         Node {
             id: r.offset,
             name,
+            raw_name: None,
             kind,
             size,
             extents,
@@ -200,19 +213,22 @@ impl IsoFs {
         decoder.finish()
     }
 
-    fn name_of(&self, r: &Record, rr: Option<&mut Rr>) -> String {
+    /// The record's name as text, and its bytes when they are not text.
+    fn name_of(&self, r: &Record, rr: Option<&mut Rr>) -> (String, Option<Vec<u8>>) {
         if let Some(name) = rr.and_then(|rr| rr.name.take()).filter(|n| !n.is_empty()) {
-            return String::from_utf8(name)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            return names::text(&name);
         }
-        let raw = match self.flavor {
-            Flavor::Joliet => ucs2be_text(r.name()),
-            _ => names::latin1(r.name()),
-        };
-        if self.raw_names {
-            raw
-        } else {
-            names::clean(&raw)
+        match self.flavor {
+            Flavor::Joliet => {
+                let text = ucs2be_text(r.name());
+                if self.raw_names {
+                    (text, None)
+                } else {
+                    (names::clean_joliet(&text).to_owned(), None)
+                }
+            }
+            Flavor::Plain | Flavor::RockRidge if self.raw_names => names::text(r.name()),
+            Flavor::Plain | Flavor::RockRidge => names::text(names::clean(r.name())),
         }
     }
 
@@ -296,8 +312,9 @@ impl IsoFs {
                     }
                 }
             }
-            let name = self.name_of(r, rr.as_mut());
+            let (name, raw_name) = self.name_of(r, rr.as_mut());
             let mut node = self.node(r, rr.as_ref(), name, extra);
+            node.raw_name = raw_name;
             if let Some(cl) = rr.as_ref().and_then(|rr| rr.child_link) {
                 match self.dot_record(u64::from(cl)) {
                     Some(dot) if self.rr_of(&dot, &mut diags).child_link.is_some() => {

@@ -471,6 +471,7 @@ impl UdfFs {
         Node {
             id,
             name: name.to_owned(),
+            raw_name: None,
             kind,
             size,
             extents: self.extents(&o.alloc, size),
@@ -487,6 +488,7 @@ impl UdfFs {
         Node {
             id,
             name: name.to_owned(),
+            raw_name: None,
             kind: if f.is(fid::DIRECTORY) {
                 NodeKind::Dir
             } else {

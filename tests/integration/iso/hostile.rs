@@ -11,8 +11,8 @@ use crate::support::discscope;
 #[test]
 fn iso_hostile_images_end_with_their_diagnostics() {
     let cases = [
-        ("dir-cycle.iso", "fs.dir-revisited"),
-        ("shared-subtrees.iso", "fs.dir-revisited"),
+        ("dir-cycle.iso", "fs.dir-cycle"),
+        ("dag-2-40.iso", "fs.shared-limit"),
         ("ce-loop.iso", "rr.ce-loop"),
         ("ce-past-block.iso", "rr.ce-out-of-bounds"),
         ("zero-length-record.iso", "iso.records-after-zero"),
@@ -69,6 +69,25 @@ fn iso_hostile_images_end_with_their_diagnostics() {
             !run.stderr().contains("panicked"),
             "{name}: {}",
             run.stderr()
+        );
+    }
+}
+
+/// Directories that share one extent are a DAG, not a cycle: each is
+/// listed with the shared contents, as isoinfo and xorriso list them.
+#[test]
+fn iso_shared_subtrees_are_walked() {
+    let image = iso("hostile/shared-subtrees.iso");
+    let run = discscope(["ls", "-R", image.to_str().unwrap()]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(!run.stderr().contains("fs."), "{}", run.stderr());
+    for dir in ["A", "Xdir-longer", "Y", "Z", "R"] {
+        assert!(
+            run.stdout()
+                .lines()
+                .any(|l| l == format!("/{dir}/B/C/file.txt")),
+            "{dir}: {}",
+            run.stdout()
         );
     }
 }
@@ -236,22 +255,28 @@ fn iso_mutated_images_never_panic() {
                 for view in &survey.views {
                     let Ok(root) = view.fs.root() else { continue };
                     let fs = view.fs.as_ref();
-                    let _ = discscope::fs::walk::walk(fs, &root, "", true, &mut |_, _, node| {
-                        let mut buf = vec![0u8; 4096];
-                        let _ = fs.read(node, 0, &mut buf);
-                        let _ = fs.read(node, node.size.saturating_sub(100), &mut buf);
-                        // A directory's first block, annotated record by record.
-                        if let (Ok(volume), Some(extent)) = (&volume, node.extents.first())
-                            && node.kind == discscope::fs::NodeKind::Dir
-                        {
-                            use discscope::io::ReadAt;
-                            let at = extent.lba.0.max(0) as u64 * 2048;
-                            if let Ok(block) = volume.read_vec(at, 2048) {
-                                let _ = fs.directory_structures(&block, at);
+                    let _ = discscope::fs::walk::walk(
+                        fs,
+                        &root,
+                        "",
+                        crate::iso::EVERYTHING,
+                        &mut |_, _, node| {
+                            let mut buf = vec![0u8; 4096];
+                            let _ = fs.read(node, 0, &mut buf);
+                            let _ = fs.read(node, node.size.saturating_sub(100), &mut buf);
+                            // A directory's first block, annotated record by record.
+                            if let (Ok(volume), Some(extent)) = (&volume, node.extents.first())
+                                && node.kind == discscope::fs::NodeKind::Dir
+                            {
+                                use discscope::io::ReadAt;
+                                let at = extent.lba.0.max(0) as u64 * 2048;
+                                if let Ok(block) = volume.read_vec(at, 2048) {
+                                    let _ = fs.directory_structures(&block, at);
+                                }
                             }
-                        }
-                        Ok(())
-                    });
+                            Ok(())
+                        },
+                    );
                     let _ = fs.structures();
                 }
                 let _ = discscope::inspect::owners::OwnerIndex::build(&survey);
