@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
-use crate::medium::{ExtentData, Medium};
+use crate::medium::Medium;
 use crate::units::{Lba, Msf};
 
 /// A parsed ADDR.
@@ -84,10 +84,12 @@ impl Address {
             Address::ByteOffset(offset) => {
                 let mut before = 0u64;
                 for extent in &medium.extents {
-                    if !matches!(extent.data, ExtentData::File { .. }) {
+                    // Each stored sector takes its stride of the file (its
+                    // subchannel too, where the image keeps one after it).
+                    let Some((_, _, size)) = extent.data.stored(extent.sector_size) else {
                         continue;
-                    }
-                    let size = u64::from(extent.sector_size.max(1));
+                    };
+                    let size = size.max(1);
                     let bytes = extent.count.saturating_mul(size);
                     if offset < before.saturating_add(bytes) {
                         let index = (offset - before) / size;
@@ -126,7 +128,7 @@ mod tests {
 
     #[test]
     fn resolves_against_extents() {
-        use crate::medium::{Extent, Format, MediumKind};
+        use crate::medium::{Extent, ExtentData, Format, MediumKind};
         let medium = Medium {
             extents: vec![
                 Extent {
