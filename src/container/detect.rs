@@ -35,6 +35,8 @@ pub enum Detected {
     Imz,
     /// A CloneCD set, by its `.ccd`.
     Ccd(PathBuf),
+    /// A cdrdao toc file.
+    Toc(PathBuf),
 }
 
 const CUE_WORDS: [&str; 8] = [
@@ -58,6 +60,12 @@ pub fn detect(path: &Path) -> Result<Detected> {
     let head_len = source.len().min(64 * 1024) as usize;
     let head = source.read_vec(0, head_len)?;
 
+    // A toc file's statements (a disc type line, a TRACK with a toc mode,
+    // DATAFILE, SILENCE, ZERO) decide it whatever its name.
+    let toc_text = text::recognise_other(&head) == Some(NotASheet::CdrdaoToc);
+    if toc_text || (extension == "toc" && !looks_like_cue(&head)) {
+        return Ok(Detected::Toc(path.to_owned()));
+    }
     if extension == "cue" || looks_like_cue(&head) {
         return Ok(Detected::Cue(path.to_owned()));
     }
@@ -119,9 +127,6 @@ fn recognise_unsupported(
     }
     if head.starts_with(b"MEDIA DESCRIPTOR") {
         return Ok(Some("an Alcohol 120% .mds descriptor"));
-    }
-    if text::recognise_other(head) == Some(NotASheet::CdrdaoToc) {
-        return Ok(Some("a cdrdao .toc file"));
     }
     let len = source.len();
     if len >= 12 {
