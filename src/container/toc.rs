@@ -17,7 +17,7 @@ pub mod files;
 pub mod layout;
 pub mod lexer;
 pub mod mode;
-mod parser;
+pub mod parser;
 pub mod sheet;
 pub mod structures;
 

@@ -24,6 +24,7 @@ use crate::container::cue::sheet::Span;
 use crate::container::dialect::{self, Dialect};
 use crate::container::toc::files::TocFiles;
 use crate::container::toc::mode::SUBCHANNEL_BYTES;
+use crate::container::toc::parser::MAX_BLOCKS;
 use crate::container::toc::sheet::{Amount, CdTextValue, Statement, TocSheet, TocTrack};
 use crate::diagnostic::Diagnostic;
 use crate::medium::{CdText, Extent, ExtentData, Gap, Index, Session, Track, TrackFlags};
@@ -99,7 +100,7 @@ pub fn lay_out(sheet: &TocSheet, files: &TocFiles) -> TocLayout {
             start: Lba(index01),
             pregap: laid.start,
             pregap_in_file: laid.stored_pregap(),
-            length: laid.total - laid.start,
+            length: laid.total.saturating_sub(laid.start),
             postgap: 0,
             indexes,
             file,
@@ -360,21 +361,23 @@ fn lay_out_track(
         );
     }
     let mut start = start.unwrap_or(0);
-    if start > 0 && start >= total && total > 0 {
-        let at = track
-            .start_at()
-            .or(track.pregap.map(|(_, at)| at))
-            .unwrap_or(track.at);
-        notes.push(error(
-            "toc.start-past-end",
-            format!("START at block {start} is at or past the track's end ({total} blocks)"),
-            at,
-        ));
+    if start > 0 && start >= total {
+        if total > 0 {
+            let at = track
+                .start_at()
+                .or(track.pregap.map(|(_, at)| at))
+                .unwrap_or(track.at);
+            notes.push(error(
+                "toc.start-past-end",
+                format!("START at block {start} is at or past the track's end ({total} blocks)"),
+                at,
+            ));
+        }
         start = 0;
     }
     let mut indexes = Vec::new();
     for (blocks, at) in &track.indexes {
-        if start + blocks >= total && total > 0 {
+        if start.saturating_add(*blocks) >= total {
             notes.push(error(
                 "toc.index-past-end",
                 format!("INDEX at {blocks} blocks after INDEX 01 lies past the track's end"),
@@ -422,9 +425,11 @@ fn file_piece(
         .bytes(stride, audio)
         .and_then(|b| b.checked_add(offset))
         .unwrap_or(u64::MAX);
+    // A length no disc reaches is kept to one that does.
     let wanted = length
         .filter(|l| !matches!(l, Amount::Blocks(0) | Amount::Number(0)))
-        .and_then(|l| l.bytes(stride, audio));
+        .and_then(|l| l.bytes(stride, audio))
+        .map(|w| w.min(MAX_BLOCKS.saturating_mul(stride)));
     let Some((index, open)) = file else {
         // The file could not be used (reported); a known length is kept.
         let blocks = wanted.map_or(0, |w| w.div_ceil(stride));
@@ -437,8 +442,8 @@ fn file_piece(
             format!("the start position (byte {skip}) lies past the end of the file's {available} bytes of data"),
             at,
         ));
-        let blocks = wanted.map_or(0, |w| w.div_ceil(stride));
-        return vec![(blocks, None)];
+        // As cdrdao: the statement gives the track nothing.
+        return Vec::new();
     }
     let rest = available - skip;
     let bytes = wanted.unwrap_or(rest);

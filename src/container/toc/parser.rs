@@ -46,6 +46,10 @@ pub const STATEMENTS: [&str; 24] = [
     "SWAP",
 ];
 
+/// After this many findings the rest of the file is not read: a file that
+/// wrong is not a toc, and a hostile one must not flood the report.
+pub const MAX_FINDINGS: usize = 1000;
+
 /// The most blocks a length may count (about 370 hours): beyond it no
 /// disc exists, and bounding it keeps every later sum far from overflow.
 pub const MAX_BLOCKS: u64 = 100_000_000;
@@ -84,6 +88,21 @@ pub(super) struct Parser {
 
 impl Parser {
     pub(super) fn report(&mut self, diagnostic: Diagnostic) {
+        if self.sheet.diagnostics.len() + 1 >= MAX_FINDINGS {
+            if self.at < self.tokens.len() {
+                let (line, column) = (diagnostic.line(), diagnostic.column());
+                let mut last = Diagnostic::error(
+                    "toc.too-many-findings",
+                    format!("over {MAX_FINDINGS} findings; the rest of the file is not read"),
+                );
+                if let (Some(line), Some(column)) = (line, column) {
+                    last = last.at_sheet(line, column);
+                }
+                self.sheet.diagnostics.push(last);
+                self.at = self.tokens.len();
+            }
+            return;
+        }
         self.sheet.diagnostics.push(diagnostic);
     }
 
