@@ -3,10 +3,12 @@
 //! The kind is decided by content first and by extension second.
 
 pub mod ccd;
+pub mod cdtext;
 pub mod cue;
 mod detect;
 pub mod dialect;
 mod imz;
+pub mod nrg;
 mod raw;
 pub mod toc;
 
@@ -71,6 +73,7 @@ pub fn open_with_sheet(path: &Path) -> Result<Opened> {
         Detected::Raw(kind) => raw::open(path, kind)?,
         Detected::Imz => imz::open(path)?,
         Detected::Ccd(sheet) => ccd::open(&sheet)?,
+        Detected::Nrg(image) => nrg::open(&image)?,
     };
     Ok(Opened {
         medium,

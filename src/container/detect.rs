@@ -37,6 +37,8 @@ pub enum Detected {
     Ccd(PathBuf),
     /// A cdrdao toc file.
     Toc(PathBuf),
+    /// A Nero image.
+    Nrg(PathBuf),
 }
 
 const CUE_WORDS: [&str; 8] = [
@@ -77,7 +79,10 @@ pub fn detect(path: &Path) -> Result<Detected> {
     if extension == "ccd" || text::recognise_other(&head) == Some(NotASheet::CloneCdControl) {
         return Ok(Detected::Ccd(path.to_owned()));
     }
-    if let Some(format) = recognise_unsupported(&source, &head, &extension)? {
+    if crate::container::nrg::has_footer(&source)? || extension == "nrg" {
+        return Ok(Detected::Nrg(path.to_owned()));
+    }
+    if let Some(format) = recognise_unsupported(&head, &extension)? {
         return Err(Error::image(
             path,
             format!("this is {format}, which discscope cannot open yet"),
@@ -117,26 +122,14 @@ pub fn detect(path: &Path) -> Result<Detected> {
 
 /// Formats that are recognised but not read yet, named so the user knows
 /// what they have.
-fn recognise_unsupported(
-    source: &FileSource,
-    head: &[u8],
-    extension: &str,
-) -> Result<Option<&'static str>> {
+fn recognise_unsupported(head: &[u8], extension: &str) -> Result<Option<&'static str>> {
     if head.starts_with(b"MComprHD") {
         return Ok(Some("a MAME CHD image"));
     }
     if head.starts_with(b"MEDIA DESCRIPTOR") {
         return Ok(Some("an Alcohol 120% .mds descriptor"));
     }
-    let len = source.len();
-    if len >= 12 {
-        let tail = source.read_vec(len - 12, 12)?;
-        if tail.get(..4) == Some(b"NER5") || tail.get(4..8) == Some(b"NERO") {
-            return Ok(Some("a Nero .nrg image"));
-        }
-    }
     Ok(match extension {
-        "nrg" => Some("a Nero .nrg image"),
         "cdi" => Some("a DiscJuggler .cdi image"),
         "mdf" => Some("an Alcohol 120% .mdf data file (open its .mds)"),
         _ => None,
