@@ -142,7 +142,7 @@ pub fn open(path: &Path) -> Result<Medium> {
         extents: laid.extents,
         files,
         structures,
-        diagnostics: found,
+        diagnostics: crate::diagnostic::cap_repeats(found, 16),
         ..Medium::empty(Format::Nrg, MediumKind::Optical, path, sector_size)
     })
 }
