@@ -8,6 +8,7 @@ pub mod cue;
 mod detect;
 pub mod dialect;
 mod imz;
+pub mod mds;
 pub mod nrg;
 mod raw;
 pub mod toc;
@@ -74,6 +75,7 @@ pub fn open_with_sheet(path: &Path) -> Result<Opened> {
         Detected::Imz => imz::open(path)?,
         Detected::Ccd(sheet) => ccd::open(&sheet)?,
         Detected::Nrg(image) => nrg::open(&image)?,
+        Detected::Mds(descriptor) => mds::open(&descriptor)?,
     };
     Ok(Opened {
         medium,

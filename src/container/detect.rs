@@ -39,6 +39,8 @@ pub enum Detected {
     Toc(PathBuf),
     /// A Nero image.
     Nrg(PathBuf),
+    /// An Alcohol 120% image, by its `.mds`.
+    Mds(PathBuf),
 }
 
 const CUE_WORDS: [&str; 8] = [
@@ -67,6 +69,31 @@ pub fn detect(path: &Path) -> Result<Detected> {
     let toc_text = text::recognise_other(&head) == Some(NotASheet::CdrdaoToc);
     if toc_text || (extension == "toc" && !looks_like_cue(&head)) {
         return Ok(Detected::Toc(path.to_owned()));
+    }
+    // An Alcohol descriptor by its signature (version 2 is refused when
+    // opened, named); its data file by the descriptor beside it.
+    if crate::container::mds::version(&head).is_some() || extension == "mds" {
+        return Ok(Detected::Mds(path.to_owned()));
+    }
+    if extension == "mdx" {
+        return Err(Error::image(
+            path,
+            "this is a Daemon Tools .mdx image (MDS 2.x, encrypted), which discscope names but cannot read",
+        ));
+    }
+    if extension == "mdf"
+        && let Some(descriptor) = sibling_with_extension(path, "mds")
+    {
+        return Ok(Detected::Mds(descriptor));
+    }
+    // Without its descriptor an .mdf of raw 2352-byte sectors still reads
+    // as a raw image; one with subchannel after each sector does not.
+    let raw_2352 = head.starts_with(&SYNC) && head.get(2448..2460) != Some(SYNC.as_slice());
+    if extension == "mdf" && !raw_2352 {
+        return Err(Error::image(
+            path,
+            "this is an Alcohol 120% .mdf data file and no .mds describing it is beside it",
+        ));
     }
     if extension == "cue" || looks_like_cue(&head) {
         return Ok(Detected::Cue(path.to_owned()));
@@ -126,12 +153,8 @@ fn recognise_unsupported(head: &[u8], extension: &str) -> Result<Option<&'static
     if head.starts_with(b"MComprHD") {
         return Ok(Some("a MAME CHD image"));
     }
-    if head.starts_with(b"MEDIA DESCRIPTOR") {
-        return Ok(Some("an Alcohol 120% .mds descriptor"));
-    }
     Ok(match extension {
         "cdi" => Some("a DiscJuggler .cdi image"),
-        "mdf" => Some("an Alcohol 120% .mdf data file (open its .mds)"),
         _ => None,
     })
 }
