@@ -26,6 +26,7 @@ mod doctor;
 mod fat_cli;
 mod images;
 mod iso;
+mod mds;
 mod medium;
 mod mutation;
 mod nrg;
