@@ -3,6 +3,7 @@
 //! The kind is decided by content first and by extension second.
 
 pub mod ccd;
+pub mod cdi;
 pub mod cdtext;
 pub mod cue;
 mod detect;
@@ -76,6 +77,7 @@ pub fn open_with_sheet(path: &Path) -> Result<Opened> {
         Detected::Ccd(sheet) => ccd::open(&sheet)?,
         Detected::Nrg(image) => nrg::open(&image)?,
         Detected::Mds(descriptor) => mds::open(&descriptor)?,
+        Detected::Cdi(image) => cdi::open(&image)?,
     };
     Ok(Opened {
         medium,

@@ -41,6 +41,8 @@ pub enum Detected {
     Nrg(PathBuf),
     /// An Alcohol 120% image, by its `.mds`.
     Mds(PathBuf),
+    /// A DiscJuggler image.
+    Cdi(PathBuf),
 }
 
 const CUE_WORDS: [&str; 8] = [
@@ -109,6 +111,9 @@ pub fn detect(path: &Path) -> Result<Detected> {
     if crate::container::nrg::has_footer(&source)? || extension == "nrg" {
         return Ok(Detected::Nrg(path.to_owned()));
     }
+    if crate::container::cdi::footer(&source)?.is_some() || extension == "cdi" {
+        return Ok(Detected::Cdi(path.to_owned()));
+    }
     if let Some(format) = recognise_unsupported(&head, &extension)? {
         return Err(Error::image(
             path,
@@ -149,14 +154,11 @@ pub fn detect(path: &Path) -> Result<Detected> {
 
 /// Formats that are recognised but not read yet, named so the user knows
 /// what they have.
-fn recognise_unsupported(head: &[u8], extension: &str) -> Result<Option<&'static str>> {
+fn recognise_unsupported(head: &[u8], _extension: &str) -> Result<Option<&'static str>> {
     if head.starts_with(b"MComprHD") {
         return Ok(Some("a MAME CHD image"));
     }
-    Ok(match extension {
-        "cdi" => Some("a DiscJuggler .cdi image"),
-        _ => None,
-    })
+    Ok(None)
 }
 
 fn bytes_at(source: &FileSource, offset: u64, len: usize) -> Result<Option<Vec<u8>>> {
