@@ -15,6 +15,7 @@
 mod support;
 
 mod ccd;
+mod cdi;
 mod cue;
 mod cue_corpus;
 mod cue_oracles;
