@@ -383,3 +383,13 @@ fn toc_hostile_files_end_with_one_clear_line() {
         "{codes:?}"
     );
 }
+
+#[test]
+fn readme_lists_every_toc_code() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for explanation in discscope::lint::TOC_CODES {
+        let row = format!("| `{}` |", explanation.code);
+        assert!(readme.contains(&row), "README lacks {}", explanation.code);
+    }
+}
