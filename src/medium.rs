@@ -3,11 +3,13 @@
 //! [`Medium::read_sector`] answers for any address and says where the bytes
 //! came from.
 
+mod bounds;
 mod map;
 mod mode;
 mod tails;
 mod track;
 
+pub use bounds::{MAX_LBA, MIN_LBA, bound};
 pub use map::{Extent, ExtentData, Gap};
 pub use mode::{ALL_MODES, TrackMode};
 pub use tails::{SectorTails, TAIL_BYTES, deinterleave};

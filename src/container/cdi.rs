@@ -79,7 +79,11 @@ pub fn footer(source: &dyn ReadAt) -> Result<Option<Footer>> {
 
 /// Opens a DiscJuggler image.
 pub fn open(path: &Path) -> Result<Medium> {
-    let reader: Arc<dyn ReadAt> = Arc::new(Pager::new(FileSource::open(path)?));
+    open_reader(path, Arc::new(Pager::new(FileSource::open(path)?)))
+}
+
+/// Opens the DiscJuggler image `reader` holds, named `path`.
+pub fn open_reader(path: &Path, reader: Arc<dyn ReadAt>) -> Result<Medium> {
     let footer = footer(reader.as_ref())?.ok_or_else(|| {
         Error::image(
             path,
@@ -125,6 +129,16 @@ pub fn open(path: &Path) -> Result<Medium> {
         );
     }
     let mut laid = layout::lay_out(&parsed.sessions, footer.start, &mut found);
+    if crate::medium::bound(&mut laid.extents, &mut laid.tracks) {
+        found.push(Diagnostic::error(
+            "cdi.too-long",
+            format!(
+                "the tracks reach past LBA {} or before {}, further than any disc; they are cut there",
+                crate::medium::MAX_LBA,
+                crate::medium::MIN_LBA
+            ),
+        ));
+    }
     if laid.tracks.is_empty() {
         let why = found
             .iter()

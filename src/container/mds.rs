@@ -53,7 +53,19 @@ pub fn open(path: &Path) -> Result<Medium> {
         ));
     }
     let bytes = source.read_vec(0, source.len() as usize)?;
-    match version(&bytes) {
+    open_bytes(path, &bytes)
+}
+
+/// Opens the descriptor `bytes` as if read from `path` (its data files
+/// are looked for beside it).
+pub fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Medium> {
+    if bytes.len() as u64 > MAX_DESCRIPTOR {
+        return Err(Error::image(
+            path,
+            "the descriptor is larger than any MDS descriptor",
+        ));
+    }
+    match version(bytes) {
         Some(1) => {}
         Some(other) => {
             return Err(Error::image(
@@ -72,9 +84,19 @@ pub fn open(path: &Path) -> Result<Medium> {
     }
     let shared: Arc<Path> = path.into();
     let mut found = Vec::new();
-    let parsed = parse::parse(&bytes, shared, &mut found).map_err(|m| Error::image(path, m))?;
+    let parsed = parse::parse(bytes, shared, &mut found).map_err(|m| Error::image(path, m))?;
     let data = files::open(path, &parsed, &mut found);
-    let laid = layout::lay_out(&parsed, &data, &mut found);
+    let mut laid = layout::lay_out(&parsed, &data, &mut found);
+    if crate::medium::bound(&mut laid.extents, &mut laid.tracks) {
+        found.push(Diagnostic::error(
+            "mds.too-long",
+            format!(
+                "the tracks reach past LBA {} or before {}, further than any disc; they are cut there",
+                crate::medium::MAX_LBA,
+                crate::medium::MIN_LBA
+            ),
+        ));
+    }
     if laid.tracks.is_empty() {
         let why = found
             .iter()

@@ -34,7 +34,11 @@ pub fn has_footer(source: &dyn ReadAt) -> Result<bool> {
 
 /// Opens a Nero image.
 pub fn open(path: &Path) -> Result<Medium> {
-    let reader: Arc<dyn ReadAt> = Arc::new(Pager::new(FileSource::open(path)?));
+    open_reader(path, Arc::new(Pager::new(FileSource::open(path)?)))
+}
+
+/// Opens the Nero image `reader` holds, named `path`.
+pub fn open_reader(path: &Path, reader: Arc<dyn ReadAt>) -> Result<Medium> {
     let footer = chunks::footer(reader.as_ref())?
         .ok_or_else(|| Error::image(path, "no NRG footer (NERO or NER5) at the end of the file"))?;
     let mut found = Vec::new();
@@ -56,7 +60,17 @@ pub fn open(path: &Path) -> Result<Medium> {
         );
     }
     let data_end = footer.first.min(footer.offset);
-    let laid = layout::lay_out(&parsed.sessions, data_end, &text, &mut found);
+    let mut laid = layout::lay_out(&parsed.sessions, data_end, &text, &mut found);
+    if crate::medium::bound(&mut laid.extents, &mut laid.tracks) {
+        found.push(Diagnostic::error(
+            "nrg.too-long",
+            format!(
+                "the tracks reach past LBA {} or before {}, further than any disc; they are cut there",
+                crate::medium::MAX_LBA,
+                crate::medium::MIN_LBA
+            ),
+        ));
+    }
     if laid.tracks.is_empty() {
         let why = found
             .iter()

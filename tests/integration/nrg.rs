@@ -202,6 +202,18 @@ fn nrg_hostile_images_end_with_a_finding_or_one_line() {
             // Every sector the map names reads back.
             let sector = bounded(&["sector".as_ref(), path.as_os_str(), "0".as_ref()]);
             assert!(sector.code() == 0 || sector.code() == 2, "{name}");
+            // Verification walks the whole map, clipped to what a disc spans.
+            let verify = bounded(&["verify".as_ref(), path.as_os_str()]);
+            assert!(
+                matches!(verify.code(), 0 | 1),
+                "{name}: {}",
+                verify.stderr()
+            );
+            assert!(
+                verify.elapsed < Duration::from_secs(2),
+                "{name}: {:?}",
+                verify.elapsed
+            );
         }
     }
 }

@@ -102,6 +102,11 @@ pub const TOC_CODES: &[Explanation] = &[
     ),
     e("toc.track-no-mode", Error, "TRACK has no mode."),
     e(
+        "toc.too-long",
+        Error,
+        "The tracks together reach past LBA 20,000,000, further than any disc; the layout is cut there.",
+    ),
+    e(
         "toc.mode0-track",
         Warning,
         "MODE0 is given as a track's mode; cdrdao 1.2 reads MODE0 only in ZERO statements. Its 2336-byte blocks are read like MODE2's.",
