@@ -252,7 +252,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check a cue sheet: every problem with its line, column and help.
+    /// Check a cue sheet or cdrdao toc file: every problem with its line, column and help.
     Check {
         #[arg(required_unless_present = "explain")]
         sheet: Option<PathBuf>,

@@ -3,11 +3,17 @@
 //! The kind is decided by content first and by extension second.
 
 pub mod ccd;
+pub mod cdi;
+pub mod cdtext;
 pub mod chd;
 pub mod cue;
 mod detect;
+pub mod dialect;
 mod imz;
+pub mod mds;
+pub mod nrg;
 mod raw;
+pub mod toc;
 
 pub use detect::{Detected, detect, sibling_with_extension};
 
@@ -17,12 +23,30 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::medium::Medium;
 
-/// An opened image, with the analysis of its cue sheet when it came from
-/// one (the cue doctor starts from it instead of reading the sheet again).
+/// The analysis of the text descriptor an image was opened from.
+#[derive(Debug)]
+pub enum SheetAnalysis {
+    Cue(cue::Analysis),
+    Toc(toc::TocAnalysis),
+}
+
+impl SheetAnalysis {
+    /// The sheet as given.
+    pub fn path(&self) -> &Path {
+        match self {
+            SheetAnalysis::Cue(analysis) => &analysis.path,
+            SheetAnalysis::Toc(analysis) => &analysis.path,
+        }
+    }
+}
+
+/// An opened image, with the analysis of its cue sheet or toc file when it
+/// came from one (the doctor starts from it instead of reading the sheet
+/// again).
 #[derive(Debug)]
 pub struct Opened {
     pub medium: Medium,
-    pub sheet: Option<Arc<cue::Analysis>>,
+    pub sheet: Option<Arc<SheetAnalysis>>,
 }
 
 /// What opening an image may need besides its path.
@@ -55,7 +79,15 @@ pub fn open_with_options(path: &Path, options: &OpenOptions) -> Result<Opened> {
             };
             return Ok(Opened {
                 medium,
-                sheet: Some(Arc::new(analysis)),
+                sheet: Some(Arc::new(SheetAnalysis::Cue(analysis))),
+            });
+        }
+        Detected::Toc(path) => {
+            let analysis = toc::analyse(&path).map_err(|d| Error::image(&path, d.message))?;
+            let medium = toc::medium(&analysis)?;
+            return Ok(Opened {
+                medium,
+                sheet: Some(Arc::new(SheetAnalysis::Toc(analysis))),
             });
         }
         Detected::Raw(kind) => raw::open(path, kind)?,
@@ -67,6 +99,9 @@ pub fn open_with_options(path: &Path, options: &OpenOptions) -> Result<Opened> {
                 parent: options.parent.clone(),
             },
         )?,
+        Detected::Nrg(image) => nrg::open(&image)?,
+        Detected::Mds(descriptor) => mds::open(&descriptor)?,
+        Detected::Cdi(image) => cdi::open(&image)?,
     };
     Ok(Opened {
         medium,

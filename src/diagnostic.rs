@@ -124,3 +124,36 @@ impl Diagnostic {
         }
     }
 }
+
+/// Keeps at most `most` findings of each code (in order), and says how
+/// many more of it there were: a hostile image repeating one mistake in
+/// every record must not flood the report.
+pub fn cap_repeats(found: Vec<Diagnostic>, most: usize) -> Vec<Diagnostic> {
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    let mut kept = Vec::with_capacity(found.len().min(most * 8));
+    for diagnostic in found {
+        let count = match counts.iter_mut().find(|(code, _)| *code == diagnostic.code) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                counts.push((diagnostic.code, 1));
+                1
+            }
+        };
+        if count <= most {
+            kept.push(diagnostic);
+        }
+    }
+    for (code, count) in counts.into_iter().filter(|(_, n)| *n > most) {
+        kept.push(Diagnostic::info(
+            code,
+            format!(
+                "{} more findings like the above are not listed",
+                count - most
+            ),
+        ));
+    }
+    kept
+}

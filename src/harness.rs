@@ -78,6 +78,26 @@ pub const TARGETS: &[Target] = &[
         about: "a .chd: header, map, metadata and track layout, every mapped sector, the hunk check",
     },
     Target {
+        name: "toc",
+        run: toc,
+        about: "a cdrdao toc file beside the mixed-mode fixture's data: every rule and rendering, the layout",
+    },
+    Target {
+        name: "nrg",
+        run: nrg,
+        about: "a Nero image, from memory: footer, chunks, layout, sectors and subchannel",
+    },
+    Target {
+        name: "mds",
+        run: mds,
+        about: "an Alcohol descriptor beside 50 raw sectors with subchannel: blocks, names, DVD structures, layout",
+    },
+    Target {
+        name: "cdi",
+        run: cdi,
+        about: "a DiscJuggler image, from memory: footer, descriptor blocks, layout, sectors and subchannel",
+    },
+    Target {
         name: "whole",
         run: whole,
         about: "any file: detection, then everything info and ls -R do",
@@ -402,6 +422,89 @@ pub fn hfs(data: &[u8]) {
             exercise(slice, start);
         }
     }
+}
+
+/// Any bytes as a cdrdao toc file beside the mixed-mode fixture's data
+/// files: every rule and rendering, then the medium it lays out.
+pub fn toc(data: &[u8]) {
+    let folder = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/cue/mixed"
+    ));
+    let report = crate::lint::check_toc_bytes(data, folder);
+    let _ = crate::lint::render(&report, true);
+    let Ok(analysis) = crate::container::toc::analyse_bytes(data, folder) else {
+        return;
+    };
+    if let Ok(medium) = crate::container::toc::medium(&analysis) {
+        disc(medium);
+    }
+}
+
+/// Any bytes as a Nero image.
+pub fn nrg(data: &[u8]) {
+    let source = Arc::new(MemorySource::new(data.to_vec(), "fuzz.nrg"));
+    if let Ok(medium) = crate::container::nrg::open_reader(Path::new("fuzz.nrg"), source) {
+        disc(medium);
+    }
+}
+
+/// Any bytes as an Alcohol descriptor with `fuzz.mdf` (40 raw sectors with
+/// subchannel, patterned) and `fuzz.md0` (10 more) beside it, written once
+/// per thread.
+pub fn mds(data: &[u8]) {
+    thread_local! {
+        static FOLDER: Option<tempfile::TempDir> = {
+            let dir = tempfile::Builder::new().prefix("discscope-harness-mds").tempdir().ok();
+            let sector: Vec<u8> = (0..2448u32).map(|i| (i % 251) as u8).collect();
+            if let Some(dir) = &dir {
+                let _ = std::fs::write(dir.path().join("fuzz.mdf"), sector.repeat(40));
+                let _ = std::fs::write(dir.path().join("fuzz.md0"), sector.repeat(10));
+            }
+            dir
+        };
+    }
+    FOLDER.with(|dir| {
+        let Some(dir) = dir else { return };
+        let path = dir.path().join("fuzz.mds");
+        if let Ok(medium) = crate::container::mds::open_bytes(&path, data) {
+            disc(medium);
+        }
+    });
+}
+
+/// Any bytes as a DiscJuggler image.
+pub fn cdi(data: &[u8]) {
+    let source = Arc::new(MemorySource::new(data.to_vec(), "fuzz.cdi"));
+    if let Ok(medium) = crate::container::cdi::open_reader(Path::new("fuzz.cdi"), source) {
+        disc(medium);
+    }
+}
+
+/// What every disc container's target does with a medium that opened:
+/// each structure's text, the sectors and subchannel at each track's
+/// edges, then everything `info` and `ls -R` do.
+fn disc(medium: Medium) {
+    for structure in &medium.structures {
+        for field in &structure.fields {
+            let _ = field.text();
+        }
+    }
+    let sub = crate::subchannel::SubFile::of(&medium);
+    for track in medium.tracks.iter().take(8) {
+        for lba in [
+            track.pregap_start(),
+            track.start,
+            Lba(track.end().0.saturating_sub(1)),
+        ] {
+            let _ = medium.read_sector(lba);
+            if let Some(sub) = &sub {
+                let _ = sub.q(lba);
+            }
+        }
+    }
+    sectors(&medium);
+    survey_all(Arc::new(medium));
 }
 
 /// Any bytes as a `.chd`, opened from memory: every sector the medium

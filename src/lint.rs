@@ -17,22 +17,27 @@
 
 mod codes;
 mod data;
+mod declared;
 mod gaps;
 mod render;
 mod repair;
 mod scan;
 mod sequence;
+mod toc;
 
 use std::path::{Path, PathBuf};
 
+use crate::container::SheetAnalysis;
 use crate::container::cue::{self, Analysis, analysis};
+use crate::container::dialect::Dialect;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::units::Lba;
 
-pub use codes::{CODES, Explanation, explain};
+pub use codes::{CODES, Explanation, TOC_CODES, all_codes, explain};
 pub use render::render;
 pub use repair::{SheetFix, repair, unified_diff};
 pub use scan::sheet_from_data;
+pub use toc::{check_toc, check_toc_bytes};
 
 /// What the doctor found in one sheet.
 #[derive(Clone, Debug)]
@@ -79,15 +84,47 @@ impl Diagnosis {
     }
 }
 
-/// Checks the sheet at `path`. Never fails: a sheet that cannot be read
-/// gives a report holding that one error.
+/// Checks the sheet at `path`: a cdrdao toc file when it is named `.toc` or
+/// reads as one (and is not named `.cue`), else a cue sheet. Never fails: a
+/// sheet that cannot be read gives a report holding that one error.
 pub fn check(path: &Path) -> Diagnosis {
+    if is_toc(path) {
+        return toc::check_toc_path(path);
+    }
     let mut report = match cue::analyse(path) {
         Ok(analysis) => check_analysis(&analysis),
         Err(refusal) => refused(*refusal),
     };
     report.path = path.to_owned();
     report
+}
+
+/// Whether the sheet at `path` is a toc file.
+fn is_toc(path: &Path) -> bool {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "toc" => true,
+        "cue" => false,
+        _ => crate::io::FileSource::open(path)
+            .and_then(|source| {
+                use crate::io::ReadAt;
+                source.read_vec(0, source.len().min(4096) as usize)
+            })
+            .is_ok_and(|head| {
+                cue::text::recognise_other(&head) == Some(cue::text::NotASheet::CdrdaoToc)
+            }),
+    }
+}
+
+/// Checks the sheet an image was opened from.
+pub fn check_sheet(sheet: &SheetAnalysis) -> Diagnosis {
+    match sheet {
+        SheetAnalysis::Cue(analysis) => check_analysis(analysis),
+        SheetAnalysis::Toc(analysis) => toc::check_toc(analysis),
+    }
 }
 
 /// Checks sheet bytes whose FILE names are relative to `folder`.
@@ -126,9 +163,13 @@ pub fn check_analysis(analysis: &Analysis) -> Diagnosis {
             .iter()
             .filter_map(|&i| sheet.tracks.get(i))
             .collect();
-        let context = data::Context {
-            sheet,
-            blocks: &blocks,
+        let declared: Vec<_> = blocks
+            .iter()
+            .map(|b| declared::Declared::of_cue(b))
+            .collect();
+        let context = declared::Context {
+            dialect: Dialect::Cue,
+            declared: &declared,
             tracks: &laid.tracks,
             files: &analysis.files,
             lines: &lines,

@@ -3,14 +3,18 @@
 //! [`Medium::read_sector`] answers for any address and says where the bytes
 //! came from.
 
+mod bounds;
 mod map;
 mod mode;
 mod store;
+mod tails;
 mod track;
 
+pub use bounds::{MAX_LBA, MIN_LBA, bound};
 pub use map::{Extent, ExtentData, Gap};
 pub use mode::{ALL_MODES, TrackMode};
 pub use store::{DigestCheck, Store, StoreCheck};
+pub use tails::{SectorTails, TAIL_BYTES, deinterleave};
 pub use track::{CdText, Index, Session, Track, TrackFlags};
 
 use std::path::PathBuf;
@@ -106,6 +110,23 @@ impl std::fmt::Debug for SourceFile {
 pub struct Subchannel {
     pub reader: Arc<dyn ReadAt>,
     pub first: Lba,
+}
+
+impl Subchannel {
+    /// The subchannel an image keeps after each stored sector (runs of
+    /// `extents` stored with a stride of their sector size plus 96 bytes),
+    /// raw P-W when `interleaved`; `None` when no run keeps one.
+    pub fn after_sectors(
+        extents: &[Extent],
+        files: &[SourceFile],
+        interleaved: bool,
+    ) -> Option<Subchannel> {
+        let tails = SectorTails::of(extents, files, interleaved)?;
+        Some(Subchannel {
+            first: tails.first(),
+            reader: Arc::new(tails),
+        })
+    }
 }
 
 impl std::fmt::Debug for Subchannel {

@@ -26,9 +26,9 @@ use serde::{Serialize, Serializer};
 use crate::error::{Error, Result};
 
 pub use codec::{
-    Ascii, Be16, Be16Hex, Be32, Be32Hex, Be64, Both, Both16, Both32, Bytes, Codec, Guid, Hex8,
-    Latin1, Le16, Le16Hex, Le32, Le32Hex, Le64, Le64Hex, Raw, Reserved, U8, Ucs2Be, Utf16Le,
-    guid_text, hex_bytes, latin1_trimmed, ucs2be_text,
+    Ascii, Be16, Be16Hex, Be32, Be32Hex, Be64, BeI32, Both, Both16, Both32, Bytes, Codec, Guid,
+    Hex8, Latin1, Le16, Le16Hex, Le32, Le32Hex, Le64, Le64Hex, LeI32, Raw, Reserved, U8, Ucs2Be,
+    Utf16Le, guid_text, hex_bytes, latin1_trimmed, ucs2be_text,
 };
 
 /// What a structure is, as `locate` and `structure --json` name it.

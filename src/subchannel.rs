@@ -157,20 +157,42 @@ pub fn q_crc(first_ten: &[u8]) -> u16 {
 pub struct SubFile<R> {
     reader: R,
     first: Lba,
+    /// Address ranges `[start, end)` whose records mean nothing: sectors
+    /// the image does not store (session gaps, unstored pregaps).
+    unstored: Vec<(Lba, Lba)>,
 }
 
 impl SubFile<std::sync::Arc<dyn ReadAt>> {
-    /// The subchannel a medium carries, if it carries one.
+    /// The subchannel a medium carries, if it carries one. Records of
+    /// addresses the medium does not store are passed over.
     pub fn of(medium: &crate::medium::Medium) -> Option<Self> {
         let sub = medium.subchannel.as_ref()?;
-        Some(SubFile::new(std::sync::Arc::clone(&sub.reader), sub.first))
+        let mut file = SubFile::new(std::sync::Arc::clone(&sub.reader), sub.first);
+        file.unstored = medium
+            .extents
+            .iter()
+            .filter(|e| e.data.stored(e.sector_size).is_none())
+            .map(|e| (e.start, e.end()))
+            .collect();
+        Some(file)
     }
 }
 
 impl<R: ReadAt> SubFile<R> {
     /// `first` is the LBA of the first record (0 for CloneCD).
     pub fn new(reader: R, first: Lba) -> SubFile<R> {
-        SubFile { reader, first }
+        SubFile {
+            reader,
+            first,
+            unstored: Vec::new(),
+        }
+    }
+
+    /// Whether `lba` lies where the image stores no sector.
+    fn is_unstored(&self, lba: Lba) -> bool {
+        self.unstored
+            .iter()
+            .any(|&(start, end)| lba >= start && lba < end)
     }
 
     /// Sectors the file covers.
@@ -186,7 +208,7 @@ impl<R: ReadAt> SubFile<R> {
         else {
             return Ok(None);
         };
-        if index >= self.sectors() {
+        if index >= self.sectors() || self.is_unstored(lba) {
             return Ok(None);
         }
         let mut raw = [0u8; 12];
@@ -208,6 +230,9 @@ impl<R: ReadAt> SubFile<R> {
                 .read_vec(at * SUB_BYTES, (count * SUB_BYTES) as usize)?;
             for (i, record) in bytes.chunks_exact(SUB_BYTES as usize).enumerate() {
                 let lba = Lba(self.first.0 + (at + i as u64) as i64);
+                if self.is_unstored(lba) {
+                    continue;
+                }
                 let Some(raw) = record
                     .get(12..24)
                     .and_then(|q| <[u8; 12]>::try_from(q).ok())

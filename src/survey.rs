@@ -210,6 +210,9 @@ impl Survey {
         let mut table = match partition::read(volume) {
             Ok(Some(table)) => table,
             Ok(None) => return,
+            // A volume addressed from past LBA 0 (the data track of a
+            // later session) has no sector 0 to hold a table.
+            Err(crate::error::Error::OutOfRange { lba, first, .. }) if lba < first => return,
             Err(e) => {
                 self.diagnostics
                     .push(Diagnostic::error("partition.unreadable", e.to_string()));

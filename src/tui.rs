@@ -31,7 +31,7 @@ const TICK: Duration = Duration::from_millis(100);
 /// is the analysis of the cue sheet it was opened from, if any.
 pub fn run(
     survey: Arc<Survey>,
-    sheet: Option<Arc<crate::container::cue::Analysis>>,
+    sheet: Option<Arc<crate::container::SheetAnalysis>>,
     options: Appearance,
 ) -> Result<()> {
     let mut guard = terminal::Guard::enter().map_err(|e| Error::io("terminal", e))?;

@@ -37,6 +37,14 @@ pub enum Detected {
     Ccd(PathBuf),
     /// A MAME CHD.
     Chd,
+    /// A cdrdao toc file.
+    Toc(PathBuf),
+    /// A Nero image.
+    Nrg(PathBuf),
+    /// An Alcohol 120% image, by its `.mds`.
+    Mds(PathBuf),
+    /// A DiscJuggler image.
+    Cdi(PathBuf),
 }
 
 const CUE_WORDS: [&str; 8] = [
@@ -60,6 +68,37 @@ pub fn detect(path: &Path) -> Result<Detected> {
     let head_len = source.len().min(64 * 1024) as usize;
     let head = source.read_vec(0, head_len)?;
 
+    // A toc file's statements (a disc type line, a TRACK with a toc mode,
+    // DATAFILE, SILENCE, ZERO) decide it whatever its name.
+    let toc_text = text::recognise_other(&head) == Some(NotASheet::CdrdaoToc);
+    if toc_text || (extension == "toc" && !looks_like_cue(&head)) {
+        return Ok(Detected::Toc(path.to_owned()));
+    }
+    // An Alcohol descriptor by its signature (version 2 is refused when
+    // opened, named); its data file by the descriptor beside it.
+    if crate::container::mds::version(&head).is_some() || extension == "mds" {
+        return Ok(Detected::Mds(path.to_owned()));
+    }
+    if extension == "mdx" {
+        return Err(Error::image(
+            path,
+            "this is a Daemon Tools .mdx image (MDS 2.x, encrypted), which discscope names but cannot read",
+        ));
+    }
+    if extension == "mdf"
+        && let Some(descriptor) = sibling_with_extension(path, "mds")
+    {
+        return Ok(Detected::Mds(descriptor));
+    }
+    // Without its descriptor an .mdf of raw 2352-byte sectors still reads
+    // as a raw image; one with subchannel after each sector does not.
+    let raw_2352 = head.starts_with(&SYNC) && head.get(2448..2460) != Some(SYNC.as_slice());
+    if extension == "mdf" && !raw_2352 {
+        return Err(Error::image(
+            path,
+            "this is an Alcohol 120% .mdf data file and no .mds describing it is beside it",
+        ));
+    }
     if extension == "cue" || looks_like_cue(&head) {
         return Ok(Detected::Cue(path.to_owned()));
     }
@@ -74,11 +113,11 @@ pub fn detect(path: &Path) -> Result<Detected> {
     if extension == "ccd" || text::recognise_other(&head) == Some(NotASheet::CloneCdControl) {
         return Ok(Detected::Ccd(path.to_owned()));
     }
-    if let Some(format) = recognise_unsupported(&source, &head, &extension)? {
-        return Err(Error::image(
-            path,
-            format!("this is {format}, which discscope cannot open yet"),
-        ));
+    if crate::container::nrg::has_footer(&source)? || extension == "nrg" {
+        return Ok(Detected::Nrg(path.to_owned()));
+    }
+    if crate::container::cdi::footer(&source)?.is_some() || extension == "cdi" {
+        return Ok(Detected::Cdi(path.to_owned()));
     }
     if matches!(extension.as_str(), "img" | "sub")
         && let Some(ccd) = sibling_with_extension(path, "ccd")
@@ -110,34 +149,6 @@ pub fn detect(path: &Path) -> Result<Detected> {
         return Err(Error::image(path, "the file is empty"));
     }
     Ok(Detected::Raw(RawKind::Disk))
-}
-
-/// Formats that are recognised but not read yet, named so the user knows
-/// what they have.
-fn recognise_unsupported(
-    source: &FileSource,
-    head: &[u8],
-    extension: &str,
-) -> Result<Option<&'static str>> {
-    if head.starts_with(b"MEDIA DESCRIPTOR") {
-        return Ok(Some("an Alcohol 120% .mds descriptor"));
-    }
-    if text::recognise_other(head) == Some(NotASheet::CdrdaoToc) {
-        return Ok(Some("a cdrdao .toc file"));
-    }
-    let len = source.len();
-    if len >= 12 {
-        let tail = source.read_vec(len - 12, 12)?;
-        if tail.get(..4) == Some(b"NER5") || tail.get(4..8) == Some(b"NERO") {
-            return Ok(Some("a Nero .nrg image"));
-        }
-    }
-    Ok(match extension {
-        "nrg" => Some("a Nero .nrg image"),
-        "cdi" => Some("a DiscJuggler .cdi image"),
-        "mdf" => Some("an Alcohol 120% .mdf data file (open its .mds)"),
-        _ => None,
-    })
 }
 
 fn bytes_at(source: &FileSource, offset: u64, len: usize) -> Result<Option<Vec<u8>>> {

@@ -1,6 +1,10 @@
 //! `discscope check --explain CODE`: what each diagnostic code means and
 //! what to do about it.
 
+mod toc;
+
+pub use toc::TOC_CODES;
+
 use crate::diagnostic::Severity;
 
 /// One code's explanation.
@@ -12,7 +16,7 @@ pub struct Explanation {
     pub text: &'static str,
 }
 
-const fn e(code: &'static str, severity: Severity, text: &'static str) -> Explanation {
+pub(super) const fn e(code: &'static str, severity: Severity, text: &'static str) -> Explanation {
     Explanation {
         code,
         severity,
@@ -364,10 +368,15 @@ pub const CODES: &[Explanation] = &[
     ),
 ];
 
+/// Every explained code: the cue sheet's, then the toc file's.
+pub fn all_codes() -> impl Iterator<Item = &'static Explanation> {
+    CODES.iter().chain(TOC_CODES)
+}
+
 /// The explanation of a code (`cue.file-missing`; the `cue.` may be left off).
 pub fn explain(code: &str) -> Option<&'static Explanation> {
     let code = code.trim();
-    CODES.iter().find(|e| {
+    all_codes().find(|e| {
         e.code.eq_ignore_ascii_case(code)
             || e.code
                 .strip_prefix("cue.")
@@ -392,7 +401,11 @@ mod tests {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
-                for piece in text.split("\"cue.").skip(1) {
+                for piece in text
+                    .split("\"cue.")
+                    .skip(1)
+                    .chain(text.split("\"toc.").skip(1))
+                {
                     let code: String = piece
                         .chars()
                         .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
@@ -402,18 +415,24 @@ mod tests {
                     }
                     seen += 1;
                     assert!(
-                        explain(&format!("cue.{code}")).is_some(),
-                        "cue.{code} in {} has no explanation",
+                        explain(&format!("cue.{code}")).is_some()
+                            || explain(&format!("toc.{code}")).is_some(),
+                        "{code} in {} has no explanation",
                         path.display()
                     );
                 }
             }
         }
         assert!(seen > 60, "{seen}");
-        let mut codes: Vec<_> = CODES.iter().map(|e| e.code).collect();
+        let mut codes: Vec<_> = all_codes().map(|e| e.code).collect();
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), CODES.len());
+        assert_eq!(codes.len(), CODES.len() + TOC_CODES.len());
+        // Every rule shared with cue sheets is explained under both names.
+        for code in crate::container::dialect::SHARED {
+            assert!(explain(code.cue).is_some(), "{}", code.cue);
+            assert!(explain(code.toc).is_some(), "{}", code.toc);
+        }
         assert_eq!(explain("file-missing").unwrap().code, "cue.file-missing");
     }
 }

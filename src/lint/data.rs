@@ -1,12 +1,13 @@
 //! What the data says against what the sheet declares: sync patterns where
 //! a raw mode promises them, the mode byte of the header, 2048-byte files
 //! declared raw, audio declared on data and data on audio, and INDEX 01 of
-//! a data track landing between sectors.
+//! a data track landing between sectors. Shared by cue sheets and toc
+//! files: each reports under its own codes.
 
+use super::declared::{Context, Declared};
 use crate::container::cue::files::OpenFile;
-use crate::container::cue::sheet::{Sheet, TrackBlock};
-use crate::container::cue::text::indent_of;
-use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::container::dialect;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::io::ReadAt;
 use crate::medium::{Track, TrackMode};
 
@@ -14,17 +15,6 @@ pub use crate::sector::SYNC;
 
 /// Sectors sampled at the start of each track.
 const SAMPLE: u64 = 16;
-
-/// The laid-out sheet and its files.
-pub(super) struct Context<'a> {
-    pub sheet: &'a Sheet,
-    /// `blocks[i]` declared `tracks[i]`.
-    pub blocks: &'a [&'a TrackBlock],
-    pub tracks: &'a [Track],
-    /// `files[i]` for `sheet.files[i]`, `None` where it could not be used.
-    pub files: &'a [Option<OpenFile>],
-    pub lines: &'a [String],
-}
 
 /// What the first sectors of a track hold, read at 2352-byte steps.
 #[derive(Debug, Default)]
@@ -84,7 +74,8 @@ pub(crate) fn raw_mode(mode_byte: Option<u8>) -> Option<TrackMode> {
 }
 
 pub(super) fn check(context: &Context<'_>, found: &mut Vec<Diagnostic>) {
-    for (track, block) in context.tracks.iter().zip(context.blocks) {
+    let dialect = context.dialect;
+    for (track, declared) in context.tracks.iter().zip(context.declared) {
         let (Some(file), Some(offset)) = (track.file, track.file_offset) else {
             continue;
         };
@@ -97,113 +88,112 @@ pub(super) fn check(context: &Context<'_>, found: &mut Vec<Diagnostic>) {
         if sniff.sampled == 0 {
             continue;
         }
-        let declared = block.mode;
-        let retype = |mode: TrackMode| mode_fix(context, block, mode);
-        let at = (block.span.line, block.span.column);
-        if declared.has_sync() {
+        let mode = declared.mode;
+        let name = &declared.mode_name;
+        let this = context.track(declared);
+        let at = (declared.track_at.line, declared.track_at.column);
+        let with_fix = |d: Diagnostic, actual: TrackMode| match context.mode_fix(declared, actual) {
+            Some(fix) => d.with_fix(fix),
+            None => d,
+        };
+        if mode.has_sync() {
             if sniff.first_synced {
                 let actual = raw_mode(sniff.mode);
                 let base = |m: TrackMode| m.cue_name().split('/').next().unwrap_or_default();
                 if let Some(actual) =
-                    actual.filter(|&m| base(m) != base(declared).replace("CDI", "MODE2"))
+                    actual.filter(|&m| base(m) != base(mode).replace("CDI", "MODE2"))
                 {
-                    found.push(
+                    found.push(with_fix(
                         Diagnostic::error(
-                            "cue.mode-mismatch",
+                            dialect.code(dialect::MODE_MISMATCH),
                             format!(
-                                "TRACK {:02} is declared {declared} but its sectors say mode {}",
-                                block.number,
+                                "{this} is declared {name} but its sectors say mode {}",
                                 sniff.mode.unwrap_or(0)
                             ),
                         )
                         .at_sheet(at.0, at.1)
-                        .suggest(format!("declare it {actual}"))
-                        .with_fix(retype(actual)),
-                    );
+                        .suggest(format!("declare it {}", context.mode_name(actual))),
+                        actual,
+                    ));
                 }
             } else if let Some(shift) = sync_near(reader, offset, end) {
-                let index = block.indexes.iter().find(|i| i.number == 1);
-                let (line, column) = index.map_or(at, |i| (i.span.line, i.span.column));
+                let (line, column) = declared.index01_at.map_or(at, |i| (i.line, i.column));
                 found.push(
                     Diagnostic::error(
-                        "cue.index-not-on-sync",
+                        dialect.code(dialect::INDEX_NOT_ON_SYNC),
                         format!(
-                            "INDEX 01 of TRACK {:02} does not land on a sector's sync pattern (one starts {shift} bytes later)",
-                            block.number
+                            "INDEX 01 of {this} does not land on a sector's sync pattern (one starts {shift} bytes later)"
                         ),
                     )
                     .at_sheet(line, column)
                     .suggest("the time or an earlier track's mode is wrong"),
                 );
             } else if open.payload.len % 2048 == 0 && open.payload.len % 2352 != 0 {
-                let cooked = if declared == TrackMode::Mode1_2352 {
+                let cooked = if mode == TrackMode::Mode1_2352 {
                     TrackMode::Mode1_2048
                 } else {
                     TrackMode::Mode2_2048
                 };
-                found.push(
+                found.push(with_fix(
                     Diagnostic::error(
-                        "cue.sector-size-mismatch",
+                        dialect.code(dialect::SECTOR_SIZE_MISMATCH),
                         format!(
-                            "TRACK {:02} is declared {declared} but its file has no sync patterns and is a multiple of 2048 bytes",
-                            block.number
+                            "{this} is declared {name} but its file has no sync patterns and is a multiple of 2048 bytes"
                         ),
                     )
                     .at_sheet(at.0, at.1)
-                    .suggest(format!("declare it {cooked}"))
-                    .with_fix(retype(cooked)),
-                );
+                    .suggest(format!("declare it {}", context.mode_name(cooked))),
+                    cooked,
+                ));
             } else {
-                found.push(
+                found.push(with_fix(
                     Diagnostic::error(
-                        "cue.data-on-audio",
+                        dialect.code(dialect::DATA_ON_AUDIO),
                         format!(
-                            "TRACK {:02} is declared {declared} but its sectors have no sync pattern: audio?",
-                            block.number
+                            "{this} is declared {name} but its sectors have no sync pattern: audio?"
                         ),
                     )
                     .at_sheet(at.0, at.1)
-                    .suggest("declare it AUDIO")
-                    .with_fix(retype(TrackMode::Audio)),
-                );
+                    .suggest(format!(
+                        "declare it {}",
+                        context.mode_name(TrackMode::Audio)
+                    )),
+                    TrackMode::Audio,
+                ));
             }
-        } else if declared.is_audio() {
+        } else if mode.is_audio() {
             if sniff.synced * 2 > sniff.sampled {
                 let actual = raw_mode(sniff.mode).unwrap_or(TrackMode::Mode1_2352);
-                found.push(
+                found.push(with_fix(
                     Diagnostic::error(
-                        "cue.audio-on-data",
+                        dialect.code(dialect::AUDIO_ON_DATA),
                         format!(
-                            "TRACK {:02} is declared AUDIO but its sectors are data (sync patterns, mode {})",
-                            block.number,
+                            "{this} is declared {name} but its sectors are data (sync patterns, mode {})",
                             sniff.mode.unwrap_or(0)
                         ),
                     )
                     .at_sheet(at.0, at.1)
-                    .suggest(format!("declare it {actual}"))
-                    .with_fix(retype(actual)),
-                );
+                    .suggest(format!("declare it {}", context.mode_name(actual))),
+                    actual,
+                ));
             } else {
-                hidden_track(context, track, block, open, found);
+                hidden_track(context, track, declared, open, found);
             }
-        } else if declared.sector_size() == 2048
+        } else if mode.sector_size() == 2048
             && sniff.first_synced
             && offset == 0
             && open.payload.len % 2352 == 0
         {
             let actual = raw_mode(sniff.mode).unwrap_or(TrackMode::Mode1_2352);
-            found.push(
+            found.push(with_fix(
                 Diagnostic::error(
-                    "cue.sector-size-mismatch",
-                    format!(
-                        "TRACK {:02} is declared {declared} but its file holds raw 2352-byte sectors",
-                        block.number
-                    ),
+                    dialect.code(dialect::SECTOR_SIZE_MISMATCH),
+                    format!("{this} is declared {name} but its file holds raw 2352-byte sectors"),
                 )
                 .at_sheet(at.0, at.1)
-                .suggest(format!("declare it {actual}"))
-                .with_fix(retype(actual)),
-            );
+                .suggest(format!("declare it {}", context.mode_name(actual))),
+                actual,
+            ));
         }
     }
 }
@@ -213,11 +203,10 @@ pub(super) fn check(context: &Context<'_>, found: &mut Vec<Diagnostic>) {
 fn hidden_track(
     context: &Context<'_>,
     track: &Track,
-    block: &TrackBlock,
+    declared: &Declared,
     open: &OpenFile,
     found: &mut Vec<Diagnostic>,
 ) {
-    let _ = context;
     if !track.pregap_in_file || track.pregap == 0 {
         return;
     }
@@ -256,34 +245,18 @@ fn hidden_track(
         }
     }
     if loud {
-        let at = block
-            .indexes
-            .iter()
-            .find(|i| i.number == 0)
-            .map_or(block.span, |i| i.span);
+        let at = declared.index00_at.unwrap_or(declared.track_at);
         found.push(
             Diagnostic::new(
                 Severity::Info,
-                "cue.hidden-track",
+                context.dialect.code(dialect::HIDDEN_TRACK),
                 format!(
-                    "the {}-sector pregap of TRACK {:02} holds sound: a hidden track",
-                    track.pregap, block.number
+                    "the {}-sector pregap of {} holds sound: a hidden track",
+                    track.pregap,
+                    context.track(declared)
                 ),
             )
             .at_sheet(at.line, at.column),
         );
-    }
-}
-
-/// The TRACK line rewritten with another mode.
-fn mode_fix(context: &Context<'_>, block: &TrackBlock, mode: TrackMode) -> Fix {
-    let text = context
-        .lines
-        .get(block.span.line.saturating_sub(1))
-        .map_or("", String::as_str);
-    let _ = context.sheet;
-    Fix {
-        line: block.span.line,
-        replacement: format!("{}TRACK {:02} {}", indent_of(text), block.number, mode),
     }
 }

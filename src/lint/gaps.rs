@@ -1,9 +1,10 @@
 //! Pregaps: PREGAP and INDEX 00 on one track, and the two seconds a data
 //! track owes the audio track after it.
 
-use super::data::Context;
+use super::declared::Context;
 use crate::container::cue::sheet::Sheet;
 use crate::container::cue::text::indent_of;
+use crate::container::dialect::{self, Dialect};
 use crate::diagnostic::{Diagnostic, Fix};
 
 /// The pregap the Red Book asks for where data is followed by audio.
@@ -36,8 +37,11 @@ pub(super) fn check_sheet(sheet: &Sheet, found: &mut Vec<Diagnostic>) {
 }
 
 pub(super) fn check_layout(context: &Context<'_>, found: &mut Vec<Diagnostic>) {
-    let pairs = context.tracks.windows(2).zip(context.blocks.iter().skip(1));
-    for (pair, block) in pairs {
+    let pairs = context
+        .tracks
+        .windows(2)
+        .zip(context.declared.iter().skip(1));
+    for (pair, declared) in pairs {
         let [before, after] = pair else { continue };
         if before.is_audio()
             || !after.is_audio()
@@ -47,37 +51,39 @@ pub(super) fn check_layout(context: &Context<'_>, found: &mut Vec<Diagnostic>) {
             continue;
         }
         // Only a gap the sheet adds (PREGAP) can be fixed; a stored one
-        // (INDEX 00) would need other data.
-        let line_of = |line: usize| {
-            context
-                .lines
-                .get(line.saturating_sub(1))
-                .map_or("", String::as_str)
-        };
-        let has_index00 = block.indexes.iter().any(|i| i.number == 0);
-        let fix = match block.pregap {
-            _ if has_index00 => None,
-            Some((_, at)) => Some(Fix {
+        // (INDEX 00) would need other data. Toc files get no fixes.
+        let fix = match (context.dialect, declared.pregap_at) {
+            (Dialect::Toc, _) => None,
+            _ if declared.index00_at.is_some() => None,
+            (Dialect::Cue, Some(at)) => Some(Fix {
                 line: at.line,
-                replacement: format!("{}PREGAP 00:02:00", indent_of(line_of(at.line))),
+                replacement: format!("{}PREGAP 00:02:00", indent_of(context.line(at.line))),
             }),
-            None => {
-                let text = line_of(block.span.line);
+            (Dialect::Cue, None) => {
+                let text = context.line(declared.track_at.line);
                 Some(Fix {
-                    line: block.span.line,
+                    line: declared.track_at.line,
                     replacement: format!("{text}\n{}  PREGAP 00:02:00", indent_of(text)),
                 })
             }
         };
+        let suggestion = match context.dialect {
+            Dialect::Cue => {
+                "add `PREGAP 00:02:00` after this TRACK line if the image does not hold the gap"
+            }
+            Dialect::Toc => {
+                "add `PREGAP 0:2:0` after this TRACK's flags if the image does not hold the gap"
+            }
+        };
         let mut diagnostic = Diagnostic::warning(
-                "cue.data-audio-gap",
+                context.dialect.code(dialect::DATA_AUDIO_GAP),
                 format!(
-                    "TRACK {:02} (audio) follows a data track with a {}-sector pregap; a disc has at least 150 (2 seconds) there",
-                    after.number, after.pregap
+                    "{} (audio) follows a data track with a {}-sector pregap; a disc has at least 150 (2 seconds) there",
+                    context.track(declared), after.pregap
                 ),
             )
-        .at_sheet(block.span.line, block.span.column)
-        .suggest("add `PREGAP 00:02:00` after this TRACK line if the image does not hold the gap");
+        .at_sheet(declared.track_at.line, declared.track_at.column)
+        .suggest(suggestion);
         if let Some(fix) = fix {
             diagnostic = diagnostic.with_fix(fix);
         }

@@ -13,6 +13,10 @@ pub enum Gap {
     Postgap,
     /// Lead-out, lead-in and pregap between two sessions.
     SessionGap,
+    /// Data a descriptor gives as zeros (a cdrdao `SILENCE` or `ZERO`).
+    Fill,
+    /// Sectors a descriptor places past the end of its data file.
+    Missing,
 }
 
 impl Gap {
@@ -21,6 +25,8 @@ impl Gap {
             Gap::Pregap => "pregap",
             Gap::Postgap => "postgap",
             Gap::SessionGap => "session gap",
+            Gap::Fill => "zero fill",
+            Gap::Missing => "past the end of the image file",
         }
     }
 }
@@ -30,8 +36,32 @@ impl Gap {
 pub enum ExtentData {
     /// In `files[file]` from byte `offset`, one sector after another.
     File { file: usize, offset: u64 },
+    /// In `files[file]` from byte `offset`, one sector every `stride`
+    /// bytes: each sector is followed by bytes that are not sector data
+    /// (the 96 bytes of subchannel NRG, MDS and CDI images keep there).
+    Strided {
+        file: usize,
+        offset: u64,
+        stride: u64,
+    },
     /// Not stored.
     Zero(Gap),
+}
+
+impl ExtentData {
+    /// The file, the byte offset of the first sector and the bytes from
+    /// one sector to the next, for a run the image stores.
+    pub fn stored(&self, sector_size: u32) -> Option<(usize, u64, u64)> {
+        match *self {
+            ExtentData::File { file, offset } => Some((file, offset, u64::from(sector_size))),
+            ExtentData::Strided {
+                file,
+                offset,
+                stride,
+            } => Some((file, offset, stride.max(u64::from(sector_size)))),
+            ExtentData::Zero(_) => None,
+        }
+    }
 }
 
 /// A run of equally sized sectors.
@@ -69,15 +99,16 @@ impl Extent {
         };
         let index =
             u64::try_from(lba.0 - self.start.0).map_err(|_| beyond("a sector of its extent"))?;
-        Ok(match &self.data {
-            ExtentData::File { file, offset } => Origin::File {
-                file: *file,
+        Ok(match (&self.data, self.data.stored(self.sector_size)) {
+            (_, Some((file, offset, stride))) => Origin::File {
+                file,
                 offset: index
-                    .checked_mul(u64::from(self.sector_size))
-                    .and_then(|o| o.checked_add(*offset))
+                    .checked_mul(stride)
+                    .and_then(|o| o.checked_add(offset))
                     .ok_or_else(|| beyond("a file offset that fits 64 bits"))?,
             },
-            ExtentData::Zero(gap) => Origin::Virtual(*gap),
+            (ExtentData::Zero(gap), None) => Origin::Virtual(*gap),
+            (_, None) => Origin::Virtual(Gap::Missing),
         })
     }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
-use crate::medium::{ExtentData, Medium};
+use crate::medium::Medium;
 use crate::units::{Lba, Msf};
 
 /// A parsed ADDR.
@@ -105,19 +105,23 @@ impl Address {
 fn byte_offset(medium: &Medium, offset: u64) -> Result<Spot> {
     let mut before = 0u64;
     for extent in &medium.extents {
-        if !matches!(extent.data, ExtentData::File { .. }) {
+        // Each stored sector takes its stride of the file (its subchannel
+        // too, where the image keeps one after it).
+        let Some((_, _, stride)) = extent.data.stored(extent.sector_size) else {
             continue;
-        }
-        let size = u64::from(extent.sector_size.max(1));
-        let bytes = extent.count.saturating_mul(size);
+        };
+        let stride = stride.max(1);
+        let bytes = extent.count.saturating_mul(stride);
         if offset < before.saturating_add(bytes) {
             let within = offset - before;
-            let index = i64::try_from(within / size).unwrap_or(i64::MAX);
+            let index = i64::try_from(within / stride).unwrap_or(i64::MAX);
             let lba = extent
                 .start
                 .checked_add(index)
                 .ok_or_else(|| Error::Unsupported(format!("byte offset {offset:#x} overflows")))?;
-            let byte = usize::try_from(within % size).unwrap_or(0);
+            // A byte of a stored subchannel names the sector's last byte.
+            let in_sector = (within % stride).min(u64::from(extent.sector_size).saturating_sub(1));
+            let byte = usize::try_from(in_sector).unwrap_or(0);
             return Ok(Spot { lba, byte });
         }
         before = before.saturating_add(bytes);
@@ -147,7 +151,7 @@ mod tests {
 
     #[test]
     fn resolves_against_extents() {
-        use crate::medium::{Extent, Format, MediumKind};
+        use crate::medium::{Extent, ExtentData, Format, MediumKind};
         let medium = Medium {
             extents: vec![
                 Extent {

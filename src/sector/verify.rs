@@ -13,7 +13,7 @@ use std::time::Duration;
 use super::verdict::{Oddity, Problem, Problems, judge};
 use super::{SectorMode, Storage};
 use crate::error::{Error, Result};
-use crate::medium::{ExtentData, Medium};
+use crate::medium::Medium;
 use crate::units::Lba;
 
 /// Sectors per read.
@@ -94,8 +94,9 @@ struct Job {
     size: usize,
     storage: Storage,
     track: Option<u8>,
-    /// `(file, byte offset)` or `None` when not stored.
-    source: Option<(usize, u64)>,
+    /// `(file, byte offset, bytes from one sector to the next)`, or `None`
+    /// when not stored.
+    source: Option<(usize, u64, usize)>,
 }
 
 /// Verifies the sectors of every track, or of the track numbered `track`.
@@ -207,13 +208,16 @@ fn plan(medium: &Medium, track: Option<u8>) -> Result<Vec<Job>> {
                 .start
                 .checked_add(i64::try_from(done).unwrap_or(i64::MAX))
                 .unwrap_or(extent.start);
-            let source = match extent.data {
-                ExtentData::File { file, offset } => Some((
-                    file,
-                    offset.saturating_add(done.saturating_mul(u64::from(extent.sector_size))),
-                )),
-                ExtentData::Zero(_) => None,
-            };
+            let source = extent
+                .data
+                .stored(extent.sector_size)
+                .map(|(file, offset, stride)| {
+                    (
+                        file,
+                        offset.saturating_add(done.saturating_mul(stride)),
+                        usize::try_from(stride).unwrap_or(size),
+                    )
+                });
             jobs.push(Job {
                 start,
                 count,
@@ -269,20 +273,21 @@ fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Verificati
         }
         Storage::Raw { .. } | Storage::Headerless => report.data_sectors += job.count,
     }
-    let Some((file, offset)) = job.source else {
+    let Some((file, offset, stride)) = job.source else {
         // Not judged and of no mode: listed only as "not stored".
         report.note(Oddity::NotStored, job.count);
         return Ok(());
     };
     let source = medium.file(file, job.start)?;
-    let bytes = job.size.saturating_mul(job.count as usize);
+    let stride = stride.max(job.size);
+    let bytes = stride.saturating_mul(job.count as usize);
     buffer.resize(bytes, 0);
     // A run that cannot be read whole is read sector by sector: the
     // sectors that still fail are bad ("unreadable"), the rest judged.
     let mut unreadable = vec![false; job.count as usize];
     if read_run(source.reader.as_ref(), offset, buffer).is_err() {
-        for (i, sector) in buffer.chunks_exact_mut(job.size).enumerate() {
-            let at = offset.saturating_add((i * job.size) as u64);
+        for (i, sector) in buffer.chunks_exact_mut(stride).enumerate() {
+            let at = offset.saturating_add((i * stride) as u64);
             if read_run(source.reader.as_ref(), at, sector).is_err() {
                 sector.fill(0);
                 if let Some(flag) = unreadable.get_mut(i) {
@@ -291,8 +296,9 @@ fn run(medium: &Medium, job: &Job, buffer: &mut Vec<u8>, report: &mut Verificati
             }
         }
     }
-    for (i, bytes) in buffer.chunks_exact(job.size).enumerate() {
+    for (i, stored) in buffer.chunks_exact(stride).enumerate() {
         let lba = Lba(job.start.0 + i as i64);
+        let bytes = stored.get(..job.size).unwrap_or(stored);
         if unreadable.get(i).copied().unwrap_or(false) {
             report.bad_sectors += 1;
             let mode = SectorMode::Unknown;

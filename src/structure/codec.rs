@@ -70,6 +70,30 @@ integer!(/// 32 bits, little-endian, read in hex.
     Le32Hex, u32, from_le_bytes, |v| Value::Hex(v, 8));
 integer!(/// 32 bits, big-endian, read in hex.
     Be32Hex, u32, from_be_bytes, |v| Value::Hex(v, 8));
+
+macro_rules! signed {
+    ($(#[$meta:meta])* $name:ident, $ty:ty, $from:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name;
+
+        impl Codec for $name {
+            type Out = $ty;
+            const WIDTH: Option<usize> = Some(std::mem::size_of::<$ty>());
+            fn decode(raw: &[u8]) -> $ty {
+                <$ty>::$from(array(raw))
+            }
+            fn value(raw: &[u8]) -> Value {
+                Value::Signed(i64::from(Self::decode(raw)))
+            }
+        }
+    };
+}
+
+signed!(/// A signed 32-bit number, big-endian.
+    BeI32, i32, from_be_bytes);
+signed!(/// A signed 32-bit number, little-endian.
+    LeI32, i32, from_le_bytes);
 integer!(/// 64 bits, little-endian, read in hex.
     Le64Hex, u64, from_le_bytes, |v| Value::Hex(v, 16));
 

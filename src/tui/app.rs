@@ -248,7 +248,7 @@ impl App {
 
     /// The work to start with: each view's root directory, the doctor on
     /// the sheet the image came from, the owner index and verification.
-    pub fn startup(&self, sheet: Option<Arc<crate::container::cue::Analysis>>) -> Vec<Effect> {
+    pub fn startup(&self, sheet: Option<Arc<crate::container::SheetAnalysis>>) -> Vec<Effect> {
         let mut effects: Vec<Effect> = self
             .tree
             .unread_roots()

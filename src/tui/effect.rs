@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
-use crate::container::cue::Analysis;
+use crate::container::SheetAnalysis;
 use crate::fs::Node;
 use crate::inspect::hex::SectorView;
 use crate::inspect::owners::OwnerIndex;
@@ -48,7 +48,7 @@ pub enum Effect {
     /// Index which file or structure owns each sector.
     IndexOwners,
     /// Run the cue doctor over the sheet the image was opened from.
-    Lint(Arc<Analysis>),
+    Lint(Arc<SheetAnalysis>),
     /// Write a small file of the user's (a bookmark list, a report),
     /// creating its folder; `done` is the message on success.
     Write {
@@ -150,8 +150,8 @@ fn job(effect: Effect, app: &App) -> Option<(JobKind, String, Work)> {
         Effect::Lint(sheet) => {
             // The rules read the data files, so off the UI thread.
             let work: Work = Box::new(move |_| {
-                let mut report = crate::lint::check_analysis(&sheet);
-                report.path = sheet.path.clone();
+                let mut report = crate::lint::check_sheet(&sheet);
+                report.path = sheet.path().to_owned();
                 JobReport::LintDone(Box::new(report))
             });
             (JobKind::Lint, "checking the sheet".into(), work)

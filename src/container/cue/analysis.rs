@@ -9,7 +9,10 @@ use crate::container::cue::files::{self, OpenFile};
 use crate::container::cue::layout::{self, DiscLayout};
 use crate::container::cue::payload::Payload;
 use crate::container::cue::sheet::Sheet;
-use crate::container::cue::text::{self, Encoding, MAX_SHEET_BYTES, NotASheet, indent_of};
+use crate::container::cue::text::{
+    self, Encoding, MAX_SHEET_BYTES, NotASheet, SheetText, indent_of,
+};
+use crate::container::dialect::{self, Dialect};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::io::{FileSource, ReadAt};
 
@@ -48,25 +51,31 @@ pub fn analyse(path: &Path) -> Result<Analysis, Box<Diagnostic>> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let bytes = read(path)?;
+    let bytes = read(Dialect::Cue, path)?;
     let mut analysis = analyse_bytes(&bytes, folder)?;
     analysis.path = path.to_owned();
     Ok(analysis)
 }
 
 /// The sheet's bytes, or why not.
-fn read(path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
+pub(crate) fn read(dialect: Dialect, path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
     let unreadable = |error: crate::Error| {
         let message = match error {
             crate::Error::Io { source, .. } => source.to_string(),
             crate::Error::Image { message, .. } => message,
             other => other.to_string(),
         };
-        Box::new(Diagnostic::error("cue.unreadable", message))
+        Box::new(Diagnostic::error(
+            dialect.code(dialect::UNREADABLE),
+            message,
+        ))
     };
     let source = FileSource::open(path).map_err(unreadable)?;
     if source.len() > MAX_SHEET_BYTES as u64 {
-        return Err(refusal(NotASheet::TooLarge));
+        return Err(Box::new(Diagnostic::error(
+            dialect.code(dialect::TOO_LARGE),
+            NotASheet::TooLarge.message(),
+        )));
     }
     source
         .read_vec(0, source.len() as usize)
@@ -95,7 +104,7 @@ pub fn analyse_bytes(bytes: &[u8], folder: &Path) -> Result<Analysis, Box<Diagno
         return Err(refusal(other));
     }
     let sheet = Sheet::parse_bytes(bytes);
-    let mut diagnostics = text_notes(&sheet);
+    let mut diagnostics = text_notes(Dialect::Cue, &sheet.text);
     diagnostics.extend(sheet.diagnostics.iter().cloned());
     let files = files::open_all(&sheet, folder, &mut diagnostics);
     let missing = missing_index_01(&sheet, &mut diagnostics);
@@ -145,23 +154,31 @@ impl Analysis {
 
 /// What the sheet's text itself says: a byte order mark, a legacy encoding,
 /// mixed line endings.
-fn text_notes(sheet: &Sheet) -> Vec<Diagnostic> {
+pub(crate) fn text_notes(dialect: Dialect, text: &SheetText) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
-    match sheet.text.encoding {
+    match text.encoding {
         Encoding::Utf8 => {}
+        // cdrdao reads a byte order mark as illegal tokens.
+        Encoding::Utf8Bom if dialect == Dialect::Toc => notes.push(
+            Diagnostic::warning(
+                dialect.code(dialect::BOM),
+                "the file starts with a UTF-8 byte order mark, which cdrdao reads as illegal tokens",
+            )
+            .at_sheet(1, 1),
+        ),
         Encoding::Utf8Bom => notes.push(
             Diagnostic::info(
-                "cue.bom",
+                dialect.code(dialect::BOM),
                 "the sheet starts with a UTF-8 byte order mark, which some programs misread",
             )
             .at_sheet(1, 1),
         ),
         other => notes.push(Diagnostic::info(
-            "cue.encoding",
+            dialect.code(dialect::ENCODING),
             format!("the sheet is not UTF-8; decoded as {}", other.as_str()),
         )),
     }
-    let endings = sheet.text.endings;
+    let endings = text.endings;
     if [endings.lf, endings.crlf, endings.cr]
         .iter()
         .filter(|&&n| n > 0)
@@ -169,7 +186,7 @@ fn text_notes(sheet: &Sheet) -> Vec<Diagnostic> {
         > 1
     {
         notes.push(Diagnostic::info(
-            "cue.mixed-line-endings",
+            dialect.code(dialect::MIXED_LINE_ENDINGS),
             "the sheet mixes line endings",
         ));
     }

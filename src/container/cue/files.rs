@@ -9,6 +9,7 @@ use crate::container::cue::payload::{self, Payload};
 use crate::container::cue::resolve::{self, Resolution};
 use crate::container::cue::sheet::{FileKind, FileLine, Sheet};
 use crate::container::cue::text::indent_of;
+use crate::container::dialect::{self, Dialect};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::io::{FileSource, Pager, ReadAt};
 
@@ -80,7 +81,7 @@ fn open_one(
             d.fix = Some(rewrite(&file.name, file.kind.as_str()));
         }
     }
-    let path = match resolve::resolve(folder, &file.name, line, column) {
+    let path = match resolve::resolve(Dialect::Cue, folder, &file.name, line, column) {
         Resolution::Found { path, notes } => {
             let relative = path
                 .strip_prefix(folder)
@@ -98,7 +99,7 @@ fn open_one(
             // `FILE "a.bin BINARY` (an unclosed quote): the type is inside.
             if let Some((name, kind)) = file.name.rsplit_once(' ') {
                 let resolves = matches!(
-                    resolve::resolve(folder, name, line, column),
+                    resolve::resolve(Dialect::Cue, folder, name, line, column),
                     Resolution::Found { .. }
                 );
                 if resolves && FileKind::from_name(kind).is_some() {
@@ -115,22 +116,15 @@ fn open_one(
             return None;
         }
     };
-    let reader = match readers.get(&path) {
-        Some(reader) => Arc::clone(reader),
-        None => match FileSource::open(&path) {
-            Ok(source) => {
-                let reader: Arc<dyn ReadAt> = Arc::new(Pager::new(source));
-                readers.insert(path.clone(), Arc::clone(&reader));
-                reader
-            }
-            Err(error) => {
-                found.push(unreadable(file, error).at_sheet(line, column));
-                return None;
-            }
-        },
+    let reader = match shared_reader(&path, readers) {
+        Ok(reader) => reader,
+        Err(error) => {
+            found.push(unreadable(Dialect::Cue, &file.name, error).at_sheet(line, column));
+            return None;
+        }
     };
     let mut notes = Vec::new();
-    let located = payload::locate(reader.as_ref(), file.kind, &mut notes);
+    let located = payload::locate(Dialect::Cue, reader.as_ref(), file.kind, &mut notes);
     let kind_column = column_of_kind(text).unwrap_or(file.span.column);
     for note in notes {
         let mut note = note.at_sheet(line, kind_column);
@@ -165,36 +159,55 @@ fn open_one(
         }),
         Ok(None) => {
             found.push(
-                Diagnostic::error(
-                    "cue.file-needs-decoding",
-                    format!(
-                        "FILE `{}` is {} audio, which would need decoding",
-                        file.name,
-                        file.kind.as_str()
-                    ),
-                )
-                .at_sheet(file.span.line, file.span.column)
-                .suggest("decode it to WAVE (or raw BINARY) and name that file"),
+                needs_decoding(Dialect::Cue, &file.name, file.kind.as_str())
+                    .at_sheet(file.span.line, file.span.column)
+                    .suggest("decode it to WAVE (or raw BINARY) and name that file"),
             );
             None
         }
         Err(error) => {
-            found.push(unreadable(file, error).at_sheet(line, column));
+            found.push(unreadable(Dialect::Cue, &file.name, error).at_sheet(line, column));
             None
         }
     }
 }
 
+/// The reader of the file at `path`, opened once however many times a
+/// sheet names it (a hostile sheet naming one file many times cannot run
+/// out of descriptors), through a page cache.
+pub(crate) fn shared_reader(
+    path: &Path,
+    readers: &mut HashMap<PathBuf, Arc<dyn ReadAt>>,
+) -> crate::Result<Arc<dyn ReadAt>> {
+    if let Some(reader) = readers.get(path) {
+        return Ok(Arc::clone(reader));
+    }
+    let reader: Arc<dyn ReadAt> = Arc::new(Pager::new(FileSource::open(path)?));
+    readers.insert(path.to_owned(), Arc::clone(&reader));
+    Ok(reader)
+}
+
+/// A file whose audio would have to be decoded first.
+pub(crate) fn needs_decoding(dialect: Dialect, name: &str, kind: &str) -> Diagnostic {
+    Diagnostic::error(
+        dialect.code(dialect::FILE_NEEDS_DECODING),
+        format!(
+            "{} `{name}` is {kind} audio, which would need decoding",
+            dialect.file_word()
+        ),
+    )
+}
+
 /// A file that exists but could not be opened or read: the operating
 /// system's reason alone, since the sheet's line names the file.
-fn unreadable(file: &FileLine, error: crate::Error) -> Diagnostic {
+pub(crate) fn unreadable(dialect: Dialect, name: &str, error: crate::Error) -> Diagnostic {
     let reason = match error {
         crate::Error::Io { source, .. } => source.to_string(),
         other => other.to_string(),
     };
     Diagnostic::error(
-        "cue.file-unreadable",
-        format!("FILE `{}`: {reason}", file.name),
+        dialect.code(dialect::FILE_UNREADABLE),
+        format!("{} `{name}`: {reason}", dialect.file_word()),
     )
 }
 

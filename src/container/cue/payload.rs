@@ -2,6 +2,7 @@
 //! the `data` chunk of a RIFF WAVE, the `SSND` chunk of an AIFF.
 
 use crate::container::cue::sheet::FileKind;
+use crate::container::dialect::{self, Dialect};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::io::ReadAt;
@@ -16,9 +17,19 @@ pub struct Payload {
 /// At most this many chunks are walked before giving up.
 const MAX_CHUNKS: usize = 256;
 
+/// How a finding names the kind a file was declared as.
+fn declared(dialect: Dialect, kind: FileKind) -> String {
+    match (dialect, kind) {
+        (Dialect::Cue, kind) => format!("declared {}", kind.as_str()),
+        (Dialect::Toc, FileKind::Wave) => "named .wav".to_owned(),
+        (Dialect::Toc, _) => "read as raw data (its name does not end in .wav)".to_owned(),
+    }
+}
+
 /// Finds the payload of a file of the declared kind. A WAVE or AIFF file
 /// without its header is read as raw data, with a warning.
 pub fn locate(
+    dialect: Dialect,
     reader: &dyn ReadAt,
     kind: FileKind,
     notes: &mut Vec<Diagnostic>,
@@ -37,10 +48,10 @@ pub fn locate(
         FileKind::Binary | FileKind::Motorola => {
             if riff || aiff {
                 notes.push(Diagnostic::warning(
-                    "cue.file-type-mismatch",
+                    dialect.code(dialect::FILE_TYPE_MISMATCH),
                     format!(
-                        "declared {} but the file has a {} header, which will be read as sector data",
-                        kind.as_str(),
+                        "{} but the file has a {} header, which will be read as sector data",
+                        declared(dialect, kind),
                         if riff { "RIFF WAVE" } else { "AIFF" }
                     ),
                 ));
@@ -48,7 +59,7 @@ pub fn locate(
             Some(whole)
         }
         FileKind::Wave if riff => {
-            if let Some(note) = wave_format(reader)? {
+            if let Some(note) = wave_format(dialect, reader)? {
                 notes.push(note);
             }
             chunk(reader, 12, b"data", false)?
@@ -60,10 +71,10 @@ pub fn locate(
         }),
         FileKind::Wave | FileKind::Aiff => {
             notes.push(Diagnostic::warning(
-                "cue.file-type-mismatch",
+                dialect.code(dialect::FILE_TYPE_MISMATCH),
                 format!(
-                    "declared {} but the file has no such header; read as raw data",
-                    kind.as_str()
+                    "{} but the file has no such header; read as raw data",
+                    declared(dialect, kind)
                 ),
             ));
             Some(whole)
@@ -75,7 +86,7 @@ pub fn locate(
 /// Warns when a WAVE's `fmt ` chunk is not CD audio (PCM, 2 channels,
 /// 44,100 Hz, 16 bits): its bytes would be read as CD frames all the same.
 // Sources: Microsoft RIFF WAVE, the `fmt ` chunk (WAVEFORMATEX).
-fn wave_format(reader: &dyn ReadAt) -> Result<Option<Diagnostic>> {
+fn wave_format(dialect: Dialect, reader: &dyn ReadAt) -> Result<Option<Diagnostic>> {
     let Some(fmt) = chunk(reader, 12, b"fmt ", false)? else {
         return Ok(None);
     };
@@ -95,7 +106,7 @@ fn wave_format(reader: &dyn ReadAt) -> Result<Option<Diagnostic>> {
         return Ok(None);
     }
     Ok(Some(Diagnostic::warning(
-        "cue.wave-format",
+        dialect.code(dialect::WAVE_FORMAT),
         format!(
             "the WAVE holds format {tag:#06x}, {channels} channel(s), {rate} Hz, {bits}-bit; \
              CD audio is PCM, 2 channels, 44,100 Hz, 16-bit, so its sectors will not play as stored"
@@ -150,7 +161,13 @@ mod tests {
     #[test]
     fn warns_about_wave_that_is_not_cd_audio() {
         let mut notes = Vec::new();
-        let cd = locate(&wave(2, 44_100, 16), FileKind::Wave, &mut notes).unwrap();
+        let cd = locate(
+            Dialect::Cue,
+            &wave(2, 44_100, 16),
+            FileKind::Wave,
+            &mut notes,
+        )
+        .unwrap();
         assert_eq!(cd, Some(Payload { offset: 44, len: 4 }));
         assert!(notes.is_empty(), "{notes:?}");
         for odd in [
@@ -159,7 +176,7 @@ mod tests {
             wave(2, 44_100, 24),
         ] {
             let mut notes = Vec::new();
-            let payload = locate(&odd, FileKind::Wave, &mut notes).unwrap();
+            let payload = locate(Dialect::Cue, &odd, FileKind::Wave, &mut notes).unwrap();
             assert_eq!(payload, Some(Payload { offset: 44, len: 4 }));
             assert_eq!(notes.len(), 1);
             assert_eq!(notes[0].code, "cue.wave-format");
@@ -175,12 +192,12 @@ mod tests {
         wav.extend([1u8; 8]);
         let source = MemorySource::new(wav, "t.wav");
         let mut notes = Vec::new();
-        let payload = locate(&source, FileKind::Wave, &mut notes)
+        let payload = locate(Dialect::Cue, &source, FileKind::Wave, &mut notes)
             .unwrap()
             .unwrap();
         assert_eq!(payload, Payload { offset: 44, len: 8 });
         assert!(notes.is_empty());
-        let payload = locate(&source, FileKind::Binary, &mut notes)
+        let payload = locate(Dialect::Cue, &source, FileKind::Binary, &mut notes)
             .unwrap()
             .unwrap();
         assert_eq!(payload.offset, 0);

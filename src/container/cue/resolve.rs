@@ -7,6 +7,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::container::dialect::{self, Code, Dialect};
 use crate::diagnostic::Diagnostic;
 
 /// Where a FILE name led.
@@ -21,7 +22,15 @@ pub enum Resolution {
 }
 
 /// Resolves `name` for a sheet in `folder`; `(line, column)` locate the name.
-pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolution {
+/// Findings carry `dialect`'s codes.
+pub fn resolve(
+    dialect: Dialect,
+    folder: &Path,
+    name: &str,
+    line: usize,
+    column: usize,
+) -> Resolution {
+    let word = dialect.file_word();
     let mut notes = Vec::new();
     let windows_like = name.contains('\\') || has_drive_letter(name);
     let direct = folder.join(name);
@@ -32,8 +41,8 @@ pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolut
             if is_absolute {
                 notes.push(
                     Diagnostic::warning(
-                        "cue.file-absolute",
-                        format!("FILE names an absolute path `{name}`"),
+                        dialect.code(dialect::FILE_ABSOLUTE),
+                        format!("{word} names an absolute path `{name}`"),
                     )
                     .at_sheet(line, column)
                     .suggest("name the file relative to the sheet so the set can move"),
@@ -41,20 +50,22 @@ pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolut
             } else if escapes(name) {
                 notes.push(
                     Diagnostic::warning(
-                        "cue.file-outside-folder",
-                        format!("FILE `{name}` lies outside the sheet's folder"),
+                        dialect.code(dialect::FILE_OUTSIDE_FOLDER),
+                        format!("{word} `{name}` lies outside the sheet's folder"),
                     )
                     .at_sheet(line, column),
                 );
             }
-            return checked(found, name, line, column, notes);
+            return checked(dialect, found, name, line, column, notes);
         }
         if let Some(found) = case_insensitive(&direct) {
             let actual = file_name(&found);
             let message =
-                format!("FILE `{name}` was found only as `{actual}` (letter case differs)");
-            notes.push(renamed("cue.file-case", message, &actual).at_sheet(line, column));
-            return checked(found, name, line, column, notes);
+                format!("{word} `{name}` was found only as `{actual}` (letter case differs)");
+            notes.push(
+                renamed(dialect, dialect::FILE_CASE, message, &actual).at_sheet(line, column),
+            );
+            return checked(dialect, found, name, line, column, notes);
         }
     }
 
@@ -70,13 +81,13 @@ pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolut
             .to_string_lossy()
             .into_owned();
         let (code, why) = if windows_like {
-            ("cue.file-backslash", "Windows separators")
+            (dialect::FILE_BACKSLASH, "Windows separators")
         } else {
-            ("cue.file-case", "letter case differs")
+            (dialect::FILE_CASE, "letter case differs")
         };
-        let message = format!("FILE `{name}` was found as `{shown}` ({why})");
-        notes.push(renamed(code, message, &shown).at_sheet(line, column));
-        return checked(found, name, line, column, notes);
+        let message = format!("{word} `{name}` was found as `{shown}` ({why})");
+        notes.push(renamed(dialect, code, message, &shown).at_sheet(line, column));
+        return checked(dialect, found, name, line, column, notes);
     }
 
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -92,9 +103,9 @@ pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolut
         if let Some((found, case_changed)) = found {
             let actual = file_name(&found);
             let code = if is_absolute {
-                "cue.file-absolute"
+                dialect::FILE_ABSOLUTE
             } else {
-                "cue.file-path-stripped"
+                dialect::FILE_PATH_STRIPPED
             };
             let case = if case_changed {
                 " (letter case differs)"
@@ -102,39 +113,47 @@ pub fn resolve(folder: &Path, name: &str, line: usize, column: usize) -> Resolut
                 ""
             };
             let message = format!(
-                "FILE `{name}` was not found there; using `{actual}` beside the sheet{case}"
+                "{word} `{name}` was not found there; using `{actual}` beside the sheet{case}"
             );
-            notes.push(renamed(code, message, &actual).at_sheet(line, column));
-            return checked(found, name, line, column, notes);
+            notes.push(renamed(dialect, code, message, &actual).at_sheet(line, column));
+            return checked(dialect, found, name, line, column, notes);
         }
     }
 
     Resolution::Failed(
-        Diagnostic::error("cue.file-missing", format!("FILE `{name}` does not exist"))
-            .at_sheet(line, column)
-            .suggest(format!("put `{base}` beside the sheet or correct the name")),
+        Diagnostic::error(
+            dialect.code(dialect::FILE_MISSING),
+            format!("{word} `{name}` does not exist"),
+        )
+        .at_sheet(line, column)
+        .suggest(format!("put `{base}` beside the sheet or correct the name")),
     )
 }
 
 fn checked(
+    dialect: Dialect,
     path: PathBuf,
     name: &str,
     line: usize,
     column: usize,
     notes: Vec<Diagnostic>,
 ) -> Resolution {
+    let word = dialect.file_word();
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_file() => Resolution::Found { path, notes },
         Ok(meta) => Resolution::Failed(
             Diagnostic::error(
-                "cue.file-not-regular",
-                format!("FILE `{name}` {}", crate::io::describe_non_regular(&meta)),
+                dialect.code(dialect::FILE_NOT_REGULAR),
+                format!("{word} `{name}` {}", crate::io::describe_non_regular(&meta)),
             )
             .at_sheet(line, column),
         ),
         Err(error) => Resolution::Failed(
-            Diagnostic::error("cue.file-unreadable", format!("FILE `{name}`: {error}"))
-                .at_sheet(line, column),
+            Diagnostic::error(
+                dialect.code(dialect::FILE_UNREADABLE),
+                format!("{word} `{name}`: {error}"),
+            )
+            .at_sheet(line, column),
         ),
     }
 }
@@ -208,9 +227,9 @@ fn escapes(name: &str) -> bool {
     false
 }
 
-/// A FILE found under another name: the finding, with the name to write.
-fn renamed(code: &'static str, message: String, shown: &str) -> Diagnostic {
-    Diagnostic::warning(code, message).suggest(format!("write FILE \"{shown}\""))
+/// A file found under another name: the finding, with the name to write.
+fn renamed(dialect: Dialect, code: Code, message: String, shown: &str) -> Diagnostic {
+    Diagnostic::warning(dialect.code(code), message).suggest(dialect.write_name(shown))
 }
 
 /// The last component of a path, as text.
@@ -230,24 +249,29 @@ mod tests {
         std::fs::write(dir.path().join("Game.bin"), b"x").unwrap();
         std::fs::create_dir(dir.path().join("sub")).unwrap();
 
-        let Resolution::Found { notes, .. } = resolve(dir.path(), "Game.bin", 1, 6) else {
+        let Resolution::Found { notes, .. } = resolve(Dialect::Cue, dir.path(), "Game.bin", 1, 6)
+        else {
             panic!()
         };
         assert!(notes.is_empty());
 
-        let Resolution::Found { path, notes } = resolve(dir.path(), "GAME.BIN", 1, 6) else {
+        let Resolution::Found { path, notes } = resolve(Dialect::Cue, dir.path(), "GAME.BIN", 1, 6)
+        else {
             panic!()
         };
         assert_eq!(path.file_name().unwrap(), "Game.bin");
         assert_eq!(notes[0].code, "cue.file-case");
 
-        let Resolution::Found { notes, .. } = resolve(dir.path(), "C:\\Games\\game.bin", 1, 6)
+        let Resolution::Found { notes, .. } =
+            resolve(Dialect::Cue, dir.path(), "C:\\Games\\game.bin", 1, 6)
         else {
             panic!()
         };
         assert_eq!(notes[0].code, "cue.file-absolute");
 
-        let Resolution::Found { notes, .. } = resolve(dir.path(), "/nowhere/Game.bin", 1, 6) else {
+        let Resolution::Found { notes, .. } =
+            resolve(Dialect::Cue, dir.path(), "/nowhere/Game.bin", 1, 6)
+        else {
             panic!()
         };
         assert_eq!(notes[0].code, "cue.file-absolute");
@@ -258,7 +282,8 @@ mod tests {
             ("SUB\\track 1.BIN", "cue.file-backslash"),
             ("Sub/track 1.bin", "cue.file-case"),
         ] {
-            let Resolution::Found { path, notes } = resolve(dir.path(), name, 1, 6) else {
+            let Resolution::Found { path, notes } = resolve(Dialect::Cue, dir.path(), name, 1, 6)
+            else {
                 panic!("{name}")
             };
             assert_eq!(path, dir.path().join("sub/Track 1.bin"), "{name}");
@@ -266,17 +291,18 @@ mod tests {
             assert!(notes[0].message.contains("`sub/Track 1.bin`"), "{name}");
         }
 
-        let Resolution::Failed(error) = resolve(dir.path(), "sub", 2, 6) else {
+        let Resolution::Failed(error) = resolve(Dialect::Cue, dir.path(), "sub", 2, 6) else {
             panic!()
         };
         assert_eq!(error.code, "cue.file-not-regular");
 
-        let Resolution::Failed(error) = resolve(dir.path(), "/dev/zero", 2, 6) else {
+        let Resolution::Failed(error) = resolve(Dialect::Cue, dir.path(), "/dev/zero", 2, 6) else {
             panic!()
         };
         assert_eq!(error.code, "cue.file-not-regular");
 
-        let Resolution::Failed(error) = resolve(dir.path(), "missing.bin", 3, 6) else {
+        let Resolution::Failed(error) = resolve(Dialect::Cue, dir.path(), "missing.bin", 3, 6)
+        else {
             panic!()
         };
         assert_eq!(error.code, "cue.file-missing");

@@ -200,4 +200,4 @@ impl Sheet {
 }
 
 use parser::Parser;
-pub use parser::{closest_command, is_isrc};
+pub use parser::{closest_command, edit_distance, is_isrc};
