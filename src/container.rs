@@ -95,7 +95,7 @@ pub fn open_with_options(path: &Path, options: &OpenOptions) -> Result<Opened> {
         Detected::Ccd(sheet) => ccd::open(&sheet)?,
         Detected::Chd => chd::open(
             path,
-            &chd::Options {
+            &chd::ChdOptions {
                 parent: options.parent.clone(),
             },
         )?,

@@ -33,7 +33,7 @@ pub const MAX_DESCRIPTOR: u64 = 16 << 20;
 
 /// Where an image's descriptor is, from its footer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Footer {
+pub struct DescriptorPlace {
     pub version: u32,
     /// Image offset of the descriptor's first byte.
     pub start: u64,
@@ -44,7 +44,7 @@ pub struct Footer {
 
 /// The footer, when `source` ends with one: a known version and a
 /// descriptor inside the file.
-pub fn footer(source: &dyn ReadAt) -> Result<Option<Footer>> {
+pub fn footer(source: &dyn ReadAt) -> Result<Option<DescriptorPlace>> {
     let len = source.len();
     let Some(at) = len.checked_sub(8) else {
         return Ok(None);
@@ -69,7 +69,7 @@ pub fn footer(source: &dyn ReadAt) -> Result<Option<Footer>> {
     if start.checked_add(10).is_none_or(|end| end > len) {
         return Ok(None);
     }
-    Ok(Some(Footer {
+    Ok(Some(DescriptorPlace {
         version: decoded.version,
         start,
         at,

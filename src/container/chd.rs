@@ -27,7 +27,7 @@ mod tracks;
 mod view;
 
 pub use codec::containing as codec_panic_in_progress;
-pub use header::{Header, MAX_HUNK_BYTES, MAX_HUNKS, SIGNATURE};
+pub use header::{ChdHeader, MAX_HUNK_BYTES, MAX_HUNKS, SIGNATURE};
 pub use metadata::MAX_ENTRIES as MAX_METADATA_ENTRIES;
 
 use std::path::{Path, PathBuf};
@@ -49,7 +49,7 @@ use store::{ChdStore, Placement};
 
 /// How to open a CHD.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Options {
+pub struct ChdOptions {
     /// The parent of a delta CHD (`--parent FILE`); without it the parent
     /// is looked for beside the file, by its SHA-1.
     pub parent: Option<PathBuf>,
@@ -60,7 +60,7 @@ pub(crate) struct Chd {
     pub path: PathBuf,
     /// The file, through a page cache (for the metadata's digests).
     pub file: Arc<dyn ReadAt>,
-    pub header: Header,
+    pub header: ChdHeader,
     pub hunks: Arc<Hunks>,
     pub metadata: Vec<MetaEntry>,
     pub structures: Vec<Structure>,
@@ -97,7 +97,8 @@ impl Chd {
         depth: usize,
     ) -> Result<Chd> {
         let paged: Arc<dyn ReadAt> = Arc::new(Pager::new(Arc::clone(&file)));
-        let (mut header, header_structure, mut diagnostics) = Header::read(paged.as_ref(), path)?;
+        let (mut header, header_structure, mut diagnostics) =
+            ChdHeader::read(paged.as_ref(), path)?;
         let mut structures = vec![header_structure];
         let (metadata, meta_structures, meta_findings) =
             metadata::read_chain(paged.as_ref(), header.meta_offset, path);
@@ -171,7 +172,7 @@ fn legacy_unit_bytes(metadata: &[MetaEntry], hunk_bytes: u32) -> u32 {
 }
 
 /// Opens a CHD as a medium.
-pub fn open(path: &Path, options: &Options) -> Result<Medium> {
+pub fn open(path: &Path, options: &ChdOptions) -> Result<Medium> {
     medium(Chd::open(path, options.parent.as_deref(), 0)?)
 }
 
@@ -401,7 +402,7 @@ fn cd_medium(
 fn subchannel(
     chd: &Chd,
     metas: &[tracks::TrackMeta],
-    placed: &[layout::Placed],
+    placed: &[layout::PlacedTrack],
     pieces: &[layout::Piece],
     findings: &mut Vec<Diagnostic>,
 ) -> Option<Subchannel> {

@@ -55,7 +55,7 @@ pub struct DiscRecord {
 
 /// Everything the descriptor says.
 #[derive(Clone, Debug, Default)]
-pub struct Parsed {
+pub struct CdiDescriptor {
     pub sessions: Vec<SessionRecord>,
     pub disc: Option<DiscRecord>,
     pub structures: Vec<Structure>,
@@ -90,7 +90,7 @@ pub fn parse(
     version: u32,
     path: &Arc<Path>,
     found: &mut Vec<Diagnostic>,
-) -> Parsed {
+) -> CdiDescriptor {
     let mut reader = Reader {
         walker: Walker::new(bytes, base),
         version,
@@ -98,7 +98,7 @@ pub fn parse(
         found,
         structures: Vec::new(),
     };
-    let mut parsed = Parsed::default();
+    let mut parsed = CdiDescriptor::default();
     let mut block = Block::new(
         &mut reader.walker,
         Kind::Descriptor,

@@ -94,9 +94,9 @@ pub fn tag_text(tag: u32) -> String {
 
 /// A tag people read as four characters (`cdlz`, `CHT2`).
 #[derive(Clone, Copy, Debug)]
-pub struct Tag;
+pub struct FourCc;
 
-impl Codec for Tag {
+impl Codec for FourCc {
     type Out = u32;
     const WIDTH: Option<usize> = Some(4);
     fn decode(raw: &[u8]) -> u32 {

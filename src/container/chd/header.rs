@@ -100,7 +100,7 @@ declare! {
 
 /// The header, whatever its version, as the reader uses it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Header {
+pub struct ChdHeader {
     pub version: u32,
     /// The v5 compressor tags; a v3/v4 file's one codec is in slot 0
     /// (`zlib` for zlib and zlib+, `avhu` for A/V Huffman).
@@ -130,7 +130,7 @@ fn nonzero<const N: usize>(digest: [u8; N]) -> Option<[u8; N]> {
     digest.iter().any(|&b| b != 0).then_some(digest)
 }
 
-impl Header {
+impl ChdHeader {
     /// Whether hunks are compressed (a v5 file with a codec in slot 0, or
     /// a v3/v4 file with compression).
     pub fn compressed(&self) -> bool {
@@ -139,7 +139,10 @@ impl Header {
 
     /// Reads the header at the start of `source`, with its annotated
     /// structure and what was odd about it.
-    pub fn read(source: &dyn ReadAt, path: &Path) -> Result<(Header, Structure, Vec<Diagnostic>)> {
+    pub fn read(
+        source: &dyn ReadAt,
+        path: &Path,
+    ) -> Result<(ChdHeader, Structure, Vec<Diagnostic>)> {
         let fail = |message: String| Error::image(path, message);
         let head_len = source.len().min(MAX_HEADER as u64) as usize;
         let bytes = source.read_vec(0, head_len)?;
@@ -156,15 +159,15 @@ impl Header {
         let (mut header, layout, expected) = match prefix.version {
             5 => {
                 let h = HeaderV5::decode(&bytes).map_err(|e| fail(e.to_string()))?;
-                (Header::from_v5(&h), HeaderV5::LAYOUT, 124)
+                (ChdHeader::from_v5(&h), HeaderV5::LAYOUT, 124)
             }
             4 => {
                 let h = HeaderV4::decode(&bytes).map_err(|e| fail(e.to_string()))?;
-                (Header::from_v4(&h), HeaderV4::LAYOUT, 108)
+                (ChdHeader::from_v4(&h), HeaderV4::LAYOUT, 108)
             }
             3 => {
                 let h = HeaderV3::decode(&bytes).map_err(|e| fail(e.to_string()))?;
-                (Header::from_v3(&h), HeaderV3::LAYOUT, 120)
+                (ChdHeader::from_v3(&h), HeaderV3::LAYOUT, 120)
             }
             1 | 2 => {
                 return Err(fail(format!(
@@ -195,8 +198,8 @@ impl Header {
         Ok((header, structure, findings))
     }
 
-    fn from_v5(h: &HeaderV5) -> Header {
-        Header {
+    fn from_v5(h: &HeaderV5) -> ChdHeader {
+        ChdHeader {
             version: 5,
             codecs: [h.codec0, h.codec1, h.codec2, h.codec3],
             logical_bytes: h.logical_bytes,
@@ -223,10 +226,10 @@ impl Header {
         }
     }
 
-    fn from_v4(h: &HeaderV4) -> Header {
-        Header {
+    fn from_v4(h: &HeaderV4) -> ChdHeader {
+        ChdHeader {
             version: 4,
-            codecs: [Header::legacy_codec(h.compression), 0, 0, 0],
+            codecs: [ChdHeader::legacy_codec(h.compression), 0, 0, 0],
             logical_bytes: h.logical_bytes,
             map_offset: 108,
             meta_offset: h.meta_offset,
@@ -240,10 +243,10 @@ impl Header {
         }
     }
 
-    fn from_v3(h: &HeaderV3) -> Header {
-        Header {
+    fn from_v3(h: &HeaderV3) -> ChdHeader {
+        ChdHeader {
             version: 3,
-            codecs: [Header::legacy_codec(h.compression), 0, 0, 0],
+            codecs: [ChdHeader::legacy_codec(h.compression), 0, 0, 0],
             logical_bytes: h.logical_bytes,
             map_offset: 120,
             meta_offset: h.meta_offset,

@@ -25,8 +25,8 @@ use crc::{CRC_32_ISO_HDLC, Crc};
 use sha1::{Digest as _, Sha1};
 
 use super::codec::Codecs;
-use super::header::Header;
-use super::map::{CRC16, Entry, Kind, Map};
+use super::header::ChdHeader;
+use super::map::{CRC16, HunkStorage, Map, MapEntry};
 use crate::error::{Error, Result};
 use crate::io::ReadAt;
 
@@ -98,7 +98,7 @@ impl std::fmt::Debug for Hunks {
 
 impl Hunks {
     pub fn new(
-        header: &Header,
+        header: &ChdHeader,
         map: Map,
         file: Arc<dyn ReadAt>,
         path: &Path,
@@ -234,7 +234,7 @@ impl Hunks {
     fn load(&self, hunk: u32) -> Result<Arc<[u8]>> {
         let mut at = hunk;
         let mut entry = self.map.entry(at)?;
-        while entry.kind == Kind::SelfRef {
+        while entry.kind == HunkStorage::SelfRef {
             let target = entry.offset;
             let site = site_offset(&entry);
             // Only earlier hunks: the chain shortens at each step.
@@ -270,11 +270,11 @@ impl Hunks {
         Ok(bytes)
     }
 
-    fn materialize(&self, hunk: u32, entry: &Entry) -> Result<Vec<u8>> {
+    fn materialize(&self, hunk: u32, entry: &MapEntry) -> Result<Vec<u8>> {
         let size = self.hunk_bytes as usize;
         let site = site_offset(entry);
         match entry.kind {
-            Kind::Codec(slot) => {
+            HunkStorage::Codec(slot) => {
                 let compressed = self.stored(hunk, entry, u64::from(entry.length))?;
                 let mut out = vec![0u8; size];
                 let mut codecs = self
@@ -293,20 +293,20 @@ impl Hunks {
                 self.check_crc(hunk, entry, &out);
                 Ok(out)
             }
-            Kind::Uncompressed => {
+            HunkStorage::Uncompressed => {
                 let out = self.stored(hunk, entry, u64::from(self.hunk_bytes))?;
                 self.check_crc(hunk, entry, &out);
                 Ok(out)
             }
-            Kind::Mini => {
+            HunkStorage::Mini => {
                 let pattern = entry.offset.to_be_bytes();
                 let out: Vec<u8> = pattern.iter().copied().cycle().take(size).collect();
                 self.check_crc(hunk, entry, &out);
                 Ok(out)
             }
-            Kind::ParentRef | Kind::Unallocated => {
+            HunkStorage::ParentRef | HunkStorage::Unallocated => {
                 let Some(parent) = &self.parent else {
-                    if entry.kind == Kind::Unallocated && self.parent_needed.is_none() {
+                    if entry.kind == HunkStorage::Unallocated && self.parent_needed.is_none() {
                         return Ok(vec![0; size]);
                     }
                     return Err(self.error(
@@ -318,7 +318,7 @@ impl Hunks {
                 };
                 let mut out = vec![0u8; size];
                 let from = match (entry.kind, self.version) {
-                    (Kind::Unallocated, _) => {
+                    (HunkStorage::Unallocated, _) => {
                         u64::from(hunk).saturating_mul(u64::from(parent.hunk_bytes))
                     }
                     (_, 5) => entry.offset.saturating_mul(u64::from(parent.unit_bytes)),
@@ -329,13 +329,13 @@ impl Hunks {
                     .map_err(|e| self.error(hunk, site, format!("its parent bytes: {e}")))?;
                 Ok(out)
             }
-            Kind::SelfRef => Err(self.error(hunk, site, "a copy of itself".to_owned())),
-            Kind::Invalid(t) => Err(self.error(
+            HunkStorage::SelfRef => Err(self.error(hunk, site, "a copy of itself".to_owned())),
+            HunkStorage::Invalid(t) => Err(self.error(
                 hunk,
                 site,
                 format!("its map entry has type {t}, which the format does not define"),
             )),
-            Kind::Unmapped => Err(self.error(
+            HunkStorage::Unmapped => Err(self.error(
                 hunk,
                 site,
                 "the compressed map ends before its entry".to_owned(),
@@ -344,7 +344,7 @@ impl Hunks {
     }
 
     /// The stored bytes of a hunk, checked against the file's end.
-    fn stored(&self, hunk: u32, entry: &Entry, length: u64) -> Result<Vec<u8>> {
+    fn stored(&self, hunk: u32, entry: &MapEntry, length: u64) -> Result<Vec<u8>> {
         let end = entry.offset.saturating_add(length);
         if end > self.file.len() {
             return Err(self.error(
@@ -360,7 +360,7 @@ impl Hunks {
         self.file.read_vec(entry.offset, length as usize)
     }
 
-    fn check_crc(&self, hunk: u32, entry: &Entry, bytes: &[u8]) {
+    fn check_crc(&self, hunk: u32, entry: &MapEntry, bytes: &[u8]) {
         let Some(stored) = entry.crc else { return };
         let (computed, width) = if self.version >= 5 {
             (u32::from(CRC16.checksum(bytes)), 4)
@@ -472,7 +472,7 @@ impl Hunks {
     }
 }
 
-fn site_offset(entry: &Entry) -> u64 {
+fn site_offset(entry: &MapEntry) -> u64 {
     match entry.site {
         super::map::Site::Bytes(at) => at,
         super::map::Site::Bits { start, .. } => start / 8,

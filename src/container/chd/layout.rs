@@ -45,7 +45,7 @@ pub struct Piece {
 /// A track's place: the medium's track and the runs of CHD frames its
 /// view shows, in order (a GD-ROM pregap, then the track's frames).
 #[derive(Clone, Debug)]
-pub struct Placed {
+pub struct PlacedTrack {
     pub track: Track,
     /// (first frame, frames) runs of the CHD.
     pub segments: Vec<(u64, u64)>,
@@ -60,9 +60,9 @@ pub fn lay_out(
     disc: Disc,
     stored_frames: u64,
     findings: &mut Vec<Diagnostic>,
-) -> (Vec<Placed>, Vec<Piece>) {
+) -> (Vec<PlacedTrack>, Vec<Piece>) {
     let gd = disc != Disc::Cd;
-    let mut placed: Vec<Placed> = Vec::new();
+    let mut placed: Vec<PlacedTrack> = Vec::new();
     let mut pieces = Vec::new();
     let mut lba: i64 = 0;
     let mut chd_frame: u64 = 0;
@@ -183,7 +183,7 @@ pub fn lay_out(
         } else {
             1
         };
-        placed.push(Placed {
+        placed.push(PlacedTrack {
             track: Track {
                 number: u8::try_from(meta.number).unwrap_or(u8::MAX),
                 session,

@@ -26,7 +26,7 @@ use crc::{CRC_16_IBM_3740, Crc, Table};
 
 use super::bits::{BitReader, MapCode};
 use super::fields::{Be24, Be48};
-use super::header::Header;
+use super::header::ChdHeader;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::Result;
 use crate::io::ReadAt;
@@ -107,7 +107,7 @@ codes!(
 
 /// How a hunk is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
+pub enum HunkStorage {
     /// Compressed with the header's codec in this slot (0..3).
     Codec(u8),
     Uncompressed,
@@ -126,26 +126,26 @@ pub enum Kind {
     Unmapped,
 }
 
-impl Kind {
+impl HunkStorage {
     /// How `chdman info` names it (codecs by the header's tag).
-    pub fn name(self, header: &Header) -> String {
+    pub fn name(self, header: &ChdHeader) -> String {
         match self {
-            Kind::Codec(slot) => {
+            HunkStorage::Codec(slot) => {
                 let tag = header.codecs.get(usize::from(slot)).copied().unwrap_or(0);
                 match super::codec::name(tag) {
                     Some(name) => name.to_owned(),
                     None => format!("compressor {slot} (none in the header)"),
                 }
             }
-            Kind::Uncompressed => "Uncompressed".into(),
-            Kind::Mini => "Mini".into(),
-            Kind::SelfRef => "Copy from self".into(),
-            Kind::ParentRef => "Copy from parent".into(),
+            HunkStorage::Uncompressed => "Uncompressed".into(),
+            HunkStorage::Mini => "Mini".into(),
+            HunkStorage::SelfRef => "Copy from self".into(),
+            HunkStorage::ParentRef => "Copy from parent".into(),
             // chdman counts an unstored hunk as a copy from the parent
             // (without one it reads as zeros).
-            Kind::Unallocated => "Copy from parent".into(),
-            Kind::Invalid(t) => format!("invalid type {t}"),
-            Kind::Unmapped => "No map entry".into(),
+            HunkStorage::Unallocated => "Copy from parent".into(),
+            HunkStorage::Invalid(t) => format!("invalid type {t}"),
+            HunkStorage::Unmapped => "No map entry".into(),
         }
     }
 }
@@ -163,8 +163,8 @@ pub enum Site {
 
 /// One hunk's map entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Entry {
-    pub kind: Kind,
+pub struct MapEntry {
+    pub kind: HunkStorage,
     pub length: u32,
     pub offset: u64,
     /// CRC-16 (v5) or CRC-32 (v3/v4), when the entry records one.
@@ -196,7 +196,7 @@ struct Compressed {
     /// Hunks whose entries the stream holds (fewer than the hunks when it
     /// ends early).
     described: u32,
-    blocks: Mutex<Vec<(u32, Arc<[Entry]>)>>,
+    blocks: Mutex<Vec<(u32, Arc<[MapEntry]>)>>,
 }
 
 #[derive(Debug)]
@@ -215,7 +215,7 @@ pub struct Map {
     unit_bytes: u32,
     layout: Layout,
     /// Hunks of each kind, in the order first seen.
-    pub counts: Vec<(Kind, u64)>,
+    pub counts: Vec<(HunkStorage, u64)>,
 }
 
 impl std::fmt::Debug for Map {
@@ -229,10 +229,10 @@ impl std::fmt::Debug for Map {
 
 /// Tallies and findings of one pass over every entry.
 struct Scan<'a> {
-    header: &'a Header,
+    header: &'a ChdHeader,
     file_len: u64,
     has_parent: bool,
-    counts: Vec<(Kind, u64)>,
+    counts: Vec<(HunkStorage, u64)>,
     findings: Vec<Diagnostic>,
     past_end: u64,
     forward: u64,
@@ -242,7 +242,7 @@ struct Scan<'a> {
 }
 
 impl Scan<'_> {
-    fn count(&mut self, kind: Kind) {
+    fn count(&mut self, kind: HunkStorage) {
         match self.counts.iter_mut().find(|(k, _)| *k == kind) {
             Some((_, n)) => *n += 1,
             None => self.counts.push((kind, 1)),
@@ -258,14 +258,14 @@ impl Scan<'_> {
         }
     }
 
-    fn check(&mut self, hunk: u32, entry: &Entry) {
+    fn check(&mut self, hunk: u32, entry: &MapEntry) {
         self.count(entry.kind);
         let at = match entry.site {
             Site::Bytes(at) => at,
             Site::Bits { start, .. } => start / 8,
         };
         match entry.kind {
-            Kind::Codec(_) | Kind::Uncompressed => {
+            HunkStorage::Codec(_) | HunkStorage::Uncompressed => {
                 let end = entry.offset.saturating_add(u64::from(entry.length));
                 if end > self.file_len {
                     let (offset, length, file_len) = (entry.offset, entry.length, self.file_len);
@@ -282,7 +282,7 @@ impl Scan<'_> {
                         },
                     );
                 }
-                if let Kind::Codec(slot) = entry.kind
+                if let HunkStorage::Codec(slot) = entry.kind
                     && self
                         .header
                         .codecs
@@ -305,7 +305,7 @@ impl Scan<'_> {
                     );
                 }
             }
-            Kind::SelfRef if entry.offset >= u64::from(hunk) => {
+            HunkStorage::SelfRef if entry.offset >= u64::from(hunk) => {
                 let target = entry.offset;
                 self.note(
                     |s| &mut s.forward,
@@ -320,7 +320,7 @@ impl Scan<'_> {
                     },
                 );
             }
-            Kind::ParentRef if !self.has_parent => {
+            HunkStorage::ParentRef if !self.has_parent => {
                 self.note(
                     |s| &mut s.orphans,
                     || {
@@ -334,7 +334,7 @@ impl Scan<'_> {
                     },
                 );
             }
-            Kind::Invalid(t) => {
+            HunkStorage::Invalid(t) => {
                 self.note(
                     |s| &mut s.invalid,
                     || {
@@ -353,7 +353,7 @@ impl Scan<'_> {
     }
 
     /// Summaries of what went past the listed findings.
-    fn finish(mut self) -> (Vec<(Kind, u64)>, Vec<Diagnostic>) {
+    fn finish(mut self) -> (Vec<(HunkStorage, u64)>, Vec<Diagnostic>) {
         for (count, what) in [
             (self.past_end, "hunks past the end of the file"),
             (self.forward, "copies of hunks that are not earlier"),
@@ -373,10 +373,10 @@ impl Scan<'_> {
 }
 
 /// Reads a v3/v4 entry's 16 bytes.
-fn legacy_entry(bytes: &[u8], at: u64) -> Entry {
+fn legacy_entry(bytes: &[u8], at: u64) -> MapEntry {
     let Ok(e) = LegacyEntry::decode(bytes) else {
-        return Entry {
-            kind: Kind::Invalid(0),
+        return MapEntry {
+            kind: HunkStorage::Invalid(0),
             length: 0,
             offset: 0,
             crc: None,
@@ -384,14 +384,14 @@ fn legacy_entry(bytes: &[u8], at: u64) -> Entry {
         };
     };
     let kind = match e.flags & 0x0F {
-        1 => Kind::Codec(0),
-        2 => Kind::Uncompressed,
-        3 => Kind::Mini,
-        4 => Kind::SelfRef,
-        5 => Kind::ParentRef,
-        other => Kind::Invalid(other),
+        1 => HunkStorage::Codec(0),
+        2 => HunkStorage::Uncompressed,
+        3 => HunkStorage::Mini,
+        4 => HunkStorage::SelfRef,
+        5 => HunkStorage::ParentRef,
+        other => HunkStorage::Invalid(other),
     };
-    Entry {
+    MapEntry {
         kind,
         length: u32::from(e.length_low) | (u32::from(e.length_high) << 16),
         offset: e.offset,
@@ -404,7 +404,7 @@ impl Map {
     /// Reads the map the header points to. Findings say what is wrong
     /// with it; an `Err` means no map could be read at all.
     pub fn read(
-        header: &Header,
+        header: &ChdHeader,
         source: Arc<dyn ReadAt>,
         path: &Path,
         has_parent: bool,
@@ -521,9 +521,9 @@ impl Map {
 
     /// An entry of a fixed-size layout from its bytes (`None` past the end
     /// of the file).
-    fn decode_fixed(&self, raw: Option<&[u8]>, at: u64) -> Entry {
-        let invalid = Entry {
-            kind: Kind::Invalid(0),
+    fn decode_fixed(&self, raw: Option<&[u8]>, at: u64) -> MapEntry {
+        let invalid = MapEntry {
+            kind: HunkStorage::Invalid(0),
             length: 0,
             offset: 0,
             crc: None,
@@ -533,15 +533,15 @@ impl Map {
         match self.layout {
             Layout::Legacy { .. } => legacy_entry(raw, at),
             _ => match RawEntry::decode(raw) {
-                Ok(RawEntry { hunk: 0 }) => Entry {
-                    kind: Kind::Unallocated,
+                Ok(RawEntry { hunk: 0 }) => MapEntry {
+                    kind: HunkStorage::Unallocated,
                     length: 0,
                     offset: 0,
                     crc: None,
                     site: Site::Bytes(at),
                 },
-                Ok(RawEntry { hunk }) => Entry {
-                    kind: Kind::Uncompressed,
+                Ok(RawEntry { hunk }) => MapEntry {
+                    kind: HunkStorage::Uncompressed,
                     length: self.hunk_bytes,
                     offset: u64::from(hunk) * u64::from(self.hunk_bytes),
                     crc: None,
@@ -553,7 +553,7 @@ impl Map {
     }
 
     /// The entry of `hunk`.
-    pub fn entry(&self, hunk: u32) -> Result<Entry> {
+    pub fn entry(&self, hunk: u32) -> Result<MapEntry> {
         if hunk >= self.count {
             return Err(crate::error::Error::invalid(
                 crate::error::Position::Byte(0),
@@ -574,8 +574,8 @@ impl Map {
                 let raw = self.source.read_vec(at, size as usize).ok();
                 Ok(self.decode_fixed(raw.as_deref(), at))
             }
-            Layout::Compressed(map) if hunk >= map.described => Ok(Entry {
-                kind: Kind::Unmapped,
+            Layout::Compressed(map) if hunk >= map.described => Ok(MapEntry {
+                kind: HunkStorage::Unmapped,
                 length: 0,
                 offset: 0,
                 crc: None,
@@ -589,8 +589,8 @@ impl Map {
                 Ok(block
                     .get((hunk % CHECKPOINT) as usize)
                     .copied()
-                    .unwrap_or(Entry {
-                        kind: Kind::Invalid(0),
+                    .unwrap_or(MapEntry {
+                        kind: HunkStorage::Invalid(0),
                         length: 0,
                         offset: 0,
                         crc: None,
@@ -600,7 +600,7 @@ impl Map {
         }
     }
 
-    fn block(&self, map: &Compressed, block: u32) -> Result<Arc<[Entry]>> {
+    fn block(&self, map: &Compressed, block: u32) -> Result<Arc<[MapEntry]>> {
         if let Ok(blocks) = map.blocks.lock()
             && let Some((_, entries)) = blocks.iter().find(|(b, _)| *b == block)
         {
@@ -618,7 +618,7 @@ impl Map {
         for hunk in first..first + n {
             entries.push(cursor.next(hunk, self.hunk_bytes, self.unit_bytes)?.0);
         }
-        let entries: Arc<[Entry]> = entries.into();
+        let entries: Arc<[MapEntry]> = entries.into();
         if let Ok(mut blocks) = map.blocks.lock() {
             if blocks.len() >= BLOCKS_KEPT {
                 blocks.remove(0);
@@ -629,7 +629,7 @@ impl Map {
     }
 
     /// The entry of `hunk` as a structure, every field annotated.
-    pub fn structure(&self, hunk: u32, header: &Header) -> Result<Structure> {
+    pub fn structure(&self, hunk: u32, header: &ChdHeader) -> Result<Structure> {
         let entry = self.entry(hunk)?;
         let name = format!("CHD map entry of hunk {hunk}");
         let mut structure = match entry.site {
@@ -653,12 +653,12 @@ impl Map {
                 // The decoded 12 bytes, placed where the entry's bits are.
                 let mut raw = [0u8; 12];
                 raw[0] = match entry.kind {
-                    Kind::Codec(slot) => slot,
-                    Kind::Uncompressed => 4,
-                    Kind::SelfRef => 5,
-                    Kind::ParentRef => 6,
-                    Kind::Invalid(t) => t,
-                    Kind::Mini | Kind::Unallocated | Kind::Unmapped => 0xFF,
+                    HunkStorage::Codec(slot) => slot,
+                    HunkStorage::Uncompressed => 4,
+                    HunkStorage::SelfRef => 5,
+                    HunkStorage::ParentRef => 6,
+                    HunkStorage::Invalid(t) => t,
+                    HunkStorage::Mini | HunkStorage::Unallocated | HunkStorage::Unmapped => 0xFF,
                 };
                 raw[1..4].copy_from_slice(&entry.length.to_be_bytes()[1..]);
                 raw[4..10].copy_from_slice(&entry.offset.to_be_bytes()[2..]);
@@ -765,7 +765,12 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next entry, with its 12 decoded bytes for the map's CRC.
-    fn next(&mut self, hunk: u32, hunk_bytes: u32, unit_bytes: u32) -> Result<(Entry, [u8; 12])> {
+    fn next(
+        &mut self,
+        hunk: u32,
+        hunk_bytes: u32,
+        unit_bytes: u32,
+    ) -> Result<(MapEntry, [u8; 12])> {
         let kind_code = self.next_type()?;
         let base_bit = self.map.data_offset.saturating_mul(8);
         let start = base_bit + self.fields.position();
@@ -826,17 +831,18 @@ impl<'a> Cursor<'a> {
         raw[4..10].copy_from_slice(&offset.to_be_bytes()[2..]);
         raw[10..12].copy_from_slice(&crc.to_be_bytes());
         let kind = match base {
-            0..=3 => Kind::Codec(base),
-            4 => Kind::Uncompressed,
-            5 => Kind::SelfRef,
-            6 => Kind::ParentRef,
-            other => Kind::Invalid(other),
+            0..=3 => HunkStorage::Codec(base),
+            4 => HunkStorage::Uncompressed,
+            5 => HunkStorage::SelfRef,
+            6 => HunkStorage::ParentRef,
+            other => HunkStorage::Invalid(other),
         };
-        let entry = Entry {
+        let entry = MapEntry {
             kind,
             length,
             offset,
-            crc: matches!(kind, Kind::Codec(_) | Kind::Uncompressed).then_some(u32::from(crc)),
+            crc: matches!(kind, HunkStorage::Codec(_) | HunkStorage::Uncompressed)
+                .then_some(u32::from(crc)),
             site: Site::Bits {
                 start,
                 end: base_bit + self.fields.position(),
@@ -849,7 +855,7 @@ impl<'a> Cursor<'a> {
 /// Scans a compressed map once: finds where the fields start, checks the
 /// CRC and every entry, and keeps the checkpoints.
 fn scan_compressed(
-    header: &Header,
+    header: &ChdHeader,
     source: &Arc<dyn ReadAt>,
     map: &CompressedMapHeader,
     scan: &mut Scan<'_>,

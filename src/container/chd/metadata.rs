@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::fields::{Be24, Tag, tag_text};
+use super::fields::{Be24, FourCc, tag_text};
 use super::header::tag;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::io::ReadAt;
@@ -30,7 +30,7 @@ const MAX_PARSED: u32 = 64 * 1024;
 declare! {
     /// The header of a metadata entry.
     pub struct MetadataHeader = "CHD metadata entry", Descriptor, "MAME chd.cpp (metadata_find)", 16 {
-        0, 4 => tag: Tag, "tag", "what the data is (CHT2 a CD track, CHGD a GD-ROM track, GDDD hard disk geometry, DVD  a DVD)";
+        0, 4 => tag: FourCc, "tag", "what the data is (CHT2 a CD track, CHGD a GD-ROM track, GDDD hard disk geometry, DVD  a DVD)";
         4, 1 => flags: MetaFlags, "flags", "bit 0: the data is part of the overall SHA-1";
         5, 3 => length: Be24, "length", "bytes of data after this header";
         8, 8 => next: Be64, "next entry", "where the next entry's header is (0: this is the last)";
@@ -271,7 +271,7 @@ pub mod tags {
 
 /// Hard disk geometry (`CYLS:%d,HEADS:%d,SECS:%d,BPS:%d`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Geometry {
+pub struct HardDiskGeometry {
     pub cylinders: u32,
     pub heads: u32,
     pub sectors: u32,
@@ -279,7 +279,7 @@ pub struct Geometry {
 }
 
 /// The first GDDD entry's geometry, if it parses.
-pub fn geometry(entries: &[MetaEntry]) -> Option<Geometry> {
+pub fn geometry(entries: &[MetaEntry]) -> Option<HardDiskGeometry> {
     let text = entries.iter().find(|e| e.tag == tags::HARD_DISK)?.text()?;
     let value = |key: &str| -> Option<u32> {
         tokens(&text)
@@ -287,7 +287,7 @@ pub fn geometry(entries: &[MetaEntry]) -> Option<Geometry> {
             .find(|(_, k, _)| *k == key)
             .and_then(|(_, _, v)| v.trim_end_matches('.').parse().ok())
     };
-    Some(Geometry {
+    Some(HardDiskGeometry {
         cylinders: value("CYLS")?,
         heads: value("HEADS")?,
         sectors: value("SECS")?,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::fields::hex;
-use super::header::Header;
+use super::header::ChdHeader;
 use super::hunks::Hunks;
 use super::{Chd, MAX_PARENTS};
 use crate::diagnostic::Diagnostic;
@@ -22,7 +22,7 @@ const MAX_SIBLINGS: usize = 256;
 /// The SHA-1 in the header of the CHD at `path`, if it is one.
 fn sha1_of(path: &Path) -> Option<[u8; 20]> {
     let file = FileSource::open(path).ok()?;
-    Header::read(&file, path).ok()?.0.sha1
+    ChdHeader::read(&file, path).ok()?.0.sha1
 }
 
 /// `.chd` files beside `path`, itself excepted.
@@ -54,7 +54,7 @@ fn siblings(path: &Path) -> Vec<PathBuf> {
 /// which SHA-1 is missing).
 pub(super) fn find(
     path: &Path,
-    header: &Header,
+    header: &ChdHeader,
     explicit: Option<&Path>,
     depth: usize,
     diagnostics: &mut Vec<Diagnostic>,

@@ -17,7 +17,7 @@ use sha1::{Digest as _, Sha1};
 
 use super::Chd;
 use super::fields::hex;
-use super::header::Header;
+use super::header::ChdHeader;
 use super::hunks::Hunks;
 use super::map::Map;
 use super::view::{SUBCODE, SubcodeLayout, deinterleave};
@@ -82,7 +82,7 @@ struct Checksummed {
 /// The CHD behind a medium.
 pub struct ChdStore {
     file: Arc<dyn ReadAt>,
-    header: Header,
+    header: ChdHeader,
     hunks: Arc<Hunks>,
     checksummed: Vec<Checksummed>,
     placement: Placement,
@@ -255,7 +255,7 @@ impl Store for ChdStore {
 }
 
 /// The map's summary as `chdman info -v` tallies it: hunks of each kind.
-pub(super) fn map_summary(map: &Map, header: &Header, path: &Path) -> Structure {
+pub(super) fn map_summary(map: &Map, header: &ChdHeader, path: &Path) -> Structure {
     let mut s = Structure::new(
         Kind::Descriptor,
         "CHD hunk map",

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::parse::{FileRef, Parsed};
+use super::parse::{FileRef, MdsDescriptor};
 use crate::container::cue::resolve::case_insensitive;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::io::{FileSource, Pager, ReadAt};
@@ -68,7 +68,7 @@ fn locate(descriptor: &Path, name: &str) -> Option<(PathBuf, bool)> {
 }
 
 /// Opens every file the tracks name, each once.
-pub fn open(descriptor: &Path, parsed: &Parsed, found: &mut Vec<Diagnostic>) -> DataFiles {
+pub fn open(descriptor: &Path, parsed: &MdsDescriptor, found: &mut Vec<Diagnostic>) -> DataFiles {
     let mut data = DataFiles::default();
     let refs: Vec<&FileRef> = parsed
         .sessions

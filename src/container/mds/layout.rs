@@ -14,7 +14,7 @@
 //! of the block at fault.
 
 use super::files::DataFiles;
-use super::parse::{Entry, Parsed, SessionEntry};
+use super::parse::{MdsDescriptor, SessionEntry, TrackEntry};
 use super::records::{ModeKind, mode_kind};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::medium::{CdText, Extent, ExtentData, Gap, Index, Track, TrackFlags, TrackMode};
@@ -33,7 +33,7 @@ pub struct MdsLayout {
 
 /// How a track block stores its sectors: the mode, the sector's bytes
 /// and the bytes from one sector to the next.
-fn storage(entry: &Entry, dvd: bool, found: &mut Vec<Diagnostic>) -> (TrackMode, u32, u64) {
+fn storage(entry: &TrackEntry, dvd: bool, found: &mut Vec<Diagnostic>) -> (TrackMode, u32, u64) {
     let block = &entry.block;
     let at = entry.at;
     let mut stride = u64::from(block.sector_size);
@@ -146,7 +146,7 @@ impl Builder<'_> {
         count: u64,
         (size, stride): (u32, u64),
         skip: u64,
-        entry: &Entry,
+        entry: &TrackEntry,
     ) {
         let track = Some(self.layout.tracks.len());
         let mut lba = start;
@@ -212,7 +212,7 @@ impl Builder<'_> {
     }
 
     /// Sectors the track's files hold from its start offset.
-    fn available(&self, entry: &Entry, stride: u64) -> u64 {
+    fn available(&self, entry: &TrackEntry, stride: u64) -> u64 {
         entry
             .files
             .iter()
@@ -227,7 +227,11 @@ impl Builder<'_> {
 }
 
 /// Lays out every session.
-pub fn lay_out(parsed: &Parsed, files: &DataFiles, found: &mut Vec<Diagnostic>) -> MdsLayout {
+pub fn lay_out(
+    parsed: &MdsDescriptor,
+    files: &DataFiles,
+    found: &mut Vec<Diagnostic>,
+) -> MdsLayout {
     let mut builder = Builder {
         layout: MdsLayout::default(),
         files,
@@ -416,7 +420,7 @@ fn lay_out_session(builder: &mut Builder<'_>, session: &SessionEntry, number: u8
 
 /// A CD track block's PMSF (the TOC's time of INDEX 01) should name its
 /// start sector.
-fn check_time(builder: &mut Builder<'_>, entry: &Entry, start: i64, dvd: bool) {
+fn check_time(builder: &mut Builder<'_>, entry: &TrackEntry, start: i64, dvd: bool) {
     let b = &entry.block;
     let time = (i64::from(b.pminute) * 60 + i64::from(b.psecond)) * 75 + i64::from(b.pframe);
     if !dvd && time != 0 && time - 150 != start {

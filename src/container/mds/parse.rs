@@ -34,7 +34,7 @@ pub struct FileRef {
 
 /// One track block with what it points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub struct TrackEntry {
     pub block: MdsTrack,
     /// Offset of the track block.
     pub at: u64,
@@ -43,7 +43,7 @@ pub struct Entry {
     pub files: Vec<FileRef>,
 }
 
-impl Entry {
+impl TrackEntry {
     /// Whether this is a track (POINT 1-99) rather than a lead-in entry.
     pub fn is_track(&self) -> bool {
         (1..=99).contains(&self.block.point)
@@ -55,12 +55,12 @@ impl Entry {
 pub struct SessionEntry {
     pub block: MdsSession,
     pub at: u64,
-    pub entries: Vec<Entry>,
+    pub entries: Vec<TrackEntry>,
 }
 
 /// Everything the descriptor says.
 #[derive(Clone, Debug)]
-pub struct Parsed {
+pub struct MdsDescriptor {
     pub header: MdsHeader,
     /// The medium type names a DVD.
     pub dvd: bool,
@@ -147,7 +147,11 @@ impl<'a> Reader<'a> {
 }
 
 /// Reads the header, the session blocks and every track block.
-pub fn parse(bytes: &[u8], path: Arc<Path>, found: &mut Vec<Diagnostic>) -> Result<Parsed, String> {
+pub fn parse(
+    bytes: &[u8],
+    path: Arc<Path>,
+    found: &mut Vec<Diagnostic>,
+) -> Result<MdsDescriptor, String> {
     let head = slice(bytes, 0, MdsHeader::LAYOUT.size).ok_or_else(|| {
         format!(
             "the descriptor has {} bytes, fewer than its 88-byte header",
@@ -210,7 +214,7 @@ pub fn parse(bytes: &[u8], path: Arc<Path>, found: &mut Vec<Diagnostic>) -> Resu
     }
     super::dvd::disc_structures(&mut reader, &header, dvd);
     super::dpm::blocks(&mut reader, &header);
-    Ok(Parsed {
+    Ok(MdsDescriptor {
         header,
         dvd,
         sessions,
@@ -225,7 +229,7 @@ fn tracks(
     (at, number): (u64, usize),
     dvd: bool,
     room: usize,
-) -> Vec<Entry> {
+) -> Vec<TrackEntry> {
     let mut entries = Vec::new();
     for i in 0..u64::from(session.blocks).min(room as u64) {
         let offset = u64::from(session.tracks_offset) + 80 * i;
@@ -250,7 +254,7 @@ fn tracks(
             at + 20,
             &format!("MDS session {number} {what}"),
         );
-        let mut entry = Entry {
+        let mut entry = TrackEntry {
             at: offset,
             extra: None,
             files: Vec::new(),

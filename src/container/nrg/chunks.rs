@@ -17,7 +17,7 @@ pub const MAX_BODY: u64 = 1 << 20;
 
 /// The footer: which version, where it is, where the chunks start.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Footer {
+pub struct NrgFooter {
     /// 1 (`NERO`, 32-bit offsets) or 2 (`NER5`, 64-bit offsets).
     pub version: u8,
     /// Where the footer itself begins: the chunks end there.
@@ -27,7 +27,7 @@ pub struct Footer {
     pub bytes: Vec<u8>,
 }
 
-impl Footer {
+impl NrgFooter {
     /// Whether offsets are 64 bits wide.
     pub fn wide(&self) -> bool {
         self.version == 2
@@ -35,13 +35,13 @@ impl Footer {
 }
 
 /// The footer at the end of `source`, if it has one.
-pub fn footer(source: &dyn ReadAt) -> Result<Option<Footer>> {
+pub fn footer(source: &dyn ReadAt) -> Result<Option<NrgFooter>> {
     let len = source.len();
     if len >= 12 {
         let bytes = source.read_vec(len - 12, 12)?;
         if bytes.get(..4) == Some(b"NER5") {
             let decoded = NrgFooterV2::decode(&bytes)?;
-            return Ok(Some(Footer {
+            return Ok(Some(NrgFooter {
                 version: 2,
                 offset: len - 12,
                 first: decoded.first_chunk,
@@ -53,7 +53,7 @@ pub fn footer(source: &dyn ReadAt) -> Result<Option<Footer>> {
         let bytes = source.read_vec(len - 8, 8)?;
         if bytes.get(..4) == Some(b"NERO") {
             let decoded = NrgFooterV1::decode(&bytes)?;
-            return Ok(Some(Footer {
+            return Ok(Some(NrgFooter {
                 version: 1,
                 offset: len - 8,
                 first: u64::from(decoded.first_chunk),
@@ -98,7 +98,7 @@ fn at(offset: u64) -> Location {
 /// Walks the chunks from the footer's first to `END!`.
 pub fn walk(
     source: &dyn ReadAt,
-    footer: &Footer,
+    footer: &NrgFooter,
     found: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Chunk>> {
     let end = footer.offset;

@@ -6,10 +6,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::chunks::{Chunk, Footer};
+use super::chunks::{Chunk, NrgFooter};
 use super::records::{
     ChunkHeader, CueS, CueX, DaoHeader, DaoTrackI, DaoTrackX, DiscInfo, Etn2Track, EtnfTrack,
-    MediaInfo, Relocation, SessionInfo, TinfTrack, TocTypeInfo,
+    MediaInfo, Relocation, SessionChunk, TinfTrack, TocTypeInfo,
 };
 use crate::diagnostic::{Diagnostic, Location};
 use crate::structure::{Field, Kind, Layout, Place, Structure, Value};
@@ -73,7 +73,7 @@ pub enum SessionData {
 
 /// Everything the chunks say.
 #[derive(Clone, Debug, Default)]
-pub struct Parsed {
+pub struct NrgChunks {
     pub sessions: Vec<SessionData>,
     /// Tracks per session, from the `SINF` chunks.
     pub session_tracks: Vec<u32>,
@@ -172,11 +172,11 @@ fn bcd(byte: u8) -> u8 {
 /// Reads every chunk.
 pub fn parse(
     chunks: &[Chunk],
-    footer: &Footer,
+    footer: &NrgFooter,
     path: &Arc<Path>,
     found: &mut Vec<Diagnostic>,
-) -> Parsed {
-    let mut parsed = Parsed::default();
+) -> NrgChunks {
+    let mut parsed = NrgChunks::default();
     let mut cue_lists: Vec<Vec<CuePoint>> = Vec::new();
     let mut daos: Vec<(String, u8, Vec<DaoTrack>, u64)> = Vec::new();
     let mut taos: Vec<Vec<TaoTrack>> = Vec::new();
@@ -321,10 +321,10 @@ pub fn parse(
             b"SINF" => {
                 parsed
                     .session_tracks
-                    .extend(SessionInfo::decode(&chunk.body).map(|s| s.tracks));
+                    .extend(SessionChunk::decode(&chunk.body).map(|s| s.tracks));
                 parsed
                     .structures
-                    .push(structure(chunk, path, Some(&SessionInfo::LAYOUT), None));
+                    .push(structure(chunk, path, Some(&SessionChunk::LAYOUT), None));
             }
             b"MTYP" => {
                 parsed.media = MediaInfo::decode(&chunk.body).ok().map(|m| m.media);

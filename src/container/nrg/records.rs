@@ -164,7 +164,7 @@ declare! {
 
 declare! {
     /// A `SINF` chunk: one session.
-    pub struct SessionInfo = "session information", Descriptor, "NRG SINF", 4 {
+    pub struct SessionChunk = "session information", Descriptor, "NRG SINF", 4 {
         0, 4 => tracks: Be32, "tracks", "tracks in the session";
     }
 }
@@ -239,7 +239,7 @@ mod tests {
             Etn2Track::LAYOUT,
             EtnfTrack::LAYOUT,
             TinfTrack::LAYOUT,
-            SessionInfo::LAYOUT,
+            SessionChunk::LAYOUT,
             MediaInfo::LAYOUT,
             DiscInfo::LAYOUT,
             TocTypeInfo::LAYOUT,

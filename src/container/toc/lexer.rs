@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum TokenKind {
     /// A keyword or any other run of letters, digits and punctuation that
     /// is not a number.
     Word,
@@ -30,22 +30,22 @@ pub enum Kind {
 
 /// One token.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
-    pub kind: Kind,
+pub struct TocToken {
+    pub kind: TokenKind,
     pub text: String,
     pub span: Span,
 }
 
-impl Token {
+impl TocToken {
     /// Whether this is the word `word` (keywords are upper case).
     pub fn is(&self, word: &str) -> bool {
-        self.kind == Kind::Word && self.text == word
+        self.kind == TokenKind::Word && self.text == word
     }
 
     /// How a message shows the token.
     pub fn shown(&self) -> String {
         match self.kind {
-            Kind::Text => format!("\"{}\"", self.text),
+            TokenKind::Text => format!("\"{}\"", self.text),
             _ => self.text.clone(),
         }
     }
@@ -55,7 +55,7 @@ impl Token {
 pub const MAX_TOKENS: usize = 200_000;
 
 /// Splits the text into tokens, recording unclosed strings.
-pub fn tokens(text: &SheetText, found: &mut Vec<Diagnostic>) -> Vec<Token> {
+pub fn tokens(text: &SheetText, found: &mut Vec<Diagnostic>) -> Vec<TocToken> {
     let mut out = Vec::new();
     for (index, line) in text.lines.iter().enumerate() {
         line_tokens(line, index + 1, &mut out, found);
@@ -79,7 +79,7 @@ fn special(c: char) -> bool {
     c.is_whitespace() || matches!(c, '"' | ':' | ',' | '#' | '{' | '}')
 }
 
-fn line_tokens(line: &str, number: usize, out: &mut Vec<Token>, found: &mut Vec<Diagnostic>) {
+fn line_tokens(line: &str, number: usize, out: &mut Vec<TocToken>, found: &mut Vec<Diagnostic>) {
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
     let at = |i: usize| Span {
@@ -91,7 +91,7 @@ fn line_tokens(line: &str, number: usize, out: &mut Vec<Token>, found: &mut Vec<
             i += 1;
             continue;
         }
-        let punct = |kind: Kind| Token {
+        let punct = |kind: TokenKind| TocToken {
             kind,
             text: c.to_string(),
             span: at(i),
@@ -108,23 +108,23 @@ fn line_tokens(line: &str, number: usize, out: &mut Vec<Token>, found: &mut Vec<
                 if !next.is_some_and(|c| c.is_ascii_digit()) {
                     return;
                 }
-                out.push(punct(Kind::Hash));
+                out.push(punct(TokenKind::Hash));
                 i += 1;
             }
             ':' => {
-                out.push(punct(Kind::Colon));
+                out.push(punct(TokenKind::Colon));
                 i += 1;
             }
             ',' => {
-                out.push(punct(Kind::Comma));
+                out.push(punct(TokenKind::Comma));
                 i += 1;
             }
             '{' => {
-                out.push(punct(Kind::Open));
+                out.push(punct(TokenKind::Open));
                 i += 1;
             }
             '}' => {
-                out.push(punct(Kind::Close));
+                out.push(punct(TokenKind::Close));
                 i += 1;
             }
             '"' => i = string(&chars, i, number, out, found),
@@ -139,11 +139,11 @@ fn line_tokens(line: &str, number: usize, out: &mut Vec<Token>, found: &mut Vec<
                 }
                 let text: String = chars.get(start..i).unwrap_or_default().iter().collect();
                 let kind = if text.bytes().all(|b| b.is_ascii_digit()) {
-                    Kind::Number
+                    TokenKind::Number
                 } else {
-                    Kind::Word
+                    TokenKind::Word
                 };
-                out.push(Token {
+                out.push(TocToken {
                     kind,
                     text,
                     span: at(start),
@@ -158,7 +158,7 @@ fn string(
     chars: &[char],
     start: usize,
     number: usize,
-    out: &mut Vec<Token>,
+    out: &mut Vec<TocToken>,
     found: &mut Vec<Diagnostic>,
 ) -> usize {
     let mut value = String::new();
@@ -201,8 +201,8 @@ fn string(
             }
         }
     }
-    out.push(Token {
-        kind: Kind::Text,
+    out.push(TocToken {
+        kind: TokenKind::Text,
         text: value,
         span: Span {
             line: number,
@@ -217,7 +217,7 @@ mod tests {
     use super::*;
     use crate::container::cue::text::decode;
 
-    fn lex(text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
+    fn lex(text: &str) -> (Vec<TocToken>, Vec<Diagnostic>) {
         let mut found = Vec::new();
         let tokens = tokens(&decode(text.as_bytes()), &mut found);
         (tokens, found)
@@ -233,21 +233,21 @@ mod tests {
         assert_eq!(
             shown,
             [
-                (Kind::Word, "CD_DA"),
-                (Kind::Word, "FILE"),
-                (Kind::Text, "a \"b\".wav"),
-                (Kind::Hash, "#"),
-                (Kind::Number, "200"),
-                (Kind::Number, "1"),
-                (Kind::Colon, ":"),
-                (Kind::Number, "2"),
-                (Kind::Colon, ":"),
-                (Kind::Number, "3"),
-                (Kind::Open, "{"),
-                (Kind::Number, "0"),
-                (Kind::Comma, ","),
-                (Kind::Number, "1"),
-                (Kind::Close, "}"),
+                (TokenKind::Word, "CD_DA"),
+                (TokenKind::Word, "FILE"),
+                (TokenKind::Text, "a \"b\".wav"),
+                (TokenKind::Hash, "#"),
+                (TokenKind::Number, "200"),
+                (TokenKind::Number, "1"),
+                (TokenKind::Colon, ":"),
+                (TokenKind::Number, "2"),
+                (TokenKind::Colon, ":"),
+                (TokenKind::Number, "3"),
+                (TokenKind::Open, "{"),
+                (TokenKind::Number, "0"),
+                (TokenKind::Comma, ","),
+                (TokenKind::Number, "1"),
+                (TokenKind::Close, "}"),
             ]
         );
         assert_eq!((tokens[2].span.line, tokens[2].span.column), (2, 6));

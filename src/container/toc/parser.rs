@@ -13,7 +13,7 @@ mod track;
 use crate::container::cue::sheet::{Span, edit_distance, is_isrc};
 use crate::container::cue::text::SheetText;
 use crate::container::dialect;
-use crate::container::toc::lexer::{self, Kind, Token};
+use crate::container::toc::lexer::{self, TocToken, TokenKind};
 use crate::container::toc::mode::DiscType;
 use crate::container::toc::sheet::{Amount, TocSheet};
 use crate::diagnostic::Diagnostic;
@@ -78,7 +78,7 @@ pub(super) fn parse(text: SheetText) -> TocSheet {
 }
 
 pub(super) struct Parser {
-    tokens: Vec<Token>,
+    tokens: Vec<TocToken>,
     at: usize,
     /// How far the current track has got: 0 flags, 1 CD-TEXT, 2 PREGAP,
     /// 3 data statements, 4 INDEX statements.
@@ -106,15 +106,15 @@ impl Parser {
         self.sheet.diagnostics.push(diagnostic);
     }
 
-    pub(super) fn peek(&self) -> Option<&Token> {
+    pub(super) fn peek(&self) -> Option<&TocToken> {
         self.tokens.get(self.at)
     }
 
-    pub(super) fn next(&mut self) -> Option<Token> {
+    pub(super) fn next(&mut self) -> Option<TocToken> {
         let token = self.tokens.get(self.at).cloned()?;
         self.at += 1;
         // A TRACK line begins the next block, not the current one.
-        let opens_track = token.kind == Kind::Word && token.text.eq_ignore_ascii_case("TRACK");
+        let opens_track = token.kind == TokenKind::Word && token.text.eq_ignore_ascii_case("TRACK");
         if let Some(track) = self.sheet.tracks.last_mut().filter(|_| !opens_track) {
             track.last_line = track.last_line.max(token.span.line);
         }
@@ -122,7 +122,7 @@ impl Parser {
     }
 
     /// Takes the next token when `accept` likes it.
-    pub(super) fn take_if(&mut self, accept: impl Fn(&Token) -> bool) -> Option<Token> {
+    pub(super) fn take_if(&mut self, accept: impl Fn(&TocToken) -> bool) -> Option<TocToken> {
         if self.peek().is_some_and(accept) {
             self.next()
         } else {
@@ -134,10 +134,10 @@ impl Parser {
     /// (reported: cdrdao reads keywords in upper case only).
     pub(super) fn keyword(
         &mut self,
-        token: &Token,
+        token: &TocToken,
         words: &[&'static str],
     ) -> Option<&'static str> {
-        if token.kind != Kind::Word {
+        if token.kind != TokenKind::Word {
             return None;
         }
         if let Some(word) = words.iter().find(|w| **w == token.text) {
@@ -159,8 +159,8 @@ impl Parser {
     }
 
     /// Whether `token` starts a statement (in any letter case).
-    fn starts_statement(token: &Token) -> bool {
-        token.kind == Kind::Word
+    fn starts_statement(token: &TocToken) -> bool {
+        token.kind == TokenKind::Word
             && STATEMENTS
                 .iter()
                 .any(|w| w.eq_ignore_ascii_case(&token.text))
@@ -224,13 +224,13 @@ impl Parser {
     }
 
     /// A word that is no keyword at the start of a statement.
-    fn unknown(&mut self, token: &Token) {
+    fn unknown(&mut self, token: &TocToken) {
         let mut diagnostic = Diagnostic::error(
             "toc.unknown-keyword",
             format!("`{}` is not a toc statement", token.shown()),
         )
         .at_sheet(token.span.line, token.span.column);
-        if token.kind == Kind::Word
+        if token.kind == TokenKind::Word
             && let Some(close) = closest(&token.text.to_ascii_uppercase())
         {
             diagnostic = diagnostic.suggest(format!("did you mean `{close}`?"));
@@ -240,13 +240,13 @@ impl Parser {
     }
 
     /// Header statements: the disc type, CATALOG, the disc's CD-TEXT.
-    fn global(&mut self, word: &'static str, token: &Token) {
+    fn global(&mut self, word: &'static str, token: &TocToken) {
         let at = token.span;
         match word {
             "CATALOG" => {
                 let value = match self.peek().map(|t| t.kind) {
-                    Some(Kind::Text) => self.next().map(|t| t.text),
-                    Some(Kind::Number) => {
+                    Some(TokenKind::Text) => self.next().map(|t| t.text),
+                    Some(TokenKind::Number) => {
                         let value = self.next().map(|t| t.text);
                         self.report(
                             Diagnostic::error(
@@ -294,7 +294,7 @@ impl Parser {
     }
 
     /// A number token's value, reporting one too large.
-    pub(super) fn number(&mut self, token: &Token) -> Option<u64> {
+    pub(super) fn number(&mut self, token: &TocToken) -> Option<u64> {
         match token.text.parse::<u64>() {
             Ok(n) => Some(n),
             Err(_) => {
@@ -308,14 +308,14 @@ impl Parser {
     }
 
     /// `mm:ss:ff` after its first number (`first`), in blocks.
-    fn msf_after(&mut self, first: &Token) -> Option<u64> {
+    fn msf_after(&mut self, first: &TocToken) -> Option<u64> {
         let mut parts = vec![first.clone()];
         for _ in 0..2 {
-            if self.take_if(|t| t.kind == Kind::Colon).is_none() {
+            if self.take_if(|t| t.kind == TokenKind::Colon).is_none() {
                 self.syntax(first.span, "a time is written mm:ss:ff".into());
                 return None;
             }
-            match self.take_if(|t| t.kind == Kind::Number) {
+            match self.take_if(|t| t.kind == TokenKind::Number) {
                 Some(t) => parts.push(t),
                 None => {
                     let shown = self
@@ -370,8 +370,8 @@ impl Parser {
     }
 
     /// A time `mm:ss:ff` (blocks); `owner` is the statement needing it.
-    pub(super) fn msf(&mut self, owner: &Token) -> Option<u64> {
-        match self.take_if(|t| t.kind == Kind::Number) {
+    pub(super) fn msf(&mut self, owner: &TocToken) -> Option<u64> {
+        match self.take_if(|t| t.kind == TokenKind::Number) {
             Some(first) => self.msf_after(&first),
             None => {
                 let word = owner.text.to_ascii_uppercase();
@@ -382,8 +382,8 @@ impl Parser {
     }
 
     /// A length or position: `mm:ss:ff` or a plain number.
-    pub(super) fn amount(&mut self, owner: &Token, what: &str) -> Option<Amount> {
-        let Some(first) = self.take_if(|t| t.kind == Kind::Number) else {
+    pub(super) fn amount(&mut self, owner: &TocToken, what: &str) -> Option<Amount> {
+        let Some(first) = self.take_if(|t| t.kind == TokenKind::Number) else {
             let word = owner.text.to_ascii_uppercase();
             let shown = self
                 .peek()
@@ -391,7 +391,7 @@ impl Parser {
             self.syntax(owner.span, format!("{word} needs {what}; found {shown}"));
             return None;
         };
-        if self.peek().is_some_and(|t| t.kind == Kind::Colon) {
+        if self.peek().is_some_and(|t| t.kind == TokenKind::Colon) {
             return self.msf_after(&first).map(Amount::Blocks);
         }
         let n = self.number(&first)?;
@@ -407,12 +407,12 @@ impl Parser {
 
     /// Whether a number starts next (an optional amount follows).
     pub(super) fn number_next(&self) -> bool {
-        self.peek().is_some_and(|t| t.kind == Kind::Number)
+        self.peek().is_some_and(|t| t.kind == TokenKind::Number)
     }
 
     /// A quoted string; `owner` is the statement needing it.
-    pub(super) fn string(&mut self, owner: &Token, what: &str) -> Option<Token> {
-        if let Some(text) = self.take_if(|t| t.kind == Kind::Text) {
+    pub(super) fn string(&mut self, owner: &TocToken, what: &str) -> Option<TocToken> {
+        if let Some(text) = self.take_if(|t| t.kind == TokenKind::Text) {
             return Some(text);
         }
         let word = owner.text.to_ascii_uppercase();

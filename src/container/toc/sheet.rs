@@ -70,7 +70,7 @@ pub enum Statement {
 
 /// A statement and where it begins.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Placed {
+pub struct PlacedStatement {
     pub statement: Statement,
     pub at: Span,
 }
@@ -110,7 +110,7 @@ pub struct TocTrack {
     pub cd_text: Vec<CdTextItem>,
     /// `PREGAP mm:ss:ff`, in blocks.
     pub pregap: Option<(u64, Span)>,
-    pub body: Vec<Placed>,
+    pub body: Vec<PlacedStatement>,
     /// `INDEX mm:ss:ff`, in blocks after INDEX 01.
     pub indexes: Vec<(u64, Span)>,
 }

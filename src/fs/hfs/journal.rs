@@ -29,7 +29,7 @@ declare! {
 
 declare! {
     /// A journal header written by a big-endian Mac.
-    pub struct HeaderBe = "HFS+ journal header", Journal, "TN1150 Journal Header", 44 {
+    pub struct HeaderBe = "HFS+ journal header", Journal, "TN1150 Journal JournalHeader", 44 {
         0, 4 => magic: Be32Hex, "magic", "0x4A4E4C78 (JNLx)";
         4, 4 => endian: Be32Hex, "endian", "0x12345678 in the byte order the journal uses";
         8, 8 => start: Be64, "start", "offset of the first transaction not yet written to the volume";
@@ -43,7 +43,7 @@ declare! {
 
 declare! {
     /// A journal header written by a little-endian Mac.
-    pub struct HeaderLe = "HFS+ journal header", Journal, "TN1150 Journal Header", 44 {
+    pub struct HeaderLe = "HFS+ journal header", Journal, "TN1150 Journal JournalHeader", 44 {
         0, 4 => magic: Le32Hex, "magic", "0x4A4E4C78 (JNLx)";
         4, 4 => endian: Le32Hex, "endian", "0x12345678 in the byte order the journal uses";
         8, 8 => start: Le64, "start", "offset of the first transaction not yet written to the volume";
@@ -62,21 +62,21 @@ pub const ENDIAN: u32 = 0x1234_5678;
 
 /// A journal header read in whichever byte order it says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Header {
+pub struct JournalHeader {
     pub little: bool,
     pub start: u64,
     pub end: u64,
     pub size: u64,
 }
 
-impl Header {
+impl JournalHeader {
     /// Reads a journal header, `None` without the magic.
-    pub fn read(bytes: &[u8]) -> Option<Header> {
+    pub fn read(bytes: &[u8]) -> Option<JournalHeader> {
         if let Ok(h) = HeaderBe::decode(bytes)
             && h.magic == MAGIC
             && h.endian == ENDIAN
         {
-            return Some(Header {
+            return Some(JournalHeader {
                 little: false,
                 start: h.start,
                 end: h.end,
@@ -84,7 +84,7 @@ impl Header {
             });
         }
         let h = HeaderLe::decode(bytes).ok()?;
-        (h.magic == MAGIC && h.endian == ENDIAN).then_some(Header {
+        (h.magic == MAGIC && h.endian == ENDIAN).then_some(JournalHeader {
             little: true,
             start: h.start,
             end: h.end,
@@ -124,7 +124,7 @@ impl HfsFs {
         }
         let header_at = self.embed.saturating_add(info.offset);
         let header = self.source.read_vec(header_at, HeaderBe::LAYOUT.size).ok();
-        let parsed = header.as_deref().and_then(Header::read);
+        let parsed = header.as_deref().and_then(JournalHeader::read);
         match (header, parsed) {
             (Some(bytes), Some(h)) => {
                 let layout = if h.little { HeaderLe::LAYOUT } else { HeaderBe::LAYOUT };
@@ -174,9 +174,9 @@ mod tests {
         b[4..8].copy_from_slice(&ENDIAN.to_le_bytes());
         b[8] = 0x10;
         b[16] = 0x20;
-        let h = Header::read(&b).unwrap();
+        let h = JournalHeader::read(&b).unwrap();
         assert!(h.little);
         assert_eq!((h.start, h.end), (0x10, 0x20));
-        assert!(Header::read(&[0u8; 44]).is_none());
+        assert!(JournalHeader::read(&[0u8; 44]).is_none());
     }
 }

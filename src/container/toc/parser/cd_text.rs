@@ -8,7 +8,7 @@
 
 use super::Parser;
 use crate::container::dialect::{self, Dialect};
-use crate::container::toc::lexer::{Kind, Token};
+use crate::container::toc::lexer::{TocToken, TokenKind};
 use crate::container::toc::sheet::{CdTextItem, CdTextValue};
 use crate::diagnostic::Diagnostic;
 
@@ -54,13 +54,13 @@ const CD_TEXT_MAX: usize = 80;
 
 impl Parser {
     /// The disc's CD_TEXT block.
-    pub(super) fn global_cd_text(&mut self, token: &Token) {
+    pub(super) fn global_cd_text(&mut self, token: &TocToken) {
         let items = self.cd_text(token, true);
         self.sheet.cd_text.extend(items);
     }
 
     /// A track's CD_TEXT block.
-    pub(super) fn track_cd_text(&mut self, token: &Token) {
+    pub(super) fn track_cd_text(&mut self, token: &TocToken) {
         let items = self.cd_text(token, false);
         if let Some(track) = self.sheet.tracks.last_mut() {
             track.cd_text.extend(items);
@@ -68,8 +68,8 @@ impl Parser {
     }
 
     /// An opening brace, or a finding.
-    fn open(&mut self, owner: &Token) -> bool {
-        if self.take_if(|t| t.kind == Kind::Open).is_some() {
+    fn open(&mut self, owner: &TocToken) -> bool {
+        if self.take_if(|t| t.kind == TokenKind::Open).is_some() {
             return true;
         }
         self.syntax(owner.span, format!("{} is followed by `{{`", owner.text));
@@ -78,7 +78,7 @@ impl Parser {
 
     /// Reports a `{` after `owner` that a statement or the end of the file
     /// comes before the closing of.
-    fn unclosed(&mut self, owner: &Token) {
+    fn unclosed(&mut self, owner: &TocToken) {
         self.report(
             Diagnostic::error(
                 "toc.unclosed-brace",
@@ -88,7 +88,7 @@ impl Parser {
         );
     }
 
-    fn cd_text(&mut self, token: &Token, global: bool) -> Vec<CdTextItem> {
+    fn cd_text(&mut self, token: &TocToken, global: bool) -> Vec<CdTextItem> {
         let mut items = Vec::new();
         if !self.open(token) {
             return items;
@@ -98,7 +98,7 @@ impl Parser {
                 self.unclosed(token);
                 break;
             };
-            if next.kind == Kind::Close {
+            if next.kind == TokenKind::Close {
                 self.next();
                 break;
             }
@@ -117,7 +117,7 @@ impl Parser {
             } else if next.is("LANGUAGE") {
                 self.next();
                 self.language(&next, global, &mut items);
-            } else if next.kind == Kind::Word && Parser::starts_statement_word(&next.text) {
+            } else if next.kind == TokenKind::Word && Parser::starts_statement_word(&next.text) {
                 self.unclosed(token);
                 break;
             } else {
@@ -144,7 +144,7 @@ impl Parser {
     }
 
     /// `LANGUAGE_MAP { n : code ... }`.
-    fn language_map(&mut self, owner: &Token) {
+    fn language_map(&mut self, owner: &TocToken) {
         if !self.open(owner) {
             return;
         }
@@ -154,10 +154,10 @@ impl Parser {
                 return;
             };
             match next.kind {
-                Kind::Close => return,
-                Kind::Number => {
+                TokenKind::Close => return,
+                TokenKind::Number => {
                     let number = next.text.parse::<u64>().ok();
-                    if self.take_if(|t| t.kind == Kind::Colon).is_none() {
+                    if self.take_if(|t| t.kind == TokenKind::Colon).is_none() {
                         self.report(
                             Diagnostic::error(
                                 "toc.syntax",
@@ -167,7 +167,7 @@ impl Parser {
                         );
                         continue;
                     }
-                    let code = self.take_if(|t| t.kind == Kind::Number || t.is("EN"));
+                    let code = self.take_if(|t| t.kind == TokenKind::Number || t.is("EN"));
                     let code = code.and_then(|c| {
                         if c.is("EN") {
                             Some(9)
@@ -205,8 +205,8 @@ impl Parser {
     }
 
     /// `LANGUAGE n { ITEM value ... }`.
-    fn language(&mut self, owner: &Token, global: bool, items: &mut Vec<CdTextItem>) {
-        let number = self.take_if(|t| t.kind == Kind::Number);
+    fn language(&mut self, owner: &TocToken, global: bool, items: &mut Vec<CdTextItem>) {
+        let number = self.take_if(|t| t.kind == TokenKind::Number);
         let language = number
             .as_ref()
             .and_then(|n| n.text.parse::<u64>().ok())
@@ -229,19 +229,19 @@ impl Parser {
                 self.unclosed(owner);
                 return;
             };
-            if next.kind == Kind::Close {
+            if next.kind == TokenKind::Close {
                 self.next();
                 return;
             }
-            if next.kind == Kind::Word && ENCODINGS.contains(&next.text.as_str()) {
+            if next.kind == TokenKind::Word && ENCODINGS.contains(&next.text.as_str()) {
                 self.next();
                 continue;
             }
-            let item = (next.kind == Kind::Word)
+            let item = (next.kind == TokenKind::Word)
                 .then(|| ITEMS.iter().find(|i| i.eq_ignore_ascii_case(&next.text)))
                 .flatten();
             let Some(&item) = item else {
-                if next.kind == Kind::Word && Parser::starts_statement_word(&next.text) {
+                if next.kind == TokenKind::Word && Parser::starts_statement_word(&next.text) {
                     self.unclosed(owner);
                     return;
                 }
@@ -255,11 +255,11 @@ impl Parser {
                     .suggest("items are TITLE, PERFORMER, SONGWRITER, COMPOSER, ARRANGER, MESSAGE, DISC_ID, GENRE, TOC_INFO1, TOC_INFO2, UPC_EAN, ISRC, SIZE_INFO and RESERVED1-4"),
                 );
                 // Its value goes with it.
-                if next.kind == Kind::Word {
-                    if self.peek().is_some_and(|t| t.kind == Kind::Open) {
+                if next.kind == TokenKind::Word {
+                    if self.peek().is_some_and(|t| t.kind == TokenKind::Open) {
                         let _ = self.binary(&next);
                     } else {
-                        self.take_if(|t| t.kind == Kind::Text);
+                        self.take_if(|t| t.kind == TokenKind::Text);
                     }
                 }
                 continue;
@@ -275,9 +275,9 @@ impl Parser {
                     .at_sheet(next.span.line, next.span.column),
                 );
             }
-            let value = if self.peek().is_some_and(|t| t.kind == Kind::Open) {
+            let value = if self.peek().is_some_and(|t| t.kind == TokenKind::Open) {
                 self.binary(&next).map(CdTextValue::Binary)
-            } else if let Some(text) = self.take_if(|t| t.kind == Kind::Text) {
+            } else if let Some(text) = self.take_if(|t| t.kind == TokenKind::Text) {
                 let length = text.text.chars().count();
                 if length > CD_TEXT_MAX {
                     self.report(
@@ -313,7 +313,7 @@ impl Parser {
     }
 
     /// `{ n, n, ... }`, each from 0 to 255.
-    fn binary(&mut self, owner: &Token) -> Option<Vec<u8>> {
+    fn binary(&mut self, owner: &TocToken) -> Option<Vec<u8>> {
         self.next();
         let mut bytes = Vec::new();
         let mut bad = false;
@@ -323,9 +323,9 @@ impl Parser {
                 return None;
             };
             match next.kind {
-                Kind::Close => break,
-                Kind::Comma => {}
-                Kind::Number => match next.text.parse::<u8>() {
+                TokenKind::Close => break,
+                TokenKind::Comma => {}
+                TokenKind::Number => match next.text.parse::<u8>() {
                     Ok(byte) if bytes.len() < MAX_BINARY => bytes.push(byte),
                     Ok(_) => bad = true,
                     Err(_) => {

@@ -4,9 +4,9 @@
 use super::Parser;
 use crate::container::cue::sheet::Span;
 use crate::container::dialect::{self, Dialect};
-use crate::container::toc::lexer::{Kind, Token};
+use crate::container::toc::lexer::{TocToken, TokenKind};
 use crate::container::toc::mode::{SubchannelMode, TOC_MODES, TocMode};
-use crate::container::toc::sheet::{Amount, Placed, Statement, TocTrack};
+use crate::container::toc::sheet::{Amount, PlacedStatement, Statement, TocTrack};
 use crate::diagnostic::Diagnostic;
 
 /// A disc holds at most this many tracks.
@@ -27,7 +27,7 @@ fn phase_of(word: &str) -> u8 {
 
 impl Parser {
     /// `TRACK mode [RW | RW_RAW]`.
-    pub(super) fn track(&mut self, token: &Token) {
+    pub(super) fn track(&mut self, token: &TocToken) {
         let at = token.span;
         if self.sheet.tracks.len() == MAX_TRACKS {
             self.report(
@@ -42,7 +42,7 @@ impl Parser {
         // The mode line belongs to the new track, not the one before.
         let previous_end = self.sheet.tracks.last().map(|t| t.last_line);
         let modes: Vec<&'static str> = TOC_MODES.iter().map(|m| m.as_str()).collect();
-        let (mode, mode_at) = match self.take_if(|t| t.kind == Kind::Word) {
+        let (mode, mode_at) = match self.take_if(|t| t.kind == TokenKind::Word) {
             Some(word) => match self.keyword(&word, &modes) {
                 Some(name) => (TocMode::from_word(name), word.span),
                 None => {
@@ -102,7 +102,7 @@ impl Parser {
     /// An optional `RW` or `RW_RAW`.
     fn subchannel_mode(&mut self) -> Option<SubchannelMode> {
         let word = self.take_if(|t| {
-            t.kind == Kind::Word
+            t.kind == TokenKind::Word
                 && SubchannelMode::from_word(&t.text.to_ascii_uppercase()).is_some()
         })?;
         let name = self.keyword(&word, &["RW", "RW_RAW"])?;
@@ -114,7 +114,7 @@ impl Parser {
     }
 
     /// A statement inside a TRACK block.
-    pub(super) fn track_statement(&mut self, word: &'static str, token: &Token) {
+    pub(super) fn track_statement(&mut self, word: &'static str, token: &TocToken) {
         let at = token.span;
         let phase = phase_of(word);
         if phase < self.phase && word != "CD_TEXT" {
@@ -139,7 +139,7 @@ impl Parser {
                 }
             }
             "NO" => {
-                let next = self.take_if(|t| t.kind == Kind::Word);
+                let next = self.take_if(|t| t.kind == TokenKind::Word);
                 let flag = next
                     .as_ref()
                     .and_then(|n| self.keyword(n, &["COPY", "PRE_EMPHASIS"]));
@@ -172,7 +172,7 @@ impl Parser {
         }
     }
 
-    fn pregap(&mut self, token: &Token) {
+    fn pregap(&mut self, token: &TocToken) {
         let at = token.span;
         let Some(blocks) = self.msf(token) else {
             return;
@@ -202,7 +202,7 @@ impl Parser {
         }
     }
 
-    fn index(&mut self, token: &Token) {
+    fn index(&mut self, token: &TocToken) {
         let at = token.span;
         let Some(blocks) = self.msf(token) else {
             return;
@@ -235,7 +235,7 @@ impl Parser {
     }
 
     /// FILE, AUDIOFILE, DATAFILE, FIFO, SILENCE, ZERO, START, END.
-    fn data_statement(&mut self, word: &'static str, token: &Token) {
+    fn data_statement(&mut self, word: &'static str, token: &TocToken) {
         let at = token.span;
         let mode = self.sheet.tracks.last().and_then(|t| t.mode);
         let statement = match word {
@@ -260,7 +260,7 @@ impl Parser {
                 let modes: Vec<&'static str> = TOC_MODES.iter().map(|m| m.as_str()).collect();
                 let zero_mode = self
                     .take_if(|t| {
-                        t.kind == Kind::Word
+                        t.kind == TokenKind::Word
                             && TocMode::from_word(&t.text.to_ascii_uppercase()).is_some()
                     })
                     .and_then(|w| self.keyword(&w, &modes))
@@ -335,7 +335,7 @@ impl Parser {
                 );
             }
             if let Some(track) = self.current() {
-                track.body.push(Placed { statement, at });
+                track.body.push(PlacedStatement { statement, at });
             }
         }
     }
@@ -360,13 +360,13 @@ impl Parser {
 
     /// `FILE|AUDIOFILE "name" [SWAP] [#offset] start [length]` or
     /// `DATAFILE "name" [#offset] [length]`.
-    fn file(&mut self, token: &Token, audio: bool) -> Option<Statement> {
+    fn file(&mut self, token: &TocToken, audio: bool) -> Option<Statement> {
         let at = token.span;
         let name = self.string(token, "a file name")?;
         let swap = audio && self.take_if(|t| t.is("SWAP")).is_some();
         let mut offset = 0;
-        if self.take_if(|t| t.kind == Kind::Hash).is_some() {
-            let number = self.take_if(|t| t.kind == Kind::Number);
+        if self.take_if(|t| t.kind == TokenKind::Hash).is_some() {
+            let number = self.take_if(|t| t.kind == TokenKind::Number);
             offset = match number.and_then(|n| self.number(&n)) {
                 Some(n) if n <= super::MAX_BYTES => n,
                 _ => {
