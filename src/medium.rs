@@ -93,6 +93,19 @@ pub struct SourceFile {
     pub reader: Arc<dyn ReadAt>,
 }
 
+impl SourceFile {
+    /// A file named by its own file name (an image that is one file).
+    pub fn whole(path: &std::path::Path, reader: Arc<dyn ReadAt>) -> SourceFile {
+        SourceFile {
+            name: path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            path: path.to_owned(),
+            reader,
+        }
+    }
+}
+
 impl std::fmt::Debug for SourceFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SourceFile")
@@ -225,6 +238,32 @@ impl Medium {
             store: None,
             diagnostics: Vec::new(),
             budget: Arc::new(Budget::default()),
+        }
+    }
+
+    /// An optical disc of `format` at `path`: `tracks` laid over `extents`
+    /// of `files`, their sessions grouped from the tracks, the sector size
+    /// the largest a track has, and the subchannel kept after each sector
+    /// where the extents' strides leave room for it.
+    pub fn disc(
+        format: Format,
+        path: &std::path::Path,
+        tracks: Vec<Track>,
+        extents: Vec<Extent>,
+        files: Vec<SourceFile>,
+    ) -> Medium {
+        let sector_size = tracks
+            .iter()
+            .map(|t| t.mode.sector_size())
+            .max()
+            .unwrap_or(2352);
+        Medium {
+            sessions: Session::group(&tracks),
+            subchannel: Subchannel::after_sectors(&extents, &files, true),
+            tracks,
+            extents,
+            files,
+            ..Medium::empty(format, MediumKind::Optical, path, sector_size)
         }
     }
 

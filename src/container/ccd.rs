@@ -125,18 +125,11 @@ pub fn open(ccd: &Path) -> Result<Medium> {
             })
         })
         .collect();
-    let name = img_path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     Ok(Medium {
         sessions,
         tracks,
         catalog: disc.catalog,
-        files: vec![SourceFile {
-            name,
-            path: img_path,
-            reader: Arc::new(Pager::new(img)),
-        }],
+        files: vec![SourceFile::whole(&img_path, Arc::new(Pager::new(img)))],
         extents,
         structures: keys::structures(&sheet, &KINDS, ccd),
         subchannel: subchannel(ccd)?,
@@ -213,12 +206,7 @@ fn tracks(
                 .leadout(*session)
                 .map_or(i64::try_from(stored).unwrap_or(0), |l| l.0),
         };
-        let flags = TrackFlags {
-            dcp: control & 0x2 != 0,
-            four_channel: control & 0x8 != 0,
-            pre_emphasis: control & 0x1 != 0 && control & 0x4 == 0,
-            scms: false,
-        };
+        let flags = TrackFlags::from_control(*control);
         out.push(Track {
             number: *number,
             session: *session,

@@ -37,8 +37,8 @@ use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::io::{FileSource, Pager, ReadAt};
 use crate::medium::{
-    CdText, Extent, ExtentData, Format, Index, Medium, MediumKind, Session, SourceFile, Subchannel,
-    Track, TrackFlags, TrackMode,
+    Extent, ExtentData, Format, Medium, MediumKind, Session, SourceFile, Subchannel, Track,
+    TrackMode,
 };
 use crate::structure::Structure;
 use crate::units::Lba;
@@ -262,26 +262,7 @@ fn flat_medium(
     }
     let name = file_name(&chd.path);
     let tracks: Vec<Track> = (kind == MediumKind::Optical)
-        .then(|| Track {
-            number: 1,
-            session: 1,
-            mode: TrackMode::Mode1_2048,
-            start: Lba(0),
-            pregap: 0,
-            pregap_in_file: true,
-            length: count,
-            postgap: 0,
-            indexes: vec![Index {
-                number: 1,
-                lba: Lba(0),
-            }],
-            file: Some(0),
-            file_offset: Some(0),
-            flags: TrackFlags::default(),
-            isrc: None,
-            cd_text: CdText::default(),
-            rem: Vec::new(),
-        })
+        .then(|| Track::whole_file(TrackMode::Mode1_2048, count))
         .into_iter()
         .collect();
     let extents = (count > 0)

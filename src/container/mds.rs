@@ -26,7 +26,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::io::{FileSource, ReadAt};
-use crate::medium::{Format, Medium, MediumKind, Session, Subchannel};
+use crate::medium::{Format, Medium};
 
 /// The signature a descriptor opens with.
 pub const SIGNATURE: &[u8; 16] = b"MEDIA DESCRIPTOR";
@@ -107,21 +107,9 @@ pub fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Medium> {
             );
         return Err(Error::image(path, why));
     }
-    let sector_size = laid
-        .tracks
-        .iter()
-        .map(|t| t.mode.sector_size())
-        .max()
-        .unwrap_or(2352);
-    let files = data.files;
     Ok(Medium {
-        sessions: Session::group(&laid.tracks),
-        subchannel: Subchannel::after_sectors(&laid.extents, &files, true),
-        tracks: laid.tracks,
-        extents: laid.extents,
-        files,
         structures: parsed.structures,
         diagnostics: crate::diagnostic::cap_repeats(found, 16),
-        ..Medium::empty(Format::Mds, MediumKind::Optical, path, sector_size)
+        ..Medium::disc(Format::Mds, path, laid.tracks, laid.extents, data.files)
     })
 }

@@ -24,7 +24,7 @@ use crate::container::cdtext;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::io::{FileSource, Pager, ReadAt};
-use crate::medium::{Format, Medium, MediumKind, Session, SourceFile, Subchannel};
+use crate::medium::{Format, Medium, SourceFile};
 use crate::structure::Place;
 
 /// Whether `source` ends with an NRG footer.
@@ -133,30 +133,12 @@ pub fn open_reader(path: &Path, reader: Arc<dyn ReadAt>) -> Result<Medium> {
         }
     }];
     structures.extend(parsed.structures);
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let files = vec![SourceFile {
-        name,
-        path: path.to_owned(),
-        reader,
-    }];
-    let sector_size = laid
-        .tracks
-        .iter()
-        .map(|t| t.mode.sector_size())
-        .max()
-        .unwrap_or(2352);
+    let files = vec![SourceFile::whole(path, reader)];
     Ok(Medium {
-        sessions: Session::group(&laid.tracks),
-        subchannel: Subchannel::after_sectors(&laid.extents, &files, true),
-        tracks: laid.tracks,
         catalog: laid.catalog,
         cd_text: text.disc,
-        extents: laid.extents,
-        files,
         structures,
         diagnostics: crate::diagnostic::cap_repeats(found, 16),
-        ..Medium::empty(Format::Nrg, MediumKind::Optical, path, sector_size)
+        ..Medium::disc(Format::Nrg, path, laid.tracks, laid.extents, files)
     })
 }

@@ -8,8 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::io::{FileSource, Pager, ReadAt};
 use crate::medium::{
-    CdText, Extent, ExtentData, Format, Index, Medium, MediumKind, Session, SourceFile, Track,
-    TrackFlags, TrackMode,
+    Extent, ExtentData, Format, Medium, MediumKind, Session, SourceFile, Track, TrackMode,
 };
 use crate::units::Lba;
 
@@ -47,26 +46,7 @@ pub fn open(path: &Path, kind: RawKind) -> Result<Medium> {
         ));
     }
     let tracks = mode
-        .map(|mode| Track {
-            number: 1,
-            session: 1,
-            mode,
-            start: Lba(0),
-            pregap: 0,
-            pregap_in_file: true,
-            length: count,
-            postgap: 0,
-            indexes: vec![Index {
-                number: 1,
-                lba: Lba(0),
-            }],
-            file: Some(0),
-            file_offset: Some(0),
-            flags: TrackFlags::default(),
-            isrc: None,
-            cd_text: CdText::default(),
-            rem: Vec::new(),
-        })
+        .map(|mode| Track::whole_file(mode, count))
         .into_iter()
         .collect::<Vec<_>>();
     let sessions = if tracks.is_empty() {

@@ -52,6 +52,17 @@ pub struct TrackFlags {
 }
 
 impl TrackFlags {
+    /// The flags a track's Q CONTROL nibble gives (ECMA-130 §22.3.1):
+    /// pre-emphasis only on audio.
+    pub fn from_control(control: u8) -> TrackFlags {
+        TrackFlags {
+            dcp: control & 0x2 != 0,
+            four_channel: control & 0x8 != 0,
+            pre_emphasis: control & 0x1 != 0 && control & 0x4 == 0,
+            scms: false,
+        }
+    }
+
     /// The flags as cue sheets spell them, in the order they are listed.
     pub fn names(self) -> Vec<&'static str> {
         [
@@ -128,6 +139,31 @@ pub struct Track {
 }
 
 impl Track {
+    /// The one track of an image that is a single run of `length` sectors
+    /// of `mode`: file 0 from its first byte, INDEX 01 at LBA 0.
+    pub fn whole_file(mode: TrackMode, length: u64) -> Track {
+        Track {
+            number: 1,
+            session: 1,
+            mode,
+            start: Lba(0),
+            pregap: 0,
+            pregap_in_file: true,
+            length,
+            postgap: 0,
+            indexes: vec![Index {
+                number: 1,
+                lba: Lba(0),
+            }],
+            file: Some(0),
+            file_offset: Some(0),
+            flags: TrackFlags::default(),
+            isrc: None,
+            cd_text: CdText::default(),
+            rem: Vec::new(),
+        }
+    }
+
     pub fn is_audio(&self) -> bool {
         self.mode.is_audio()
     }

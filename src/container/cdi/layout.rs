@@ -76,16 +76,6 @@ fn storage(record: &TrackRecord, number: u8, found: &mut Vec<Diagnostic>) -> (Tr
     (mode, size, stride)
 }
 
-/// Cue-sheet flags from a CONTROL nibble (ECMA-130 §22.3.1).
-fn flags(control: u32) -> TrackFlags {
-    TrackFlags {
-        dcp: control & 0x2 != 0,
-        four_channel: control & 0x8 != 0,
-        pre_emphasis: control & 0x1 != 0 && control & 0x4 == 0,
-        scms: false,
-    }
-}
-
 struct Builder<'a> {
     layout: CdiLayout,
     found: &'a mut Vec<Diagnostic>,
@@ -292,7 +282,7 @@ fn track(builder: &mut Builder<'_>, record: &TrackRecord, session: u8, first: bo
         indexes,
         file: Some(0),
         file_offset: Some(offset.saturating_add((index01 - first_lba) as u64 * stride)),
-        flags: flags(body.control),
+        flags: TrackFlags::from_control((body.control & 0xF) as u8),
         isrc: (body.isrc_valid != 0 && !isrc.is_empty()).then(|| isrc.to_owned()),
         cd_text: CdText::default(),
         rem: Vec::new(),

@@ -104,16 +104,6 @@ fn storage(entry: &TrackEntry, dvd: bool, found: &mut Vec<Diagnostic>) -> (Track
     (mode, mode.sector_size(), stride)
 }
 
-/// Cue-sheet flags from a CONTROL nibble (ECMA-130 §22.3.1).
-fn flags(control: u8) -> TrackFlags {
-    TrackFlags {
-        dcp: control & 0x2 != 0,
-        four_channel: control & 0x8 != 0,
-        pre_emphasis: control & 0x1 != 0 && control & 0x4 == 0,
-        scms: false,
-    }
-}
-
 /// Builds tracks and extents in address order.
 struct Builder<'a> {
     layout: MdsLayout,
@@ -398,7 +388,7 @@ fn lay_out_session(builder: &mut Builder<'_>, session: &SessionEntry, number: u8
                     .start_offset
                     .saturating_add(data_skip.saturating_mul(stride)),
             ),
-            flags: flags(entry.block.adr_control & 0x0F),
+            flags: TrackFlags::from_control(entry.block.adr_control & 0x0F),
             isrc: None,
             cd_text: CdText::default(),
             rem: Vec::new(),

@@ -76,16 +76,6 @@ fn storage(
     (mode, size, u64::from(size))
 }
 
-/// Cue-sheet flags from a Q CONTROL nibble (ECMA-130 §22.3.1).
-fn flags(control: u8) -> TrackFlags {
-    TrackFlags {
-        dcp: control & 0x2 != 0,
-        four_channel: control & 0x8 != 0,
-        pre_emphasis: control & 0x1 != 0 && control & 0x4 == 0,
-        scms: false,
-    }
-}
-
 /// Builds tracks and extents one run at a time.
 struct Builder<'a> {
     layout: NrgLayout,
@@ -358,7 +348,7 @@ fn dao(builder: &mut Builder<'_>, session: u8, first: u8, tracks: &[DaoTrack], c
             indexes,
             file: Some(0),
             file_offset: Some(index1.max(offset)),
-            flags: flags(control),
+            flags: TrackFlags::from_control(control),
             isrc: (!isrc.is_empty()).then(|| isrc.to_owned()),
             cd_text: CdText::default(),
             rem: Vec::new(),
