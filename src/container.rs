@@ -49,6 +49,19 @@ pub struct Opened {
     pub sheet: Option<Arc<SheetAnalysis>>,
 }
 
+/// The error for a descriptor that lays out no track: the first error
+/// found says why, or `empty` ("its chunks describe no track") when none.
+fn no_track(path: &Path, found: &[crate::diagnostic::Diagnostic], empty: &str) -> Error {
+    let why = found
+        .iter()
+        .find(|d| d.severity == crate::diagnostic::Severity::Error)
+        .map_or_else(
+            || empty.to_owned(),
+            |d| format!("no track could be read: {}", d.message),
+        );
+    Error::image(path, why)
+}
+
 /// What opening an image may need besides its path.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpenOptions {

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use records::{CdiFooter, V2, V3, V35};
 
 use crate::container::cdtext;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::io::{FileSource, Pager, ReadAt};
 use crate::medium::{Format, Medium, SourceFile};
@@ -129,25 +129,17 @@ pub fn open_reader(path: &Path, reader: Arc<dyn ReadAt>) -> Result<Medium> {
         );
     }
     let mut laid = layout::lay_out(&parsed.sessions, footer.start, &mut found);
-    if crate::medium::bound(&mut laid.extents, &mut laid.tracks) {
-        found.push(Diagnostic::error(
-            "cdi.too-long",
-            format!(
-                "the tracks reach past LBA {} or before {}, further than any disc; they are cut there",
-                crate::medium::MAX_LBA,
-                crate::medium::MIN_LBA
-            ),
-        ));
-    }
+    found.extend(crate::medium::clip(
+        &mut laid.extents,
+        &mut laid.tracks,
+        "cdi.too-long",
+    ));
     if laid.tracks.is_empty() {
-        let why = found
-            .iter()
-            .find(|d| d.severity == Severity::Error)
-            .map_or_else(
-                || "its descriptor describes no track".to_owned(),
-                |d| format!("no track could be read: {}", d.message),
-            );
-        return Err(Error::image(path, why));
+        return Err(super::no_track(
+            path,
+            &found,
+            "its descriptor describes no track",
+        ));
     }
     for track in &mut laid.tracks {
         track.cd_text = text.track(track.number);

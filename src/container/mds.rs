@@ -23,7 +23,6 @@ pub mod records;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::io::{FileSource, ReadAt};
 use crate::medium::{Format, Medium};
@@ -87,25 +86,17 @@ pub fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Medium> {
     let parsed = parse::parse(bytes, shared, &mut found).map_err(|m| Error::image(path, m))?;
     let data = files::open(path, &parsed, &mut found);
     let mut laid = layout::lay_out(&parsed, &data, &mut found);
-    if crate::medium::bound(&mut laid.extents, &mut laid.tracks) {
-        found.push(Diagnostic::error(
-            "mds.too-long",
-            format!(
-                "the tracks reach past LBA {} or before {}, further than any disc; they are cut there",
-                crate::medium::MAX_LBA,
-                crate::medium::MIN_LBA
-            ),
-        ));
-    }
+    found.extend(crate::medium::clip(
+        &mut laid.extents,
+        &mut laid.tracks,
+        "mds.too-long",
+    ));
     if laid.tracks.is_empty() {
-        let why = found
-            .iter()
-            .find(|d| d.severity == Severity::Error)
-            .map_or_else(
-                || "its blocks describe no track".to_owned(),
-                |d: &Diagnostic| format!("no track could be read: {}", d.message),
-            );
-        return Err(Error::image(path, why));
+        return Err(super::no_track(
+            path,
+            &found,
+            "its blocks describe no track",
+        ));
     }
     Ok(Medium {
         structures: parsed.structures,

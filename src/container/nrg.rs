@@ -61,25 +61,17 @@ pub fn open_reader(path: &Path, reader: Arc<dyn ReadAt>) -> Result<Medium> {
     }
     let data_end = footer.first.min(footer.offset);
     let mut laid = layout::lay_out(&parsed.sessions, data_end, &text, &mut found);
-    if crate::medium::bound(&mut laid.extents, &mut laid.tracks) {
-        found.push(Diagnostic::error(
-            "nrg.too-long",
-            format!(
-                "the tracks reach past LBA {} or before {}, further than any disc; they are cut there",
-                crate::medium::MAX_LBA,
-                crate::medium::MIN_LBA
-            ),
-        ));
-    }
+    found.extend(crate::medium::clip(
+        &mut laid.extents,
+        &mut laid.tracks,
+        "nrg.too-long",
+    ));
     if laid.tracks.is_empty() {
-        let why = found
-            .iter()
-            .find(|d| d.severity == crate::diagnostic::Severity::Error)
-            .map_or_else(
-                || "its chunks describe no track".to_owned(),
-                |d| d.message.clone(),
-            );
-        return Err(Error::image(path, why));
+        return Err(super::no_track(
+            path,
+            &found,
+            "its chunks describe no track",
+        ));
     }
     let session_tracks: Vec<u32> =
         laid.tracks

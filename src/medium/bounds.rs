@@ -4,6 +4,7 @@
 //! walk. Containers clip their layout to these bounds and say so.
 
 use super::{Extent, ExtentData, Track};
+use crate::diagnostic::Diagnostic;
 use crate::units::Lba;
 
 /// One past the last address any disc has, with room to spare: a
@@ -13,10 +14,27 @@ pub const MAX_LBA: i64 = 20_000_000;
 /// longer than 100 minutes.
 pub const MIN_LBA: i64 = -450_000;
 
+/// [`bound`], with the finding `code` (a container's `*.too-long`) when
+/// anything was cut.
+pub fn clip(
+    extents: &mut Vec<Extent>,
+    tracks: &mut [Track],
+    code: &'static str,
+) -> Option<Diagnostic> {
+    bound(extents, tracks).then(|| {
+        Diagnostic::error(
+            code,
+            format!(
+                "the tracks reach past LBA {MAX_LBA} or before {MIN_LBA}, further than any disc; they are cut there"
+            ),
+        )
+    })
+}
+
 /// Clips `extents` and `tracks` to [`MIN_LBA`]..[`MAX_LBA`]; whether
 /// anything was cut. Tracks are kept (extents name them by index), those
 /// wholly outside shrunk to nothing at the bound.
-pub fn bound(extents: &mut Vec<Extent>, tracks: &mut [Track]) -> bool {
+fn bound(extents: &mut Vec<Extent>, tracks: &mut [Track]) -> bool {
     let mut cut = false;
     extents.retain_mut(|extent| {
         let (start, end) = (extent.start.0, extent.end().0);

@@ -118,15 +118,11 @@ pub fn lay_out(sheet: &TocSheet, files: &TocFiles) -> TocLayout {
         layout.laid_out.push(index);
         cursor = at;
     }
-    if crate::medium::bound(&mut layout.extents, &mut layout.tracks) {
-        layout.notes.push(Diagnostic::error(
-            "toc.too-long",
-            format!(
-                "the tracks reach past LBA {}, further than any disc; they are cut there",
-                crate::medium::MAX_LBA
-            ),
-        ));
-    }
+    layout.notes.extend(crate::medium::clip(
+        &mut layout.extents,
+        &mut layout.tracks,
+        "toc.too-long",
+    ));
     layout.sessions = Session::group(&layout.tracks);
     layout
 }
