@@ -98,6 +98,16 @@ seed() {
         "$FIX"/udf/mk-cdr-2048-2.01.img.gz; do add "$corpus" "$f"; done ;;
     hfs)
       for f in "$FUZZ"/seeds/hfs/* "$FIX"/hfs/*.img.gz "$FIX"/hfs/hostile/*.img.gz; do add "$corpus" "$f"; done ;;
+    chd)
+      for f in "$FIX"/chd/*/*.chd; do add "$corpus" "$f"; done ;;
+    toc)
+      for f in "$FIX"/toc/*/*.toc; do add "$corpus" "$f"; done ;;
+    nrg)
+      for f in "$FIX"/nrg/*.nrg.gz "$FIX"/nrg/*.nrg "$FIX"/nrg/hostile/*; do add "$corpus" "$f"; done ;;
+    mds)
+      for f in "$FIX"/mds/*.mds "$FIX"/mds/hostile/*.mds; do add "$corpus" "$f"; done ;;
+    cdi)
+      for f in "$FIX"/cdi/*.cdi.gz "$FIX"/cdi/hostile/*; do add "$corpus" "$f"; done ;;
     whole)
       for f in "$FIX"/iso/rich.iso "$FIX"/disk/floppy.img "$FIX"/disk/floppy.imz \
         "$FIX"/disk/gpt16.img.gz "$FIX"/udf/gen-rich-2.01.img.gz "$FIX"/hfs/plus.img.gz \
