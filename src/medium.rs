@@ -252,11 +252,7 @@ impl Medium {
         extents: Vec<Extent>,
         files: Vec<SourceFile>,
     ) -> Medium {
-        let sector_size = tracks
-            .iter()
-            .map(|t| t.mode.sector_size())
-            .max()
-            .unwrap_or(2352);
+        let sector_size = Track::largest_sector(&tracks);
         Medium {
             sessions: Session::group(&tracks),
             subchannel: Subchannel::after_sectors(&extents, &files, true),

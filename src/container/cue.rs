@@ -115,12 +115,7 @@ pub fn best_effort(analysis: &Analysis) -> Medium {
 /// The medium of a laid-out sheet and its files.
 fn build(analysis: &Analysis, layout: &DiscLayout, files: Vec<OpenFile>) -> Medium {
     let sheet = &analysis.sheet;
-    let sector_size = layout
-        .tracks
-        .iter()
-        .map(|t| t.mode.sector_size())
-        .max()
-        .unwrap_or(2352);
+    let sector_size = crate::medium::Track::largest_sector(&layout.tracks);
     Medium {
         sessions: layout.sessions.clone(),
         tracks: layout.tracks.clone(),

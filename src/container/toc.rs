@@ -63,12 +63,7 @@ pub fn medium(analysis: &TocAnalysis) -> Result<Medium> {
         })
         .collect::<Result<Vec<_>>>()?;
     let sheet = &analysis.sheet;
-    let sector_size = layout
-        .tracks
-        .iter()
-        .map(|t| t.mode.sector_size())
-        .max()
-        .unwrap_or(2352);
+    let sector_size = crate::medium::Track::largest_sector(&layout.tracks);
     Ok(Medium {
         sessions: layout.sessions.clone(),
         tracks: layout.tracks.clone(),

@@ -76,6 +76,32 @@ pub struct Extent {
 }
 
 impl Extent {
+    /// Appends a run of `count` sectors at `start` (nothing when empty) and
+    /// moves `cursor`, the address after the last run, past it: how the
+    /// disc containers lay out their tracks in address order.
+    pub fn place(
+        extents: &mut Vec<Extent>,
+        cursor: &mut Option<i64>,
+        start: i64,
+        count: u64,
+        sector_size: u32,
+        track: Option<usize>,
+        data: ExtentData,
+    ) {
+        if count == 0 {
+            return;
+        }
+        let extent = Extent {
+            start: Lba(start),
+            count,
+            sector_size,
+            track,
+            data,
+        };
+        *cursor = Some(extent.end().0);
+        extents.push(extent);
+    }
+
     pub fn end(&self) -> Lba {
         Lba(self
             .start

@@ -139,6 +139,16 @@ pub struct Track {
 }
 
 impl Track {
+    /// The largest sector any of `tracks` stores (2352 when there are none):
+    /// the medium's nominal sector size.
+    pub fn largest_sector(tracks: &[Track]) -> u32 {
+        tracks
+            .iter()
+            .map(|t| t.mode.sector_size())
+            .max()
+            .unwrap_or(2352)
+    }
+
     /// The one track of an image that is a single run of `length` sectors
     /// of `mode`: file 0 from its first byte, INDEX 01 at LBA 0.
     pub fn whole_file(mode: TrackMode, length: u64) -> Track {

@@ -115,17 +115,15 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn push(&mut self, start: i64, count: u64, size: u32, track: Option<usize>, data: ExtentData) {
-        if count == 0 {
-            return;
-        }
-        self.layout.extents.push(Extent {
-            start: Lba(start),
+        Extent::place(
+            &mut self.layout.extents,
+            &mut self.cursor,
+            start,
             count,
-            sector_size: size,
+            size,
             track,
             data,
-        });
-        self.cursor = Some(start + count as i64);
+        );
     }
 
     /// Places `count` sectors of the track's files from `start`: as many
