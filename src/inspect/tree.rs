@@ -22,6 +22,11 @@ pub enum TreeId {
     Structures(usize),
     /// One structure of a view.
     Structure(usize, usize),
+    /// A group of structures outside any view (the image container's,
+    /// the partition table's), by its index.
+    Group(usize),
+    /// One structure of a group.
+    Member(usize, usize),
     /// Stands under a folded branch (so it shows as foldable before its
     /// entries are read), or under an unfolded directory being read. One
     /// per parent at most, so it never collides with a sibling.
@@ -48,6 +53,28 @@ fn pending() -> Vec<TreeRow> {
     }]
 }
 
+/// The structures no view owns, as tree groups: the image container's
+/// (a CHD header and map, an NRG chunk chain, a cue sheet's lines) and the
+/// partition table's.
+pub fn outside_views(survey: &crate::survey::Survey) -> Vec<(String, Vec<Structure>)> {
+    use crate::survey::Scope;
+    let of = |scope: Scope| -> Vec<Structure> {
+        survey
+            .structures()
+            .iter()
+            .filter(|(s, _)| *s == scope)
+            .map(|(_, structure)| structure.clone())
+            .collect()
+    };
+    vec![
+        (
+            format!("[image] {}", survey.medium.format.as_str()),
+            of(Scope::Container),
+        ),
+        ("[partition table]".to_owned(), of(Scope::Partitions)),
+    ]
+}
+
 /// Directory reads are capped so one huge directory cannot stall a frame.
 pub const MAX_CHILDREN: usize = 100_000;
 
@@ -57,6 +84,8 @@ pub struct FsTree {
     views: Vec<Arc<dyn Filesystem>>,
     roots: Vec<Option<Node>>,
     structures: Vec<Vec<Structure>>,
+    /// Structures outside the views, each group a top-level row.
+    groups: Vec<(String, Vec<Structure>)>,
     /// Bytes per sector the structures' positions count in.
     block: u64,
     /// Children of opened directories, by (view, node id).
@@ -68,10 +97,16 @@ pub struct FsTree {
 
 impl FsTree {
     /// Reads each view's root and structure list (small, bounded reads).
-    /// `block` is the medium's block size.
-    pub fn new(views: Vec<Arc<dyn Filesystem>>, block: u64) -> FsTree {
+    /// `groups` are shown after the views, each under its label (empty ones
+    /// are left out). `block` is the medium's block size.
+    pub fn new(
+        views: Vec<Arc<dyn Filesystem>>,
+        groups: Vec<(String, Vec<Structure>)>,
+        block: u64,
+    ) -> FsTree {
         let mut tree = FsTree {
             block,
+            groups: groups.into_iter().filter(|(_, s)| !s.is_empty()).collect(),
             ..FsTree::default()
         };
         for (index, view) in views.iter().enumerate() {
@@ -139,9 +174,9 @@ impl FsTree {
     /// directory.
     pub fn is_branch(&self, id: TreeId) -> bool {
         match id {
-            TreeId::View(_) | TreeId::Structures(_) => true,
+            TreeId::View(_) | TreeId::Structures(_) | TreeId::Group(_) => true,
             TreeId::Node(..) => self.node(id).is_some_and(|n| n.kind == NodeKind::Dir),
-            TreeId::Structure(..) | TreeId::Pending => false,
+            TreeId::Structure(..) | TreeId::Member(..) | TreeId::Pending => false,
         }
     }
 
@@ -150,10 +185,18 @@ impl FsTree {
         self.structures.get(view).map_or(0, Vec::len)
     }
 
+    /// A group's label and how many structures it lists.
+    pub fn group(&self, group: usize) -> Option<(&str, usize)> {
+        self.groups
+            .get(group)
+            .map(|(label, list)| (label.as_str(), list.len()))
+    }
+
     /// The structure behind a row, if it is one.
     pub fn structure(&self, id: TreeId) -> Option<&Structure> {
         match id {
             TreeId::Structure(view, index) => self.structures.get(view)?.get(index),
+            TreeId::Member(group, index) => self.groups.get(group)?.1.get(index),
             _ => None,
         }
     }
@@ -163,7 +206,7 @@ impl FsTree {
     pub fn first_lba(&self, id: TreeId) -> Option<Lba> {
         match id {
             TreeId::Node(..) => self.node(id)?.extents.first().map(|e| e.lba),
-            TreeId::Structure(..) => {
+            TreeId::Structure(..) | TreeId::Member(..) => {
                 let at = self.structure(id)?.place.medium()?;
                 Some(crate::survey::lba_of(at, self.block))
             }
@@ -174,7 +217,7 @@ impl FsTree {
                 .extents
                 .first()
                 .map(|e| e.lba),
-            TreeId::Structures(_) | TreeId::Pending => None,
+            TreeId::Structures(_) | TreeId::Group(_) | TreeId::Pending => None,
         }
     }
 
@@ -190,33 +233,13 @@ impl FsTree {
                 }
                 let structures = self.structures.get(index).map_or(&[][..], Vec::as_slice);
                 if !structures.is_empty() {
-                    let id = TreeId::Structures(index);
-                    children.push(TreeRow {
-                        id,
-                        label: "[structures]".into(),
-                        branch: true,
-                        children: if is_open(id) {
-                            structures
-                                .iter()
-                                .enumerate()
-                                .map(|(i, s)| TreeRow {
-                                    id: TreeId::Structure(index, i),
-                                    label: match s.place.medium() {
-                                        Some(at) => format!(
-                                            "{} @{}",
-                                            s.name,
-                                            crate::survey::lba_of(at, self.block)
-                                        ),
-                                        None => s.name.clone(),
-                                    },
-                                    branch: false,
-                                    children: Vec::new(),
-                                })
-                                .collect()
-                        } else {
-                            pending()
-                        },
-                    });
+                    children.push(self.structure_folder(
+                        TreeId::Structures(index),
+                        "[structures]".into(),
+                        structures,
+                        |i| TreeId::Structure(index, i),
+                        &is_open,
+                    ));
                 }
                 let label = fs.label();
                 TreeRow {
@@ -230,7 +253,56 @@ impl FsTree {
                     children,
                 }
             })
+            .chain(
+                self.groups
+                    .iter()
+                    .enumerate()
+                    .map(|(group, (label, list))| {
+                        self.structure_folder(
+                            TreeId::Group(group),
+                            label.clone(),
+                            list,
+                            |i| TreeId::Member(group, i),
+                            &is_open,
+                        )
+                    }),
+            )
             .collect()
+    }
+
+    /// A folder row listing `structures`, each labelled with its sector.
+    fn structure_folder(
+        &self,
+        id: TreeId,
+        label: String,
+        structures: &[Structure],
+        member: impl Fn(usize) -> TreeId,
+        is_open: &impl Fn(TreeId) -> bool,
+    ) -> TreeRow {
+        TreeRow {
+            id,
+            label,
+            branch: true,
+            children: if is_open(id) {
+                structures
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| TreeRow {
+                        id: member(i),
+                        label: match s.place.medium() {
+                            Some(at) => {
+                                format!("{} @{}", s.name, crate::survey::lba_of(at, self.block))
+                            }
+                            None => s.name.clone(),
+                        },
+                        branch: false,
+                        children: Vec::new(),
+                    })
+                    .collect()
+            } else {
+                pending()
+            },
+        }
     }
 
     fn node_children(

@@ -185,6 +185,7 @@ impl App {
         let partitions = survey.disk_partitions().to_vec();
         let tree = FsTree::new(
             views.iter().map(|v| Arc::clone(&v.fs)).collect(),
+            crate::inspect::tree::outside_views(&survey),
             medium.block_size(),
         );
         let mut tree_state = TreeState::default();
@@ -405,6 +406,17 @@ impl App {
                         ),
                         tone: notes::Tone::Plain,
                     }];
+                }
+                TreeId::Group(group) => {
+                    if let Some((label, count)) = self.tree.group(group) {
+                        return vec![notes::Note {
+                            label: "structures".into(),
+                            value: format!(
+                                "{count} structures of {label}; Space unfolds, Enter on one shows its sector and fields"
+                            ),
+                            tone: notes::Tone::Plain,
+                        }];
+                    }
                 }
                 _ => {}
             }

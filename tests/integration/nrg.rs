@@ -280,3 +280,27 @@ fn corpus_libcdio_nrgs_match_cd_info_and_iat() {
     let end = open(&data.join("videocd.nrg")).tracks[0].end().0;
     assert_files_match_iso_oracle_below(&data.join("videocd.nrg"), &expected, "videocd.nrg", end);
 }
+
+#[test]
+fn the_inspector_tree_lists_the_chunks_under_the_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = inflate("nrg", "dao-v2.nrg", dir.path());
+    let survey = discscope::survey::Survey::new(
+        std::sync::Arc::new(open(&image)),
+        &discscope::fs::ViewOptions::default(),
+    );
+    let groups = discscope::inspect::tree::outside_views(&survey);
+    let tree = discscope::inspect::tree::FsTree::new(Vec::new(), groups, 2352);
+    let rows = tree.rows(|_| true);
+    let image_row = rows.iter().find(|r| r.label == "[image] nrg").unwrap();
+    let names: Vec<&str> = image_row
+        .children
+        .iter()
+        .map(|r| r.label.as_str())
+        .collect();
+    assert_eq!(names.first(), Some(&"NRG footer (version 2)"), "{names:?}");
+    assert!(names.contains(&"NRG chunk DAOX"), "{names:?}");
+    // Each row shows its structure's fields.
+    let first = tree.structure(image_row.children[0].id).unwrap();
+    assert!(first.fields.iter().any(|f| f.name == "signature"));
+}

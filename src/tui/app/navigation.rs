@@ -183,6 +183,11 @@ impl App {
         }
         match self.tree.first_lba(id) {
             Some(lba) => self.jump(lba),
+            None if self.tree.structure(id).is_some() => {
+                self.message = Some(
+                    "this structure lies in the image file, not on the disc: its fields are in the inspector".into(),
+                );
+            }
             None => self.message = Some("this entry has no data on disc".into()),
         }
         Vec::new()
