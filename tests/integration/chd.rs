@@ -754,3 +754,15 @@ fn chd_opens_from_the_cli_with_info_and_sector() {
         twin.json()["sectors"][0]["bytes"]
     );
 }
+
+#[test]
+fn a_chd_whose_writing_was_cut_short_says_so() {
+    // chdman writes the map offset last; an interrupted run leaves it 0.
+    let mut bytes = std::fs::read(chd("cd/mode1-cdlz.chd")).unwrap();
+    bytes[40..48].fill(0);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.chd");
+    std::fs::write(&path, &bytes).unwrap();
+    let error = container::open(&path).unwrap_err().to_string();
+    assert!(error.contains("chdman did not finish writing"), "{error}");
+}

@@ -428,6 +428,14 @@ impl Map {
         };
         let mut structures = Vec::new();
         let count = header.hunk_count;
+        // chdman writes the map, and then its offset, last: a CHD whose
+        // writing was cut short has none.
+        if header.map_offset == 0 && count > 0 {
+            return Err(crate::error::Error::image(
+                path,
+                "the header gives no hunk map (its offset is 0): chdman did not finish writing this CHD",
+            ));
+        }
         let layout = if header.version == 5 && header.compressed() {
             let bytes = source.read_vec(header.map_offset, 16).map_err(|_| {
                 crate::error::Error::image(
