@@ -44,7 +44,10 @@ PY
     xorriso -as mkisofs -quiet -o "$dir/cd700.iso" -V BENCH_CD -R -J "$dir/src" 2>/dev/null
     target/release/examples/encode_iso "$dir/cd700.iso" "$dir/cd700.bin"
     printf 'FILE "cd700.bin" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n' > "$dir/cd700.cue"
-    chdman createcd -f -i "$dir/cd700.cue" -o "$cd_chd" > /dev/null 2>&1
+    # Made under a temporary name: an interrupted run leaves no CHD that
+    # looks finished.
+    chdman createcd -f -i "$dir/cd700.cue" -o "$cd_chd.part" > /dev/null 2>&1
+    mv "$cd_chd.part" "$cd_chd"
     rm -rf "$dir/src" "$dir/cd700.iso" "$dir/cd700.bin"
 fi
 
@@ -58,7 +61,8 @@ if [ ! -f "$dvd_chd" ]; then
     # added there and `copy` compresses (chdman 0.251 has no createdvd).
     chdman createraw -f -c none -hs 4096 -us 2048 -i "$dir/dvd4g.raw" -o "$dir/dvd-none.chd" > /dev/null 2>&1
     chdman addmeta -i "$dir/dvd-none.chd" -t 'DVD ' -vt '' > /dev/null 2>&1
-    chdman copy -f -i "$dir/dvd-none.chd" -o "$dvd_chd" > /dev/null 2>&1
+    chdman copy -f -i "$dir/dvd-none.chd" -o "$dvd_chd.part" > /dev/null 2>&1
+    mv "$dvd_chd.part" "$dvd_chd"
     rm -f "$dir/dvd4g.raw" "$dir/dvd-none.chd"
 fi
 
