@@ -165,7 +165,7 @@ pub fn check_analysis(analysis: &Analysis) -> Diagnosis {
             .collect();
         let declared: Vec<_> = blocks
             .iter()
-            .map(|b| declared::Declared::of_cue(b))
+            .filter_map(|b| declared::Declared::of_cue(b))
             .collect();
         let context = declared::Context {
             dialect: Dialect::Cue,

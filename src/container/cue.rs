@@ -51,8 +51,7 @@ pub fn medium(analysis: &Analysis) -> Result<Medium> {
 pub const NOT_LAID_OUT: &str = "cue.not-laid-out";
 
 /// The disc as far as a broken sheet allows, for the inspector, which
-/// shows the findings beside it: the tracks that have an INDEX 01 and
-/// whose file opened, laid out (a missing file holds no sectors); no
+/// shows the findings beside it: the usable tracks whose file opened, laid out (a missing file holds no sectors); no
 /// tracks at all when even that cannot be laid out.
 pub fn best_effort(analysis: &Analysis) -> Medium {
     if let Ok(medium) = medium(analysis) {
@@ -65,6 +64,10 @@ pub fn best_effort(analysis: &Analysis) -> Medium {
     for track in &analysis.sheet.tracks {
         let why = if missing(track.file) {
             "its FILE could not be opened"
+        } else if track.mode == sheet::DeclaredMode::NotExtracted {
+            "the image does not hold it"
+        } else if track.track_mode().is_none() {
+            "its mode is unknown"
         } else if !track.indexes.iter().any(|i| i.number == 1) {
             "it has no usable INDEX 01"
         } else {
@@ -83,9 +86,7 @@ pub fn best_effort(analysis: &Analysis) -> Medium {
         ..Medium::empty(Format::Cue, MediumKind::Optical, path, 2352)
     };
     let mut usable = analysis.sheet.clone();
-    usable
-        .tracks
-        .retain(|t| !missing(t.file) && t.indexes.iter().any(|i| i.number == 1));
+    usable.tracks.retain(|t| !missing(t.file) && t.usable());
     let files: Vec<OpenFile> = analysis
         .sheet
         .files

@@ -1,10 +1,10 @@
 //! Rules over the order and shape of lines: track and session numbering
-//! (with renumbering fixes), misspelt commands, CD-TEXT length.
+//! (with renumbering fixes), CD-TEXT length.
 
 use crate::container::cue::sheet::CD_TEXT_FIELDS;
-use crate::container::cue::sheet::{Sheet, closest_command};
+use crate::container::cue::sheet::Sheet;
 use crate::container::cue::text;
-use crate::container::cue::text::indent_of;
+use crate::container::cue::text::{indent_of, replace_word};
 use crate::diagnostic::{Diagnostic, Fix};
 
 /// CD-TEXT packs hold at most this many characters per field in practice.
@@ -64,32 +64,6 @@ pub(super) fn check(sheet: &Sheet, found: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for d in found.iter_mut() {
-        if d.code != "cue.unknown-command" || d.fix.is_some() {
-            continue;
-        }
-        let (Some(line), Some(column)) = (d.line(), d.column()) else {
-            continue;
-        };
-        let Some(text) = sheet.text.lines.get(line.saturating_sub(1)) else {
-            continue;
-        };
-        let start = column.saturating_sub(1);
-        let word: String = text
-            .chars()
-            .skip(start)
-            .take_while(|c| !c.is_whitespace())
-            .collect();
-        let Some(close) = closest_command(&word.to_ascii_uppercase()) else {
-            continue;
-        };
-        let before: String = text.chars().take(start).collect();
-        let after: String = text.chars().skip(start + word.chars().count()).collect();
-        d.fix = Some(Fix {
-            line,
-            replacement: format!("{before}{close}{after}"),
-        });
-    }
 }
 
 /// Track numbers rise by one from the first: each out-of-step TRACK line
@@ -118,11 +92,13 @@ fn renumber(sheet: &Sheet, found: &mut [Diagnostic]) {
             .lines
             .get(track.span.line.saturating_sub(1))
             .map_or("", String::as_str);
-        if expected <= 99 {
+        // The number is the word after TRACK; the rest stays as written.
+        let tokens = text::tokenize(text, track.span.line, &mut Vec::new());
+        if let (true, Some(number)) = (expected <= 99, tokens.get(1)) {
             d.suggestion = Some(format!("number this track {expected:02}"));
             d.fix = Some(Fix {
                 line: track.span.line,
-                replacement: format!("{}TRACK {expected:02} {}", indent_of(text), track.mode),
+                replacement: replace_word(text, number.column, &format!("{expected:02}")),
             });
         }
     }

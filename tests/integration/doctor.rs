@@ -483,3 +483,63 @@ fn demo_disc_mistake_is_found_and_fixed() {
         repaired.text
     );
 }
+
+/// The README's table of codes names every cue code `check` can report.
+#[test]
+fn readme_lists_every_cue_code() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let rows: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `")).collect();
+    for explanation in lint::CODES {
+        let code = format!("`{}`", explanation.code);
+        assert!(
+            rows.iter().any(|row| row.contains(&code)),
+            "README lacks {}",
+            explanation.code
+        );
+    }
+}
+
+/// `tracks` on the sheet (TRAKC on line 4) names the misspelling,
+/// not the INDEX 01 it would make a duplicate.
+#[test]
+fn tracks_names_the_root_cause_first() {
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "misspelt-track")
+        .unwrap();
+    let dir = set_up(&case);
+    let sheet = sheet_of(&case, dir.path());
+    let run = discscope(["tracks".as_ref(), sheet.as_os_str()]);
+    assert_eq!(run.code(), 2);
+    let first = run.stderr().lines().next().unwrap_or_default().to_owned();
+    assert!(
+        first.contains("sheet.cue:4: unknown command `TRAKC`"),
+        "{first}"
+    );
+}
+
+/// A sheet whose last track is EAC's data placeholder opens with the
+/// tracks it holds.
+#[test]
+fn eac_placeholder_leaves_the_audio_readable() {
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "eac-data-placeholder")
+        .unwrap();
+    let dir = set_up(&case);
+    let tracks = tracks_json(&sheet_of(&case, dir.path()));
+    let numbers: Vec<_> = tracks["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+    let run = discscope(["check", "--explain", "cue.data-not-extracted"]);
+    assert!(
+        run.stdout().contains("Exact Audio Copy"),
+        "{}",
+        run.stdout()
+    );
+}

@@ -2,12 +2,16 @@
 //! each recording a diagnostic and going on when a line is wrong.
 
 use super::{
-    CD_TEXT_FIELDS, COMMANDS, FileKind, FileLine, IndexLine, RemLine, Sheet, Span, TrackBlock,
+    CD_TEXT_FIELDS, COMMANDS, DeclaredMode, FileKind, FileLine, IndexLine, LAYOUT_COMMANDS,
+    RemLine, Sheet, Span, TrackBlock,
 };
-use crate::container::cue::text::Token;
-use crate::diagnostic::Diagnostic;
+use crate::container::cue::text::{Token, replace_word};
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::medium::{CdText, TrackFlags, TrackMode};
 use crate::units::Msf;
+
+/// What EAC writes as the mode of a data track it did not extract.
+const EAC_PLACEHOLDER: &str = "MODEx/2xxx";
 
 pub(super) struct Parser {
     pub(super) sheet: Sheet,
@@ -24,9 +28,12 @@ impl Parser {
     }
 
     pub(super) fn line(&mut self, tokens: &[Token]) {
-        let Some((command, args)) = tokens.split_first() else {
-            return;
-        };
+        if let Some((command, args)) = tokens.split_first() {
+            self.command(command, args);
+        }
+    }
+
+    fn command(&mut self, command: &Token, args: &[Token]) {
         let name = command.text.to_ascii_uppercase();
         let at = Span::of(command);
         match name.as_str() {
@@ -44,17 +51,43 @@ impl Parser {
             "FLAGS" => self.flags(command, args),
             "ISRC" => self.isrc(command, args),
             field if CD_TEXT_FIELDS.contains(&field) => self.cd_text(command, args),
-            _ => {
-                let mut diagnostic = Diagnostic::warning(
-                    "cue.unknown-command",
-                    format!("unknown command `{}`", command.text),
-                )
-                .at_sheet(at.line, at.column);
-                if let Some(close) = closest_command(&name) {
-                    diagnostic = diagnostic.suggest(format!("did you mean `{close}`?"));
-                }
-                self.report(diagnostic);
+            _ => self.unknown(command, args, &name),
+        }
+    }
+
+    /// A word that is no command. Close to one, the fix rewrites it; close
+    /// to one that places sectors, it is an error (other programs stop or
+    /// skip it) and the line is read as that command, as `fix` will write
+    /// it, so the lines after it are not misread: a TRAKC line's INDEX
+    /// lines are not the previous track's. Any other unknown line is
+    /// skipped.
+    fn unknown(&mut self, command: &Token, args: &[Token], name: &str) {
+        let close = closest_command(name);
+        let places = close.filter(|c| LAYOUT_COMMANDS.contains(c));
+        let message = format!("unknown command `{}`", command.text);
+        let mut diagnostic = if places.is_some() {
+            Diagnostic::error("cue.unknown-command", message)
+        } else {
+            Diagnostic::warning("cue.unknown-command", message)
+        }
+        .at_sheet(command.line, command.column);
+        if let Some(close) = close {
+            diagnostic = diagnostic.suggest(format!("did you mean `{close}`?"));
+            let line = self.sheet.text.lines.get(command.line.saturating_sub(1));
+            if let Some(line) = line {
+                diagnostic = diagnostic.with_fix(Fix {
+                    line: command.line,
+                    replacement: replace_word(line, command.column, close),
+                });
             }
+        }
+        self.report(diagnostic);
+        if let Some(close) = places {
+            let read_as = Token {
+                text: close.to_owned(),
+                ..command.clone()
+            };
+            self.command(&read_as, args);
         }
     }
 
@@ -215,7 +248,8 @@ impl Parser {
 
     fn track(&mut self, command: &Token, args: &[Token]) {
         let at = Span::of(command);
-        if args.len() != 2 {
+        // Fewer arguments are said below, naming the one that is missing.
+        if args.len() > 2 {
             self.arg_count(command, "a number and a mode", args.len());
         }
         let number = match args.first().map(|t| t.text.parse::<u32>()) {
@@ -238,9 +272,22 @@ impl Parser {
                 return;
             }
         };
+        // A mode that cannot be used still opens the track (not laid out),
+        // so its INDEX lines are not taken for the previous track's.
         let mode = match args.get(1) {
             Some(token) => match TrackMode::from_cue_name(&token.text) {
-                Some(mode) => mode,
+                Some(mode) => DeclaredMode::Known(mode),
+                None if token.text.eq_ignore_ascii_case(EAC_PLACEHOLDER) => {
+                    self.report(
+                        Diagnostic::warning(
+                            "cue.data-not-extracted",
+                            format!("TRACK {number:02} {}: EAC's placeholder for a data track it did not extract; the image holds nothing for it", token.text),
+                        )
+                        .at_sheet(token.line, token.column)
+                        .suggest("the other tracks are read without it; remove its lines before burning, or extract the data track and declare its mode"),
+                    );
+                    DeclaredMode::NotExtracted
+                }
                 None => {
                     self.report(
                         Diagnostic::error(
@@ -250,7 +297,7 @@ impl Parser {
                         .at_sheet(token.line, token.column)
                         .suggest("modes are AUDIO, CDG, MODE1/2048, MODE1/2352, MODE2/2048, MODE2/2324, MODE2/2336, MODE2/2352, CDI/2336 and CDI/2352"),
                     );
-                    return;
+                    DeclaredMode::Unknown
                 }
             },
             None => {
@@ -261,7 +308,7 @@ impl Parser {
                     )
                     .at_sheet(at.line, at.column),
                 );
-                return;
+                DeclaredMode::Unknown
             }
         };
         self.track_sequence(number, at);
@@ -281,6 +328,7 @@ impl Parser {
             span: at,
             session,
             indexes: Vec::new(),
+            unread_indexes: Vec::new(),
             pregap: None,
             postgap: None,
             flags: TrackFlags::default(),
@@ -373,11 +421,12 @@ impl Parser {
                     )
                     .at_sheet(at.line, at.column),
                 );
+                self.unread_index(None, at);
                 return;
             }
         };
         let Some(time) = args.get(1).map(|t| (t, t.text.parse::<Msf>())) else {
-            self.arg_count(command, "a number and a time", args.len());
+            self.unread_index(Some(number), at);
             return;
         };
         let time = match time {
@@ -390,6 +439,7 @@ impl Parser {
                     )
                     .at_sheet(token.line, token.column),
                 );
+                self.unread_index(Some(number), at);
                 return;
             }
         };
@@ -421,7 +471,9 @@ impl Parser {
                     ));
                 }
             }
-            if problem.is_none() {
+            if problem.is_some() {
+                track.unread_indexes.push((Some(number), at));
+            } else {
                 track.indexes.push(IndexLine {
                     number,
                     file,
@@ -432,6 +484,13 @@ impl Parser {
         }
         if let Some((code, message)) = problem {
             self.report(Diagnostic::error(code, message).at_sheet(at.line, at.column));
+        }
+    }
+
+    /// Notes an INDEX line of the current track that could not be read.
+    fn unread_index(&mut self, number: Option<u8>, at: Span) {
+        if let Some(track) = self.current_track() {
+            track.unread_indexes.push((number, at));
         }
     }
 
