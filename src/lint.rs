@@ -191,12 +191,27 @@ pub fn check_analysis(analysis: &Analysis) -> Diagnosis {
     }
     let mut diagnostics = dedupe(found);
     diagnostics.sort_by_key(|d| (d.line().unwrap_or(0), d.column().unwrap_or(0)));
+    one_fix_per_line(&mut diagnostics);
     Diagnosis {
         path: PathBuf::new(),
         lines,
         diagnostics,
         sectors,
         crlf,
+    }
+}
+
+/// A line is rewritten one way: the first finding's fix for it is offered,
+/// later ones keep only their help (a second `fix` offers them on the
+/// rewritten line). So what `check` announces is exactly what `fix` writes.
+fn one_fix_per_line(diagnostics: &mut [Diagnostic]) {
+    let mut fixed = std::collections::HashSet::new();
+    for d in diagnostics {
+        if let Some(fix) = &d.fix
+            && !fixed.insert(fix.line)
+        {
+            d.fix = None;
+        }
     }
 }
 

@@ -134,6 +134,21 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
         if remaining == 1 { "" } else { "s" },
         if remaining == 1 { "s" } else { "" },
     );
+    // Only what `check` announced was applied; fixes that the rewritten
+    // lines make possible are offered by checking the written sheet.
+    let offered = repair
+        .after
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.is_some())
+        .count();
+    if offered > 0 {
+        eprintln!(
+            "{offered} more fix{} offered on the written sheet: `discscope check` shows {}",
+            if offered == 1 { " is" } else { "es are" },
+            if offered == 1 { "it" } else { "them" },
+        );
+    }
     Ok(if remaining > 0 {
         Outcome::Problems
     } else {

@@ -223,6 +223,11 @@ pub const CODES: &[Explanation] = &[
         "A track number repeats or falls. The fix renumbers the track by its position.",
     ),
     e(
+        "cue.track-renumbered",
+        Severity::Info,
+        "A TRACK line whose number was in step with the one above it, which is renumbered: `discscope fix` renumbers it too, so the numbers keep rising by one. It is reported only so that `check` shows every line `fix` rewrites; the finding above it is the cause.",
+    ),
+    e(
         "cue.track-number-gap",
         Severity::Warning,
         "A track number skips (01, 03). The fix renumbers the track by its position.",

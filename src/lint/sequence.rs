@@ -66,40 +66,68 @@ pub(super) fn check(sheet: &Sheet, found: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Track numbers rise by one from the first: each out-of-step TRACK line
-/// gets the number its position calls for.
-fn renumber(sheet: &Sheet, found: &mut [Diagnostic]) {
+/// Track numbers rise by one from the first: every TRACK line out of step
+/// gets the number its position calls for. The finding that broke the step
+/// carries the fix; a line renumbered only because one above it was (it
+/// was in step with the old number) gets a `cue.track-renumbered` note, so
+/// that `check` shows every line `fix` rewrites. A line an earlier fix
+/// already rewrites (a misspelt TRACK) gets its number within that fix.
+fn renumber(sheet: &Sheet, found: &mut Vec<Diagnostic>) {
     let Some(first) = sheet.tracks.first().map(|t| u32::from(t.number)) else {
         return;
     };
-    for d in found.iter_mut() {
-        if !matches!(d.code, "cue.track-order" | "cue.track-number-gap") {
+    for (position, track) in sheet.tracks.iter().enumerate() {
+        let expected = first + position as u32;
+        if u32::from(track.number) == expected || expected > 99 {
             continue;
         }
-        let Some(position) = sheet
-            .tracks
-            .iter()
-            .position(|t| Some(t.span.line) == d.line())
-        else {
-            continue;
+        let line = track.span.line;
+        let fixes_line = |d: &Diagnostic| d.fix.as_ref().is_some_and(|f| f.line == line);
+        let earlier = found.iter().position(fixes_line);
+        let base = match earlier
+            .and_then(|i| found.get(i))
+            .and_then(|d| d.fix.as_ref())
+        {
+            Some(fix) => fix.replacement.clone(),
+            None => sheet
+                .text
+                .lines
+                .get(line.saturating_sub(1))
+                .cloned()
+                .unwrap_or_default(),
         };
-        let Some(track) = sheet.tracks.get(position) else {
-            continue;
-        };
-        let expected = first + position as u32;
-        let text = sheet
-            .text
-            .lines
-            .get(track.span.line.saturating_sub(1))
-            .map_or("", String::as_str);
         // The number is the word after TRACK; the rest stays as written.
-        let tokens = text::tokenize(text, track.span.line, &mut Vec::new());
-        if let (true, Some(number)) = (expected <= 99, tokens.get(1)) {
+        let tokens = text::tokenize(&base, line, &mut Vec::new());
+        let Some(number) = tokens.get(1) else {
+            continue;
+        };
+        let fix = Fix {
+            line,
+            replacement: replace_word(&base, number.column, &format!("{expected:02}")),
+        };
+        let step = found.iter().position(|d| {
+            matches!(d.code, "cue.track-order" | "cue.track-number-gap") && d.line() == Some(line)
+        });
+        if let Some(d) = step.and_then(|i| found.get_mut(i)) {
             d.suggestion = Some(format!("number this track {expected:02}"));
-            d.fix = Some(Fix {
-                line: track.span.line,
-                replacement: replace_word(text, number.column, &format!("{expected:02}")),
-            });
+        }
+        match (earlier, step) {
+            (Some(i), _) | (None, Some(i)) => {
+                if let Some(d) = found.get_mut(i) {
+                    d.fix = Some(fix);
+                }
+            }
+            (None, None) => found.push(
+                Diagnostic::info(
+                    "cue.track-renumbered",
+                    format!(
+                        "TRACK {:02} becomes {expected:02}, in step with the renumbering above",
+                        track.number
+                    ),
+                )
+                .at_sheet(line, track.span.column)
+                .with_fix(fix),
+            ),
         }
     }
 }

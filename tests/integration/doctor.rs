@@ -543,3 +543,95 @@ fn eac_placeholder_leaves_the_audio_readable() {
         run.stdout()
     );
 }
+
+/// What `check` announces is what `fix` writes: for every case, the sheet
+/// with each announced fix applied to its line equals the repaired sheet,
+/// line by line, and no line is announced twice.
+#[test]
+fn announced_fixes_are_what_fix_writes() {
+    let mut wrong = Vec::new();
+    for case in cases() {
+        let dir = set_up(&case);
+        let sheet = sheet_of(&case, dir.path());
+        let report = lint::check(&sheet);
+        let mut announced = std::collections::BTreeMap::new();
+        for fix in report.diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
+            let before = announced.insert(fix.line, fix.replacement.clone());
+            assert!(before.is_none(), "{}: line {} twice", case.name, fix.line);
+        }
+        let mut expected = String::new();
+        for (index, line) in report.lines.iter().enumerate() {
+            match announced.get(&(index + 1)) {
+                Some(replacement) if replacement.is_empty() => {}
+                Some(replacement) => {
+                    expected.push_str(replacement);
+                    expected.push('\n');
+                }
+                None => {
+                    expected.push_str(line);
+                    expected.push('\n');
+                }
+            }
+        }
+        let repaired = lint::repair(&case.sheet, sheet.parent().unwrap());
+        let written = repaired.text.replace("\r\n", "\n");
+        if written != expected {
+            wrong.push(format!(
+                "{}:\n{}",
+                case.name,
+                lint::unified_diff(&expected, &written, "announced", "written")
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Two fixes for one line: `check` announces the first, `fix` writes only
+/// that, and says the other is offered on the written sheet.
+#[test]
+fn fix_writes_one_fix_per_line_and_says_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        fixture("cue/mixed/single.bin"),
+        dir.path().join("single.bin"),
+    )
+    .unwrap();
+    let sheet = dir.path().join("sheet.cue");
+    std::fs::write(
+        &sheet,
+        "FILE \"single.bin\" BINARY\n  TRAK 01 MODE1/2352\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    let report = lint::check(&sheet);
+    let fixes: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.fix.as_ref().map(|f| f.replacement.as_str())))
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            ("cue.unknown-command", Some("  TRACK 01 MODE1/2352")),
+            ("cue.mode-mismatch", None)
+        ]
+    );
+    let out = dir.path().join("out.cue");
+    let run = discscope([
+        "fix".as_ref(),
+        sheet.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr()
+            .contains("1 fix applied; 1 error remains\n1 more fix is offered on the written sheet"),
+        "{}",
+        run.stderr()
+    );
+    let after = lint::check(&out);
+    assert_eq!(
+        after.diagnostics[0].fix.as_ref().unwrap().replacement,
+        "  TRACK 01 MODE2/2352"
+    );
+}

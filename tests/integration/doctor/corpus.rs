@@ -63,6 +63,7 @@ const CORPUS_CASES: &[(&str, &[&str])] = &[
             "cue.file-missing",
             "cue.track-number-gap",
             "cue.track-order",
+            "cue.track-renumbered",
             "cue.unknown-mode",
         ],
     ),
