@@ -19,6 +19,7 @@ mod codes;
 mod data;
 mod declared;
 mod gaps;
+mod relocate;
 mod render;
 mod repair;
 mod scan;
@@ -34,6 +35,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::units::Lba;
 
 pub use codes::{CODES, Explanation, TOC_CODES, all_codes, explain};
+pub use relocate::{RelocateError, relocate};
 pub use render::render;
 pub use repair::{SheetFix, repair, unified_diff};
 pub use scan::sheet_from_data;

@@ -635,3 +635,105 @@ fn fix_writes_one_fix_per_line_and_says_what_is_left() {
         "  TRACK 01 MODE2/2352"
     );
 }
+
+/// `fix -o` into another folder: FILE names are rewritten to be read from
+/// there, and the errors left are counted on the sheet where it was written.
+#[test]
+fn fix_into_another_folder_rewrites_file_names() {
+    let case = cases().into_iter().find(|c| c.name == "file-case").unwrap();
+    let dir = set_up(&case);
+    let sheet = dir.path().join("sheet.cue");
+    let out = dir.path().join("elsewhere/deeper/out.cue");
+    let run = discscope([
+        "fix".as_ref(),
+        sheet.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.stderr().contains("0 errors remain"), "{}", run.stderr());
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        written.starts_with("FILE \"../../Single.BIN\" BINARY\n"),
+        "{written}"
+    );
+    assert_eq!(lint::check(&out).errors(), 0);
+    // The same tracks from the same data; only the name it goes by differs.
+    std::fs::write(dir.path().join("intact.cue"), case.intact.unwrap()).unwrap();
+    let without_names = |mut json: serde_json::Value| {
+        for track in json["tracks"].as_array_mut().unwrap() {
+            track["file"] = serde_json::Value::Null;
+        }
+        json
+    };
+    assert_eq!(
+        without_names(tracks_json(&out)),
+        without_names(tracks_json(&dir.path().join("intact.cue")))
+    );
+
+    // A file that is missing stays missing, and is counted as such.
+    std::fs::write(
+        dir.path().join("gone.cue"),
+        "FILE \"gone.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    let out = dir.path().join("elsewhere/gone.cue");
+    let run = discscope([
+        "fix".as_ref(),
+        dir.path().join("gone.cue").as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    let report = lint::check(&out);
+    assert_eq!(report.errors(), 1, "{:?}", report.diagnostics);
+    assert_eq!(report.diagnostics[0].code, "cue.file-missing");
+    assert!(run.stderr().contains("1 error remains"), "{}", run.stderr());
+    assert!(
+        report.lines[0].contains("\"../gone.bin\""),
+        "{:?}",
+        report.lines
+    );
+
+    // --from-data names the image from the sheet's folder too.
+    let made = dir.path().join("made/disc.cue");
+    let run = discscope([
+        "fix".as_ref(),
+        "--from-data".as_ref(),
+        dir.path().join("Single.BIN").as_os_str(),
+        "-o".as_ref(),
+        made.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(lint::check(&made).errors(), 0);
+}
+
+/// When a FILE name cannot be written relative to the output's folder,
+/// `fix` says why and writes nothing.
+#[test]
+fn fix_refuses_file_names_it_cannot_write_from_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    // A cue sheet cannot quote a name holding `"`: the way from the
+    // output's folder to the data passes through one.
+    let data = dir.path().join("say \"hi\"");
+    std::fs::create_dir(&data).unwrap();
+    std::os::unix::fs::symlink(fixture("cue/mixed/single.bin"), data.join("single.bin")).unwrap();
+    std::fs::copy(fixture("cue/mixed/single.cue"), data.join("single.cue")).unwrap();
+    let out = dir.path().join("out/single.cue");
+    let run = discscope([
+        "fix".as_ref(),
+        data.join("single.cue").as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 2);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains(
+            "the sheet cannot be written there: line 1: FILE `single.bin` cannot be named from"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cannot quote"), "{stderr}");
+    assert!(!out.exists());
+}
