@@ -132,7 +132,9 @@ impl Analysis {
         usable.tracks.retain(TrackBlock::usable);
         if usable.tracks.is_empty() {
             let said = self.diagnostics.iter().any(|d| d.code == "cue.no-tracks");
-            if self.sheet.tracks.is_empty() && !said {
+            // A TRACK line that could not open a track says why itself.
+            let unopened = !self.sheet.unopened_tracks.is_empty();
+            if self.sheet.tracks.is_empty() && !said && !unopened {
                 self.diagnostics.push(Diagnostic::error(
                     "cue.no-tracks",
                     "the sheet has no usable TRACK",

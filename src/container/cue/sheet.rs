@@ -170,6 +170,8 @@ pub struct Sheet {
     pub rem: Vec<RemLine>,
     pub files: Vec<FileLine>,
     pub tracks: Vec<TrackBlock>,
+    /// TRACK lines that could not open a track (each reported at its line).
+    pub unopened_tracks: Vec<Span>,
     /// `REM LEAD-OUT` times, by the session they close.
     pub lead_outs: Vec<(u8, Msf)>,
     pub diagnostics: Vec<Diagnostic>,
@@ -220,10 +222,13 @@ impl Sheet {
                 rem: Vec::new(),
                 files: Vec::new(),
                 tracks: Vec::new(),
+                unopened_tracks: Vec::new(),
                 lead_outs: Vec::new(),
                 diagnostics: Vec::new(),
             },
             session: 1,
+            broken_track: false,
+            broken_file: false,
         };
         for (index, line) in text.lines.iter().enumerate() {
             let number = index + 1;

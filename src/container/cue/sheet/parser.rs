@@ -16,6 +16,13 @@ const EAC_PLACEHOLDER: &str = "MODEx/2xxx";
 pub(super) struct Parser {
     pub(super) sheet: Sheet,
     pub(super) session: u8,
+    /// The last TRACK line could not open a track (reported there): the
+    /// lines below it until the next TRACK are its, not the previous
+    /// track's, and not "outside any track".
+    pub(super) broken_track: bool,
+    /// A FILE line could not be read (reported there): a TRACK without a
+    /// FILE is its consequence.
+    pub(super) broken_file: bool,
 }
 
 impl Parser {
@@ -24,6 +31,9 @@ impl Parser {
     }
 
     fn current_track(&mut self) -> Option<&mut TrackBlock> {
+        if self.broken_track {
+            return None;
+        }
         self.sheet.tracks.last_mut()
     }
 
@@ -45,7 +55,12 @@ impl Parser {
                 }
             }
             "FILE" => self.file(command, args),
-            "TRACK" => self.track(command, args),
+            "TRACK" => {
+                self.track(command, args);
+                if self.broken_track {
+                    self.sheet.unopened_tracks.push(at);
+                }
+            }
             "INDEX" => self.index(command, args),
             "PREGAP" | "POSTGAP" => self.gap(command, args, name == "PREGAP"),
             "FLAGS" => self.flags(command, args),
@@ -140,6 +155,9 @@ impl Parser {
             },
             _ => {}
         }
+        if self.broken_track {
+            return;
+        }
         match self.current_track() {
             Some(track) => track.rem.push(verbatim),
             None => self.sheet.rem.push(RemLine {
@@ -182,6 +200,7 @@ impl Parser {
                     Diagnostic::error("cue.file-no-name", "FILE needs a file name and a type")
                         .at_sheet(at.line, at.column),
                 );
+                self.broken_file = true;
                 return;
             }
             [.., kind] => {
@@ -238,6 +257,7 @@ impl Parser {
                 FileKind::Binary
             }),
         };
+        self.broken_file = false;
         self.sheet.files.push(FileLine {
             name: name.text.clone(),
             kind,
@@ -248,6 +268,8 @@ impl Parser {
 
     fn track(&mut self, command: &Token, args: &[Token]) {
         let at = Span::of(command);
+        // Until the track is opened below.
+        self.broken_track = true;
         // Fewer arguments are said below, naming the one that is missing.
         if args.len() > 2 {
             self.arg_count(command, "a number and a mode", args.len());
@@ -314,13 +336,16 @@ impl Parser {
         self.track_sequence(number, at);
         let session = self.session;
         let Some(file) = self.sheet.files.len().checked_sub(1) else {
-            self.report(
-                Diagnostic::error("cue.track-before-file", "TRACK comes before any FILE")
-                    .at_sheet(at.line, at.column)
-                    .suggest("put a FILE line naming the data above the first TRACK"),
-            );
+            if !self.broken_file {
+                self.report(
+                    Diagnostic::error("cue.track-before-file", "TRACK comes before any FILE")
+                        .at_sheet(at.line, at.column)
+                        .suggest("put a FILE line naming the data above the first TRACK"),
+                );
+            }
             return;
         };
+        self.broken_track = false;
         self.sheet.tracks.push(TrackBlock {
             number,
             file,
@@ -369,6 +394,9 @@ impl Parser {
     }
 
     fn no_track(&mut self, command: &Token) {
+        if self.broken_track {
+            return;
+        }
         self.report(
             Diagnostic::error(
                 "cue.outside-track",
@@ -590,6 +618,9 @@ impl Parser {
                 )
                 .at_sheet(command.line, command.column),
             );
+        }
+        if self.broken_track {
+            return;
         }
         let fields = match self.current_track() {
             Some(track) => &mut track.cd_text.fields,

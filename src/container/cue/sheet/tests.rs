@@ -102,17 +102,19 @@ fn misplaced_and_malformed_commands() {
         "TRACK 01 AUDIO\nINDEX 01 00:00:00\nFILE a.bin\nTRACK 100 AUDIO\nTRACK 02 MODE3\nINDEX -1 00:00:00\n",
     );
     let codes: Vec<_> = sheet.diagnostics.iter().map(|d| d.code).collect();
+    // The INDEX under the TRACK that could not open is that track's: not
+    // "outside any track" on top of the TRACK's own finding.
     assert_eq!(
         codes,
         [
             "cue.track-before-file",
-            "cue.outside-track",
             "cue.file-no-type",
             "cue.track-number-range",
             "cue.unknown-mode",
             "cue.bad-index-number",
         ]
     );
+    assert_eq!(sheet.unopened_tracks.len(), 2);
 }
 
 /// A TRACK whose mode cannot be used still opens a track, so its INDEX
