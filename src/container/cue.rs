@@ -180,6 +180,41 @@ mod tests {
         );
     }
 
+    /// The inspector's reading of a sheet with an unknown mode in the
+    /// middle: the tracks around it laid out, it marked as left out.
+    #[test]
+    fn best_effort_leaves_out_a_track_of_unknown_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.bin"), vec![0u8; 2352 * 30]).unwrap();
+        let sheet = dir.path().join("mode.cue");
+        std::fs::write(
+            &sheet,
+            "FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 02 MODE3\nINDEX 01 00:00:10\nTRACK 03 AUDIO\nINDEX 01 00:00:20\n",
+        )
+        .unwrap();
+        let analysis = analyse(&sheet).unwrap();
+        let error = medium(&analysis).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("mode.cue:4: TRACK 02 MODE3: unknown track mode"),
+            "{error}"
+        );
+        let medium = best_effort(&analysis);
+        let numbers: Vec<_> = medium.tracks.iter().map(|t| t.number).collect();
+        assert_eq!(numbers, [1, 3]);
+        let left_out: Vec<_> = medium
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == NOT_LAID_OUT)
+            .map(|d| (d.line(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            left_out,
+            [(Some(4), "TRACK 02 is not laid out: its mode is unknown")]
+        );
+    }
+
     #[test]
     fn a_file_named_many_times_is_opened_once() {
         let dir = tempfile::tempdir().unwrap();
