@@ -78,7 +78,8 @@ fn corpus_broken_sheets_earn_their_codes() {
     let root = crate::support::corpus();
     let mut wrong = Vec::new();
     for (path, expected) in CORPUS_CASES {
-        let report = lint::check(&root.join(path));
+        let sheet = root.join(path);
+        let report = lint::check(&sheet);
         let found = codes(&report);
         let expected: BTreeSet<String> = expected.iter().map(|c| (*c).to_owned()).collect();
         if found != expected {
@@ -86,6 +87,14 @@ fn corpus_broken_sheets_earn_their_codes() {
         }
         // Rendering never fails and names the sheet.
         assert!(lint::render(&report, false).contains(path), "{path}");
+        // What check announces is what fix writes.
+        let repaired = lint::repair(&std::fs::read(&sheet).unwrap(), sheet.parent().unwrap());
+        let written = repaired.text.replace("\r\n", "\n");
+        if written != super::announced(&report) {
+            wrong.push(format!(
+                "{path}: fix writes other lines than check announced"
+            ));
+        }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
