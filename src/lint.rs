@@ -19,6 +19,7 @@ mod codes;
 mod data;
 mod declared;
 mod gaps;
+mod relocate;
 mod render;
 mod repair;
 mod scan;
@@ -34,6 +35,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::units::Lba;
 
 pub use codes::{CODES, Explanation, TOC_CODES, all_codes, explain};
+pub use relocate::{RelocateError, relocate};
 pub use render::render;
 pub use repair::{SheetFix, repair, unified_diff};
 pub use scan::sheet_from_data;
@@ -165,7 +167,7 @@ pub fn check_analysis(analysis: &Analysis) -> Diagnosis {
             .collect();
         let declared: Vec<_> = blocks
             .iter()
-            .map(|b| declared::Declared::of_cue(b))
+            .filter_map(|b| declared::Declared::of_cue(b))
             .collect();
         let context = declared::Context {
             dialect: Dialect::Cue,
@@ -191,12 +193,27 @@ pub fn check_analysis(analysis: &Analysis) -> Diagnosis {
     }
     let mut diagnostics = dedupe(found);
     diagnostics.sort_by_key(|d| (d.line().unwrap_or(0), d.column().unwrap_or(0)));
+    one_fix_per_line(&mut diagnostics);
     Diagnosis {
         path: PathBuf::new(),
         lines,
         diagnostics,
         sectors,
         crlf,
+    }
+}
+
+/// A line is rewritten one way: the first finding's fix for it is offered,
+/// later ones keep only their help (a second `fix` offers them on the
+/// rewritten line). So what `check` announces is exactly what `fix` writes.
+fn one_fix_per_line(diagnostics: &mut [Diagnostic]) {
+    let mut fixed = std::collections::HashSet::new();
+    for d in diagnostics {
+        if let Some(fix) = &d.fix
+            && !fixed.insert(fix.line)
+        {
+            d.fix = None;
+        }
     }
 }
 

@@ -31,16 +31,7 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
             anyhow::bail!("--from-data needs -o OUT.cue");
         };
         let text = lint::sheet_from_data(image)?;
-        let folder = image
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if same_folder(output, folder) == Some(false) {
-            eprintln!(
-                "note: the sheet names the image by its file name; keep it beside {}",
-                escape(&image.display().to_string())
-            );
-        }
+        let text = moved(&text, folder_of(image), output)?;
         write_new(output, text.as_bytes(), request.force)?;
         let tracks = text
             .lines()
@@ -64,10 +55,7 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
     if bytes.len() > MAX_SHEET_BYTES {
         anyhow::bail!("{}: far larger than any cue sheet", sheet.display());
     }
-    let folder = sheet
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let folder = folder_of(sheet);
     let before = lint::check(sheet);
     if before.lines.is_empty()
         && let Some(problem) = before.diagnostics.first()
@@ -75,10 +63,15 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
         anyhow::bail!("{}: {}", sheet.display(), problem.message);
     }
     let repair = lint::repair(&bytes, folder);
+    // What OUT gets: its FILE names read from OUT's folder.
+    let text = match request.output {
+        Some(output) => moved(&repair.text, folder, output)?,
+        None => repair.text.clone(),
+    };
     if request.diff {
         let mut old = before.lines.join("\n");
         old.push('\n');
-        let new = repair.text.replace("\r\n", "\n");
+        let new = text.replace("\r\n", "\n");
         let name = sheet.display().to_string();
         let target = request
             .output
@@ -95,13 +88,7 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
         }
     }
     if let Some(output) = request.output {
-        if same_folder(output, folder) == Some(false) {
-            eprintln!(
-                "note: FILE names stay relative to {}",
-                escape(&folder.display().to_string())
-            );
-        }
-        write_new(output, repair.text.as_bytes(), request.force)?;
+        write_new(output, text.as_bytes(), request.force)?;
     }
     if request.in_place {
         let mut backup = sheet.as_os_str().to_owned();
@@ -126,7 +113,11 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
     if !rewritten.is_empty() {
         eprintln!("the sheet is written {}", rewritten.join(", "));
     }
-    let remaining = repair.after.errors();
+    // Counted on the sheet as written, where it lies: its FILE names are
+    // read from there.
+    let written = request.output.or(request.in_place.then_some(sheet));
+    let after = written.map_or_else(|| repair.after.clone(), lint::check);
+    let remaining = after.errors();
     eprintln!(
         "{} fix{} applied; {remaining} error{} remain{}",
         repair.applied.len(),
@@ -134,6 +125,21 @@ pub fn run(request: &Request<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
         if remaining == 1 { "" } else { "s" },
         if remaining == 1 { "s" } else { "" },
     );
+    // Only what `check` announced was applied; fixes that the rewritten
+    // lines make possible are offered by checking the written sheet.
+    let offered = repair
+        .after
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.is_some())
+        .count();
+    if offered > 0 {
+        eprintln!(
+            "{offered} more fix{} offered on the written sheet: `discscope check` shows {}",
+            if offered == 1 { " is" } else { "es are" },
+            if offered == 1 { "it" } else { "them" },
+        );
+    }
     Ok(if remaining > 0 {
         Outcome::Problems
     } else {
@@ -162,10 +168,26 @@ fn write_new(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn same_folder(output: &Path, folder: &Path) -> Option<bool> {
-    let parent = output
-        .parent()
+/// The folder a file's relative names are read from.
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    Some(parent.canonicalize().ok()? == folder.canonicalize().ok()?)
+        .unwrap_or(Path::new("."))
+}
+
+/// A sheet whose FILE names are relative to `folder`, as it must be written
+/// at `output`: its relative FILE names rewritten to be read from output's
+/// folder (created when missing), or why they cannot be.
+fn moved(text: &str, folder: &Path, output: &Path) -> anyhow::Result<String> {
+    let target = folder_of(output);
+    std::fs::create_dir_all(target).with_context(|| target.display().to_string())?;
+    let moved = lint::relocate(text, folder, target)
+        .with_context(|| format!("{}: the sheet cannot be written there", output.display()))?;
+    if moved != text {
+        eprintln!(
+            "note: FILE names are rewritten to be read from {}",
+            escape(&target.display().to_string())
+        );
+    }
+    Ok(moved)
 }

@@ -51,8 +51,7 @@ pub fn medium(analysis: &Analysis) -> Result<Medium> {
 pub const NOT_LAID_OUT: &str = "cue.not-laid-out";
 
 /// The disc as far as a broken sheet allows, for the inspector, which
-/// shows the findings beside it: the tracks that have an INDEX 01 and
-/// whose file opened, laid out (a missing file holds no sectors); no
+/// shows the findings beside it: the usable tracks whose file opened, laid out (a missing file holds no sectors); no
 /// tracks at all when even that cannot be laid out.
 pub fn best_effort(analysis: &Analysis) -> Medium {
     if let Ok(medium) = medium(analysis) {
@@ -65,6 +64,10 @@ pub fn best_effort(analysis: &Analysis) -> Medium {
     for track in &analysis.sheet.tracks {
         let why = if missing(track.file) {
             "its FILE could not be opened"
+        } else if track.mode == sheet::DeclaredMode::NotExtracted {
+            "the image does not hold it"
+        } else if track.track_mode().is_none() {
+            "its mode is unknown"
         } else if !track.indexes.iter().any(|i| i.number == 1) {
             "it has no usable INDEX 01"
         } else {
@@ -83,9 +86,7 @@ pub fn best_effort(analysis: &Analysis) -> Medium {
         ..Medium::empty(Format::Cue, MediumKind::Optical, path, 2352)
     };
     let mut usable = analysis.sheet.clone();
-    usable
-        .tracks
-        .retain(|t| !missing(t.file) && t.indexes.iter().any(|i| i.number == 1));
+    usable.tracks.retain(|t| !missing(t.file) && t.usable());
     let files: Vec<OpenFile> = analysis
         .sheet
         .files
@@ -171,6 +172,41 @@ mod tests {
                 .to_string()
                 .ends_with("empty.cue:3: INDEX 01 00:00:75: frame must be below 75"),
             "{error}"
+        );
+    }
+
+    /// The inspector's reading of a sheet with an unknown mode in the
+    /// middle: the tracks around it laid out, it marked as left out.
+    #[test]
+    fn best_effort_leaves_out_a_track_of_unknown_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.bin"), vec![0u8; 2352 * 30]).unwrap();
+        let sheet = dir.path().join("mode.cue");
+        std::fs::write(
+            &sheet,
+            "FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 02 MODE3\nINDEX 01 00:00:10\nTRACK 03 AUDIO\nINDEX 01 00:00:20\n",
+        )
+        .unwrap();
+        let analysis = analyse(&sheet).unwrap();
+        let error = medium(&analysis).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("mode.cue:4: TRACK 02 MODE3: unknown track mode"),
+            "{error}"
+        );
+        let medium = best_effort(&analysis);
+        let numbers: Vec<_> = medium.tracks.iter().map(|t| t.number).collect();
+        assert_eq!(numbers, [1, 3]);
+        let left_out: Vec<_> = medium
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == NOT_LAID_OUT)
+            .map(|d| (d.line(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            left_out,
+            [(Some(4), "TRACK 02 is not laid out: its mode is unknown")]
         );
     }
 

@@ -77,7 +77,7 @@ pub const CODES: &[Explanation] = &[
     e(
         "cue.unknown-command",
         Severity::Warning,
-        "A line starts with a word that is not a cue command (CATALOG, CDTEXTFILE, FILE, FLAGS, INDEX, ISRC, PERFORMER, POSTGAP, PREGAP, REM, SONGWRITER, TITLE, TRACK). The line is ignored. When the word is close to a command, the help says which and the fix rewrites it.",
+        "A line starts with a word that is not a cue command (CATALOG, CDTEXTFILE, FILE, FLAGS, INDEX, ISRC, PERFORMER, POSTGAP, PREGAP, REM, SONGWRITER, TITLE, TRACK). When the word is close to a command, the help says which and the fix rewrites it. Close to FILE, TRACK, INDEX, PREGAP or POSTGAP it is an error, since other programs stop there or skip a line that places sectors; the doctor then reads the line as that command, as `fix` will write it, so the lines after it are judged as they will stand (a misspelt TRACK does not make its INDEX lines the previous track's). Any other unknown line is a warning and is ignored.",
     ),
     e(
         "cue.argument-count",
@@ -223,6 +223,11 @@ pub const CODES: &[Explanation] = &[
         "A track number repeats or falls. The fix renumbers the track by its position.",
     ),
     e(
+        "cue.track-renumbered",
+        Severity::Info,
+        "A TRACK line whose number was in step with the one above it, which is renumbered: `discscope fix` renumbers it too, so the numbers keep rising by one. It is reported only so that `check` shows every line `fix` rewrites; the finding above it is the cause.",
+    ),
+    e(
         "cue.track-number-gap",
         Severity::Warning,
         "A track number skips (01, 03). The fix renumbers the track by its position.",
@@ -241,7 +246,12 @@ pub const CODES: &[Explanation] = &[
     e(
         "cue.unknown-mode",
         Severity::Error,
-        "The track mode is not one of AUDIO, CDG, MODE1/2048, MODE1/2352, MODE2/2048, MODE2/2324, MODE2/2336, MODE2/2352, CDI/2336, CDI/2352.",
+        "The track mode is not one of AUDIO, CDG, MODE1/2048, MODE1/2352, MODE2/2048, MODE2/2324, MODE2/2336, MODE2/2352, CDI/2336, CDI/2352. The TRACK still starts a track, so its INDEX lines are not taken for the previous track's, but it is not laid out: its sector size is unknown.",
+    ),
+    e(
+        "cue.data-not-extracted",
+        Severity::Warning,
+        "The mode is `MODEx/2xxx`: Exact Audio Copy writes this placeholder for the data track of an enhanced CD (CD Extra) that it did not extract. The image holds no data for it, so the track is left out and the audio tracks are read without it. Its INDEX lines point at where the data would start and are not checked. To burn or convert the audio, remove the track's lines; to keep the data, extract the data track with a tool that reads it and declare its real mode (MODE1/2352 or MODE2/2352 for the usual CD Extra second session).",
     ),
     e(
         "cue.mode-mismatch",
@@ -282,7 +292,7 @@ pub const CODES: &[Explanation] = &[
     e(
         "cue.missing-index-01",
         Severity::Error,
-        "A track has no INDEX 01, so it has no start. The fix adds `INDEX 01 00:00:00` when the track is the first in its FILE and has no index at all.",
+        "A track has no INDEX 01, so it has no start. The fix adds `INDEX 01 00:00:00` when the track is the first in its FILE and has no index at all. Not reported when an earlier finding is the cause: the track has an INDEX line that may be its 01 but could not be read (a bad time or number, out of order), or its TRACK line has no usable mode.",
     ),
     e(
         "cue.index-order",

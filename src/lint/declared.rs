@@ -29,18 +29,20 @@ pub(crate) struct Declared {
 }
 
 impl Declared {
-    /// A cue sheet's TRACK block.
-    pub fn of_cue(block: &TrackBlock) -> Declared {
+    /// A cue sheet's TRACK block, when its mode is usable (only such
+    /// tracks are laid out).
+    pub fn of_cue(block: &TrackBlock) -> Option<Declared> {
         let index = |n: u8| block.indexes.iter().find(|i| i.number == n).map(|i| i.span);
-        Declared {
+        let mode = block.track_mode()?;
+        Some(Declared {
             number: block.number,
-            mode: block.mode,
-            mode_name: block.mode.cue_name().to_owned(),
+            mode,
+            mode_name: mode.cue_name().to_owned(),
             track_at: block.span,
             index01_at: index(1),
             index00_at: index(0),
             pregap_at: block.pregap.map(|(_, at)| at),
-        }
+        })
     }
 }
 

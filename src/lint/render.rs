@@ -108,7 +108,7 @@ mod tests {
         assert!(!plain.contains('\u{202e}'), "{plain}");
         assert!(plain.contains("\\x1b[2J"), "{plain}");
         assert!(
-            plain.contains("warning[cue.unknown-command]: unknown command `TRAK`"),
+            plain.contains("error[cue.unknown-command]: unknown command `TRAK`"),
             "{plain}"
         );
         assert!(plain.contains("2 |   TRAK 01 AUDIO\n  |   ^^^^"), "{plain}");

@@ -1,13 +1,11 @@
-//! Applying the machine fixes: round after round until the sheet has none
-//! left, then the sheet as UTF-8 text and a unified diff against the input.
+//! Applying the machine fixes: exactly those `check` announces, one per
+//! line, once; then the sheet as UTF-8 text and a unified diff against the
+//! input.
 
 use std::path::Path;
 
 use super::{Diagnosis, check_bytes};
 use crate::diagnostic::Diagnostic;
-
-/// Rounds of fixing at most (renumbering may take one per track).
-const MAX_ROUNDS: usize = 100;
 
 /// A repaired sheet.
 #[derive(Clone, Debug)]
@@ -16,37 +14,33 @@ pub struct SheetFix {
     pub text: String,
     /// The findings whose fixes were applied, in order.
     pub applied: Vec<Diagnostic>,
-    /// The check of the corrected sheet.
+    /// The check of the corrected sheet (FILE names relative to the same
+    /// folder as the input's).
     pub after: Diagnosis,
 }
 
-/// Repairs sheet bytes whose FILE names are relative to `folder`.
+/// Repairs sheet bytes whose FILE names are relative to `folder`. Fixes
+/// that only become possible on the rewritten sheet are not applied (they
+/// were not announced): `after` offers them.
 pub fn repair(bytes: &[u8], folder: &Path) -> SheetFix {
-    let mut report = check_bytes(bytes, folder);
+    let report = check_bytes(bytes, folder);
     let ending = if report.crlf { "\r\n" } else { "\n" };
-    let mut lines = report.lines.clone();
-    let mut applied = Vec::new();
-    for _ in 0..MAX_ROUNDS {
-        let fixes: Vec<&Diagnostic> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.fix.is_some())
-            .collect();
-        if fixes.is_empty() {
-            break;
-        }
-        let next = apply(&lines, &fixes);
-        if next == lines {
-            break;
-        }
-        applied.extend(fixes.into_iter().cloned());
-        lines = next;
-        report = check_bytes(join(&lines, "\n").as_bytes(), folder);
-    }
+    let applied: Vec<Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.is_some())
+        .cloned()
+        .collect();
+    let lines = apply(&report.lines, &applied);
+    let after = if applied.is_empty() {
+        report
+    } else {
+        check_bytes(join(&lines, "\n").as_bytes(), folder)
+    };
     SheetFix {
         text: join(&lines, ending),
         applied,
-        after: report,
+        after,
     }
 }
 
@@ -59,8 +53,8 @@ fn join(lines: &[String], ending: &str) -> String {
     text
 }
 
-/// The lines with each fix applied; the first fix of a line wins.
-fn apply(lines: &[String], fixes: &[&Diagnostic]) -> Vec<String> {
+/// The lines with each fix applied (`check` offers one per line).
+fn apply(lines: &[String], fixes: &[Diagnostic]) -> Vec<String> {
     let mut out = Vec::with_capacity(lines.len());
     for (index, line) in lines.iter().enumerate() {
         let number = index + 1;

@@ -1,10 +1,10 @@
 //! Rules over the order and shape of lines: track and session numbering
-//! (with renumbering fixes), misspelt commands, CD-TEXT length.
+//! (with renumbering fixes), CD-TEXT length.
 
 use crate::container::cue::sheet::CD_TEXT_FIELDS;
-use crate::container::cue::sheet::{Sheet, closest_command};
+use crate::container::cue::sheet::Sheet;
 use crate::container::cue::text;
-use crate::container::cue::text::indent_of;
+use crate::container::cue::text::{indent_of, replace_word};
 use crate::diagnostic::{Diagnostic, Fix};
 
 /// CD-TEXT packs hold at most this many characters per field in practice.
@@ -64,66 +64,70 @@ pub(super) fn check(sheet: &Sheet, found: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for d in found.iter_mut() {
-        if d.code != "cue.unknown-command" || d.fix.is_some() {
-            continue;
-        }
-        let (Some(line), Some(column)) = (d.line(), d.column()) else {
-            continue;
-        };
-        let Some(text) = sheet.text.lines.get(line.saturating_sub(1)) else {
-            continue;
-        };
-        let start = column.saturating_sub(1);
-        let word: String = text
-            .chars()
-            .skip(start)
-            .take_while(|c| !c.is_whitespace())
-            .collect();
-        let Some(close) = closest_command(&word.to_ascii_uppercase()) else {
-            continue;
-        };
-        let before: String = text.chars().take(start).collect();
-        let after: String = text.chars().skip(start + word.chars().count()).collect();
-        d.fix = Some(Fix {
-            line,
-            replacement: format!("{before}{close}{after}"),
-        });
-    }
 }
 
-/// Track numbers rise by one from the first: each out-of-step TRACK line
-/// gets the number its position calls for.
-fn renumber(sheet: &Sheet, found: &mut [Diagnostic]) {
+/// Track numbers rise by one from the first: every TRACK line out of step
+/// gets the number its position calls for. The finding that broke the step
+/// carries the fix; a line renumbered only because one above it was (it
+/// was in step with the old number) gets a `cue.track-renumbered` note, so
+/// that `check` shows every line `fix` rewrites. A line an earlier fix
+/// already rewrites (a misspelt TRACK) gets its number within that fix.
+fn renumber(sheet: &Sheet, found: &mut Vec<Diagnostic>) {
     let Some(first) = sheet.tracks.first().map(|t| u32::from(t.number)) else {
         return;
     };
-    for d in found.iter_mut() {
-        if !matches!(d.code, "cue.track-order" | "cue.track-number-gap") {
+    for (position, track) in sheet.tracks.iter().enumerate() {
+        let expected = first + position as u32;
+        if u32::from(track.number) == expected || expected > 99 {
             continue;
         }
-        let Some(position) = sheet
-            .tracks
-            .iter()
-            .position(|t| Some(t.span.line) == d.line())
-        else {
+        let line = track.span.line;
+        let fixes_line = |d: &Diagnostic| d.fix.as_ref().is_some_and(|f| f.line == line);
+        let earlier = found.iter().position(fixes_line);
+        let base = match earlier
+            .and_then(|i| found.get(i))
+            .and_then(|d| d.fix.as_ref())
+        {
+            Some(fix) => fix.replacement.clone(),
+            None => sheet
+                .text
+                .lines
+                .get(line.saturating_sub(1))
+                .cloned()
+                .unwrap_or_default(),
+        };
+        // The number is the word after TRACK; the rest stays as written.
+        let tokens = text::tokenize(&base, line, &mut Vec::new());
+        let Some(number) = tokens.get(1) else {
             continue;
         };
-        let Some(track) = sheet.tracks.get(position) else {
-            continue;
+        let fix = Fix {
+            line,
+            replacement: replace_word(&base, number.column, &format!("{expected:02}")),
         };
-        let expected = first + position as u32;
-        let text = sheet
-            .text
-            .lines
-            .get(track.span.line.saturating_sub(1))
-            .map_or("", String::as_str);
-        if expected <= 99 {
+        let step = found.iter().position(|d| {
+            matches!(d.code, "cue.track-order" | "cue.track-number-gap") && d.line() == Some(line)
+        });
+        if let Some(d) = step.and_then(|i| found.get_mut(i)) {
             d.suggestion = Some(format!("number this track {expected:02}"));
-            d.fix = Some(Fix {
-                line: track.span.line,
-                replacement: format!("{}TRACK {expected:02} {}", indent_of(text), track.mode),
-            });
+        }
+        match (earlier, step) {
+            (Some(i), _) | (None, Some(i)) => {
+                if let Some(d) = found.get_mut(i) {
+                    d.fix = Some(fix);
+                }
+            }
+            (None, None) => found.push(
+                Diagnostic::info(
+                    "cue.track-renumbered",
+                    format!(
+                        "TRACK {:02} becomes {expected:02}, in step with the renumbering above",
+                        track.number
+                    ),
+                )
+                .at_sheet(line, track.span.column)
+                .with_fix(fix),
+            ),
         }
     }
 }

@@ -483,3 +483,258 @@ fn demo_disc_mistake_is_found_and_fixed() {
         repaired.text
     );
 }
+
+/// The README's table of codes names every cue code `check` can report.
+#[test]
+fn readme_lists_every_cue_code() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let rows: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `")).collect();
+    for explanation in lint::CODES {
+        let code = format!("`{}`", explanation.code);
+        assert!(
+            rows.iter().any(|row| row.contains(&code)),
+            "README lacks {}",
+            explanation.code
+        );
+    }
+}
+
+/// `tracks` on the issue's sheet (TRAKC on line 4) names the misspelling,
+/// not the INDEX 01 it would make a duplicate.
+#[test]
+fn tracks_names_the_root_cause_first() {
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "misspelt-track")
+        .unwrap();
+    let dir = set_up(&case);
+    let sheet = sheet_of(&case, dir.path());
+    let run = discscope(["tracks".as_ref(), sheet.as_os_str()]);
+    assert_eq!(run.code(), 2);
+    let first = run.stderr().lines().next().unwrap_or_default().to_owned();
+    assert!(
+        first.contains("sheet.cue:4: unknown command `TRAKC`"),
+        "{first}"
+    );
+}
+
+/// A sheet whose last track is EAC's data placeholder opens with the
+/// tracks it holds.
+#[test]
+fn eac_placeholder_leaves_the_audio_readable() {
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "eac-data-placeholder")
+        .unwrap();
+    let dir = set_up(&case);
+    let tracks = tracks_json(&sheet_of(&case, dir.path()));
+    let numbers: Vec<_> = tracks["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+    let run = discscope(["check", "--explain", "cue.data-not-extracted"]);
+    assert!(
+        run.stdout().contains("Exact Audio Copy"),
+        "{}",
+        run.stdout()
+    );
+}
+
+/// The sheet as `check` says `fix` will write it: each announced fix
+/// applied to its line. Panics when a line is announced twice.
+pub(crate) fn announced(report: &lint::Diagnosis) -> String {
+    let mut fixes = std::collections::BTreeMap::new();
+    for fix in report.diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
+        let before = fixes.insert(fix.line, fix.replacement.as_str());
+        assert!(before.is_none(), "line {} announced twice", fix.line);
+    }
+    let mut text = String::new();
+    for (index, line) in report.lines.iter().enumerate() {
+        match fixes.get(&(index + 1)) {
+            Some(&"") => continue,
+            Some(replacement) => text.push_str(replacement),
+            None => text.push_str(line),
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// What `check` announces is what `fix` writes: for every case, the sheet
+/// with each announced fix applied to its line equals the repaired sheet,
+/// line by line.
+#[test]
+fn announced_fixes_are_what_fix_writes() {
+    let mut wrong = Vec::new();
+    for case in cases() {
+        let dir = set_up(&case);
+        let sheet = sheet_of(&case, dir.path());
+        let expected = announced(&lint::check(&sheet));
+        let repaired = lint::repair(&case.sheet, sheet.parent().unwrap());
+        let written = repaired.text.replace("\r\n", "\n");
+        if written != expected {
+            wrong.push(format!(
+                "{}:\n{}",
+                case.name,
+                lint::unified_diff(&expected, &written, "announced", "written")
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Two fixes for one line: `check` announces the first, `fix` writes only
+/// that, and says the other is offered on the written sheet.
+#[test]
+fn fix_writes_one_fix_per_line_and_says_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        fixture("cue/mixed/single.bin"),
+        dir.path().join("single.bin"),
+    )
+    .unwrap();
+    let sheet = dir.path().join("sheet.cue");
+    std::fs::write(
+        &sheet,
+        "FILE \"single.bin\" BINARY\n  TRAK 01 MODE1/2352\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    let report = lint::check(&sheet);
+    let fixes: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.fix.as_ref().map(|f| f.replacement.as_str())))
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            ("cue.unknown-command", Some("  TRACK 01 MODE1/2352")),
+            ("cue.mode-mismatch", None)
+        ]
+    );
+    let out = dir.path().join("out.cue");
+    let run = discscope([
+        "fix".as_ref(),
+        sheet.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr()
+            .contains("1 fix applied; 1 error remains\n1 more fix is offered on the written sheet"),
+        "{}",
+        run.stderr()
+    );
+    let after = lint::check(&out);
+    assert_eq!(
+        after.diagnostics[0].fix.as_ref().unwrap().replacement,
+        "  TRACK 01 MODE2/2352"
+    );
+}
+
+/// `fix -o` into another folder: FILE names are rewritten to be read from
+/// there, and the errors left are counted on the sheet where it was written.
+#[test]
+fn fix_into_another_folder_rewrites_file_names() {
+    let case = cases().into_iter().find(|c| c.name == "file-case").unwrap();
+    let dir = set_up(&case);
+    let sheet = dir.path().join("sheet.cue");
+    let out = dir.path().join("elsewhere/deeper/out.cue");
+    let run = discscope([
+        "fix".as_ref(),
+        sheet.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.stderr().contains("0 errors remain"), "{}", run.stderr());
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        written.starts_with("FILE \"../../Single.BIN\" BINARY\n"),
+        "{written}"
+    );
+    assert_eq!(lint::check(&out).errors(), 0);
+    // The same tracks from the same data; only the name it goes by differs.
+    std::fs::write(dir.path().join("intact.cue"), case.intact.unwrap()).unwrap();
+    let without_names = |mut json: serde_json::Value| {
+        for track in json["tracks"].as_array_mut().unwrap() {
+            track["file"] = serde_json::Value::Null;
+        }
+        json
+    };
+    assert_eq!(
+        without_names(tracks_json(&out)),
+        without_names(tracks_json(&dir.path().join("intact.cue")))
+    );
+
+    // A file that is missing stays missing, and is counted as such.
+    std::fs::write(
+        dir.path().join("gone.cue"),
+        "FILE \"gone.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    let out = dir.path().join("elsewhere/gone.cue");
+    let run = discscope([
+        "fix".as_ref(),
+        dir.path().join("gone.cue").as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    let report = lint::check(&out);
+    assert_eq!(report.errors(), 1, "{:?}", report.diagnostics);
+    assert_eq!(report.diagnostics[0].code, "cue.file-missing");
+    assert!(run.stderr().contains("1 error remains"), "{}", run.stderr());
+    assert!(
+        report.lines[0].contains("\"../gone.bin\""),
+        "{:?}",
+        report.lines
+    );
+
+    // --from-data names the image from the sheet's folder too.
+    let made = dir.path().join("made/disc.cue");
+    let run = discscope([
+        "fix".as_ref(),
+        "--from-data".as_ref(),
+        dir.path().join("Single.BIN").as_os_str(),
+        "-o".as_ref(),
+        made.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(lint::check(&made).errors(), 0);
+}
+
+/// When a FILE name cannot be written relative to the output's folder,
+/// `fix` says why and writes nothing.
+#[test]
+fn fix_refuses_file_names_it_cannot_write_from_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    // A cue sheet cannot quote a name holding `"`: the way from the
+    // output's folder to the data passes through one.
+    let data = dir.path().join("say \"hi\"");
+    std::fs::create_dir(&data).unwrap();
+    std::os::unix::fs::symlink(fixture("cue/mixed/single.bin"), data.join("single.bin")).unwrap();
+    std::fs::copy(fixture("cue/mixed/single.cue"), data.join("single.cue")).unwrap();
+    let out = dir.path().join("out/single.cue");
+    let run = discscope([
+        "fix".as_ref(),
+        data.join("single.cue").as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 2);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains(
+            "the sheet cannot be written there: line 1: FILE `single.bin` cannot be named from"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cannot quote"), "{stderr}");
+    assert!(!out.exists());
+}

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::container::cue::files::{self, OpenFile};
 use crate::container::cue::layout::{self, DiscLayout};
 use crate::container::cue::payload::Payload;
-use crate::container::cue::sheet::Sheet;
+use crate::container::cue::sheet::{Sheet, TrackBlock};
 use crate::container::cue::text::{
     self, Encoding, MAX_SHEET_BYTES, NotASheet, SheetText, indent_of,
 };
@@ -107,11 +107,11 @@ pub fn analyse_bytes(bytes: &[u8], folder: &Path) -> Result<Analysis, Box<Diagno
     let mut diagnostics = text_notes(Dialect::Cue, &sheet.text);
     diagnostics.extend(sheet.diagnostics.iter().cloned());
     let files = files::open_all(&sheet, folder, &mut diagnostics);
-    let missing = missing_index_01(&sheet, &mut diagnostics);
+    missing_index_01(&sheet, &mut diagnostics);
     let mut analysis = Analysis {
         path: PathBuf::new(),
         laid_out: (0..sheet.tracks.len())
-            .filter(|i| !missing.contains(i))
+            .filter(|&i| sheet.tracks.get(i).is_some_and(TrackBlock::usable))
             .collect(),
         sheet,
         files,
@@ -123,18 +123,18 @@ pub fn analyse_bytes(bytes: &[u8], folder: &Path) -> Result<Analysis, Box<Diagno
 }
 
 impl Analysis {
-    /// Lays out the tracks that have an INDEX 01, when every file opened.
+    /// Lays out the usable tracks, when every file opened.
     fn lay_out(&mut self) {
         let Some(payloads) = self.payloads() else {
             return;
         };
         let mut usable = self.sheet.clone();
-        usable
-            .tracks
-            .retain(|t| t.indexes.iter().any(|i| i.number == 1));
+        usable.tracks.retain(TrackBlock::usable);
         if usable.tracks.is_empty() {
             let said = self.diagnostics.iter().any(|d| d.code == "cue.no-tracks");
-            if self.sheet.tracks.is_empty() && !said {
+            // A TRACK line that could not open a track says why itself.
+            let unopened = !self.sheet.unopened_tracks.is_empty();
+            if self.sheet.tracks.is_empty() && !said && !unopened {
                 self.diagnostics.push(Diagnostic::error(
                     "cue.no-tracks",
                     "the sheet has no usable TRACK",
@@ -194,14 +194,13 @@ pub(crate) fn text_notes(dialect: Dialect, text: &SheetText) -> Vec<Diagnostic> 
 }
 
 /// Tracks without INDEX 01, reported with a fix when the place is certain:
-/// a track first in its FILE with no index starts at the file's start.
-fn missing_index_01(sheet: &Sheet, found: &mut Vec<Diagnostic>) -> Vec<usize> {
-    let mut missing = Vec::new();
+/// a track first in its FILE with no index starts at the file's start. Not
+/// reported where an earlier finding already explains it.
+fn missing_index_01(sheet: &Sheet, found: &mut Vec<Diagnostic>) {
     for (i, track) in sheet.tracks.iter().enumerate() {
-        if track.indexes.iter().any(|x| x.number == 1) {
+        if track.indexes.iter().any(|x| x.number == 1) || track.index_01_explained() {
             continue;
         }
-        missing.push(i);
         let mut diagnostic = Diagnostic::error(
             "cue.missing-index-01",
             format!("TRACK {:02} has no INDEX 01", track.number),
@@ -222,5 +221,4 @@ fn missing_index_01(sheet: &Sheet, found: &mut Vec<Diagnostic>) -> Vec<usize> {
         }
         found.push(diagnostic);
     }
-    missing
 }

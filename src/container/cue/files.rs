@@ -30,6 +30,15 @@ impl std::fmt::Debug for OpenFile {
     }
 }
 
+/// A FILE line naming `name` with type `kind`, indented as `line` is.
+pub(crate) fn file_line(line: &str, name: &str, kind: &str) -> String {
+    format!(
+        "{}FILE \"{}\" {kind}",
+        indent_of(line),
+        name.replace('"', "")
+    )
+}
+
 /// Codes of resolver notes that a corrected name fixes.
 const RENAMED: [&str; 4] = [
     "cue.file-case",
@@ -69,11 +78,7 @@ fn open_one(
         .map_or("", String::as_str);
     let rewrite = |name: &str, kind: &str| Fix {
         line,
-        replacement: format!(
-            "{}FILE \"{}\" {kind}",
-            indent_of(text),
-            name.replace('"', "")
-        ),
+        replacement: file_line(text, name, kind),
     };
     // Names the parser had to guess at (spaces without quotes, no type).
     for d in found.iter_mut().filter(|d| d.line() == Some(line)) {

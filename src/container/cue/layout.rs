@@ -95,6 +95,15 @@ pub fn lay_out(sheet: &Sheet, payloads: &[Payload]) -> Result<DiscLayout, Box<Di
     }
     let mut marks = Vec::new();
     for (number, track) in tracks.iter().enumerate() {
+        if track.track_mode().is_none() {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "cue.unknown-mode",
+                    format!("TRACK {:02} has no usable mode", track.number),
+                )
+                .at_sheet(track.span.line, track.span.column),
+            ));
+        }
         if !track.indexes.iter().any(|i| i.number == 1) {
             return Err(Box::new(
                 Diagnostic::error(
@@ -256,7 +265,7 @@ impl Walker<'_> {
         let Some(block) = self.tracks().get(track) else {
             return;
         };
-        let (session, pregap, mode) = (block.session, block.pregap, block.mode);
+        let (session, pregap, mode) = (block.session, block.pregap, mode_of_block(block));
         let pregap_given = pregap.map_or(0, |(m, _)| m.frames()) + stored_pregap(block);
         if let Some(previous) = previous_session.filter(|&s| s != session) {
             let first_session = self.tracks().first().map(|t| t.session);
@@ -296,7 +305,7 @@ impl Walker<'_> {
         let Some(block) = self.tracks().get(track) else {
             return;
         };
-        let (postgap, size) = (block.postgap, block.mode.sector_size());
+        let (postgap, size) = (block.postgap, mode_of_block(block).sector_size());
         if let Some((postgap, _)) = postgap {
             self.push(
                 postgap.frames() as u64,
@@ -362,7 +371,7 @@ impl Walker<'_> {
             self.layout.tracks.push(Track {
                 number: block.number,
                 session: block.session,
-                mode: block.mode,
+                mode: mode_of_block(block),
                 start,
                 pregap: u64::try_from(start.0 - first.0).unwrap_or(0),
                 pregap_in_file: state.virtual_pregap == 0,
@@ -388,7 +397,15 @@ mod tests;
 fn mode_of(tracks: &[TrackBlock], index: usize) -> crate::medium::TrackMode {
     tracks
         .get(index)
-        .map_or(crate::medium::TrackMode::Mode1_2352, |t| t.mode)
+        .map_or(crate::medium::TrackMode::Mode1_2352, mode_of_block)
+}
+
+/// A track's mode; [`lay_out`] refuses tracks without one before any is
+/// asked, so the default is never used.
+fn mode_of_block(block: &TrackBlock) -> crate::medium::TrackMode {
+    block
+        .track_mode()
+        .unwrap_or(crate::medium::TrackMode::Mode1_2352)
 }
 
 fn stored_pregap(track: &TrackBlock) -> i64 {

@@ -80,23 +80,66 @@ pub struct IndexLine {
     pub span: Span,
 }
 
-/// A `TRACK nn MODE` block.
+/// The mode a TRACK line declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeclaredMode {
+    Known(TrackMode),
+    /// EAC's `MODEx/2xxx`: the data track of an enhanced CD that EAC did
+    /// not extract, so the image holds nothing for it.
+    NotExtracted,
+    /// Missing or not a mode (reported at its line).
+    Unknown,
+}
+
+/// A `TRACK nn MODE` block. A TRACK line whose mode cannot be used still
+/// opens a block, so the lines below it are not read as the previous
+/// track's; such a track is never laid out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrackBlock {
     pub number: u8,
     /// Index into [`Sheet::files`] of the FILE above the TRACK line.
     pub file: usize,
-    pub mode: TrackMode,
+    pub mode: DeclaredMode,
     pub span: Span,
     /// From the last `REM SESSION` before the track (1 when none).
     pub session: u8,
     pub indexes: Vec<IndexLine>,
+    /// INDEX lines of this track that could not be read (reported at their
+    /// line), with their number when that much could be read.
+    pub unread_indexes: Vec<(Option<u8>, Span)>,
     pub pregap: Option<(Msf, Span)>,
     pub postgap: Option<(Msf, Span)>,
     pub flags: TrackFlags,
     pub isrc: Option<(String, Span)>,
     pub cd_text: CdText,
     pub rem: Vec<String>,
+}
+
+impl TrackBlock {
+    /// The track's mode, when the sheet gives a usable one.
+    pub fn track_mode(&self) -> Option<TrackMode> {
+        match self.mode {
+            DeclaredMode::Known(mode) => Some(mode),
+            DeclaredMode::NotExtracted | DeclaredMode::Unknown => None,
+        }
+    }
+
+    /// Whether the track can be laid out: a usable mode and an INDEX 01.
+    pub fn usable(&self) -> bool {
+        self.track_mode().is_some() && self.indexes.iter().any(|i| i.number == 1)
+    }
+
+    /// Whether a missing INDEX 01 is only a consequence of an earlier
+    /// finding: the TRACK line has no usable mode (the track is not laid
+    /// out whatever its indexes), or an INDEX line that may be the 01 could
+    /// not be read.
+    pub fn index_01_explained(&self) -> bool {
+        self.track_mode().is_none()
+            || self
+                .unread_indexes
+                .iter()
+                .any(|(number, _)| number.is_none_or(|n| n == 1))
+    }
 }
 
 /// A `FILE name KIND` line.
@@ -127,6 +170,8 @@ pub struct Sheet {
     pub rem: Vec<RemLine>,
     pub files: Vec<FileLine>,
     pub tracks: Vec<TrackBlock>,
+    /// TRACK lines that could not open a track (each reported at its line).
+    pub unopened_tracks: Vec<Span>,
     /// `REM LEAD-OUT` times, by the session they close.
     pub lead_outs: Vec<(u8, Msf)>,
     pub diagnostics: Vec<Diagnostic>,
@@ -149,6 +194,10 @@ pub const COMMANDS: [&str; 14] = [
     "TRACK",
     "ARRANGER",
 ];
+
+/// The commands that say where sectors lie: a misspelling of one is read
+/// as the command, since skipping the line would misplace what follows.
+pub const LAYOUT_COMMANDS: [&str; 5] = ["FILE", "TRACK", "INDEX", "PREGAP", "POSTGAP"];
 
 /// CD-TEXT fields a sheet can set directly.
 pub const CD_TEXT_FIELDS: [&str; 7] = [
@@ -173,10 +222,13 @@ impl Sheet {
                 rem: Vec::new(),
                 files: Vec::new(),
                 tracks: Vec::new(),
+                unopened_tracks: Vec::new(),
                 lead_outs: Vec::new(),
                 diagnostics: Vec::new(),
             },
             session: 1,
+            broken_track: false,
+            broken_file: false,
         };
         for (index, line) in text.lines.iter().enumerate() {
             let number = index + 1;

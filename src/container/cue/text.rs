@@ -288,6 +288,19 @@ pub fn indent_of(line: &str) -> &str {
     line.get(..end).unwrap_or_default()
 }
 
+/// The line with the word starting at 1-based character `column` replaced
+/// by `with`, everything around it kept as written.
+pub fn replace_word(line: &str, column: usize, with: &str) -> String {
+    let start = column.saturating_sub(1);
+    let before: String = line.chars().take(start).collect();
+    let after: String = line
+        .chars()
+        .skip(start)
+        .skip_while(|c| !c.is_whitespace())
+        .collect();
+    format!("{before}{with}{after}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

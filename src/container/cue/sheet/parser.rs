@@ -2,16 +2,27 @@
 //! each recording a diagnostic and going on when a line is wrong.
 
 use super::{
-    CD_TEXT_FIELDS, COMMANDS, FileKind, FileLine, IndexLine, RemLine, Sheet, Span, TrackBlock,
+    CD_TEXT_FIELDS, COMMANDS, DeclaredMode, FileKind, FileLine, IndexLine, LAYOUT_COMMANDS,
+    RemLine, Sheet, Span, TrackBlock,
 };
-use crate::container::cue::text::Token;
-use crate::diagnostic::Diagnostic;
+use crate::container::cue::text::{Token, replace_word};
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::medium::{CdText, TrackFlags, TrackMode};
 use crate::units::Msf;
+
+/// What EAC writes as the mode of a data track it did not extract.
+const EAC_PLACEHOLDER: &str = "MODEx/2xxx";
 
 pub(super) struct Parser {
     pub(super) sheet: Sheet,
     pub(super) session: u8,
+    /// The last TRACK line could not open a track (reported there): the
+    /// lines below it until the next TRACK are its, not the previous
+    /// track's, and not "outside any track".
+    pub(super) broken_track: bool,
+    /// A FILE line could not be read (reported there): a TRACK without a
+    /// FILE is its consequence.
+    pub(super) broken_file: bool,
 }
 
 impl Parser {
@@ -20,13 +31,19 @@ impl Parser {
     }
 
     fn current_track(&mut self) -> Option<&mut TrackBlock> {
+        if self.broken_track {
+            return None;
+        }
         self.sheet.tracks.last_mut()
     }
 
     pub(super) fn line(&mut self, tokens: &[Token]) {
-        let Some((command, args)) = tokens.split_first() else {
-            return;
-        };
+        if let Some((command, args)) = tokens.split_first() {
+            self.command(command, args);
+        }
+    }
+
+    fn command(&mut self, command: &Token, args: &[Token]) {
         let name = command.text.to_ascii_uppercase();
         let at = Span::of(command);
         match name.as_str() {
@@ -38,23 +55,54 @@ impl Parser {
                 }
             }
             "FILE" => self.file(command, args),
-            "TRACK" => self.track(command, args),
+            "TRACK" => {
+                self.track(command, args);
+                if self.broken_track {
+                    self.sheet.unopened_tracks.push(at);
+                }
+            }
             "INDEX" => self.index(command, args),
             "PREGAP" | "POSTGAP" => self.gap(command, args, name == "PREGAP"),
             "FLAGS" => self.flags(command, args),
             "ISRC" => self.isrc(command, args),
             field if CD_TEXT_FIELDS.contains(&field) => self.cd_text(command, args),
-            _ => {
-                let mut diagnostic = Diagnostic::warning(
-                    "cue.unknown-command",
-                    format!("unknown command `{}`", command.text),
-                )
-                .at_sheet(at.line, at.column);
-                if let Some(close) = closest_command(&name) {
-                    diagnostic = diagnostic.suggest(format!("did you mean `{close}`?"));
-                }
-                self.report(diagnostic);
+            _ => self.unknown(command, args, &name),
+        }
+    }
+
+    /// A word that is no command. Close to one, the fix rewrites it; close
+    /// to one that places sectors, it is an error (other programs stop or
+    /// skip it) and the line is read as that command, as `fix` will write
+    /// it, so the lines after it are not misread: a TRAKC line's INDEX
+    /// lines are not the previous track's. Any other unknown line is
+    /// skipped.
+    fn unknown(&mut self, command: &Token, args: &[Token], name: &str) {
+        let close = closest_command(name);
+        let places = close.filter(|c| LAYOUT_COMMANDS.contains(c));
+        let message = format!("unknown command `{}`", command.text);
+        let mut diagnostic = if places.is_some() {
+            Diagnostic::error("cue.unknown-command", message)
+        } else {
+            Diagnostic::warning("cue.unknown-command", message)
+        }
+        .at_sheet(command.line, command.column);
+        if let Some(close) = close {
+            diagnostic = diagnostic.suggest(format!("did you mean `{close}`?"));
+            let line = self.sheet.text.lines.get(command.line.saturating_sub(1));
+            if let Some(line) = line {
+                diagnostic = diagnostic.with_fix(Fix {
+                    line: command.line,
+                    replacement: replace_word(line, command.column, close),
+                });
             }
+        }
+        self.report(diagnostic);
+        if let Some(close) = places {
+            let read_as = Token {
+                text: close.to_owned(),
+                ..command.clone()
+            };
+            self.command(&read_as, args);
         }
     }
 
@@ -107,6 +155,9 @@ impl Parser {
             },
             _ => {}
         }
+        if self.broken_track {
+            return;
+        }
         match self.current_track() {
             Some(track) => track.rem.push(verbatim),
             None => self.sheet.rem.push(RemLine {
@@ -149,6 +200,7 @@ impl Parser {
                     Diagnostic::error("cue.file-no-name", "FILE needs a file name and a type")
                         .at_sheet(at.line, at.column),
                 );
+                self.broken_file = true;
                 return;
             }
             [.., kind] => {
@@ -205,6 +257,7 @@ impl Parser {
                 FileKind::Binary
             }),
         };
+        self.broken_file = false;
         self.sheet.files.push(FileLine {
             name: name.text.clone(),
             kind,
@@ -215,7 +268,10 @@ impl Parser {
 
     fn track(&mut self, command: &Token, args: &[Token]) {
         let at = Span::of(command);
-        if args.len() != 2 {
+        // Until the track is opened below.
+        self.broken_track = true;
+        // Fewer arguments are said below, naming the one that is missing.
+        if args.len() > 2 {
             self.arg_count(command, "a number and a mode", args.len());
         }
         let number = match args.first().map(|t| t.text.parse::<u32>()) {
@@ -238,9 +294,22 @@ impl Parser {
                 return;
             }
         };
+        // A mode that cannot be used still opens the track (not laid out),
+        // so its INDEX lines are not taken for the previous track's.
         let mode = match args.get(1) {
             Some(token) => match TrackMode::from_cue_name(&token.text) {
-                Some(mode) => mode,
+                Some(mode) => DeclaredMode::Known(mode),
+                None if token.text.eq_ignore_ascii_case(EAC_PLACEHOLDER) => {
+                    self.report(
+                        Diagnostic::warning(
+                            "cue.data-not-extracted",
+                            format!("TRACK {number:02} {}: EAC's placeholder for a data track it did not extract; the image holds nothing for it", token.text),
+                        )
+                        .at_sheet(token.line, token.column)
+                        .suggest("the other tracks are read without it; remove its lines before burning, or extract the data track and declare its mode"),
+                    );
+                    DeclaredMode::NotExtracted
+                }
                 None => {
                     self.report(
                         Diagnostic::error(
@@ -250,7 +319,7 @@ impl Parser {
                         .at_sheet(token.line, token.column)
                         .suggest("modes are AUDIO, CDG, MODE1/2048, MODE1/2352, MODE2/2048, MODE2/2324, MODE2/2336, MODE2/2352, CDI/2336 and CDI/2352"),
                     );
-                    return;
+                    DeclaredMode::Unknown
                 }
             },
             None => {
@@ -261,19 +330,22 @@ impl Parser {
                     )
                     .at_sheet(at.line, at.column),
                 );
-                return;
+                DeclaredMode::Unknown
             }
         };
         self.track_sequence(number, at);
         let session = self.session;
         let Some(file) = self.sheet.files.len().checked_sub(1) else {
-            self.report(
-                Diagnostic::error("cue.track-before-file", "TRACK comes before any FILE")
-                    .at_sheet(at.line, at.column)
-                    .suggest("put a FILE line naming the data above the first TRACK"),
-            );
+            if !self.broken_file {
+                self.report(
+                    Diagnostic::error("cue.track-before-file", "TRACK comes before any FILE")
+                        .at_sheet(at.line, at.column)
+                        .suggest("put a FILE line naming the data above the first TRACK"),
+                );
+            }
             return;
         };
+        self.broken_track = false;
         self.sheet.tracks.push(TrackBlock {
             number,
             file,
@@ -281,6 +353,7 @@ impl Parser {
             span: at,
             session,
             indexes: Vec::new(),
+            unread_indexes: Vec::new(),
             pregap: None,
             postgap: None,
             flags: TrackFlags::default(),
@@ -321,6 +394,9 @@ impl Parser {
     }
 
     fn no_track(&mut self, command: &Token) {
+        if self.broken_track {
+            return;
+        }
         self.report(
             Diagnostic::error(
                 "cue.outside-track",
@@ -373,11 +449,12 @@ impl Parser {
                     )
                     .at_sheet(at.line, at.column),
                 );
+                self.unread_index(None, at);
                 return;
             }
         };
         let Some(time) = args.get(1).map(|t| (t, t.text.parse::<Msf>())) else {
-            self.arg_count(command, "a number and a time", args.len());
+            self.unread_index(Some(number), at);
             return;
         };
         let time = match time {
@@ -390,6 +467,7 @@ impl Parser {
                     )
                     .at_sheet(token.line, token.column),
                 );
+                self.unread_index(Some(number), at);
                 return;
             }
         };
@@ -421,7 +499,9 @@ impl Parser {
                     ));
                 }
             }
-            if problem.is_none() {
+            if problem.is_some() {
+                track.unread_indexes.push((Some(number), at));
+            } else {
                 track.indexes.push(IndexLine {
                     number,
                     file,
@@ -432,6 +512,13 @@ impl Parser {
         }
         if let Some((code, message)) = problem {
             self.report(Diagnostic::error(code, message).at_sheet(at.line, at.column));
+        }
+    }
+
+    /// Notes an INDEX line of the current track that could not be read.
+    fn unread_index(&mut self, number: Option<u8>, at: Span) {
+        if let Some(track) = self.current_track() {
+            track.unread_indexes.push((number, at));
         }
     }
 
@@ -531,6 +618,9 @@ impl Parser {
                 )
                 .at_sheet(command.line, command.column),
             );
+        }
+        if self.broken_track {
+            return;
         }
         let fields = match self.current_track() {
             Some(track) => &mut track.cd_text.fields,
