@@ -473,3 +473,16 @@ fn defaults_let_every_corpus_image_complete() {
         completes_within_defaults(&path);
     }
 }
+
+/// Writes the issue's two images where `scripts/bench-amplify.sh` times
+/// the release binary on them (nothing without DISCSCOPE_AMPLIFY_OUT).
+#[test]
+#[ignore = "run by scripts/bench-amplify.sh"]
+fn write_the_issue_images() {
+    let Some(out) = std::env::var_os("DISCSCOPE_AMPLIFY_OUT") else {
+        return;
+    };
+    let out = Path::new(&out);
+    std::fs::write(out.join("shared-chain.img"), images::fat_shared_chain(2048)).unwrap();
+    std::fs::write(out.join("gpt-fanout.img"), images::gpt_fanout(4096)).unwrap();
+}
