@@ -295,6 +295,40 @@ pub fn bounded(args: &[&std::ffi::OsStr]) -> crate::support::Run {
     }
 }
 
+/// What every disc container's hostile fixtures must do: `info` ends
+/// within 1 s in 64 MiB, with exit `code`; a refusal is one line naming
+/// `expected`, a finding is in the JSON, and the image then still reads
+/// sector 0 and verifies within 2 s (the map clipped to what a disc spans).
+pub fn hostile_image_ends(path: &std::path::Path, name: &str, code: i32, expected: &str) {
+    use std::time::Duration;
+    let run = bounded(&["info".as_ref(), "--json".as_ref(), path.as_os_str()]);
+    assert!(
+        run.elapsed < Duration::from_secs(1),
+        "{name}: {:?}",
+        run.elapsed
+    );
+    assert_eq!(run.code(), code, "{name}: {}", run.stderr());
+    if code == 2 {
+        assert_eq!(run.stderr().lines().count(), 1, "{name}: {}", run.stderr());
+        assert!(run.stderr().contains(expected), "{name}: {}", run.stderr());
+        return;
+    }
+    assert!(run.stdout().contains(expected), "{name}: {}", run.stdout());
+    let sector = bounded(&["sector".as_ref(), path.as_os_str(), "0".as_ref()]);
+    assert!(sector.code() == 0 || sector.code() == 2, "{name}");
+    let verify = bounded(&["verify".as_ref(), path.as_os_str()]);
+    assert!(
+        matches!(verify.code(), 0 | 1),
+        "{name}: {}",
+        verify.stderr()
+    );
+    assert!(
+        verify.elapsed < Duration::from_secs(2),
+        "{name}: {:?}",
+        verify.elapsed
+    );
+}
+
 #[test]
 fn toc_hostile_files_end_with_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
