@@ -1,0 +1,235 @@
+//! The sheets a conversion writes for its bins: a CDRWIN cue sheet (as
+//! binmerge and chdman lay one out) and a cdrdao toc file.
+//!
+//! Sources: CDRWIN user's guide (cue commands, `INDEX` times counted in
+//! frames from the start of their FILE); the cdrdao manual (TOC FILES:
+//! `DATAFILE`/`FILE` with a `#byte offset`, `START` for a stored pregap,
+//! `PREGAP` for one that is not, `INDEX` relative to the track's start).
+
+use std::fmt::Write;
+
+use super::layout::Placed;
+use crate::container::toc::mode::{TOC_MODES, TocMode};
+use crate::error::{Error, Result};
+use crate::medium::{Medium, Track, TrackMode};
+use crate::units::{Lba, Msf};
+
+fn msf(frames: u64) -> String {
+    i64::try_from(frames)
+        .ok()
+        .and_then(Msf::from_frames)
+        .map_or_else(|| "99:59:74".to_owned(), |m| m.to_string())
+}
+
+/// Text from an image inside double quotes: neither sheet can escape a
+/// quote, and a line break would end the command.
+fn quoted(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| match c {
+            '"' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    format!("\"{clean}\"")
+}
+
+fn sectors(from: Lba, to: Lba) -> u64 {
+    u64::try_from(to.0 - from.0).unwrap_or(0)
+}
+
+/// The cue sheet for bins `names` holding the tracks as `placed`.
+pub(crate) fn cue(medium: &Medium, placed: &[Placed], names: &[String]) -> String {
+    let mut s = String::new();
+    if let Some(catalog) = &medium.catalog {
+        let _ = writeln!(s, "CATALOG {catalog}");
+    }
+    for (field, value) in &medium.cd_text.fields {
+        let _ = writeln!(s, "{field} {}", quoted(value));
+    }
+    let sessions = medium.sessions.len() > 1;
+    let (mut bin, mut session) = (None, 0);
+    for p in placed {
+        let Some(track) = medium.tracks.get(p.track) else {
+            continue;
+        };
+        if sessions && track.session != session {
+            session = track.session;
+            let _ = writeln!(s, "REM SESSION {session:02}");
+        }
+        if bin != Some(p.bin) {
+            bin = Some(p.bin);
+            let name = names.get(p.bin).map_or("", String::as_str);
+            let _ = writeln!(s, "FILE {} BINARY", quoted(name));
+        }
+        cue_track(&mut s, track, p);
+    }
+    s
+}
+
+fn cue_track(s: &mut String, track: &Track, p: &Placed) {
+    let _ = writeln!(s, "  TRACK {:02} {}", track.number, track.mode.cue_name());
+    let flags = track.flags.names();
+    if !flags.is_empty() {
+        let _ = writeln!(s, "    FLAGS {}", flags.join(" "));
+    }
+    if let Some(isrc) = &track.isrc {
+        let _ = writeln!(s, "    ISRC {isrc}");
+    }
+    for (field, value) in &track.cd_text.fields {
+        let _ = writeln!(s, "    {field} {}", quoted(value));
+    }
+    let at = |lba: Lba| msf(p.first_frame + sectors(p.from, lba));
+    if track.pregap > 0 && !track.pregap_in_file {
+        let _ = writeln!(s, "    PREGAP {}", msf(track.pregap));
+    } else if track.pregap > 0 {
+        let zero = track
+            .indexes
+            .iter()
+            .find(|i| i.number == 0)
+            .map_or(track.pregap_start(), |i| i.lba);
+        let _ = writeln!(s, "    INDEX 00 {}", at(zero));
+    }
+    if !track.indexes.iter().any(|i| i.number == 1) {
+        let _ = writeln!(s, "    INDEX 01 {}", at(track.start));
+    }
+    for index in track.indexes.iter().filter(|i| i.number >= 1) {
+        let _ = writeln!(s, "    INDEX {:02} {}", index.number, at(index.lba));
+    }
+    if track.postgap > 0 {
+        let _ = writeln!(s, "    POSTGAP {}", msf(track.postgap));
+    }
+}
+
+/// cdrdao's word for a track mode.
+fn toc_mode(mode: TrackMode) -> Option<TocMode> {
+    TOC_MODES
+        .into_iter()
+        .filter(|m| !matches!(m, TocMode::Mode0 | TocMode::Mode2FormMix))
+        .find(|m| m.track_mode() == mode)
+        .or(match mode {
+            TrackMode::Cdi2336 => Some(TocMode::Mode2),
+            TrackMode::Cdi2352 => Some(TocMode::Mode2Raw),
+            _ => None,
+        })
+}
+
+/// The toc file for bins `names` holding the tracks as `placed`.
+pub(crate) fn toc(medium: &Medium, placed: &[Placed], names: &[String]) -> Result<String> {
+    if medium.sessions.len() > 1 {
+        return Err(Error::image(
+            &medium.path,
+            "has more than one session, which a toc file cannot describe (write a cue sheet)",
+        ));
+    }
+    let mut s = String::new();
+    let disc = if medium.tracks.iter().all(Track::is_audio) {
+        "CD_DA"
+    } else if medium.tracks.iter().any(|t| {
+        toc_mode(t.mode)
+            .is_some_and(|m| !matches!(m, TocMode::Audio | TocMode::Mode1 | TocMode::Mode1Raw))
+    }) {
+        "CD_ROM_XA"
+    } else {
+        "CD_ROM"
+    };
+    let _ = writeln!(s, "{disc}");
+    if let Some(catalog) = &medium.catalog {
+        let _ = writeln!(s, "CATALOG {}", quoted(catalog));
+    }
+    let text = |fields: &[(String, String)]| -> String {
+        fields
+            .iter()
+            .filter(|(f, _)| CD_TEXT.contains(&f.as_str()))
+            .map(|(f, v)| format!("{f} {}", quoted(v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let has_text =
+        !medium.cd_text.is_empty() || medium.tracks.iter().any(|t| !t.cd_text.is_empty());
+    if has_text {
+        let _ = writeln!(
+            s,
+            "CD_TEXT {{\n  LANGUAGE_MAP {{ 0 : EN }}\n  LANGUAGE 0 {{ {} }}\n}}",
+            text(&medium.cd_text.fields)
+        );
+    }
+    let mut offsets = vec![0u64; names.len()];
+    for p in placed {
+        let Some(track) = medium.tracks.get(p.track) else {
+            continue;
+        };
+        let mode = toc_mode(track.mode).ok_or_else(|| {
+            Error::image(
+                &medium.path,
+                format!(
+                    "track {} is {}, which a toc file cannot name",
+                    track.number, track.mode
+                ),
+            )
+        })?;
+        if track.postgap > 0 {
+            return Err(Error::image(
+                &medium.path,
+                format!(
+                    "track {} has a POSTGAP, which a toc file cannot describe",
+                    track.number
+                ),
+            ));
+        }
+        let _ = writeln!(s, "\n// Track {}\nTRACK {}", track.number, mode.as_str());
+        if track.flags.dcp {
+            let _ = writeln!(s, "COPY");
+        }
+        if track.is_audio() {
+            if track.flags.pre_emphasis {
+                let _ = writeln!(s, "PRE_EMPHASIS");
+            }
+            if track.flags.four_channel {
+                let _ = writeln!(s, "FOUR_CHANNEL_AUDIO");
+            }
+        }
+        if let Some(isrc) = &track.isrc {
+            let _ = writeln!(s, "ISRC {}", quoted(isrc));
+        }
+        if has_text {
+            let _ = writeln!(
+                s,
+                "CD_TEXT {{\n  LANGUAGE 0 {{ {} }}\n}}",
+                text(&track.cd_text.fields)
+            );
+        }
+        if track.pregap > 0 && !track.pregap_in_file {
+            let _ = writeln!(s, "PREGAP {}", msf(track.pregap));
+        }
+        let name = quoted(names.get(p.bin).map_or("", String::as_str));
+        let count = sectors(p.from, track.end());
+        let offset = offsets.get(p.bin).copied().unwrap_or(0);
+        if track.is_audio() {
+            let _ = writeln!(s, "FILE {name} #{offset} 0 {}", msf(count));
+        } else {
+            let _ = writeln!(s, "DATAFILE {name} #{offset} {}", msf(count));
+        }
+        if let Some(o) = offsets.get_mut(p.bin) {
+            *o += count * u64::from(track.mode.sector_size());
+        }
+        if track.pregap > 0 && track.pregap_in_file {
+            let _ = writeln!(s, "START {}", msf(sectors(p.from, track.start)));
+        }
+        for index in track.indexes.iter().filter(|i| i.number >= 2) {
+            let _ = writeln!(s, "INDEX {}", msf(sectors(track.start, index.lba)));
+        }
+    }
+    Ok(s)
+}
+
+/// The CD-TEXT items both sheets know.
+const CD_TEXT: [&str; 6] = [
+    "TITLE",
+    "PERFORMER",
+    "SONGWRITER",
+    "COMPOSER",
+    "ARRANGER",
+    "MESSAGE",
+];

@@ -1,0 +1,139 @@
+//! Reading a conversion back: the written bytes against the image's
+//! sectors shaped again, and a written sheet's track table against the
+//! image's.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use super::stream::Sink;
+use crate::error::{Error, Result};
+use crate::medium::{Medium, Track};
+
+/// Compares what a conversion would write with a file written.
+pub(crate) struct Compare {
+    reader: BufReader<File>,
+    path: PathBuf,
+    at: u64,
+    first_difference: Option<u64>,
+    short: bool,
+    buf: Vec<u8>,
+}
+
+impl Compare {
+    /// Compares with the file at `written`, named `path` in findings.
+    pub fn open(written: &Path, path: &Path) -> Result<Compare> {
+        let file = File::open(written).map_err(|e| Error::io(path, e))?;
+        Ok(Compare {
+            reader: BufReader::with_capacity(1 << 20, file),
+            path: path.to_owned(),
+            at: 0,
+            first_difference: None,
+            short: false,
+            buf: Vec::new(),
+        })
+    }
+
+    /// What differed: nothing, or one finding naming the first byte.
+    pub fn finish(mut self) -> Result<Vec<String>> {
+        let mut extra = [0u8; 1];
+        let longer = self
+            .reader
+            .read(&mut extra)
+            .map_err(|e| Error::io(&self.path, e))?
+            > 0;
+        let name = self.path.display();
+        Ok(match (self.first_difference, self.short, longer) {
+            (Some(at), _, _) => vec![format!("{name}: byte {at:#x} differs from the image")],
+            (None, true, _) => vec![format!("{name}: ends at byte {:#x}, early", self.at)],
+            (None, false, true) => vec![format!(
+                "{name}: longer than the {} bytes expected",
+                self.at
+            )],
+            (None, false, false) => Vec::new(),
+        })
+    }
+}
+
+impl Sink for Compare {
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.short || self.first_difference.is_some() {
+            return Ok(());
+        }
+        self.buf.resize(bytes.len(), 0);
+        if let Err(e) = self.reader.read_exact(&mut self.buf) {
+            if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                self.short = true;
+                return Ok(());
+            }
+            return Err(Error::io(&self.path, e));
+        }
+        if self.buf != bytes {
+            let i = self
+                .buf
+                .iter()
+                .zip(bytes)
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            self.first_difference = Some(self.at + i as u64);
+        }
+        self.at += bytes.len() as u64;
+        Ok(())
+    }
+}
+
+/// A track as the track table compares it: everything but where its
+/// bytes are stored (file names and offsets change by design).
+fn shape(t: &Track) -> String {
+    let indexes: Vec<String> = t
+        .indexes
+        .iter()
+        .map(|i| format!("{:02}@{}", i.number, i.lba))
+        .collect();
+    format!(
+        "session {} {} start {} pregap {}{} length {} postgap {} indexes [{}] flags [{}] isrc {} cd-text {:?}",
+        t.session,
+        t.mode,
+        t.start,
+        t.pregap,
+        match (t.pregap, t.pregap_in_file) {
+            (0, _) => "",
+            (_, true) => " stored",
+            (_, false) => " not stored",
+        },
+        t.length,
+        t.postgap,
+        indexes.join(" "),
+        t.flags.names().join(" "),
+        t.isrc.as_deref().unwrap_or("-"),
+        t.cd_text.fields,
+    )
+}
+
+/// How the track table of `written` differs from that of `source`.
+pub(crate) fn tracks_differ(source: &Medium, written: &Medium) -> Vec<String> {
+    let mut findings = Vec::new();
+    if source.tracks.len() != written.tracks.len() {
+        findings.push(format!(
+            "{} tracks written where the image has {}",
+            written.tracks.len(),
+            source.tracks.len()
+        ));
+    }
+    for (a, b) in source.tracks.iter().zip(&written.tracks) {
+        let (a_shape, b_shape) = (shape(a), shape(b));
+        if a.number != b.number || a_shape != b_shape {
+            findings.push(format!(
+                "track {}: the image has {a_shape}; the written sheet has track {} {b_shape}",
+                a.number, b.number
+            ));
+        }
+    }
+    if source.catalog != written.catalog {
+        findings.push(format!(
+            "catalog {:?} written as {:?}",
+            source.catalog, written.catalog
+        ));
+    }
+    findings
+}
