@@ -152,10 +152,15 @@ pub struct ConvertReport {
     /// Damaged sectors parity could not correct, written as they are
     /// (with `--repair`).
     pub uncorrectable: Vec<i64>,
-    /// `null` without `--verify`.
+    /// Every file read back equal to what was meant (`null` without
+    /// `--verify`; a file that reads back different is never renamed into
+    /// place).
     pub verified: Option<bool>,
-    /// What verification found different.
-    pub verify_findings: Vec<String>,
+    /// Whether the written sheet, opened again, has the image's track
+    /// table (`null` for an ISO or WAV).
+    pub tracks_match: Option<bool>,
+    /// How the written sheet's tracks differ.
+    pub findings: Vec<String>,
 }
 
 /// Progress of a conversion, and its cancel flag.

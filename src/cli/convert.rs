@@ -56,7 +56,7 @@ pub fn run(job: Job<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
         print(&report, out)?;
     }
     Ok(
-        if report.verified == Some(false) || !report.uncorrectable.is_empty() {
+        if report.tracks_match == Some(false) || !report.uncorrectable.is_empty() {
             Outcome::Problems
         } else {
             Outcome::Clean
@@ -126,19 +126,14 @@ fn print(report: &ConvertReport, out: &mut Output) -> anyhow::Result<()> {
             lbas.join(", ")
         )?;
     }
-    match report.verified {
-        Some(true) => writeln!(
-            out,
-            "verified: every file reads back as written{}",
-            if report.files.iter().any(|f| f.sectors.is_none()) {
-                "; the written sheet's tracks equal the image's"
-            } else {
-                ""
-            }
-        )?,
+    if report.verified == Some(true) {
+        writeln!(out, "verified: every file reads back as written")?;
+    }
+    match report.tracks_match {
+        Some(true) => writeln!(out, "the written sheet's tracks equal the image's")?,
         Some(false) => {
-            for finding in &report.verify_findings {
-                writeln!(out, "verify: {}", escape(finding))?;
+            for finding in &report.findings {
+                writeln!(out, "differs: {}", escape(finding))?;
             }
         }
         None => {}

@@ -57,6 +57,14 @@ pub fn split_name(stem: &str, number: u8, tracks: usize) -> String {
     }
 }
 
+/// Whether a sheet written for `track` keeps its pregap in the bin: where
+/// the image stores it, unless it lies before LBA 0 (a first track's
+/// stored 150 sectors), which no cue sheet can place: that one is written
+/// as `PREGAP`, as redump's sheets have it.
+pub(crate) fn keeps_pregap(track: &Track) -> bool {
+    track.pregap > 0 && track.pregap_in_file && track.pregap_start().0 >= 0
+}
+
 fn stem_of(out: &Path) -> Result<String> {
     out.file_stem()
         .and_then(|s| s.to_str())
@@ -90,7 +98,7 @@ pub(crate) fn sheet_plan(
     let mut placed = Vec::new();
     let mut frames = 0u64;
     for (i, track) in medium.tracks.iter().enumerate() {
-        let from = if track.pregap_in_file {
+        let from = if keeps_pregap(track) {
             track.pregap_start()
         } else {
             track.start

@@ -8,7 +8,10 @@
 
 use std::fmt::Write;
 
-use super::layout::Placed;
+use super::layout::{Placed, keeps_pregap};
+use crate::container::cue::layout::{
+    LATER_LEAD_OUT_SECTORS, LEAD_IN_SECTORS, LEAD_OUT_SECTORS, SESSION_PREGAP_SECTORS,
+};
 use crate::container::toc::mode::{TOC_MODES, TocMode};
 use crate::error::{Error, Result};
 use crate::medium::{Medium, Track, TrackMode};
@@ -55,6 +58,11 @@ pub(crate) fn cue(medium: &Medium, placed: &[Placed], names: &[String]) -> Strin
             continue;
         };
         if sessions && track.session != session {
+            if session != 0
+                && let Some(lead_out) = lead_out(medium, track, session)
+            {
+                let _ = writeln!(s, "REM LEAD-OUT {}", msf(lead_out));
+            }
             session = track.session;
             let _ = writeln!(s, "REM SESSION {session:02}");
         }
@@ -66,6 +74,26 @@ pub(crate) fn cue(medium: &Medium, placed: &[Placed], names: &[String]) -> Strin
         cue_track(&mut s, track, p);
     }
     s
+}
+
+/// The `REM LEAD-OUT` that makes a cue reader place `first` (the first
+/// track of a later session) where the image has it: the reader puts the
+/// lead-out, a lead-in and what the pregap lacks of 150 sectors between
+/// the sessions. `None` when the image's gap is shorter than that.
+fn lead_out(medium: &Medium, first: &Track, previous: u8) -> Option<u64> {
+    let last = medium.tracks.iter().rfind(|t| t.session == previous)?;
+    let end = last.end().0 + i64::try_from(last.postgap).ok()?;
+    let gap = first.pregap_start().0 - end;
+    let pregap = i64::try_from(first.pregap).ok()?;
+    let lead_out = gap - LEAD_IN_SECTORS - (SESSION_PREGAP_SECTORS - pregap).max(0);
+    let default = if medium.tracks.first().map(|t| t.session) == Some(previous) {
+        LEAD_OUT_SECTORS
+    } else {
+        LATER_LEAD_OUT_SECTORS
+    };
+    // The usual gap needs no line.
+    (lead_out != default).then_some(())?;
+    u64::try_from(lead_out).ok()
 }
 
 fn cue_track(s: &mut String, track: &Track, p: &Placed) {
@@ -81,7 +109,7 @@ fn cue_track(s: &mut String, track: &Track, p: &Placed) {
         let _ = writeln!(s, "    {field} {}", quoted(value));
     }
     let at = |lba: Lba| msf(p.first_frame + sectors(p.from, lba));
-    if track.pregap > 0 && !track.pregap_in_file {
+    if track.pregap > 0 && !keeps_pregap(track) {
         let _ = writeln!(s, "    PREGAP {}", msf(track.pregap));
     } else if track.pregap > 0 {
         let zero = track
@@ -200,7 +228,9 @@ pub(crate) fn toc(medium: &Medium, placed: &[Placed], names: &[String]) -> Resul
                 text(&track.cd_text.fields)
             );
         }
-        if track.pregap > 0 && !track.pregap_in_file {
+        // A toc counts from the first track's start: its pregap before LBA
+        // 0 is the disc's lead-in gap, never written.
+        if track.pregap > 0 && !keeps_pregap(track) && track.pregap_start().0 >= 0 {
             let _ = writeln!(s, "PREGAP {}", msf(track.pregap));
         }
         let name = quoted(names.get(p.bin).map_or("", String::as_str));
@@ -214,7 +244,7 @@ pub(crate) fn toc(medium: &Medium, placed: &[Placed], names: &[String]) -> Resul
         if let Some(o) = offsets.get_mut(p.bin) {
             *o += count * u64::from(track.mode.sector_size());
         }
-        if track.pregap > 0 && track.pregap_in_file {
+        if keeps_pregap(track) {
             let _ = writeln!(s, "START {}", msf(sectors(p.from, track.start)));
         }
         for index in track.indexes.iter().filter(|i| i.number >= 2) {

@@ -92,10 +92,13 @@ fn guard(medium: &Medium, plan: &Plan, force: bool, needed: u64) -> Result<()> {
 /// A temporary file in `path`'s folder, renamed to `path` on success and
 /// removed when dropped before that.
 fn stage(path: &Path) -> Result<NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
     let folder = folder_of(path);
+    // A temporary file is private (0600); the output is an ordinary file.
     tempfile::Builder::new()
         .prefix(".discscope-")
         .suffix(".part")
+        .permissions(std::fs::Permissions::from_mode(0o644))
         .tempfile_in(folder)
         .map_err(|e| Error::io(folder, e))
 }
@@ -221,15 +224,12 @@ pub(crate) fn write(
         result.map_err(|e| Error::io(&path, e.error))?;
     }
 
-    let mut verified = options.verify.then_some(true);
-    if options.verify
-        && let Some((path, _, _)) = &plan.sheet
-    {
+    // Cheap, and the one check a sheet needs: always made.
+    let mut tracks_match = None;
+    if let Some((path, _, _)) = &plan.sheet {
         let written = crate::container::open(path)?;
         findings = tracks_differ(medium, &written);
-        if !findings.is_empty() {
-            verified = Some(false);
-        }
+        tracks_match = Some(findings.is_empty());
     }
     Ok(ConvertReport {
         source: medium.path.clone(),
@@ -242,7 +242,8 @@ pub(crate) fn write(
         form2_raw: tally.form2_raw,
         repaired: tally.repaired,
         uncorrectable: tally.uncorrectable,
-        verified,
-        verify_findings: findings,
+        verified: options.verify.then_some(true),
+        tracks_match,
+        findings,
     })
 }

@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use super::layout::keeps_pregap;
 use super::stream::Sink;
 use crate::error::{Error, Result};
 use crate::medium::{Medium, Track};
@@ -84,19 +85,29 @@ impl Sink for Compare {
 
 /// A track as the track table compares it: everything but where its
 /// bytes are stored (file names and offsets change by design).
-fn shape(t: &Track) -> String {
+/// `stored`: whether the pregap is (to be) stored in the bin; an INDEX 00
+/// is only a sheet's where it is.
+fn shape(t: &Track, stored: bool) -> String {
     let indexes: Vec<String> = t
         .indexes
         .iter()
+        .filter(|i| i.number != 0 || stored)
         .map(|i| format!("{:02}@{}", i.number, i.lba))
         .collect();
+    // An unstored pregap before LBA 0 is the lead-in's gap: a cue sheet
+    // counts it in the first track's pregap, a toc file does not.
+    let pregap = if stored {
+        t.pregap
+    } else {
+        t.pregap.min(u64::try_from(t.start.0).unwrap_or(0))
+    };
     format!(
         "session {} {} start {} pregap {}{} length {} postgap {} indexes [{}] flags [{}] isrc {} cd-text {:?}",
         t.session,
         t.mode,
         t.start,
-        t.pregap,
-        match (t.pregap, t.pregap_in_file) {
+        pregap,
+        match (pregap, stored) {
             (0, _) => "",
             (_, true) => " stored",
             (_, false) => " not stored",
@@ -110,7 +121,8 @@ fn shape(t: &Track) -> String {
     )
 }
 
-/// How the track table of `written` differs from that of `source`.
+/// How the track table of `written` differs from that of `source` (as a
+/// sheet can hold it: a first track's pregap before LBA 0 unstored).
 pub(crate) fn tracks_differ(source: &Medium, written: &Medium) -> Vec<String> {
     let mut findings = Vec::new();
     if source.tracks.len() != written.tracks.len() {
@@ -121,7 +133,7 @@ pub(crate) fn tracks_differ(source: &Medium, written: &Medium) -> Vec<String> {
         ));
     }
     for (a, b) in source.tracks.iter().zip(&written.tracks) {
-        let (a_shape, b_shape) = (shape(a), shape(b));
+        let (a_shape, b_shape) = (shape(a, keeps_pregap(a)), shape(b, b.pregap_in_file));
         if a.number != b.number || a_shape != b_shape {
             findings.push(format!(
                 "track {}: the image has {a_shape}; the written sheet has track {} {b_shape}",
