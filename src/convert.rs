@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::medium::{Medium, MediumKind, Track};
 
 pub use layout::split_name;
+pub(crate) use staged::stage;
 pub use staged::{available_space, same_file};
 
 /// What a conversion writes.

@@ -91,7 +91,7 @@ fn guard(medium: &Medium, plan: &Plan, force: bool, needed: u64) -> Result<()> {
 
 /// A temporary file in `path`'s folder, renamed to `path` on success and
 /// removed when dropped before that.
-fn stage(path: &Path) -> Result<NamedTempFile> {
+pub(crate) fn stage(path: &Path) -> Result<NamedTempFile> {
     use std::os::unix::fs::PermissionsExt;
     let folder = folder_of(path);
     // A temporary file is private (0600); the output is an ordinary file.

@@ -5,6 +5,7 @@
 //! results back through `job` and `sector_loaded`.
 
 mod bookmarks;
+mod export;
 mod jobs;
 mod mouse;
 mod navigation;
@@ -50,6 +51,8 @@ pub struct Prompt {
 pub enum PromptKind {
     Goto,
     Search,
+    /// Where `x` writes the track or file it was pressed on.
+    Export,
 }
 
 /// What covers the panes.
@@ -145,6 +148,9 @@ pub struct App {
     pub sector: SectorView,
     pub goto_history: Vec<String>,
     pub search_history: Vec<String>,
+    pub export_history: Vec<String>,
+    /// What the open export prompt writes.
+    pub export: Option<crate::tui::job::ExportSubject>,
     /// The last search, which `;` and `,` repeat.
     pub last_search: Option<crate::inspect::search::Pattern>,
     /// The match the last search found, highlighted.
@@ -217,6 +223,8 @@ impl App {
             sector,
             goto_history: Vec::new(),
             search_history: Vec::new(),
+            export_history: Vec::new(),
+            export: None,
             last_search: None,
             found: None,
             message: None,
@@ -587,6 +595,7 @@ impl App {
                 }
             }
             Action::Map => self.overlay = Overlay::Map(self.lba),
+            Action::Export => self.ask_export(),
             Action::Owner => return self.reveal_owner(),
             Action::Click { column, row } => return self.click(column, row),
             Action::NextError | Action::PrevError => {
