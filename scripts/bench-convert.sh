@@ -78,6 +78,9 @@ done
 cmp "$out/ours.iso" "$out/b01.iso"
 cmp "$out/ours.bin" "$out/chdman.bin"
 
+for f in iso.ours iso.bchunk chd.ours chd.chdman; do
+    printf 'runs %-11s %s\n' "$f" "$(tr '\n' ' ' < "$out/$f")"
+done
 iso_ours=$(median < "$out/iso.ours"); iso_bchunk=$(median < "$out/iso.bchunk")
 chd_ours=$(median < "$out/chd.ours"); chd_chdman=$(median < "$out/chd.chdman")
 printf '%-22s %10s %10s %8s\n' "median of $RUNS (s)" discscope peer ratio

@@ -194,6 +194,11 @@ pub fn convert(
             ))
         })?,
     };
+    if options.split && matches!(target, ConvertTarget::Iso | ConvertTarget::Wav) {
+        return Err(Error::Unsupported(
+            "--split writes one bin per track beside a .cue or .toc; an ISO or WAV is one track (--track N)".into(),
+        ));
+    }
     if medium.kind == MediumKind::Disk || medium.tracks.is_empty() {
         return Err(Error::image(
             &medium.path,
