@@ -99,6 +99,8 @@ fn containers(dir: &Path) -> Vec<PathBuf> {
     for name in ["mode1/single", "mode1/multi", "mixed/single", "mixed/multi"] {
         images.push(fixture(&format!("cue/{name}.cue")));
     }
+    images.push(fixture("iso/geniso.iso"));
+    images.push(fixture("chd/dvd/dvd.chd"));
     images
 }
 
@@ -724,6 +726,28 @@ fn a_killed_conversion_leaves_nothing_under_the_final_name() {
         left.iter().all(|n| n.starts_with(".discscope-")),
         "only the hidden staging file remains: {left:?}"
     );
+}
+
+#[test]
+fn a_disk_image_has_nothing_to_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = discscope([
+        "convert".as_ref(),
+        fixture("disk/floppy.img").as_os_str(),
+        "-o".as_ref(),
+        dir.path().join("x.iso").as_os_str(),
+    ]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("a disk image has no tracks"), "{}", run.stderr());
+    let run = discscope([
+        "convert".as_ref(),
+        fixture("cue/mode1/single.cue").as_os_str(),
+        "-o".as_ref(),
+        dir.path().join("x.iso").as_os_str(),
+        "--split".as_ref(),
+    ]);
+    assert_eq!(run.code(), 2, "--split is for sheets");
+    assert!(!dir.path().join("x.iso").exists());
 }
 
 #[test]
