@@ -237,7 +237,9 @@ pub(crate) fn toc(medium: &Medium, placed: &[Placed], names: &[String]) -> Resul
         let count = sectors(p.from, track.end());
         let offset = offsets.get(p.bin).copied().unwrap_or(0);
         if track.is_audio() {
-            let _ = writeln!(s, "FILE {name} #{offset} 0 {}", msf(count));
+            // The bins hold samples as on the disc, little-endian; cdrdao
+            // reads raw audio as big-endian unless told.
+            let _ = writeln!(s, "FILE {name} SWAP #{offset} 0 {}", msf(count));
         } else {
             let _ = writeln!(s, "DATAFILE {name} #{offset} {}", msf(count));
         }

@@ -738,7 +738,11 @@ fn a_disk_image_has_nothing_to_convert() {
         dir.path().join("x.iso").as_os_str(),
     ]);
     assert_eq!(run.code(), 2);
-    assert!(run.stderr().contains("a disk image has no tracks"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("a disk image has no tracks"),
+        "{}",
+        run.stderr()
+    );
     let run = discscope([
         "convert".as_ref(),
         fixture("cue/mode1/single.cue").as_os_str(),
@@ -841,6 +845,41 @@ fn inspector_x_exports_a_track_and_extracts_a_file() {
         "{:?}",
         app.message
     );
+}
+
+#[test]
+#[ignore = "runs cdrdao show-toc and toc2cue live"]
+fn live_cdrdao_reads_our_toc_files() {
+    assert!(tool("cdrdao") && tool("toc2cue"), "cdrdao is not installed");
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "toc/mixed/grammar.toc",
+        "cue/mode1/multi.cue",
+        "chd/cd/videocd.chd",
+    ] {
+        let out = dir.path().join(format!("{}.toc", name.replace('/', "-")));
+        convert_with(&fixture(name), &out, &ConvertOptions::default());
+        let show = std::process::Command::new("timeout")
+            .args(["60", "cdrdao", "show-toc"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            show.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&show.stderr)
+        );
+        let cue = out.with_extension("cue");
+        let status = std::process::Command::new("timeout")
+            .args(["60", "toc2cue"])
+            .arg(&out)
+            .arg(&cue)
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success(), "{name}");
+        assert_eq!(table(&open(&cue)), table(&open(&fixture(name))), "{name}");
+    }
 }
 
 // The peers, run live (CI installs them; `cargo test -- --ignored`).
