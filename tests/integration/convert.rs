@@ -936,6 +936,38 @@ fn live_chdman_extractcd_gives_our_bin() {
         );
         assert_eq!(table(&open(&theirs)), table(&open(&ours)), "{name}");
     }
+    // A CHD with subchannel: chdman writes a toc whose bin keeps the 96
+    // subchannel bytes after each sector and holds audio big-endian, as
+    // cdrdao reads raw audio. Without those, the same bytes as ours.
+    let chd = fixture("chd/cd/subchannel.chd");
+    let theirs = dir.path().join("sub-chdman.toc");
+    let status = std::process::Command::new("timeout")
+        .args(["60", "chdman", "extractcd", "-i"])
+        .arg(&chd)
+        .arg("-o")
+        .arg(&theirs)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let ours = dir.path().join("sub-ours.cue");
+    convert_with(&chd, &ours, &ConvertOptions::default());
+    let medium = open(&chd);
+    let raw = read(&theirs.with_extension("bin"));
+    let mut plain = Vec::new();
+    for (i, sector) in raw.chunks(2448).enumerate() {
+        let audio = medium
+            .track_at(Lba(i as i64))
+            .is_some_and(|t| medium.tracks[t].is_audio());
+        for pair in sector[..2352].chunks(2) {
+            if audio {
+                plain.extend([pair[1], pair[0]]);
+            } else {
+                plain.extend_from_slice(pair);
+            }
+        }
+    }
+    assert!(plain == read(&ours.with_extension("bin")), "subchannel.chd");
 }
 
 #[test]
