@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
 use super::layout::Plan;
-use super::stream::{Pump, Sink};
+use super::stream::{Pump, Shape, Sink};
 use super::verify::{Compare, tracks_differ};
 use super::{ConvertOptions, ConvertProgress, ConvertReport, ConvertTarget, WrittenFile};
 use crate::error::{Error, Result};
@@ -139,7 +139,25 @@ pub(crate) fn write(
             p.sectors() * size
         })
         .sum();
-    let needed = total
+    // What lands on disk: user data is 2048 bytes a sector (form 2 written
+    // raw adds a little, which the write itself would then report).
+    let written: u64 = plan
+        .data
+        .iter()
+        .flat_map(|d| d.parts.iter())
+        .map(|p| {
+            let size = match p.shape {
+                Shape::UserData(_) => 2048,
+                Shape::Samples { .. } => 2352,
+                Shape::Copy => medium
+                    .tracks
+                    .get(p.track)
+                    .map_or(0, |t| u64::from(t.mode.sector_size())),
+            };
+            p.sectors() * size
+        })
+        .sum();
+    let needed = written
         + plan.data.iter().map(|d| d.header.len() as u64).sum::<u64>()
         + plan.sheet.as_ref().map_or(0, |(_, _, t)| t.len() as u64);
     guard(medium, plan, options.force, needed)?;

@@ -683,6 +683,58 @@ fn a_full_disk_leaves_nothing_under_the_final_name() {
     );
 }
 
+/// Mounts a 256 KiB tmpfs (root only) and unmounts it when dropped.
+struct TinyFs(tempfile::TempDir);
+
+impl Drop for TinyFs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+#[test]
+#[ignore = "mounts a tmpfs: needs root (CI runs as root)"]
+fn a_small_filesystem_is_refused_before_writing() {
+    let tiny = TinyFs(tempfile::tempdir().unwrap());
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(tiny.0.path())
+        .status()
+        .unwrap();
+    assert!(mounted.success(), "mount a tmpfs (root needed)");
+    let out = tiny.0.path().join("x.cue");
+    let run = discscope([
+        "convert".as_ref(),
+        fixture("cue/mixed/single.cue").as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr()
+            .contains("bytes free; the conversion writes 931576"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        std::fs::read_dir(tiny.0.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+    // An ISO of the data track fits: 35 sectors of 2048 bytes.
+    let iso = tiny.0.path().join("x.iso");
+    let run = discscope([
+        "convert".as_ref(),
+        fixture("cue/mode1/single.cue").as_os_str(),
+        "-o".as_ref(),
+        iso.as_os_str(),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(std::fs::metadata(&iso).unwrap().len(), 71680);
+}
+
 #[test]
 fn a_killed_conversion_leaves_nothing_under_the_final_name() {
     let dir = tempfile::tempdir().unwrap();
