@@ -626,6 +626,13 @@ impl App {
                     self.message = Some("search cancelled".into());
                     return vec![Effect::CancelSearch];
                 }
+                if self.jobs.iter().any(|j| j.kind == JobKind::Export) {
+                    // The job stops at its next chunk and drops its staged
+                    // file: nothing appears under the name asked for.
+                    self.cancel_jobs(JobKind::Export);
+                    self.message = Some("export cancelled: nothing written".into());
+                    return Vec::new();
+                }
                 if self.overlay == Overlay::None {
                     self.message = Some("nothing to close or cancel".into());
                 }

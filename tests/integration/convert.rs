@@ -781,6 +781,22 @@ fn a_killed_conversion_leaves_nothing_under_the_final_name() {
 }
 
 #[test]
+fn a_cancelled_conversion_leaves_nothing() {
+    // What the inspector's Esc does to a running export.
+    let dir = tempfile::tempdir().unwrap();
+    let medium = open(&fixture("cue/mixed/single.cue"));
+    let cancel = AtomicBool::new(true);
+    let progress = ConvertProgress {
+        report: &|_, _, _| {},
+        cancel: &cancel,
+    };
+    let out = dir.path().join("x.cue");
+    let error = convert::convert(&medium, &out, &ConvertOptions::default(), &progress).unwrap_err();
+    assert!(error.to_string().contains("cancelled"), "{error}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
 fn a_disk_image_has_nothing_to_convert() {
     let dir = tempfile::tempdir().unwrap();
     let run = discscope([
