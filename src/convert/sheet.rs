@@ -12,6 +12,7 @@ use super::layout::{Placed, keeps_pregap};
 use crate::container::cue::layout::{
     LATER_LEAD_OUT_SECTORS, LEAD_IN_SECTORS, LEAD_OUT_SECTORS, SESSION_PREGAP_SECTORS,
 };
+use crate::container::cue::sheet::CD_TEXT_FIELDS;
 use crate::container::toc::mode::{TOC_MODES, TocMode};
 use crate::error::{Error, Result};
 use crate::medium::{Medium, Track, TrackMode};
@@ -49,7 +50,7 @@ pub(crate) fn cue(medium: &Medium, placed: &[Placed], names: &[String]) -> Strin
         let _ = writeln!(s, "CATALOG {catalog}");
     }
     for (field, value) in &medium.cd_text.fields {
-        let _ = writeln!(s, "{field} {}", quoted(value));
+        let _ = writeln!(s, "{}{field} {}", cue_text_prefix(field), quoted(value));
     }
     let sessions = medium.sessions.len() > 1;
     let (mut bin, mut session) = (None, 0);
@@ -96,6 +97,16 @@ fn lead_out(medium: &Medium, first: &Track, previous: u8) -> Option<u64> {
     u64::try_from(lead_out).ok()
 }
 
+/// A CD-TEXT item a cue sheet has no command for (DISC_ID, GENRE, ...) is
+/// kept as a `REM` line, for people.
+fn cue_text_prefix(field: &str) -> &'static str {
+    if CD_TEXT_FIELDS.contains(&field) {
+        ""
+    } else {
+        "REM "
+    }
+}
+
 fn cue_track(s: &mut String, track: &Track, p: &Placed) {
     let _ = writeln!(s, "  TRACK {:02} {}", track.number, track.mode.cue_name());
     let flags = track.flags.names();
@@ -106,7 +117,7 @@ fn cue_track(s: &mut String, track: &Track, p: &Placed) {
         let _ = writeln!(s, "    ISRC {isrc}");
     }
     for (field, value) in &track.cd_text.fields {
-        let _ = writeln!(s, "    {field} {}", quoted(value));
+        let _ = writeln!(s, "    {}{field} {}", cue_text_prefix(field), quoted(value));
     }
     let at = |lba: Lba| msf(p.first_frame + sectors(p.from, lba));
     if track.pregap > 0 && !keeps_pregap(track) {
@@ -256,12 +267,134 @@ pub(crate) fn toc(medium: &Medium, placed: &[Placed], names: &[String]) -> Resul
     Ok(s)
 }
 
-/// The CD-TEXT items both sheets know.
-const CD_TEXT: [&str; 6] = [
+/// The CD-TEXT items a toc file takes as text.
+const CD_TEXT: [&str; 8] = [
     "TITLE",
     "PERFORMER",
     "SONGWRITER",
     "COMPOSER",
     "ARRANGER",
     "MESSAGE",
+    "DISC_ID",
+    "UPC_EAN",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::medium::{CdText, Format, Index, MediumKind, Session, TrackFlags};
+
+    fn track(number: u8, mode: TrackMode, start: i64, pregap: u64, stored: bool) -> Track {
+        let mut indexes = Vec::new();
+        if stored && pregap > 0 {
+            indexes.push(Index {
+                number: 0,
+                lba: Lba(start - pregap as i64),
+            });
+        }
+        indexes.push(Index {
+            number: 1,
+            lba: Lba(start),
+        });
+        Track {
+            number,
+            session: 1,
+            mode,
+            start: Lba(start),
+            pregap,
+            pregap_in_file: stored,
+            length: 100,
+            postgap: 0,
+            indexes,
+            file: Some(0),
+            file_offset: Some(0),
+            flags: TrackFlags::default(),
+            isrc: None,
+            cd_text: CdText::default(),
+            rem: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn cue_carries_catalog_flags_isrc_text_and_both_kinds_of_pregap() {
+        let mut medium = Medium::empty(Format::Nrg, MediumKind::Optical, "x.nrg".as_ref(), 2352);
+        medium.catalog = Some("0123456789012".into());
+        medium.cd_text.fields = vec![
+            ("TITLE".into(), "A \"quoted\" disc".into()),
+            ("DISC_ID".into(), "XY-1".into()),
+        ];
+        let mut first = track(1, TrackMode::Mode1_2352, 0, 150, false);
+        first.length = 100;
+        let mut second = track(2, TrackMode::Audio, 250, 150, false);
+        second.flags.dcp = true;
+        second.isrc = Some("USABC9912345".into());
+        second.cd_text.fields = vec![("PERFORMER".into(), "sox".into())];
+        second.indexes.push(Index {
+            number: 2,
+            lba: Lba(260),
+        });
+        let third = track(3, TrackMode::Audio, 370, 20, true);
+        medium.tracks = vec![first, second, third];
+        medium.sessions = Session::group(&medium.tracks);
+        let placed = [
+            Placed {
+                track: 0,
+                bin: 0,
+                from: Lba(0),
+                first_frame: 0,
+            },
+            Placed {
+                track: 1,
+                bin: 0,
+                from: Lba(250),
+                first_frame: 100,
+            },
+            Placed {
+                track: 2,
+                bin: 0,
+                from: Lba(350),
+                first_frame: 200,
+            },
+        ];
+        let text = cue(&medium, &placed, &["disc.bin".to_owned()]);
+        assert_eq!(
+            text,
+            "CATALOG 0123456789012\n\
+             TITLE \"A 'quoted' disc\"\n\
+             REM DISC_ID \"XY-1\"\n\
+             FILE \"disc.bin\" BINARY\n\
+             \x20 TRACK 01 MODE1/2352\n\
+             \x20   PREGAP 00:02:00\n\
+             \x20   INDEX 01 00:00:00\n\
+             \x20 TRACK 02 AUDIO\n\
+             \x20   FLAGS DCP\n\
+             \x20   ISRC USABC9912345\n\
+             \x20   PERFORMER \"sox\"\n\
+             \x20   PREGAP 00:02:00\n\
+             \x20   INDEX 01 00:01:25\n\
+             \x20   INDEX 02 00:01:35\n\
+             \x20 TRACK 03 AUDIO\n\
+             \x20   INDEX 00 00:02:50\n\
+             \x20   INDEX 01 00:02:70\n"
+        );
+        let toc = toc(&medium, &placed, &["disc.bin".to_owned()]).unwrap();
+        assert!(
+            toc.starts_with("CD_ROM\nCATALOG \"0123456789012\"\n"),
+            "{toc}"
+        );
+        assert!(
+            toc.contains("TRACK AUDIO\nCOPY\nISRC \"USABC9912345\"\n"),
+            "{toc}"
+        );
+        assert!(
+            toc.contains("FILE \"disc.bin\" SWAP #235200 0 00:01:25\nINDEX 00:00:10\n"),
+            "{toc}"
+        );
+        assert!(
+            toc.contains("FILE \"disc.bin\" SWAP #470400 0 00:01:45\nSTART 00:00:20\n"),
+            "{toc}"
+        );
+        // The first track's lead-in gap stays implicit in a toc.
+        assert!(!toc.contains("PREGAP 00:02:00\nDATAFILE"), "{toc}");
+    }
+}

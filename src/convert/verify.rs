@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::layout::keeps_pregap;
 use super::stream::Sink;
+use crate::container::cue::sheet::CD_TEXT_FIELDS;
 use crate::error::{Error, Result};
 use crate::medium::{Medium, Track};
 
@@ -117,7 +118,12 @@ fn shape(t: &Track, stored: bool) -> String {
         indexes.join(" "),
         t.flags.names().join(" "),
         t.isrc.as_deref().unwrap_or("-"),
-        t.cd_text.fields,
+        // What both sheets can carry as CD-TEXT (the rest a cue keeps as REM).
+        t.cd_text
+            .fields
+            .iter()
+            .filter(|(f, _)| CD_TEXT_FIELDS.contains(&f.as_str()))
+            .collect::<Vec<_>>(),
     )
 }
 
