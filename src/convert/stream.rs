@@ -11,8 +11,8 @@ use crate::sector::{self, Storage, repair::RepairOutcome};
 use crate::units::Lba;
 
 /// Sectors read at once: large enough that a read is one system call per
-/// ~600 KB, small enough that memory stays flat.
-const CHUNK: u64 = 256;
+/// ~2.4 MB, small enough that memory stays flat.
+const CHUNK: u64 = 1024;
 
 /// How a run's sectors are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,10 +145,12 @@ impl<'a> Pump<'a> {
         let n = u64::try_from(end.0 - lba.0).unwrap_or(0).clamp(1, CHUNK);
         let want = usize::try_from(n * u64::from(size))
             .map_err(|_| Error::Unsupported("chunk too large".into()))?;
-        self.raw.clear();
+        // Reused, not cleared: every byte is overwritten below (a read past
+        // the end of its file fills the rest with zeros).
         self.raw.resize(want, 0);
         let index = u64::try_from(lba.0 - extent.start.0).unwrap_or(0);
         let Some((file, offset, stride)) = extent.data.stored(size) else {
+            self.raw.fill(0);
             return Ok(n);
         };
         let source = medium.file(file, lba)?;
