@@ -49,7 +49,22 @@ pub fn run(job: Job<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let report = result.with_context(|| format!("converting {}", job.image.display()))?;
+    let report = match result {
+        Ok(report) => report,
+        // Said once: most library errors already start with the image.
+        Err(error)
+            if error
+                .to_string()
+                .starts_with(&job.image.display().to_string()) =>
+        {
+            return Err(error.into());
+        }
+        Err(error) => {
+            return Err(
+                anyhow::Error::new(error).context(format!("converting {}", job.image.display()))
+            );
+        }
+    };
     if job.json {
         out.json(&report)?;
     } else {

@@ -245,13 +245,11 @@ impl<'a> Pump<'a> {
             } else {
                 match policy {
                     Form2Policy::Refuse => {
-                        return Err(Error::invalid(
-                            Position::Sector(lba),
-                            "mode 2 sector",
-                            "form",
-                            "form 1 for an ISO (--form2 skip or raw says what to do with form 2)",
-                            "form 2",
-                        ));
+                        // The caller names the image.
+                        return Err(Error::Unsupported(format!(
+                            "sector {lba} is mode 2 form 2, which has no 2048-byte block for an ISO \
+                                 (--form2 skip leaves such sectors out, --form2 raw writes their 2324 bytes)"
+                        )));
                     }
                     Form2Policy::Skip => {
                         self.tally.form2_skipped += 1;
