@@ -236,6 +236,14 @@ impl<'a> Pump<'a> {
         };
         for (i, bytes) in self.raw.chunks_exact(size).enumerate() {
             let lba = Lba(first.0 + i64::try_from(i).unwrap_or(0));
+            // A raw sector whose header says mode 1 in a mode 2 track keeps
+            // its data after the header, as mode 1 does.
+            let mode1_here = data_at == 24 && bytes.get(15) == Some(&1);
+            let (submode_at, data_at) = if mode1_here {
+                (None, 16)
+            } else {
+                (submode_at, data_at)
+            };
             let form2 = mode == TrackMode::Mode2_2324
                 || submode_at
                     .and_then(|at| bytes.get(at))

@@ -414,6 +414,54 @@ fn an_iso_stops_at_a_form_2_sector_unless_told() {
     assert_eq!((report.form2_skipped, report.bytes), (235, 0));
 }
 
+/// Form 1, form 2 and a mode 1 sector in one MODE2/2352 track, made by
+/// the project's encoder: each gives its own user data.
+#[test]
+fn an_iso_takes_each_sectors_user_data_where_its_header_puts_it() {
+    use discscope::sector::encode;
+    use discscope::sector::subheader::Subheader;
+    let dir = tempfile::tempdir().unwrap();
+    let form1 = Subheader {
+        file: 0,
+        channel: 0,
+        submode: 0x08,
+        coding: 0,
+    };
+    let form2 = Subheader {
+        submode: 0x08 | 0x20,
+        ..form1
+    };
+    let mut bin = Vec::new();
+    bin.extend(encode::mode2_form1(Lba(0), form1, &[1; 2048]).unwrap());
+    bin.extend(encode::mode1(Lba(1), &[2; 2048]).unwrap());
+    bin.extend(encode::mode2_form2(Lba(2), form2, &[3; 2324], true).unwrap());
+    std::fs::write(dir.path().join("x.bin"), &bin).unwrap();
+    let sheet = dir.path().join("x.cue");
+    std::fs::write(
+        &sheet,
+        "FILE \"x.bin\" BINARY\n  TRACK 01 MODE2/2352\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    let out = dir.path().join("raw.iso");
+    let report = convert_with(
+        &sheet,
+        &out,
+        &ConvertOptions {
+            form2: Form2Policy::Raw,
+            ..Default::default()
+        },
+    );
+    assert_eq!(report.form2_raw, 1);
+    let iso = read(&out);
+    assert_eq!(iso.len(), 2048 + 2048 + 2324);
+    assert!(iso[..2048].iter().all(|&b| b == 1));
+    assert!(
+        iso[2048..4096].iter().all(|&b| b == 2),
+        "mode 1 data after its header"
+    );
+    assert!(iso[4096..].iter().all(|&b| b == 3));
+}
+
 #[test]
 fn wav_has_a_riff_header_and_swaps_on_request() {
     let dir = tempfile::tempdir().unwrap();
