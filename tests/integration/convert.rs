@@ -1041,6 +1041,7 @@ fn live_chdman_extractcd_gives_our_bin() {
             .arg("-o")
             .arg(&theirs)
             .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .status()
             .unwrap();
         assert!(status.success());
@@ -1063,6 +1064,7 @@ fn live_chdman_extractcd_gives_our_bin() {
         .arg("-o")
         .arg(&theirs)
         .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .status()
         .unwrap();
     assert!(status.success());
