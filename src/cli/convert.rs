@@ -24,7 +24,9 @@ pub struct Job<'a> {
 pub fn run(job: Job<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
     let medium = super::open::medium(job.image)?;
     let bar = (!job.json && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(0);
+        // Hidden until the first report gives it a length, so it never
+        // draws a full bar of 0 bytes.
+        let bar = indicatif::ProgressBar::hidden();
         bar.set_style(
             indicatif::ProgressStyle::with_template(
                 "{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
@@ -38,6 +40,9 @@ pub fn run(job: Job<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
             bar.set_message(stage);
             bar.set_length(total);
             bar.set_position(done);
+            if bar.is_hidden() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
         }
     };
     let cancel = AtomicBool::new(false);
