@@ -335,6 +335,43 @@ fn conversions_match_the_peers_recorded_answers() {
     }
 }
 
+/// The MODE2/2336 twins of the mixed disc (Nero, DiscJuggler), the Alcohol
+/// and CHD ones, give the ISO bchunk cuts from its raw bin.
+#[test]
+fn every_twin_of_the_mixed_disc_gives_bchunks_iso() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hash, _, _) = peers()
+        .into_iter()
+        .find(|(_, _, label)| label == "bchunk:cue/mixed/single.cue:track01.iso")
+        .unwrap();
+    inflate("mds", "xa.mdf", dir.path());
+    std::fs::copy(fixture("mds/xa.mds"), dir.path().join("xa.mds")).unwrap();
+    for image in [
+        inflate("nrg", "xa-2336.nrg", dir.path()),
+        inflate("cdi", "xa-2336.cdi", dir.path()),
+        dir.path().join("xa.mds"),
+        fixture("cue/mixed/multi.cue"),
+        fixture("toc/mixed/single.toc"),
+        fixture("chd/cd/videocd.chd"),
+    ] {
+        let out = dir.path().join(format!(
+            "{}.iso",
+            image.file_name().unwrap().to_string_lossy()
+        ));
+        convert_with(&image, &out, &ConvertOptions::default());
+        if image.ends_with("videocd.chd") {
+            // A different disc: bchunk's answer for the Video CD.
+            let (vcd, _, _) = peers()
+                .into_iter()
+                .find(|(_, _, l)| l == "bchunk:toc/videocd/videocd.toc2cue.cue:track01.iso")
+                .unwrap();
+            assert_eq!(sha(&read(&out)), vcd, "{}", image.display());
+        } else {
+            assert_eq!(sha(&read(&out)), hash, "{}", image.display());
+        }
+    }
+}
+
 #[test]
 fn chd_to_cue_matches_chdman_extractcd() {
     let dir = tempfile::tempdir().unwrap();
