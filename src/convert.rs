@@ -212,9 +212,7 @@ pub fn convert(
         ConvertTarget::Iso => layout::iso_plan(medium, out, options)?,
         ConvertTarget::Wav => layout::wav_plan(medium, out, options)?,
     };
-    let mut report = staged::write(medium, &plan, options, progress)?;
-    report.target = target;
-    Ok(report)
+    staged::write(medium, &plan, target, options, progress)
 }
 
 /// The track numbered `number`.

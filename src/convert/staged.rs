@@ -124,6 +124,7 @@ impl Sink for FileSink<'_> {
 pub(crate) fn write(
     medium: &Medium,
     plan: &Plan,
+    target: ConvertTarget,
     options: &ConvertOptions,
     progress: &ConvertProgress<'_>,
 ) -> Result<ConvertReport> {
@@ -251,7 +252,7 @@ pub(crate) fn write(
     }
     Ok(ConvertReport {
         source: medium.path.clone(),
-        target: ConvertTarget::Cue,
+        target,
         bytes: files.iter().map(|f| f.bytes).sum(),
         files,
         tracks: plan.tracks.clone(),
