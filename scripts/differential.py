@@ -85,6 +85,7 @@ class Tally:
     def __init__(self, known, verbose):
         self.known = known
         self.verbose = verbose
+        self.report_path = None
         self.images = set()
         self.rows = defaultdict(lambda: {'images': set(), 'checks': 0, 'known': 0, 'new': 0})
         self.explained = defaultdict(int)
@@ -130,6 +131,9 @@ class Tally:
                 print('  line %d, %d checks: %s' % (number, count, why))
         for note in self.notes:
             print('note: %s' % note)
+        if self.report_path:
+            with open(self.report_path, 'w', encoding='utf-8') as f:
+                f.writelines(line + '\n' for line in self.new)
         if self.new:
             print('\ndisagreements not in scripts/known-divergences.txt:')
             for line in self.new[:200]:
@@ -732,8 +736,10 @@ def main():
     parser.add_argument('--keep', help='build in this folder and keep it')
     parser.add_argument('--no-big', action='store_true', help='leave out the 4 GiB file')
     parser.add_argument('--known', default=os.path.join(HERE, 'known-divergences.txt'))
+    parser.add_argument('--report', help='write every unexplained disagreement here, one a line')
     args = parser.parse_args()
     tally = Tally(Known(args.known), verbose=False)
+    tally.report_path = args.report
     work = args.keep or tempfile.mkdtemp(prefix='discscope-differential-')
     os.makedirs(work, exist_ok=True)
     started = time.time()

@@ -3,6 +3,7 @@
 
 mod cat;
 mod check;
+mod convert;
 mod extract;
 mod fix;
 mod info;
@@ -88,6 +89,24 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// What `convert --to` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    Cue,
+    Iso,
+    Wav,
+    Toc,
+}
+
+/// What an ISO does with a mode 2 form 2 sector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Form2Arg {
+    /// Leave it out.
+    Skip,
+    /// Write its 2324 bytes of user data.
+    Raw,
 }
 
 /// A fork of an HFS file.
@@ -262,6 +281,77 @@ pub enum Command {
         /// Explain a diagnostic code (`list` lists them all).
         #[arg(long, value_name = "CODE")]
         explain: Option<String>,
+    },
+    /// Write an image in another shape: a cue sheet and bins, a cdrdao toc
+    /// and bins, the user data of a data track (.iso), or an audio track
+    /// (.wav).
+    Convert {
+        image: PathBuf,
+        /// The output: OUT.cue or OUT.toc (bins are written beside it),
+        /// OUT.iso, OUT.wav.
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// What to write, when OUT's extension does not say.
+        #[arg(long, value_enum)]
+        to: Option<TargetArg>,
+        /// The track for an ISO (default: the first data track) or a WAV
+        /// (default: the first audio track).
+        #[arg(long, value_name = "N")]
+        track: Option<u8>,
+        /// One bin per track, named `OUT (Track 01).bin` as redump names them.
+        #[arg(long)]
+        split: bool,
+        /// What an ISO does with a mode 2 form 2 sector (default: stop with an error).
+        #[arg(long, value_enum)]
+        form2: Option<Form2Arg>,
+        /// Swap the bytes of each sample (for images stored big-endian).
+        #[arg(long)]
+        swap: bool,
+        /// Write damaged mode 1 and form 1 sectors corrected by their own
+        /// parity, and list every sector changed.
+        #[arg(long)]
+        repair: bool,
+        /// Read the output back and compare it sector by sector (and the
+        /// written sheet's tracks with the image's); nothing is renamed into
+        /// place unless it reads back equal.
+        #[arg(long)]
+        verify: bool,
+        /// Overwrite existing output files.
+        #[arg(long)]
+        force: bool,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge a sheet's files into one bin with a new cue sheet (as binmerge does).
+    Merge {
+        sheet: PathBuf,
+        #[arg(short, long, value_name = "OUT.cue")]
+        output: PathBuf,
+        /// Read the output back and compare it.
+        #[arg(long)]
+        verify: bool,
+        /// Overwrite existing output files.
+        #[arg(long)]
+        force: bool,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Split a sheet's tracks into one bin each, with a new cue sheet in DIR.
+    Split {
+        sheet: PathBuf,
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        /// Read the output back and compare it.
+        #[arg(long)]
+        verify: bool,
+        /// Overwrite existing output files.
+        #[arg(long)]
+        force: bool,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
     },
     /// Write a corrected cue sheet (or one made from the data).
     Fix {
@@ -451,6 +541,86 @@ fn run(cli: Cli, out: &mut Output) -> anyhow::Result<Outcome> {
                 in_place,
                 from_data: from_data.as_deref(),
                 force,
+            },
+            out,
+        ),
+        Some(Command::Convert {
+            image,
+            output,
+            to,
+            track,
+            split,
+            form2,
+            swap,
+            repair,
+            verify,
+            force,
+            json,
+        }) => convert::run(
+            convert::Job {
+                image: &image,
+                output,
+                options: discscope::convert::ConvertOptions {
+                    target: to.map(|t| match t {
+                        TargetArg::Cue => discscope::convert::ConvertTarget::Cue,
+                        TargetArg::Iso => discscope::convert::ConvertTarget::Iso,
+                        TargetArg::Wav => discscope::convert::ConvertTarget::Wav,
+                        TargetArg::Toc => discscope::convert::ConvertTarget::Toc,
+                    }),
+                    split,
+                    track,
+                    form2: match form2 {
+                        None => discscope::convert::Form2Policy::Refuse,
+                        Some(Form2Arg::Skip) => discscope::convert::Form2Policy::Skip,
+                        Some(Form2Arg::Raw) => discscope::convert::Form2Policy::Raw,
+                    },
+                    swap,
+                    force,
+                    verify,
+                    repair,
+                },
+                json,
+            },
+            out,
+        ),
+        Some(Command::Merge {
+            sheet,
+            output,
+            verify,
+            force,
+            json,
+        }) => convert::run(
+            convert::Job {
+                image: &sheet,
+                output,
+                options: discscope::convert::ConvertOptions {
+                    target: Some(discscope::convert::ConvertTarget::Cue),
+                    verify,
+                    force,
+                    ..Default::default()
+                },
+                json,
+            },
+            out,
+        ),
+        Some(Command::Split {
+            sheet,
+            output,
+            verify,
+            force,
+            json,
+        }) => convert::run(
+            convert::Job {
+                output: convert::split_output(&sheet, &output)?,
+                image: &sheet,
+                options: discscope::convert::ConvertOptions {
+                    target: Some(discscope::convert::ConvertTarget::Cue),
+                    split: true,
+                    verify,
+                    force,
+                    ..Default::default()
+                },
+                json,
             },
             out,
         ),

@@ -448,6 +448,64 @@ pub fn extract(
     Ok(w.report)
 }
 
+/// Writes one file node to `dest`, a path the user chose (the inspector's
+/// `x`): staged under a temporary name beside it and renamed when whole,
+/// never over an existing file unless `force`. `progress` gets (bytes
+/// done, bytes in all); `cancel` stops early, leaving nothing behind.
+pub fn extract_one(
+    fs: &dyn Filesystem,
+    node: &Node,
+    dest: &Path,
+    force: bool,
+    progress: &dyn Fn(u64, u64),
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<u64> {
+    if node.kind != NodeKind::File {
+        return Err(Error::Unsupported(format!(
+            "{}: only a file can be extracted to a path",
+            sanitize(&node.name)
+        )));
+    }
+    if !force && fs::symlink_metadata(dest).is_ok() {
+        return Err(Error::Unsupported(format!(
+            "{}: exists (extract elsewhere, or remove it first)",
+            dest.display()
+        )));
+    }
+    if let Some(folder) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(folder).map_err(|e| io(folder, e))?;
+    }
+    let staged = crate::convert::stage(dest)?;
+    let mut out = std::io::BufWriter::new(staged.as_file());
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut offset = 0u64;
+    loop {
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::Unsupported("cancelled".into()));
+        }
+        let n = fs.read(node, offset, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        out.write_all(buf.get(..n).unwrap_or_default())
+            .map_err(|e| io(dest, e))?;
+        offset += n as u64;
+        progress(offset, node.size);
+    }
+    out.flush().map_err(|e| io(dest, e))?;
+    drop(out);
+    if let Some(t) = node.mtime.as_ref().and_then(system_time) {
+        let _ = staged.as_file().set_modified(t);
+    }
+    let placed = if force {
+        staged.persist(dest).map(|_| ())
+    } else {
+        staged.persist_noclobber(dest).map(|_| ())
+    };
+    placed.map_err(|e| io(dest, e.error))?;
+    Ok(offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@
 
 pub mod budget;
 pub mod container;
+pub mod convert;
 pub mod demo;
 pub mod diagnostic;
 pub mod error;

@@ -37,6 +37,8 @@ pub enum Action {
     /// Show (or hide) how the sector's own parity would repair it.
     Repair,
     Map,
+    /// Write the selected track (tracks) or file (files) out, asking where.
+    Export,
     Owner,
     NextError,
     PrevError,

@@ -5,6 +5,7 @@
 //! results back through `job` and `sector_loaded`.
 
 mod bookmarks;
+mod export;
 mod jobs;
 mod mouse;
 mod navigation;
@@ -50,6 +51,8 @@ pub struct Prompt {
 pub enum PromptKind {
     Goto,
     Search,
+    /// Where `x` writes the track or file it was pressed on.
+    Export,
 }
 
 /// What covers the panes.
@@ -145,6 +148,9 @@ pub struct App {
     pub sector: SectorView,
     pub goto_history: Vec<String>,
     pub search_history: Vec<String>,
+    pub export_history: Vec<String>,
+    /// What the open export prompt writes.
+    pub export: Option<crate::tui::job::ExportSubject>,
     /// The last search, which `;` and `,` repeat.
     pub last_search: Option<crate::inspect::search::Pattern>,
     /// The match the last search found, highlighted.
@@ -218,6 +224,8 @@ impl App {
             sector,
             goto_history: Vec::new(),
             search_history: Vec::new(),
+            export_history: Vec::new(),
+            export: None,
             last_search: None,
             found: None,
             message: None,
@@ -599,6 +607,7 @@ impl App {
                 }
             }
             Action::Map => self.overlay = Overlay::Map(self.lba),
+            Action::Export => self.ask_export(),
             Action::Owner => return self.reveal_owner(),
             Action::Click { column, row } => return self.click(column, row),
             Action::NextError | Action::PrevError => {
@@ -628,6 +637,13 @@ impl App {
                 if self.jobs.iter().any(|j| j.kind == JobKind::Search) {
                     self.message = Some("search cancelled".into());
                     return vec![Effect::CancelSearch];
+                }
+                if self.jobs.iter().any(|j| j.kind == JobKind::Export) {
+                    // The job stops at its next chunk and drops its staged
+                    // file: nothing appears under the name asked for.
+                    self.cancel_jobs(JobKind::Export);
+                    self.message = Some("export cancelled: nothing written".into());
+                    return Vec::new();
                 }
                 if self.overlay == Overlay::None {
                     self.message = Some("nothing to close or cancel".into());

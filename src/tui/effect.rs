@@ -17,7 +17,7 @@ use crate::inspect::search::{self, Direction, Pattern};
 use crate::inspect::tree;
 use crate::tui::app::App;
 use crate::tui::event::Event;
-use crate::tui::job::{self, JobKind, JobReport, Work};
+use crate::tui::job::{self, ExportSubject, JobKind, JobReport, Work};
 use crate::units::Lba;
 
 /// Work for the loop to do after an update.
@@ -55,6 +55,11 @@ pub enum Effect {
         path: PathBuf,
         bytes: Vec<u8>,
         done: Option<String>,
+    },
+    /// Write a track or file out to a path (the inspector's `x`).
+    Export {
+        subject: ExportSubject,
+        path: PathBuf,
     },
     /// Offer text to the terminal's clipboard (OSC 52).
     Clipboard(String),
@@ -147,6 +152,36 @@ fn job(effect: Effect, app: &App) -> Option<(JobKind, String, Work)> {
             });
             (JobKind::Owners, "indexing owners".into(), work)
         }
+        Effect::Export { subject, path } => {
+            let label = format!("writing {}", path.display());
+            let work: Work = match subject {
+                ExportSubject::Track(number) => {
+                    let medium = Arc::clone(&app.medium);
+                    Box::new(move |context| {
+                        JobReport::ExportDone(export_track(&medium, number, &path, context))
+                    })
+                }
+                ExportSubject::File { view, node } => {
+                    let fs = Arc::clone(app.tree.views().get(view)?);
+                    Box::new(move |context| {
+                        let written = crate::extract::extract_one(
+                            fs.as_ref(),
+                            &node,
+                            &path,
+                            false,
+                            &|done, total| context.progress(done, total),
+                            context.cancel_flag(),
+                        );
+                        JobReport::ExportDone(
+                            written
+                                .map(|bytes| format!("wrote {} ({bytes} bytes)", path.display()))
+                                .map_err(|e| e.to_string()),
+                        )
+                    })
+                }
+            };
+            (JobKind::Export, label, work)
+        }
         Effect::Lint(sheet) => {
             // The rules read the data files, so off the UI thread.
             let work: Work = Box::new(move |_| {
@@ -157,6 +192,36 @@ fn job(effect: Effect, app: &App) -> Option<(JobKind, String, Work)> {
             (JobKind::Lint, "checking the sheet".into(), work)
         }
     })
+}
+
+/// Converts one track (its number) to `path`: an ISO or WAV by the
+/// extension; a sheet there writes the whole disc.
+fn export_track(
+    medium: &crate::medium::Medium,
+    number: u8,
+    path: &std::path::Path,
+    context: &job::Context,
+) -> Result<String, String> {
+    let options = crate::convert::ConvertOptions {
+        track: Some(number),
+        ..Default::default()
+    };
+    let progress = crate::convert::ConvertProgress {
+        report: &|_, done, total| context.progress(done, total),
+        cancel: context.cancel_flag(),
+    };
+    let report =
+        crate::convert::convert(medium, path, &options, &progress).map_err(|e| e.to_string())?;
+    let names: Vec<String> = report
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    Ok(format!(
+        "wrote {} ({} bytes)",
+        names.join(", "),
+        report.bytes
+    ))
 }
 
 /// Carries out effects for the running UI: a sector is read here, jobs

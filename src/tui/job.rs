@@ -13,6 +13,15 @@ use crate::inspect::search::{Direction, Hit, Pattern};
 use crate::tui::event::Event;
 use crate::units::Lba;
 
+/// What the inspector's `x` writes out.
+#[derive(Debug, Clone)]
+pub enum ExportSubject {
+    /// A track, by number.
+    Track(u8),
+    /// A file of a filesystem view.
+    File { view: usize, node: Node },
+}
+
 /// What a job sends back.
 #[derive(Debug, Clone)]
 pub enum JobReport {
@@ -31,6 +40,8 @@ pub enum JobReport {
         direction: Direction,
         hit: Option<Hit>,
     },
+    /// An export finished: what was written, or why not.
+    ExportDone(Result<String, String>),
     /// A directory's entries, read for the tree.
     Children {
         view: usize,
@@ -63,6 +74,7 @@ pub enum JobKind {
     Verify,
     Owners,
     Lint,
+    Export,
     /// Reading one directory (of a view, by node id).
     Directory(usize, u64),
     Reveal,

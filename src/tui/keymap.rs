@@ -33,6 +33,7 @@ impl Where {
             Where::Only([Pane::Tree]) => "files",
             Where::Only([Pane::Tracks, Pane::Tree, Pane::Diagnostics]) => "tracks, files, sheet",
             Where::Only([Pane::Hex, Pane::Inspector, Pane::Tree]) => "hex, inspector, files",
+            Where::Only([Pane::Tracks, Pane::Tree]) => "tracks, files",
             Where::Only(_) => "some panes",
         }
     }
@@ -76,6 +77,7 @@ const fn bind(
 
 const OPENABLE: Where = Where::Only(&[Pane::Tracks, Pane::Tree, Pane::Diagnostics]);
 const TREE: Where = Where::Only(&[Pane::Tree]);
+const EXPORTABLE: Where = Where::Only(&[Pane::Tracks, Pane::Tree]);
 const SIDEWAYS: Where = Where::Only(&[Pane::Hex, Pane::Inspector, Pane::Tree]);
 
 /// Every binding, in the order help lists them and the hint line offers
@@ -240,6 +242,14 @@ pub const BINDINGS: &[Binding] = &[
         "list the bookmarks; Enter jumps",
         Some(("B", "marks")),
         Where::Everywhere,
+    ),
+    bind(
+        &[(KeyCode::Char('x'), NONE)],
+        "x",
+        Action::Export,
+        "write out: a track as .iso or .wav (.cue or .toc: the whole disc), a file as itself; asks where, runs in the background",
+        Some(("x", "export")),
+        EXPORTABLE,
     ),
     bind(
         &[(KeyCode::Char('m'), NONE)],

@@ -19,6 +19,7 @@ mod ccd;
 mod cdi;
 mod chd;
 mod cli;
+mod convert;
 mod cue;
 mod cue_corpus;
 mod cue_oracles;

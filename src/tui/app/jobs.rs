@@ -94,6 +94,13 @@ impl App {
                     self.search_done(&pattern, direction, hit);
                     Vec::new()
                 }
+                JobReport::ExportDone(written) => {
+                    self.message = Some(match written {
+                        Ok(done) => done,
+                        Err(error) => format!("export failed: {error}"),
+                    });
+                    Vec::new()
+                }
                 JobReport::Children { view, dir, read } => {
                     self.tree.insert_children(view, dir, read);
                     Vec::new()

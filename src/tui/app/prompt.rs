@@ -26,6 +26,7 @@ impl App {
         let history = match prompt.kind {
             PromptKind::Goto => &self.goto_history,
             PromptKind::Search => &self.search_history,
+            PromptKind::Export => &self.export_history,
         };
         match key.code {
             KeyCode::Esc => return Vec::new(),
@@ -61,7 +62,7 @@ impl App {
     pub(super) fn submit(&mut self, mut prompt: Prompt) -> Vec<Effect> {
         // Addresses forgive spaces; a search takes the text as typed.
         let input = match prompt.kind {
-            PromptKind::Goto => prompt.input.trim().to_owned(),
+            PromptKind::Goto | PromptKind::Export => prompt.input.trim().to_owned(),
             PromptKind::Search => prompt.input.clone(),
         };
         match prompt.kind {
@@ -81,6 +82,7 @@ impl App {
                     Vec::new()
                 }
             },
+            PromptKind::Export => self.submit_export(prompt, input),
             // Enter on an empty prompt repeats the last search.
             PromptKind::Search if input.is_empty() && self.last_search.is_some() => {
                 self.search_again(true)
@@ -100,7 +102,7 @@ impl App {
     }
 }
 
-fn remember(history: &mut Vec<String>, entry: String) {
+pub(super) fn remember(history: &mut Vec<String>, entry: String) {
     history.retain(|h| *h != entry);
     history.push(entry);
     if history.len() > 50 {

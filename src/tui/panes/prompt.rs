@@ -15,6 +15,7 @@ pub fn render(frame: &mut Frame, status: Rect, hints: Rect, prompt: &Prompt, the
     let label = match prompt.kind {
         PromptKind::Goto => "go to (LBA, -150, mm:ss:ff, 0x offset): ",
         PromptKind::Search => "search (text, or x 43 44 30; Enter repeats): ",
+        PromptKind::Export => "write to (.iso .wav .cue .toc for a track): ",
     };
     let spans = vec![
         Span::styled(label, theme.key()),
