@@ -162,6 +162,10 @@ pub struct ConvertReport {
     pub tracks_match: Option<bool>,
     /// How the written sheet's tracks differ.
     pub findings: Vec<String>,
+    /// The first sector of a first track's stored pregap that holds data
+    /// (not zeros) although no sheet can place it (it lies before LBA 0):
+    /// the sheet says `PREGAP` and the bins leave it out.
+    pub dropped_pregap: Option<i64>,
 }
 
 /// Progress of a conversion, and its cancel flag.
@@ -205,14 +209,19 @@ pub fn convert(
             "a disk image has no tracks to convert",
         ));
     }
-    let plan = match target {
-        ConvertTarget::Cue | ConvertTarget::Toc => {
-            layout::sheet_plan(medium, out, target, options)?
-        }
-        ConvertTarget::Iso => layout::iso_plan(medium, out, options)?,
-        ConvertTarget::Wav => layout::wav_plan(medium, out, options)?,
+    let (plan, dropped_pregap) = match target {
+        ConvertTarget::Cue | ConvertTarget::Toc => (
+            layout::sheet_plan(medium, out, target, options)?,
+            layout::dropped_pregap_data(medium).map(|lba| lba.0),
+        ),
+        ConvertTarget::Iso => (layout::iso_plan(medium, out, options)?, None),
+        ConvertTarget::Wav => (layout::wav_plan(medium, out, options)?, None),
     };
-    staged::write(medium, &plan, target, options, progress)
+    let report = staged::write(medium, &plan, target, options, progress)?;
+    Ok(ConvertReport {
+        dropped_pregap,
+        ..report
+    })
 }
 
 /// The track numbered `number`.

@@ -76,7 +76,10 @@ pub fn run(job: Job<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
         print(&report, out)?;
     }
     Ok(
-        if report.tracks_match == Some(false) || !report.uncorrectable.is_empty() {
+        if report.tracks_match == Some(false)
+            || !report.uncorrectable.is_empty()
+            || report.dropped_pregap.is_some()
+        {
             Outcome::Problems
         } else {
             Outcome::Clean
@@ -144,6 +147,12 @@ fn print(report: &ConvertReport, out: &mut Output) -> anyhow::Result<()> {
             lbas.len(),
             if lbas.len() == 1 { "" } else { "s" },
             lbas.join(", ")
+        )?;
+    }
+    if let Some(lba) = report.dropped_pregap {
+        writeln!(
+            out,
+            "the first track's stored pregap holds data from LBA {lba}, before LBA 0 where no sheet can place it: the sheet says PREGAP and the bins leave it out"
         )?;
     }
     if report.verified == Some(true) {

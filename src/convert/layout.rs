@@ -65,6 +65,31 @@ pub(crate) fn keeps_pregap(track: &Track) -> bool {
     track.pregap > 0 && track.pregap_in_file && track.pregap_start().0 >= 0
 }
 
+/// The first sector of a stored pregap that [`keeps_pregap`] leaves out
+/// whose user data is not zeros (all of an audio sector; the 2048 bytes
+/// after the header of a data sector, whose sync and header are always
+/// there): what the written sheet cannot carry.
+pub(crate) fn dropped_pregap_data(medium: &Medium) -> Option<Lba> {
+    let track = medium
+        .tracks
+        .iter()
+        .find(|t| t.pregap > 0 && t.pregap_in_file && !keeps_pregap(t))?;
+    (track.pregap_start().0..track.start.0.min(0))
+        .map(Lba)
+        .find(|&lba| {
+            let Ok(sector) = medium.read_sector(lba) else {
+                return false;
+            };
+            let data = if track.is_audio() {
+                sector.bytes.as_slice()
+            } else {
+                let from = medium.user_data_offset(&sector);
+                sector.bytes.get(from..from + 2048).unwrap_or_default()
+            };
+            data.iter().any(|&b| b != 0)
+        })
+}
+
 fn stem_of(out: &Path) -> Result<String> {
     out.file_stem()
         .and_then(|s| s.to_str())

@@ -264,5 +264,6 @@ pub(crate) fn write(
         verified: options.verify.then_some(true),
         tracks_match,
         findings,
+        dropped_pregap: None,
     })
 }

@@ -1149,3 +1149,43 @@ fn live_toc2cue_gives_our_tracks() {
         assert_eq!(table(&open(&ours)), table_theirs, "{name}");
     }
 }
+
+#[test]
+fn a_first_pregap_with_data_before_lba_0_is_reported_not_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = inflate("nrg", "dao-v2.nrg", dir.path());
+    // The stored pregap (LBA -150..0) is zeros: written as PREGAP, nothing lost.
+    let clean = convert_with(
+        &image,
+        &dir.path().join("clean.cue"),
+        &ConvertOptions::default(),
+    );
+    assert_eq!(clean.dropped_pregap, None);
+    // One byte of user data in the pregap's last sector.
+    let medium = open(&image);
+    let Ok(discscope::medium::Origin::File { offset, .. }) = medium.origin_of(Lba(-1)) else {
+        panic!("the pregap is stored");
+    };
+    let mut bytes = read(&image);
+    bytes[offset as usize + 16 + 100] = 0x5a;
+    let damaged = dir.path().join("data-in-pregap.nrg");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let report = convert_with(
+        &damaged,
+        &dir.path().join("out.cue"),
+        &ConvertOptions::default(),
+    );
+    assert_eq!(report.dropped_pregap, Some(-1));
+    let run = discscope([
+        "convert".as_ref(),
+        damaged.as_os_str(),
+        "-o".as_ref(),
+        dir.path().join("cli.cue").as_os_str(),
+    ]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(
+        run.stdout().contains("holds data from LBA -1"),
+        "{}",
+        run.stdout()
+    );
+}
