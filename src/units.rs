@@ -101,6 +101,15 @@ impl Msf {
         Msf::new(minute, second, frame).ok()
     }
 
+    /// `frames` as a sheet writes a time (`mm:ss:ff`), held at 99:59:74,
+    /// the last time a sheet can write.
+    pub fn sheet_time(frames: u64) -> String {
+        i64::try_from(frames)
+            .ok()
+            .and_then(Msf::from_frames)
+            .map_or_else(|| "99:59:74".to_owned(), |m| m.to_string())
+    }
+
     /// Total frames from zero.
     pub fn frames(self) -> i64 {
         i64::from(self.minute) * FRAMES_PER_MINUTE

@@ -18,13 +18,6 @@ use crate::error::{Error, Result};
 use crate::medium::{Medium, Track, TrackMode};
 use crate::units::{Lba, Msf};
 
-fn msf(frames: u64) -> String {
-    i64::try_from(frames)
-        .ok()
-        .and_then(Msf::from_frames)
-        .map_or_else(|| "99:59:74".to_owned(), |m| m.to_string())
-}
-
 /// Text from an image inside double quotes: neither sheet can escape a
 /// quote, and a line break would end the command.
 fn quoted(text: &str) -> String {
@@ -62,7 +55,7 @@ pub(crate) fn cue(medium: &Medium, placed: &[Placed], names: &[String]) -> Strin
             if session != 0
                 && let Some(lead_out) = lead_out(medium, track, session)
             {
-                let _ = writeln!(s, "REM LEAD-OUT {}", msf(lead_out));
+                let _ = writeln!(s, "REM LEAD-OUT {}", Msf::sheet_time(lead_out));
             }
             session = track.session;
             let _ = writeln!(s, "REM SESSION {session:02}");
@@ -119,9 +112,9 @@ fn cue_track(s: &mut String, track: &Track, p: &Placed) {
     for (field, value) in &track.cd_text.fields {
         let _ = writeln!(s, "    {}{field} {}", cue_text_prefix(field), quoted(value));
     }
-    let at = |lba: Lba| msf(p.first_frame + sectors(p.from, lba));
+    let at = |lba: Lba| Msf::sheet_time(p.first_frame + sectors(p.from, lba));
     if track.pregap > 0 && !keeps_pregap(track) {
-        let _ = writeln!(s, "    PREGAP {}", msf(track.pregap));
+        let _ = writeln!(s, "    PREGAP {}", Msf::sheet_time(track.pregap));
     } else if track.pregap > 0 {
         let zero = track
             .indexes
@@ -137,7 +130,7 @@ fn cue_track(s: &mut String, track: &Track, p: &Placed) {
         let _ = writeln!(s, "    INDEX {:02} {}", index.number, at(index.lba));
     }
     if track.postgap > 0 {
-        let _ = writeln!(s, "    POSTGAP {}", msf(track.postgap));
+        let _ = writeln!(s, "    POSTGAP {}", Msf::sheet_time(track.postgap));
     }
 }
 
@@ -242,7 +235,7 @@ pub(crate) fn toc(medium: &Medium, placed: &[Placed], names: &[String]) -> Resul
         // A toc counts from the first track's start: its pregap before LBA
         // 0 is the disc's lead-in gap, never written.
         if track.pregap > 0 && !keeps_pregap(track) && track.pregap_start().0 >= 0 {
-            let _ = writeln!(s, "PREGAP {}", msf(track.pregap));
+            let _ = writeln!(s, "PREGAP {}", Msf::sheet_time(track.pregap));
         }
         let name = quoted(names.get(p.bin).map_or("", String::as_str));
         let count = sectors(p.from, track.end());
@@ -250,18 +243,22 @@ pub(crate) fn toc(medium: &Medium, placed: &[Placed], names: &[String]) -> Resul
         if track.is_audio() {
             // The bins hold samples as on the disc, little-endian; cdrdao
             // reads raw audio as big-endian unless told.
-            let _ = writeln!(s, "FILE {name} SWAP #{offset} 0 {}", msf(count));
+            let _ = writeln!(s, "FILE {name} SWAP #{offset} 0 {}", Msf::sheet_time(count));
         } else {
-            let _ = writeln!(s, "DATAFILE {name} #{offset} {}", msf(count));
+            let _ = writeln!(s, "DATAFILE {name} #{offset} {}", Msf::sheet_time(count));
         }
         if let Some(o) = offsets.get_mut(p.bin) {
             *o += count * u64::from(track.mode.sector_size());
         }
         if keeps_pregap(track) {
-            let _ = writeln!(s, "START {}", msf(sectors(p.from, track.start)));
+            let _ = writeln!(s, "START {}", Msf::sheet_time(sectors(p.from, track.start)));
         }
         for index in track.indexes.iter().filter(|i| i.number >= 2) {
-            let _ = writeln!(s, "INDEX {}", msf(sectors(track.start, index.lba)));
+            let _ = writeln!(
+                s,
+                "INDEX {}",
+                Msf::sheet_time(sectors(track.start, index.lba))
+            );
         }
     }
     Ok(s)

@@ -98,16 +98,14 @@ pub fn sheet_from_data(image: &Path) -> Result<String> {
             sheet.push_str("    PREGAP 00:02:00\n");
         }
         if let Some(zero) = track.index00 {
-            sheet.push_str(&format!("    INDEX 00 {}\n", msf(zero)));
+            sheet.push_str(&format!("    INDEX 00 {}\n", Msf::sheet_time(zero)));
         }
-        sheet.push_str(&format!("    INDEX 01 {}\n", msf(track.index01)));
+        sheet.push_str(&format!(
+            "    INDEX 01 {}\n",
+            Msf::sheet_time(track.index01)
+        ));
     }
     Ok(sheet)
-}
-
-fn msf(sectors: u64) -> String {
-    Msf::from_frames(i64::try_from(sectors).unwrap_or(i64::MAX))
-        .map_or_else(|| "99:59:74".to_owned(), |m| m.to_string())
 }
 
 /// The `.sub` beside the image, when it has one 96-byte block per sector.
@@ -236,22 +234,6 @@ fn position(sub: &SubFile<FileSource>, n: u64) -> Option<(u8, u8, bool, u8)> {
     }
 }
 
-/// Cue FLAGS from a Q control nibble.
-// Sources: ECMA-130 section 22.3.1 (CONTROL: 4CH, data, copy, pre-emphasis).
-fn flags_of(control: u8) -> Vec<&'static str> {
-    let mut flags = Vec::new();
-    if control & 0x2 != 0 {
-        flags.push("DCP");
-    }
-    if control & 0x8 != 0 {
-        flags.push("4CH");
-    }
-    if control & 0x1 != 0 && control & 0x4 == 0 {
-        flags.push("PRE");
-    }
-    flags
-}
-
 fn from_subchannel(source: &dyn ReadAt, sub: &SubFile<FileSource>, sectors: u64) -> Vec<Found> {
     let mut tracks: Vec<(u8, Found)> = Vec::new();
     let mut buf = vec![0u8; 2352];
@@ -283,7 +265,7 @@ fn from_subchannel(source: &dyn ReadAt, sub: &SubFile<FileSource>, sectors: u64)
         }
         if q_index == 1 && (is_new || track.index00 == Some(track.index01)) {
             track.index01 = n;
-            track.flags = flags_of(control);
+            track.flags = crate::medium::TrackFlags::from_control(control).names();
             track.mode = if q_data {
                 match classify(source, n, &mut buf) {
                     Ok(Kind::Data(mode)) => mode,
