@@ -451,26 +451,26 @@ pub fn nrg(data: &[u8]) {
 
 /// Any bytes as an Alcohol descriptor with `fuzz.mdf` (40 raw sectors with
 /// subchannel, patterned) and `fuzz.md0` (10 more) beside it, written once
-/// per thread.
+/// per process.
 pub fn mds(data: &[u8]) {
-    thread_local! {
-        static FOLDER: Option<tempfile::TempDir> = {
-            let dir = tempfile::Builder::new().prefix("discscope-harness-mds").tempdir().ok();
-            let sector: Vec<u8> = (0..2448u32).map(|i| (i % 251) as u8).collect();
-            if let Some(dir) = &dir {
-                let _ = std::fs::write(dir.path().join("fuzz.mdf"), sector.repeat(40));
-                let _ = std::fs::write(dir.path().join("fuzz.md0"), sector.repeat(10));
-            }
-            dir
-        };
-    }
-    FOLDER.with(|dir| {
-        let Some(dir) = dir else { return };
-        let path = dir.path().join("fuzz.mds");
-        if let Ok(medium) = crate::container::mds::open_bytes(&path, data) {
-            disc(medium);
-        }
+    // One folder for the process, kept (a thread-local one would register
+    // a destructor, which LeakSanitizer reports as a leak).
+    static FOLDER: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let folder = FOLDER.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("discscope-harness-mds")
+            .tempdir()
+            .ok()?
+            .keep();
+        let sector: Vec<u8> = (0..2448u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(dir.join("fuzz.mdf"), sector.repeat(40)).ok()?;
+        std::fs::write(dir.join("fuzz.md0"), sector.repeat(10)).ok()?;
+        Some(dir)
     });
+    let Some(folder) = folder else { return };
+    if let Ok(medium) = crate::container::mds::open_bytes(&folder.join("fuzz.mds"), data) {
+        disc(medium);
+    }
 }
 
 /// Any bytes as a DiscJuggler image.
