@@ -766,3 +766,45 @@ fn a_chd_whose_writing_was_cut_short_says_so() {
     let error = container::open(&path).unwrap_err().to_string();
     assert!(error.contains("chdman did not finish writing"), "{error}");
 }
+
+#[test]
+fn chd_hard_disks_holding_hfs_and_hfs_plus_list_as_their_images() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["hfs", "hfsplus"] {
+        let source = if name == "hfs" { "floppy" } else { "plus" };
+        let image = crate::disk::gunzip(&fixture(&format!("hfs/{source}.img.gz")), dir.path());
+        let path = chd(&format!("hd/{name}.chd"));
+        let a = Survey::new(Arc::new(open(&path)), &ViewOptions::default());
+        let b = Survey::new(Arc::new(open(&image)), &ViewOptions::default());
+        let kinds = |s: &Survey| s.views.iter().map(|v| v.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(&a), kinds(&b), "{name}");
+        assert_eq!(a.views[0].kind.as_str(), name);
+        // Every entry with its bytes, forks included.
+        let listing = |s: &Survey| {
+            let fs = s.views[0].fs.as_ref();
+            let mut out = Vec::new();
+            let reach = discscope::fs::walk::Reach {
+                recursive: true,
+                deleted: false,
+            };
+            discscope::fs::walk::walk(fs, &fs.root().unwrap(), "", reach, &mut |p, _, node| {
+                let mut bytes = vec![0u8; usize::try_from(node.size).unwrap()];
+                if node.kind == discscope::fs::NodeKind::File {
+                    fs.read(node, 0, &mut bytes)?;
+                }
+                out.push((p.to_owned(), bytes));
+                Ok(())
+            })
+            .unwrap();
+            out
+        };
+        let ours = listing(&a);
+        assert!(ours.len() > 5, "{name}: {}", ours.len());
+        assert!(ours == listing(&b), "{name}");
+        check_verify_good(
+            &path,
+            &oracle(&format!("hd/{name}.info.txt")),
+            &oracle(&format!("hd/{name}.verify.txt")),
+        );
+    }
+}
