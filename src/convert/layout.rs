@@ -40,7 +40,7 @@ impl Plan {
 /// Where a track went in the bins: its bin, the first sector written
 /// (its pregap when the image stores it) and that sector's frame in the bin.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Placed {
+pub(crate) struct TrackInBin {
     pub track: usize,
     pub bin: usize,
     pub from: Lba,
@@ -144,7 +144,7 @@ pub(crate) fn sheet_plan(
             frames = 0;
         }
         let bin = data.len() - 1;
-        placed.push(Placed {
+        placed.push(TrackInBin {
             track: i,
             bin,
             from,

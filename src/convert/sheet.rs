@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::layout::{Placed, keeps_pregap};
+use super::layout::{TrackInBin, keeps_pregap};
 use crate::container::cue::layout::{
     LATER_LEAD_OUT_SECTORS, LEAD_IN_SECTORS, LEAD_OUT_SECTORS, SESSION_PREGAP_SECTORS,
 };
@@ -37,7 +37,7 @@ fn sectors(from: Lba, to: Lba) -> u64 {
 }
 
 /// The cue sheet for bins `names` holding the tracks as `placed`.
-pub(crate) fn cue(medium: &Medium, placed: &[Placed], names: &[String]) -> String {
+pub(crate) fn cue(medium: &Medium, placed: &[TrackInBin], names: &[String]) -> String {
     let mut s = String::new();
     if let Some(catalog) = &medium.catalog {
         let _ = writeln!(s, "CATALOG {catalog}");
@@ -100,7 +100,7 @@ fn cue_text_prefix(field: &str) -> &'static str {
     }
 }
 
-fn cue_track(s: &mut String, track: &Track, p: &Placed) {
+fn cue_track(s: &mut String, track: &Track, p: &TrackInBin) {
     let _ = writeln!(s, "  TRACK {:02} {}", track.number, track.mode.cue_name());
     let flags = track.flags.names();
     if !flags.is_empty() {
@@ -148,7 +148,7 @@ fn toc_mode(mode: TrackMode) -> Option<TocMode> {
 }
 
 /// The toc file for bins `names` holding the tracks as `placed`.
-pub(crate) fn toc(medium: &Medium, placed: &[Placed], names: &[String]) -> Result<String> {
+pub(crate) fn toc(medium: &Medium, placed: &[TrackInBin], names: &[String]) -> Result<String> {
     if medium.sessions.len() > 1 {
         return Err(Error::image(
             &medium.path,
@@ -334,19 +334,19 @@ mod tests {
         medium.tracks = vec![first, second, third];
         medium.sessions = Session::group(&medium.tracks);
         let placed = [
-            Placed {
+            TrackInBin {
                 track: 0,
                 bin: 0,
                 from: Lba(0),
                 first_frame: 0,
             },
-            Placed {
+            TrackInBin {
                 track: 1,
                 bin: 0,
                 from: Lba(250),
                 first_frame: 100,
             },
-            Placed {
+            TrackInBin {
                 track: 2,
                 bin: 0,
                 from: Lba(350),
