@@ -378,11 +378,19 @@ def isoinfo_listing(image, flag):
             directory = line[len(b'Directory listing of '):]
             last = None
             continue
-        if b'[' not in line or b']' not in line:
+        if b'[' not in line:
             continue
         head, _, tail = line.partition(b'[')
-        inside, _, name = tail.partition(b']')
-        name = name[2:] if name.startswith(b'  ') else name.lstrip()
+        if b']' in tail:
+            inside, _, name = tail.partition(b']')
+            name = name[2:] if name.startswith(b'  ') else name.lstrip()
+        else:
+            # isoinfo prints a multi-extent record's flags (0x80) as a
+            # sign-extended FFFF and drops the bracket: `[     34 FFFF NAME`.
+            parts = tail.split(None, 2)
+            if len(parts) < 3:
+                continue
+            inside, name = parts[0] + b' ' + parts[1], parts[2]
         if name.endswith(b' '):
             name = name[:-1]
         if name in (b'.', b'..', b''):
@@ -488,10 +496,9 @@ def xorriso_lba(image):
         parts = [p.strip() for p in fields[len(b'File data lba:'):].split(b',')]
         path = path[:-1] if path.endswith(b"'") else path
         lba, size = int(parts[1]), int(parts[3])
-        if path in out:
-            out[path] = (out[path][0], out[path][1] + size)
-        else:
-            out[path] = (lba, size)
+        # A multi-extent file has a line per extent, each with the whole
+        # file's size: the first extent's start is the file's.
+        out.setdefault(path, (lba, size))
     return out
 
 
