@@ -10,7 +10,7 @@ mod store;
 mod tails;
 mod track;
 
-pub use bounds::{MAX_LBA, MIN_LBA, clip};
+pub use bounds::{MAX_LBA, MAX_TRACK_SECTORS, MIN_LBA, clip};
 pub use map::{Extent, ExtentData, Gap};
 pub use mode::{ALL_MODES, TrackMode};
 pub use store::{DigestCheck, Store, StoreCheck};

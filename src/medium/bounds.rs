@@ -14,6 +14,11 @@ pub const MAX_LBA: i64 = 20_000_000;
 /// longer than 100 minutes.
 pub const MIN_LBA: i64 = -450_000;
 
+/// The most sectors one track or pregap a descriptor gives may span
+/// (about 370 hours): no disc is longer, and the bound keeps every sum of
+/// them far from overflow.
+pub const MAX_TRACK_SECTORS: u64 = 100_000_000;
+
 /// [`bound`], with the finding `code` (a container's `*.too-long`) when
 /// anything was cut.
 pub fn clip(

@@ -16,11 +16,10 @@
 use super::parse::{SessionRecord, TrackRecord};
 use super::records::read_mode;
 use crate::diagnostic::{Diagnostic, Location};
-use crate::medium::{CdText, Extent, ExtentData, Gap, Index, Track, TrackFlags, TrackMode};
+use crate::medium::{
+    CdText, Extent, ExtentData, Gap, Index, MAX_TRACK_SECTORS, Track, TrackFlags, TrackMode,
+};
 use crate::units::Lba;
-
-/// The most sectors a track may span (about 370 hours).
-pub const MAX_SECTORS: u64 = 100_000_000;
 
 /// The laid-out image.
 #[derive(Debug, Default)]
@@ -127,16 +126,16 @@ fn track(builder: &mut Builder<'_>, record: &TrackRecord, session: u8, first: bo
     let (mode, size, stride) = storage(record, number, builder.found);
     let body = &record.body;
     let total = u64::from(body.total);
-    if total > MAX_SECTORS {
+    if total > MAX_TRACK_SECTORS {
         builder.found.push(
             Diagnostic::error(
                 "cdi.too-long",
-                format!("track {number}: {total} sectors are more than any disc holds; cut to {MAX_SECTORS}"),
+                format!("track {number}: {total} sectors are more than any disc holds; cut to {MAX_TRACK_SECTORS}"),
             )
             .at(Location::Offset(record.body_at + 22)),
         );
     }
-    let total = total.min(MAX_SECTORS);
+    let total = total.min(MAX_TRACK_SECTORS);
     let pregap = u64::from(record.indexes.first().copied().unwrap_or(0)).min(total);
     let indexed: u64 = record.indexes.iter().map(|&l| u64::from(l)).sum();
     if !record.indexes.is_empty() && indexed != u64::from(body.total) {

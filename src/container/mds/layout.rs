@@ -17,12 +17,10 @@ use super::files::DataFiles;
 use super::parse::{MdsDescriptor, SessionEntry, TrackEntry};
 use super::records::{ModeKind, mode_kind};
 use crate::diagnostic::{Diagnostic, Location};
-use crate::medium::{CdText, Extent, ExtentData, Gap, Index, Track, TrackFlags, TrackMode};
+use crate::medium::{
+    CdText, Extent, ExtentData, Gap, Index, MAX_TRACK_SECTORS, Track, TrackFlags, TrackMode,
+};
 use crate::units::Lba;
-
-/// The most sectors a track or pregap may span (about 370 hours): no disc
-/// is longer, and the bound keeps every sum far from overflow.
-pub const MAX_SECTORS: u64 = 100_000_000;
 
 /// The laid-out image.
 #[derive(Debug, Default)]
@@ -281,17 +279,17 @@ fn lay_out_session(builder: &mut Builder<'_>, session: &SessionEntry, number: u8
                 (0, length)
             }
         };
-        if pregap > MAX_SECTORS || length > MAX_SECTORS {
+        if pregap > MAX_TRACK_SECTORS || length > MAX_TRACK_SECTORS {
             builder.found.push(
                 Diagnostic::error(
                     "mds.too-long",
-                    format!("track {track_number}: a pregap of {pregap} and {length} sectors is longer than any disc; cut to {MAX_SECTORS}"),
+                    format!("track {track_number}: a pregap of {pregap} and {length} sectors is longer than any disc; cut to {MAX_TRACK_SECTORS}"),
                 )
                 .at(Location::Offset(u64::from(entry.block.extra_offset))),
             );
         }
-        pregap = pregap.min(MAX_SECTORS);
-        let length = length.min(MAX_SECTORS);
+        pregap = pregap.min(MAX_TRACK_SECTORS);
+        let length = length.min(MAX_TRACK_SECTORS);
         let start = i64::from(entry.block.start_sector);
         check_time(builder, entry, start, dvd);
         let mut pregap_start = start - pregap as i64;

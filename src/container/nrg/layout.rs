@@ -18,12 +18,10 @@ use super::parse::{CuePoint, DaoTrack, SessionData, TaoTrack};
 use super::records::mode_of;
 use crate::container::cue::layout::{LATER_LEAD_OUT_SECTORS, LEAD_IN_SECTORS, LEAD_OUT_SECTORS};
 use crate::diagnostic::{Diagnostic, Location};
-use crate::medium::{CdText, Extent, ExtentData, Gap, Index, Track, TrackFlags, TrackMode};
+use crate::medium::{
+    CdText, Extent, ExtentData, Gap, Index, MAX_TRACK_SECTORS, Track, TrackFlags, TrackMode,
+};
 use crate::units::Lba;
-
-/// The most sectors a track may span (about 370 hours): beyond it no disc
-/// exists, and bounding it keeps every sum far from overflow.
-pub const MAX_SECTORS: u64 = 100_000_000;
 
 /// The pregap each track-at-once track has and the image does not store.
 const TAO_PREGAP: i64 = 150;
@@ -101,7 +99,7 @@ impl Builder<'_> {
     ) {
         let available = self.data_end.saturating_sub(offset) / stride.max(1);
         // No disc is longer than this; a hostile length is cut to it.
-        let count = count.min(MAX_SECTORS);
+        let count = count.min(MAX_TRACK_SECTORS);
         let have = count.min(available);
         if have < count {
             self.found.push(
@@ -262,8 +260,8 @@ fn dao(builder: &mut Builder<'_>, session: u8, first: u8, tracks: &[DaoTrack], c
                 );
             }
         }
-        let pregap = ((index1 - index0) / stride).min(MAX_SECTORS);
-        let length = ((end - index1) / stride).min(MAX_SECTORS);
+        let pregap = ((index1 - index0) / stride).min(MAX_TRACK_SECTORS);
+        let length = ((end - index1) / stride).min(MAX_TRACK_SECTORS);
         let after = builder.cursor;
         let start = match cue(number, 1) {
             Some(c) => c.lba,
