@@ -99,6 +99,8 @@ seed() {
         "$FIX"/udf/mk-cdr-2048-2.01.img.gz; do add "$corpus" "$f"; done ;;
     hfs)
       for f in "$FUZZ"/seeds/hfs/* "$FIX"/hfs/*.img.gz "$FIX"/hfs/hostile/*.img.gz; do add "$corpus" "$f"; done ;;
+    fat)
+      for f in "$FIX"/disk/floppy.img "$FIX"/disk/hostile/*.img; do add "$corpus" "$f"; done ;;
     chd)
       for f in "$FIX"/chd/*/*.chd; do add "$corpus" "$f"; done ;;
     toc)

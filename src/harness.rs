@@ -78,6 +78,16 @@ pub const TARGETS: &[Target] = &[
         about: "a .chd: header, map, metadata and track layout, every mapped sector, the hunk check",
     },
     Target {
+        name: "fat",
+        run: fat,
+        about: "a bare FAT12/16/32 volume: BPB, FSInfo, tables, every entry and chain, the check",
+    },
+    Target {
+        name: "cdtext",
+        run: cdtext,
+        about: "CD-TEXT packs: CRCs, the decoded text and the field-by-field view",
+    },
+    Target {
         name: "toc",
         run: toc,
         about: "a cdrdao toc file beside the mixed-mode fixture's data: every rule and rendering, the layout",
@@ -348,27 +358,58 @@ pub fn udf(data: &[u8]) {
 }
 
 fn udf_volume(source: Arc<dyn ReadAt>, block: u64) {
-    let Some(Ok(fs)) = crate::fs::udf::probe_source(source, 0, block) else {
-        return;
-    };
+    if let Some(Ok(fs)) = crate::fs::udf::probe_source(source, 0, block) {
+        whole_volume(&fs);
+    }
+}
+
+/// Everything a filesystem offers, read once: its structures and facts,
+/// every entry (deleted ones too) with each file's bytes and each
+/// directory's records, and the findings.
+fn whole_volume(fs: &dyn Filesystem) {
     let _ = fs.structures();
     let _ = fs.details();
     let Ok(root) = fs.root() else { return };
     let mut seen = 0usize;
     let mut buf = vec![0u8; 4096];
-    let _ = walk::walk(&fs, &root, "", EVERYTHING, &mut |_, _, node| {
+    let _ = walk::walk(fs, &root, "", EVERYTHING, &mut |_, _, node| {
         seen += 1;
         if seen > ENTRIES {
             return Err(crate::Error::Unsupported("harness entry bound".into()));
         }
         if node.kind == NodeKind::File {
-            read_file(&fs, node, &mut buf);
+            read_file(fs, node, &mut buf);
         } else {
             let _ = fs.node_records(node);
         }
         Ok(())
     });
+    let _ = fs.check();
     let _ = fs.diagnostics();
+}
+
+/// Any bytes as a bare FAT volume (boot sector at byte 0, 512-byte
+/// sectors): BPB and FSInfo, the tables, every entry and chain, the check.
+pub fn fat(data: &[u8]) {
+    let source: Arc<dyn ReadAt> = Arc::new(MemorySource::new(data.to_vec(), "fuzz"));
+    let map = crate::fs::fat::SectorMap {
+        base: 0,
+        block: 512,
+    };
+    if let Some(Ok(fs)) = crate::fs::fat::probe_source(source, map) {
+        whole_volume(&fs);
+    }
+}
+
+/// Any bytes as CD-TEXT packs (as NRG, CDI and MDS descriptors carry
+/// them): each pack's CRC, the decoded text, and the field-by-field view.
+pub fn cdtext(data: &[u8]) {
+    for pack in data.chunks(18) {
+        let _ = crate::container::cdtext::crc_ok(pack);
+    }
+    let _ = crate::container::cdtext::decode(data);
+    let path: Arc<Path> = Arc::from(Path::new("fuzz.cdt"));
+    let _ = crate::container::cdtext::structure(data, "CD-TEXT", &path, 0);
 }
 
 /// Any bytes as a disk: the HFS/HFS+ probe on the whole and on every
