@@ -30,6 +30,8 @@ MAX_LEN=${MAX_LEN:-1048576}
 # Per-input bounds: a hang or a blow-up is a finding like a crash.
 TIMEOUT=${TIMEOUT:-30}
 RSS_MB=${RSS_MB:-1024}
+# Known false leak reports (see the file).
+export LSAN_OPTIONS="suppressions=$FUZZ/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 cargo +nightly fuzz --help >/dev/null 2>&1 || {
   echo "fuzz.sh: needs nightly and cargo-fuzz (rustup toolchain install nightly; cargo install cargo-fuzz)" >&2
