@@ -8,6 +8,7 @@ mod extract;
 mod fix;
 mod info;
 mod inspect;
+mod interrupt;
 mod locate;
 mod ls;
 mod mistyped;
@@ -394,6 +395,7 @@ pub fn main() -> ExitCode {
         }
     };
     discscope::budget::set_factor(cli.budget);
+    interrupt::install();
     let mut out = Output::stdout(cli.color);
     let result =
         run(cli, &mut out).and_then(|outcome| out.flush().map(|()| outcome).map_err(Into::into));
@@ -404,7 +406,11 @@ pub fn main() -> ExitCode {
         Err(error) => {
             let message = discscope::escape::escape(&describe(&error)).into_owned();
             let _ = writeln!(std::io::stderr(), "discscope: {message}");
-            ExitCode::from(2)
+            if is_cancelled(&error) {
+                ExitCode::from(interrupt::EXIT_CODE)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
 }
@@ -666,5 +672,15 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
         cause
             .downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A write stopped by Ctrl-C (see `interrupt`).
+fn is_cancelled(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<discscope::Error>(),
+            Some(discscope::Error::Cancelled { .. })
+        )
     })
 }

@@ -84,6 +84,10 @@ pub enum Error {
     /// A request that makes no sense for this image.
     #[error("{0}")]
     Unsupported(String),
+    /// A write stopped on request (Ctrl-C, the inspector's Esc); `left`
+    /// says what stays on disk.
+    #[error("cancelled: {left}")]
+    Cancelled { left: &'static str },
 }
 
 /// Where in an image something is.

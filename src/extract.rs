@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 pub mod apple_double;
@@ -148,6 +149,7 @@ struct Writer<'a> {
     fs: &'a dyn Filesystem,
     root: PathBuf,
     options: ExtractOptions,
+    cancel: &'a AtomicBool,
     report: Report,
     dir_times: Vec<(PathBuf, SystemTime)>,
 }
@@ -224,6 +226,13 @@ impl Writer<'_> {
                 let mut buf = vec![0u8; 256 * 1024];
                 let mut offset = 0u64;
                 loop {
+                    if self.cancel.load(Ordering::Relaxed) {
+                        drop(file);
+                        let _ = fs::remove_file(dest);
+                        return Err(Error::Cancelled {
+                            left: "the files extracted so far are whole; the one being written was removed",
+                        });
+                    }
                     let n = match self.fs.read(node, offset, &mut buf) {
                         Ok(n) => n,
                         Err(e) => {
@@ -404,16 +413,20 @@ impl Source {
 /// A source keeps its folder path, as `7z x` does: `/docs/big.bin` lands
 /// in `target/docs/big.bin` and `/docs` in `target/docs`; the whole view
 /// (the root) fills `target` itself.
+/// Setting `cancel` stops it between two reads: the files written before
+/// are whole, the one being written is removed.
 pub fn extract(
     fs: &dyn Filesystem,
     sources: &[Source],
     target: &Path,
     options: ExtractOptions,
+    cancel: &AtomicBool,
 ) -> Result<Report> {
     let mut w = Writer {
         fs,
         root: target.to_owned(),
         options,
+        cancel,
         report: Report::default(),
         dir_times: Vec::new(),
     };
@@ -458,7 +471,7 @@ pub fn extract_one(
     dest: &Path,
     force: bool,
     progress: &dyn Fn(u64, u64),
-    cancel: &std::sync::atomic::AtomicBool,
+    cancel: &AtomicBool,
 ) -> Result<u64> {
     if node.kind != NodeKind::File {
         return Err(Error::Unsupported(format!(
@@ -480,8 +493,10 @@ pub fn extract_one(
     let mut buf = vec![0u8; 256 * 1024];
     let mut offset = 0u64;
     loop {
-        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(Error::Unsupported("cancelled".into()));
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled {
+                left: "the partly written file was removed",
+            });
         }
         let n = fs.read(node, offset, &mut buf)?;
         if n == 0 {

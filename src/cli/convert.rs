@@ -4,7 +4,6 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
 use discscope::convert::{self, ConvertOptions, ConvertProgress, ConvertReport};
@@ -45,10 +44,9 @@ pub fn run(job: Job<'_>, out: &mut Output) -> anyhow::Result<Outcome> {
             }
         }
     };
-    let cancel = AtomicBool::new(false);
     let progress = ConvertProgress {
         report: &report_progress,
-        cancel: &cancel,
+        cancel: super::interrupt::writing(),
     };
     let result = convert::convert(&medium, &job.output, &job.options, &progress);
     if let Some(bar) = &bar {

@@ -34,7 +34,7 @@ pub fn run(
         });
     }
     let root = extract::prepare(target, &options)?;
-    let report = extract::extract(fs, &sources, &root, options)?;
+    let report = extract::extract(fs, &sources, &root, options, super::interrupt::writing())?;
     let mut err = std::io::stderr().lock();
     for s in &report.skipped {
         writeln!(err, "discscope: skipped {}", escape(s))?;

@@ -99,7 +99,9 @@ impl<'a> Pump<'a> {
         let mut lba = part.from;
         while lba < part.to {
             if self.cancel.load(Ordering::Relaxed) {
-                return Err(Error::Unsupported("cancelled".into()));
+                return Err(Error::Cancelled {
+                    left: "the partly written files were removed",
+                });
             }
             let n = self.chunk(lba, part.to, size)?;
             self.tally.sectors += n;

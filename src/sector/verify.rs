@@ -7,13 +7,13 @@
 //! thread, whatever the image size.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::verdict::{Oddity, Problem, Problems, judge};
 use super::{SectorMode, Storage};
 use crate::error::{Error, Result};
-use crate::medium::Medium;
+use crate::medium::{Extent, Medium};
 use crate::units::Lba;
 
 /// Sectors per read.
@@ -118,12 +118,12 @@ pub fn verify_until(
     progress: &(dyn Fn(u64, u64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Verification> {
-    let jobs = plan(medium, track)?;
-    let total: u64 = jobs.iter().map(|j| j.count).sum();
+    let plan = Plan::new(medium, track)?;
+    let total = plan.sectors;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(jobs.len().max(1));
-    let next = AtomicUsize::new(0);
+        .min(usize::try_from(plan.jobs).unwrap_or(usize::MAX).max(1));
+    let next = AtomicU64::new(0);
     let done = AtomicU64::new(0);
     let finished = AtomicBool::new(false);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
@@ -139,12 +139,12 @@ pub fn verify_until(
                             break;
                         }
                         let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else { break };
-                        if let Err(error) = run(medium, job, &mut buffer, &mut local) {
+                        let Some(job) = plan.job(index) else { break };
+                        if let Err(error) = run(medium, &job, &mut buffer, &mut local) {
                             if let Ok(mut slot) = failure.lock() {
                                 slot.get_or_insert(error);
                             }
-                            next.store(jobs.len(), Ordering::Relaxed);
+                            next.store(plan.jobs, Ordering::Relaxed);
                             break;
                         }
                         done.fetch_add(job.count, Ordering::Relaxed);
@@ -175,61 +175,99 @@ pub fn verify_until(
     Ok(report)
 }
 
-/// Cuts the medium's extents (of the chosen track) into jobs.
-fn plan(medium: &Medium, track: Option<u8>) -> Result<Vec<Job>> {
-    if let Some(number) = track
-        && !medium.tracks.iter().any(|t| t.number == number)
-    {
-        return Err(Error::Unsupported(format!(
-            "there is no track {number} (tracks: {})",
-            medium
-                .tracks
-                .iter()
-                .map(|t| t.number.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+/// The medium's extents (of the chosen track) cut into jobs, each made
+/// when a worker asks for it: a medium that claims billions of sectors
+/// costs no memory before they are read. Sectors that are read come in
+/// jobs of at most [`RUN`]; sectors only counted, in one job an extent.
+struct Plan<'m> {
+    medium: &'m Medium,
+    /// (index of an extent, number of its first job, sectors a job), in
+    /// job order.
+    extents: Vec<(usize, u64, u64)>,
+    jobs: u64,
+    sectors: u64,
+}
+
+impl<'m> Plan<'m> {
+    fn new(medium: &'m Medium, track: Option<u8>) -> Result<Plan<'m>> {
+        if let Some(number) = track
+            && !medium.tracks.iter().any(|t| t.number == number)
+        {
+            return Err(Error::Unsupported(format!(
+                "there is no track {number} (tracks: {})",
+                medium
+                    .tracks
+                    .iter()
+                    .map(|t| t.number.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let mut plan = Plan {
+            medium,
+            extents: Vec::new(),
+            jobs: 0,
+            sectors: 0,
+        };
+        for (index, extent) in medium.extents.iter().enumerate() {
+            if track.is_some() && plan.track_of(extent) != track {
+                continue;
+            }
+            let storage = Storage::of(medium, extent.track, extent.sector_size as usize);
+            let run = if storage.is_checkable() {
+                RUN
+            } else {
+                extent.count.max(1)
+            };
+            plan.extents.push((index, plan.jobs, run));
+            plan.jobs += extent.count.div_ceil(run);
+            plan.sectors += extent.count;
+        }
+        Ok(plan)
     }
-    let mut jobs = Vec::new();
-    for extent in &medium.extents {
-        let number = extent
+
+    fn track_of(&self, extent: &Extent) -> Option<u8> {
+        extent
             .track
-            .and_then(|t| medium.tracks.get(t))
-            .map(|t| t.number);
-        if track.is_some() && number != track {
-            continue;
+            .and_then(|t| self.medium.tracks.get(t))
+            .map(|t| t.number)
+    }
+
+    /// Job number `n`, `None` past the last.
+    fn job(&self, n: u64) -> Option<Job> {
+        let at = self
+            .extents
+            .partition_point(|&(_, first, _)| first <= n)
+            .checked_sub(1)?;
+        let &(index, first, run) = self.extents.get(at)?;
+        let extent = self.medium.extents.get(index)?;
+        let done = (n - first).checked_mul(run)?;
+        if done >= extent.count {
+            return None;
         }
         let size = extent.sector_size as usize;
-        let storage = Storage::of(medium, extent.track, size);
-        let mut done = 0;
-        while done < extent.count {
-            let count = (extent.count - done).min(RUN);
-            let start = extent
+        let source = extent
+            .data
+            .stored(extent.sector_size)
+            .map(|(file, offset, stride)| {
+                (
+                    file,
+                    offset.saturating_add(done.saturating_mul(stride)),
+                    usize::try_from(stride).unwrap_or(size),
+                )
+            });
+        Some(Job {
+            start: extent
                 .start
                 .checked_add(i64::try_from(done).unwrap_or(i64::MAX))
-                .unwrap_or(extent.start);
-            let source = extent
-                .data
-                .stored(extent.sector_size)
-                .map(|(file, offset, stride)| {
-                    (
-                        file,
-                        offset.saturating_add(done.saturating_mul(stride)),
-                        usize::try_from(stride).unwrap_or(size),
-                    )
-                });
-            jobs.push(Job {
-                start,
-                count,
-                size,
-                storage,
-                track: number,
-                source,
-            });
-            done += count;
-        }
+                .unwrap_or(extent.start),
+            count: (extent.count - done).min(run),
+            size,
+            storage: Storage::of(self.medium, extent.track, size),
+            track: self.track_of(extent),
+            source,
+        })
     }
-    Ok(jobs)
 }
 
 /// Fills `buffer` from `offset`; a source that ends early leaves zeros

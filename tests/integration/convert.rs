@@ -824,48 +824,84 @@ fn a_small_filesystem_is_refused_before_writing() {
     assert_eq!(std::fs::metadata(&iso).unwrap().len(), 71680);
 }
 
-#[test]
-fn a_killed_conversion_leaves_nothing_under_the_final_name() {
-    let dir = tempfile::tempdir().unwrap();
-    // 400 MB of zero sectors, sparse: long enough to be killed mid-way.
-    let bin = dir.path().join("big.bin");
+/// Starts converting 400 MB of zero sectors (sparse, so long enough to
+/// be stopped mid-way) into `dir/out/copy.cue`, and waits until its
+/// staging file exists; returns the process and the output folder.
+fn start_a_long_conversion(
+    dir: &Path,
+    stderr: std::process::Stdio,
+) -> (std::process::Child, PathBuf) {
+    let bin = dir.join("big.bin");
     std::fs::File::create(&bin)
         .unwrap()
         .set_len(2352 * 170_000)
         .unwrap();
-    let sheet = dir.path().join("big.cue");
+    let sheet = dir.join("big.cue");
     std::fs::write(
         &sheet,
         "FILE \"big.bin\" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n",
     )
     .unwrap();
-    let out_dir = dir.path().join("out");
-    let out = out_dir.join("copy.cue");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_discscope"))
+    let out_dir = dir.join("out");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_discscope"))
         .args([
             "convert".as_ref(),
             sheet.as_os_str(),
             "-o".as_ref(),
-            out.as_os_str(),
+            out_dir.join("copy.cue").as_os_str(),
         ])
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let start = std::time::Instant::now();
     while no_leftovers(&out_dir).is_empty() && start.elapsed().as_secs() < 20 {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
+    (child, out_dir)
+}
+
+#[test]
+fn a_killed_conversion_leaves_nothing_under_the_final_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, out_dir) = start_a_long_conversion(dir.path(), std::process::Stdio::null());
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(
-        !out.exists() && !out_dir.join("copy.bin").exists(),
+        !out_dir.join("copy.cue").exists() && !out_dir.join("copy.bin").exists(),
         "nothing under the final names"
     );
     let left = no_leftovers(&out_dir);
     assert!(
         left.iter().all(|n| n.starts_with(".discscope-")),
         "only the hidden staging file remains: {left:?}"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_a_conversion_and_removes_its_staging_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, out_dir) = start_a_long_conversion(dir.path(), std::process::Stdio::piped());
+    assert!(!no_leftovers(&out_dir).is_empty(), "the conversion started");
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("cancelled: the partly written files were removed"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "nothing is left in the output folder: {left:?}"
     );
 }
 

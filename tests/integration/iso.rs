@@ -348,3 +348,34 @@ fn iso_directory_records_are_annotated_byte_for_byte() {
         assert!(records > 4, "{name}: {records} records");
     }
 }
+
+#[test]
+fn a_cancelled_extraction_removes_the_file_it_was_writing() {
+    let medium = Arc::new(discscope::container::open(&iso("rich.iso")).unwrap());
+    let survey = discscope::survey::Survey::new(medium, &Default::default());
+    let fs = survey.views[0].fs.as_ref();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out");
+    let root = discscope::extract::prepare(&target, &Default::default()).unwrap();
+    let sources = [discscope::extract::Source::root(fs).unwrap()];
+    let cancel = std::sync::atomic::AtomicBool::new(true);
+    let error =
+        discscope::extract::extract(fs, &sources, &root, Default::default(), &cancel).unwrap_err();
+    assert!(
+        matches!(error, discscope::Error::Cancelled { .. }),
+        "{error}"
+    );
+    // Folders may have been made before the first file; no file is left.
+    let mut folders = vec![root];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            assert!(
+                entry.file_type().unwrap().is_dir(),
+                "{:?} is left",
+                entry.path()
+            );
+            folders.push(entry.path());
+        }
+    }
+}

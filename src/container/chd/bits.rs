@@ -66,7 +66,13 @@ impl<'a> BitReader<'a> {
             }
             done += n;
         }
-        // A file shorter than the region: the missing bytes read as zeros.
+        // A file shorter than the region: the stream ends with the file
+        // (MAME reads the whole map first and fails on a short file). The
+        // missing bytes of a last peek read as zeros; past them a read
+        // overflows, and is never tried again (each try costs a chunk).
+        if done < want {
+            self.len = self.len.min(at + done as u64);
+        }
         self.buf.truncate(done);
         self.buf_at = at;
         Ok(())

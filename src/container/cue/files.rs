@@ -56,10 +56,19 @@ pub(super) fn open_all(
     found: &mut Vec<Diagnostic>,
 ) -> Vec<Option<OpenFile>> {
     let mut readers: HashMap<PathBuf, Arc<dyn ReadAt>> = HashMap::new();
+    // The parser's findings by line, which a FILE line's fixes complete
+    // (`found` only grows below, so their positions hold): looked up, not
+    // searched, for each of thousands of FILE lines.
+    let mut parsed: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (at, d) in found.iter().enumerate() {
+        if let Some(line) = d.line() {
+            parsed.entry(line).or_default().push(at);
+        }
+    }
     sheet
         .files
         .iter()
-        .map(|file| open_one(sheet, file, folder, &mut readers, found))
+        .map(|file| open_one(sheet, file, folder, &mut readers, &parsed, found))
         .collect()
 }
 
@@ -68,9 +77,11 @@ fn open_one(
     file: &FileLine,
     folder: &Path,
     readers: &mut HashMap<PathBuf, Arc<dyn ReadAt>>,
+    parsed: &HashMap<usize, Vec<usize>>,
     found: &mut Vec<Diagnostic>,
 ) -> Option<OpenFile> {
     let (line, column) = (file.name_span.line, file.name_span.column);
+    let on_line = parsed.get(&line).map_or(&[][..], Vec::as_slice);
     let text = sheet
         .text
         .lines
@@ -81,8 +92,11 @@ fn open_one(
         replacement: file_line(text, name, kind),
     };
     // Names the parser had to guess at (spaces without quotes, no type).
-    for d in found.iter_mut().filter(|d| d.line() == Some(line)) {
-        if d.fix.is_none() && matches!(d.code, "cue.unquoted-name" | "cue.file-type-unknown") {
+    for &at in on_line {
+        if let Some(d) = found.get_mut(at)
+            && d.fix.is_none()
+            && matches!(d.code, "cue.unquoted-name" | "cue.file-type-unknown")
+        {
             d.fix = Some(rewrite(&file.name, file.kind.as_str()));
         }
     }
@@ -109,8 +123,10 @@ fn open_one(
                 );
                 if resolves && FileKind::from_name(kind).is_some() {
                     let fix = rewrite(name, &kind.to_ascii_uppercase());
-                    for d in found.iter_mut().filter(|d| d.line() == Some(line)) {
-                        if d.code == "cue.unclosed-quote" {
+                    for &at in on_line {
+                        if let Some(d) = found.get_mut(at)
+                            && d.code == "cue.unclosed-quote"
+                        {
                             d.fix = Some(fix.clone());
                         }
                     }
