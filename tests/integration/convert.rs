@@ -879,15 +879,14 @@ fn a_killed_conversion_leaves_nothing_under_the_final_name() {
 }
 
 #[test]
+#[allow(unsafe_code)] // kill(2): no extra package (procps) needed to send SIGINT
 fn ctrl_c_stops_a_conversion_and_removes_its_staging_file() {
     let dir = tempfile::tempdir().unwrap();
     let (child, out_dir) = start_a_long_conversion(dir.path(), std::process::Stdio::piped());
     assert!(!no_leftovers(&out_dir).is_empty(), "the conversion started");
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: kill(2) on the child this test started and has not reaped.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
     let done = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&done.stderr);
     assert_eq!(done.status.code(), Some(130), "{stderr}");
