@@ -1103,6 +1103,20 @@ fn live_peers_still_give_the_recorded_answers() {
     );
 }
 
+/// `chdman extractcd -i CHD -o OUT` (a cue or toc by OUT's extension).
+fn chdman_extractcd(chd: &Path, out: &Path) {
+    let status = std::process::Command::new("timeout")
+        .args(["60", "chdman", "extractcd", "-i"])
+        .arg(chd)
+        .arg("-o")
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "chdman extractcd {}", chd.display());
+}
+
 #[test]
 #[ignore = "runs chdman extractcd live"]
 fn live_chdman_extractcd_gives_our_bin() {
@@ -1111,16 +1125,7 @@ fn live_chdman_extractcd_gives_our_bin() {
     for name in ["mode1-none", "videocd"] {
         let chd = fixture(&format!("chd/cd/{name}.chd"));
         let theirs = dir.path().join(format!("{name}-chdman.cue"));
-        let status = std::process::Command::new("timeout")
-            .args(["60", "chdman", "extractcd", "-i"])
-            .arg(&chd)
-            .arg("-o")
-            .arg(&theirs)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success());
+        chdman_extractcd(&chd, &theirs);
         let ours = dir.path().join(format!("{name}-ours.cue"));
         convert_with(&chd, &ours, &ConvertOptions::default());
         assert!(
@@ -1134,16 +1139,7 @@ fn live_chdman_extractcd_gives_our_bin() {
     // cdrdao reads raw audio. Without those, the same bytes as ours.
     let chd = fixture("chd/cd/subchannel.chd");
     let theirs = dir.path().join("sub-chdman.toc");
-    let status = std::process::Command::new("timeout")
-        .args(["60", "chdman", "extractcd", "-i"])
-        .arg(&chd)
-        .arg("-o")
-        .arg(&theirs)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    chdman_extractcd(&chd, &theirs);
     let ours = dir.path().join("sub-ours.cue");
     convert_with(&chd, &ours, &ConvertOptions::default());
     let medium = open(&chd);
